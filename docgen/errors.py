@@ -1,0 +1,63 @@
+"""The errors docgen raises, each carrying a one-line Indonesian message a clerk can act on.
+
+The CLI translates exactly these into "Galat: ..." lines; anything else is a bug.
+
+    DocgenError
+    ├── ConfigError      the profile (docgen.toml) or the workspace is wrong
+    ├── RequestError     a request's fields do not fit the kind's model
+    ├── TemplateError    a template cannot be read or rendered
+    ├── RegisterError    the register refuses a change (state, number, missing row)
+    │   └── RegisterBusy the register stayed locked too long; retrying may help
+    └── RenderError      writing an output failed
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DocgenError",
+    "RegisterBusy",
+    "RegisterError",
+    "RenderError",
+    "RequestError",
+    "TemplateError",
+]
+
+
+class DocgenError(Exception):
+    """Base of every error meant for the user; `str(err)` is the one-line message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(DocgenError):
+    """The office profile or the workspace layout is invalid."""
+
+
+class RequestError(DocgenError):
+    """A request does not fit its kind's model; `fields` names the offending fields."""
+
+    def __init__(self, message: str, *, fields: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class TemplateError(DocgenError):
+    """A template is missing, unreadable, or fails to render."""
+
+
+class RegisterError(DocgenError):
+    """The register refused an operation (unknown id, illegal state move, number conflict)."""
+
+
+class RegisterBusy(RegisterError):
+    """The register stayed locked past the busy timeout; the operation may be retried."""
+
+
+class RenderError(DocgenError):
+    """An output document could not be produced or written."""

@@ -1,0 +1,22 @@
+"""The registry of document kinds: an explicit list, one module per kind.
+
+The pipeline looks kinds up here by name; nothing else needs to know which kinds exist.
+"""
+
+from __future__ import annotations
+
+from docgen.errors import RequestError
+from docgen.kinds.base import Kind, Request, Summary, validate_request
+from docgen.kinds.surat_keluar import KIND as SURAT_KELUAR
+
+__all__ = ["KINDS", "Kind", "Request", "Summary", "get_kind", "validate_request"]
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SURAT_KELUAR,)}
+
+
+def get_kind(name: str) -> Kind:
+    """Look a kind up by name; an unknown name lists the kinds that exist."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise RequestError(f"Jenis dokumen '{name}' tidak dikenal; yang tersedia: {', '.join(KINDS)}") from None

@@ -1,0 +1,149 @@
+"""Surat keluar: the outgoing official letter (surat dinas), DOMAIN.md section 4.
+
+The office gives these letters their number after the Kepala Dinas signs, so the kind is
+numbered "at signature"; ``docgen new`` without ``--draft`` numbers at once for letters
+that are already signed or need no signature round.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from docgen.config import Profile
+from docgen.kinds.base import (
+    Kind,
+    Kka,
+    Penandatangan,
+    Request,
+    Summary,
+    Teks,
+    TeksList,
+    signer_context,
+    signer_label,
+)
+from docgen.text import jumlah_lampiran, tanggal
+
+__all__ = ["KIND", "Lampiran", "SuratKeluar"]
+
+_COUNTED = re.compile(r"^\s*(\d+)\s*(\D*?)\s*$")
+
+
+class Lampiran(Request):
+    """Attachments, printed counted in words: ``2 (dua) berkas``; none prints ``-``."""
+
+    jumlah: int = Field(0, ge=0)
+    satuan: str = "berkas"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """Accept ``2``, ``"2 lembar"`` and ``"-"`` as people write them in a request."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"jumlah": value}
+        if isinstance(value, str):
+            if value.strip() in ("", "-"):
+                return {"jumlah": 0}
+            match = _COUNTED.match(value)
+            if not match:
+                raise ValueError("tulis jumlah lampiran seperti 2 atau '2 lembar'")
+            return {"jumlah": int(match[1]), "satuan": match[2] or "berkas"}
+        return value
+
+
+class SuratKeluar(Request):
+    """An outgoing letter request; field names are the office's own terms."""
+
+    tanggal: date
+    sifat: Literal["Biasa", "Segera", "Sangat Segera", "Rahasia"] = "Biasa"
+    lampiran: Lampiran = Lampiran()
+    hal: Teks
+    kepada: TeksList = Field(min_length=1)
+    di: Teks = "Tempat"
+    isi: TeksList = Field(min_length=1)
+    tembusan: TeksList = Field(default_factory=list)
+    penandatangan: Penandatangan
+    kka: Kka | None = None
+
+    @field_validator("penandatangan")
+    @classmethod
+    def _delegation_needs_another_person(cls, v: Penandatangan, info: Any) -> Penandatangan:
+        profile: Profile | None = (info.context or {}).get("profile")
+        if profile is not None and v.sebagai and v.pejabat == profile.head:
+            raise ValueError(f"'{v.sebagai}' dipakai bila yang menandatangani bukan kepala ({profile.head})")
+        return v
+
+
+def _context(req: SuratKeluar, profile: Profile) -> dict[str, Any]:
+    return {
+        "tanggal": tanggal(req.tanggal),
+        "tempat_tanggal": f"{profile.office.city}, {tanggal(req.tanggal)}",
+        "sifat": req.sifat,
+        "lampiran": jumlah_lampiran(req.lampiran.jumlah, req.lampiran.satuan),
+        "hal": req.hal,
+        "kepada": list(req.kepada),
+        "di": req.di,
+        "isi": list(req.isi),
+        "tembusan": list(req.tembusan),
+        "penandatangan": signer_context(req.penandatangan, profile),
+        "kka": req.kka or "",
+    }
+
+
+def _summary(req: SuratKeluar, profile: Profile) -> Summary:
+    return Summary(
+        subject=req.hal,
+        addressee="; ".join(req.kepada),
+        doc_date=req.tanggal,
+        signer=signer_label(req.penandatangan, profile),
+        kka=req.kka,
+        sifat=req.sifat,
+    )
+
+
+KIND = Kind(
+    name="surat-keluar",
+    title="Surat Keluar (surat dinas)",
+    description="Surat dinas keluar; diberi nomor setelah ditandatangani Kepala Dinas.",
+    model=SuratKeluar,
+    template="surat-keluar.docx",
+    series="surat-keluar",
+    kka="500.16.7.2",
+    numbered="signature",
+    context=_context,
+    summary=_summary,
+    shown_as={"tanggal": ("tanggal", "tempat_tanggal")},
+    field_help={
+        "tanggal": "tanggal surat, 2026-11-28",
+        "sifat": "Biasa, Segera, Sangat Segera atau Rahasia",
+        "lampiran": "jumlah lampiran: 2 atau '2 lembar'; kosong berarti '-'",
+        "hal": "perihal surat",
+        "kepada": "satu atau beberapa tujuan (Yth.)",
+        "di": "tempat tujuan, mis. Tempat atau PASURUAN",
+        "isi": "paragraf isi surat, satu butir per paragraf",
+        "tembusan": "daftar tembusan (boleh kosong)",
+        "penandatangan": "kunci pejabat di profil, atau {pejabat: sekretaris, sebagai: a.n.}",
+        "kka": "kode klasifikasi arsip; kosong memakai bawaan jenis ini",
+    },
+    example={
+        "tanggal": "2026-11-28",
+        "sifat": "Biasa",
+        "lampiran": "1 berkas",
+        "hal": "Undangan Sosialisasi Perizinan Berusaha Berbasis Risiko",
+        "kepada": ["Para Pelaku Usaha di Kota Pasuruan"],
+        "di": "Tempat",
+        "isi": [
+            "Dalam rangka meningkatkan pemahaman pelaku usaha tentang perizinan berusaha "
+            "berbasis risiko melalui sistem OSS RBA, kami mengundang Saudara untuk hadir pada "
+            "kegiatan sosialisasi yang akan dilaksanakan pada hari Kamis, 3 Desember 2026, "
+            "pukul 09.00 WIB, bertempat di Aula DPMPTSP Kota Pasuruan.",
+            "Demikian atas perhatian dan kehadiran Saudara disampaikan terima kasih.",
+        ],
+        "tembusan": ["Wali Kota Pasuruan (sebagai laporan)", "Sekretaris Daerah Kota Pasuruan"],
+        "penandatangan": "kadis",
+        "kka": "500.16.7.2",
+    },
+)

@@ -1,0 +1,290 @@
+"""The register facade: documents, their numbers, files and signature state.
+
+Callers (pipeline, CLI, tests) change the books only through these methods, each one a single
+short transaction that also appends its event, so the books and the log never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docgen.config import Workspace
+from docgen.errors import RegisterError
+from docgen.kinds import Summary
+from docgen.register.db import atomic, connect
+from docgen.register.events import append_event, now_iso
+from docgen.register.numbering import Reservation, holder_alive, reserve_number
+from docgen.register.states import State, check_transition
+
+__all__ = ["DocumentRow", "FileRecord", "Register"]
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """An output file as the register keeps it: path relative to the workspace, hash, size."""
+
+    role: str
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One document with its number, as ``register list`` and ``show`` print it."""
+
+    id: int
+    kind: str
+    state: str
+    number: str | None
+    number_status: str | None
+    kka: str | None
+    subject: str
+    addressee: str
+    doc_date: str
+    signer: str
+    sifat: str
+    template_sha256: str | None
+    created_at: str
+    void_reason: str | None
+    request: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+_DOC_SELECT = (
+    "SELECT d.*, n.number AS number, n.status AS number_status FROM documents d "
+    "LEFT JOIN numbers n ON n.id = d.number_id"
+)
+
+
+def _row(r: sqlite3.Row) -> DocumentRow:
+    return DocumentRow(
+        id=r["id"], kind=r["kind"], state=r["state"], number=r["number"],
+        number_status=r["number_status"], kka=r["kka"], subject=r["subject"],
+        addressee=r["addressee"], doc_date=r["doc_date"], signer=r["signer"], sifat=r["sifat"],
+        template_sha256=r["template_sha256"], created_at=r["created_at"],
+        void_reason=r["void_reason"], request=json.loads(r["request_json"]),
+    )  # fmt: skip
+
+
+class Register:
+    """The office's books in ``registers/docgen.sqlite``; use as a context manager."""
+
+    def __init__(self, workspace: Workspace, conn: sqlite3.Connection) -> None:
+        self.workspace = workspace
+        self.profile = workspace.profile
+        self.conn = conn
+
+    @classmethod
+    def open(cls, workspace: Workspace) -> Register:
+        conn = connect(workspace.register_path, busy_timeout_s=workspace.profile.books.busy_timeout_s)
+        return cls(workspace, conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def reserve(
+        self, series: str, *, doc_date: date, kka: str, sifat: str = "", insert_after: int | None = None
+    ) -> Reservation:
+        """Reserve one number not yet tied to a document (batch tools, benchmarks, tests)."""
+        with atomic(self.conn):
+            return reserve_number(
+                self.conn, self.profile, series, doc_date=doc_date, kka=kka, sifat=sifat,
+                insert_after=insert_after,
+            )  # fmt: skip
+
+    def start_document(
+        self,
+        kind: str,
+        summary: Summary,
+        request: dict[str, Any],
+        *,
+        state: State,
+        series: str | None,
+        kka: str,
+        insert_after: int | None = None,
+    ) -> tuple[int, Reservation | None]:
+        """Create the document row and, when ``series`` is given, reserve its number, atomically."""
+        stamp = now_iso()
+        with atomic(self.conn):
+            doc_id = self.conn.execute(
+                "INSERT INTO documents (kind, state, kka, subject, addressee, doc_date, signer, sifat,"
+                " request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, state, kka, summary.subject, summary.addressee, summary.doc_date.isoformat(),
+                 summary.signer, summary.sifat, json.dumps(request, ensure_ascii=False, default=str),
+                 stamp, stamp),
+            ).lastrowid  # fmt: skip
+            append_event(self.conn, "document.created", doc_id=doc_id, kind=kind, state=str(state))
+            reservation = None
+            if series is not None:
+                reservation = reserve_number(
+                    self.conn, self.profile, series, doc_date=summary.doc_date, kka=kka,
+                    sifat=summary.sifat, doc_id=doc_id, insert_after=insert_after,
+                )  # fmt: skip
+        return doc_id, reservation
+
+    def reserve_for(self, doc_id: int, series: str, *, insert_after: int | None = None) -> Reservation:
+        """Reserve a number for an existing (signed) document; ``issue`` completes it."""
+        doc = self.document(doc_id)
+        if doc.number_status in ("reserved", "issued"):
+            raise RegisterError(f"Dokumen {doc_id} sudah bernomor {doc.number}")
+        check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)
+        with atomic(self.conn):
+            return reserve_number(
+                self.conn, self.profile, series, doc_date=date.fromisoformat(doc.doc_date),
+                kka=doc.kka or "", sifat=doc.sifat, doc_id=doc_id, insert_after=insert_after,
+            )  # fmt: skip
+
+    def record_files(
+        self,
+        doc_id: int,
+        files: list[FileRecord],
+        *,
+        template_sha256: str,
+        issue: Reservation | None = None,
+        state: State | None = None,
+    ) -> None:
+        """Record written outputs; with ``issue`` the reserved number becomes issued.
+
+        Called only after the files are in place in the outbox (invariant 3), and in one
+        transaction with the number's change, so "issued" always has its file.
+        """
+        stamp = now_iso()
+        with atomic(self.conn):
+            self.conn.execute("UPDATE files SET current = 0 WHERE doc_id = ?", (doc_id,))
+            for f in files:
+                self.conn.execute(
+                    "INSERT INTO files (doc_id, role, path, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (doc_id, f.role, f.path, f.sha256, f.size, stamp),
+                )
+                append_event(self.conn, "file.written", doc_id=doc_id, role=f.role, path=f.path, sha256=f.sha256)
+            self.conn.execute(
+                "UPDATE documents SET template_sha256 = ?, updated_at = ? WHERE id = ?",
+                (template_sha256, stamp, doc_id),
+            )
+            if issue is not None:
+                self.conn.execute(
+                    "UPDATE numbers SET status = 'issued', issued_at = ? WHERE id = ? AND status = 'reserved'",
+                    (stamp, issue.number_id),
+                )
+                if self.conn.execute("SELECT changes()").fetchone()[0] != 1:
+                    raise RegisterError(f"Nomor {issue.number} tidak lagi berstatus dipesan; tidak diterbitkan")
+                self.conn.execute("UPDATE documents SET number_id = ? WHERE id = ?", (issue.number_id, doc_id))
+                append_event(self.conn, "number.issued", doc_id=doc_id, number_id=issue.number_id, number=issue.number)
+            if state is not None:
+                self._move(doc_id, state, reason=None)
+
+    def set_state(self, doc_id: int, target: State, *, reason: str | None = None) -> DocumentRow:
+        """Move a document along the signature flow; ``batal`` also voids its number."""
+        with atomic(self.conn):
+            self._move(doc_id, target, reason=reason)
+        return self.document(doc_id)
+
+    def void_number(self, number: str, *, reason: str, year: int | None = None) -> DocumentRow | None:
+        """Mark a number batal with a reason; the document holding it becomes batal too."""
+        if not reason.strip():
+            raise RegisterError("Pembatalan nomor wajib disertai alasan (--reason)")
+        sql, args = "SELECT * FROM numbers WHERE number = ?", [number]
+        if year is not None:
+            sql, args = sql + " AND year IN (?, 0)", [number, year]
+        rows = self.conn.execute(sql, args).fetchall()
+        if not rows:
+            raise RegisterError(f"Nomor {number} tidak ada di register; periksa penulisannya")
+        if len(rows) > 1:
+            years = ", ".join(str(r["year"]) for r in rows)
+            raise RegisterError(f"Nomor {number} ada di beberapa tahun ({years}); sebutkan --year")
+        row = rows[0]
+        if row["status"] == "void":
+            raise RegisterError(f"Nomor {number} sudah batal: {row['reason']}")
+        if row["status"] == "reserved" and holder_alive(row["holder_pid"], row["holder_host"]):
+            raise RegisterError(f"Nomor {number} sedang dipakai proses {row['holder_pid']}; tunggu selesai")
+        with atomic(self.conn):
+            self.void_in_tx(row, reason)
+        return self.document(row["doc_id"]) if row["doc_id"] is not None else None
+
+    def void_in_tx(self, number: sqlite3.Row, reason: str) -> None:
+        """Void a number row; its document becomes batal unless it lives on without a number.
+
+        A draft whose numbering was interrupted stays a draft (it can be numbered again); a
+        document created to carry this very number has nothing left and becomes batal.
+        """
+        self._void(number["id"], reason)
+        if number["doc_id"] is None:
+            return
+        doc = self.conn.execute("SELECT state, number_id FROM documents WHERE id = ?", (number["doc_id"],)).fetchone()
+        carried = number["status"] == "issued" or (doc["number_id"] is None and doc["state"] == State.NUMBERED)
+        if carried and doc["state"] != State.BATAL:
+            self._move(number["doc_id"], State.BATAL, reason=reason, void_number=False)
+
+    def _void(self, number_id: int, reason: str) -> None:
+        self.conn.execute(
+            "UPDATE numbers SET status = 'void', reason = ?, voided_at = ? WHERE id = ?",
+            (reason, now_iso(), number_id),
+        )
+        append_event(self.conn, "number.voided", number_id=number_id, reason=reason)
+
+    def _move(self, doc_id: int, target: State, *, reason: str | None, void_number: bool = True) -> None:
+        row = self.conn.execute("SELECT state, number_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise RegisterError(f"Dokumen {doc_id} tidak ada di register")
+        check_transition(doc_id, State(row["state"]), target, reason=reason)
+        self.conn.execute(
+            "UPDATE documents SET state = ?, void_reason = COALESCE(?, void_reason), updated_at = ? WHERE id = ?",
+            (target, reason if target == State.BATAL else None, now_iso(), doc_id),
+        )
+        append_event(self.conn, "state.changed", doc_id=doc_id, old=row["state"], new=str(target), reason=reason)
+        if target == State.BATAL and void_number and row["number_id"] is not None:
+            self._void(row["number_id"], reason or "")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def document(self, doc_id: int) -> DocumentRow:
+        row = self.conn.execute(_DOC_SELECT + " WHERE d.id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise RegisterError(f"Dokumen {doc_id} tidak ada di register; lihat 'docgen register list'")
+        return _row(row)
+
+    def documents(
+        self, *, kind: str | None = None, year: int | None = None, state: str | None = None
+    ) -> list[DocumentRow]:
+        clauses, args = [], []
+        for sql, value in (("d.kind = ?", kind), ("substr(d.doc_date, 1, 4) = ?", year), ("d.state = ?", state)):
+            if value is not None:
+                clauses.append(sql)
+                args.append(str(value) if sql.startswith("substr") else value)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return [_row(r) for r in self.conn.execute(_DOC_SELECT + where + " ORDER BY d.id", args)]
+
+    def files(self, doc_id: int, *, current_only: bool = False) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM files WHERE doc_id = ?" + (" AND current = 1" if current_only else "")
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY id", (doc_id,))]
+
+    def events(self, doc_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))]
+
+    def numbers(self, *, series: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT n.*, d.kind, d.subject, d.addressee, d.doc_date, d.signer, d.kka, d.sifat FROM numbers n"
+        sql += " LEFT JOIN documents d ON d.id = n.doc_id"
+        args: list[Any] = []
+        if series is not None:
+            sql += " WHERE n.series = ?"
+            args.append(series)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY n.series, n.year, n.seq, n.suffix", args)]
+
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.workspace.root).as_posix()

@@ -1,0 +1,110 @@
+"""``docgen register check``: prove the books, the log and the outbox agree.
+
+It is the audit a clerk runs after a crash or before handing the archive over: the event chain
+is intact, every recorded file still has its hash, every reserved number belongs to a live
+process, and nothing sits in the outbox that the register does not know.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docgen.register.books import Register
+from docgen.register.db import atomic
+from docgen.register.events import verify_chain
+from docgen.register.numbering import holder_alive
+
+__all__ = ["CheckReport", "check_register", "file_sha256"]
+
+ORPHANS = "_yatim"  # where --fix moves outbox files the register does not know
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class CheckReport:
+    """What the check found; ``ok`` is what the exit status reports."""
+
+    problems: list[str] = field(default_factory=list)
+    in_progress: list[str] = field(default_factory=list)
+    fixed: list[str] = field(default_factory=list)
+    events: int = 0
+    files: int = 0
+    numbers: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_register(reg: Register, *, fix: bool = False) -> CheckReport:
+    """Verify chain, files, reservations and outbox; with ``fix`` void interrupted numbers."""
+    report = CheckReport()
+    conn = reg.conn
+    report.events = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    report.problems += verify_chain(conn)
+    _check_files(reg, report)
+    _check_reservations(reg, report, fix=fix)
+    _check_orphans(reg, report, fix=fix)
+    return report
+
+
+def _check_files(reg: Register, report: CheckReport) -> None:
+    for row in reg.conn.execute("SELECT * FROM files ORDER BY id"):
+        report.files += 1
+        path = reg.workspace.root / row["path"]
+        if not path.is_file():
+            report.problems.append(f"berkas {row['path']} (dokumen {row['doc_id']}) hilang dari outbox")
+        elif file_sha256(path) != row["sha256"]:
+            report.problems.append(f"berkas {row['path']} (dokumen {row['doc_id']}) berubah sejak diterbitkan")
+    for row in reg.conn.execute(
+        "SELECT n.number, n.doc_id FROM numbers n WHERE n.status = 'issued' AND NOT EXISTS "
+        "(SELECT 1 FROM files f WHERE f.doc_id = n.doc_id AND f.current = 1)"
+    ):
+        report.problems.append(f"nomor {row['number']} terbit tanpa berkas (dokumen {row['doc_id']})")
+
+
+def _check_reservations(reg: Register, report: CheckReport, *, fix: bool) -> None:
+    report.numbers = reg.conn.execute("SELECT COUNT(*) FROM numbers").fetchone()[0]
+    for row in reg.conn.execute("SELECT * FROM numbers WHERE status = 'reserved' ORDER BY id").fetchall():
+        who = f"proses {row['holder_pid']} di {row['holder_host']}"
+        if holder_alive(row["holder_pid"], row["holder_host"]):
+            report.in_progress.append(f"nomor {row['number']} sedang dipakai {who}")
+            continue
+        if fix:
+            with atomic(reg.conn):
+                reg.void_in_tx(row, "interrupted")
+            report.fixed.append(f"nomor {row['number']} dibatalkan (interrupted)")
+        else:
+            report.problems.append(
+                f"nomor {row['number']} dipesan sejak {row['reserved_at'][:19]} oleh {who} yang sudah "
+                "berhenti dan tidak pernah terbit; jalankan 'docgen register check --fix' untuk membatalkannya"
+            )
+
+
+def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
+    outbox = reg.workspace.outbox
+    if not outbox.is_dir():
+        return
+    known = {r[0] for r in reg.conn.execute("SELECT path FROM files")}
+    for path in sorted(p for p in outbox.rglob("*") if p.is_file()):
+        rel = reg.relative(path)
+        parts = path.relative_to(outbox).parts
+        if rel in known or parts[0] == ORPHANS or path.name.startswith(".") or path.name == ".gitkeep":
+            continue
+        if fix:
+            target = outbox / ORPHANS / path.relative_to(outbox)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+            report.fixed.append(f"berkas {rel} tidak tercatat; dipindah ke outbox/{ORPHANS}/")
+        else:
+            report.problems.append(f"berkas {rel} ada di outbox tetapi tidak tercatat di register")

@@ -1,0 +1,90 @@
+"""The register's schema as an ordered list of migrations; ``PRAGMA user_version`` is the index.
+
+Later issues append migrations (never edit a shipped one), so an office's existing register
+upgrades in place when a newer docgen opens it.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS"]
+
+_V1 = """
+CREATE TABLE counters (
+    series   TEXT NOT NULL,
+    year     INTEGER NOT NULL,          -- 0 for series that never restart
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (series, year)
+);
+
+CREATE TABLE documents (
+    id              INTEGER PRIMARY KEY,
+    kind            TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    number_id       INTEGER UNIQUE REFERENCES numbers(id),
+    kka             TEXT,
+    subject         TEXT NOT NULL,
+    addressee       TEXT NOT NULL,
+    doc_date        TEXT NOT NULL,
+    signer          TEXT NOT NULL,
+    sifat           TEXT NOT NULL DEFAULT '',
+    request_json    TEXT NOT NULL,
+    template_sha256 TEXT,
+    void_reason     TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX documents_kind_state ON documents(kind, state);
+
+CREATE TABLE numbers (
+    id          INTEGER PRIMARY KEY,
+    series      TEXT NOT NULL,
+    year        INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,
+    suffix      TEXT NOT NULL DEFAULT '',
+    number      TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('reserved', 'issued', 'void')),
+    doc_id      INTEGER REFERENCES documents(id),
+    reason      TEXT,
+    reserved_at TEXT NOT NULL,
+    issued_at   TEXT,
+    voided_at   TEXT,
+    holder_pid  INTEGER,
+    holder_host TEXT,
+    UNIQUE (series, year, seq, suffix)
+);
+CREATE INDEX numbers_status ON numbers(status);
+CREATE INDEX numbers_number ON numbers(number);
+
+CREATE TABLE files (
+    id         INTEGER PRIMARY KEY,
+    doc_id     INTEGER NOT NULL REFERENCES documents(id),
+    role       TEXT NOT NULL,               -- docx, pdf, ...
+    path       TEXT NOT NULL UNIQUE,        -- relative to the workspace
+    sha256     TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    current    INTEGER NOT NULL DEFAULT 1,  -- 0 once a newer version replaced it (draft -> numbered)
+    created_at TEXT NOT NULL
+);
+CREATE INDEX files_doc ON files(doc_id);
+
+CREATE TABLE events (
+    id        INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    doc_id    INTEGER,
+    number_id INTEGER,
+    detail    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE INDEX events_doc ON events(doc_id);
+
+-- The log is append-only; the hash chain detects edits made by someone who drops these.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END;
+"""
+
+#: Migration ``i`` brings a register from ``user_version == i`` to ``i + 1``.
+MIGRATIONS: list[str] = [_V1]

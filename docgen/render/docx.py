@@ -1,0 +1,171 @@
+"""DOCX rendering with docxtpl's template language, compiled once per process.
+
+Plain docxtpl reopens the package, re-cleans the XML, recompiles the Jinja template and
+re-serialises every part for each letter. Here the cleaned XML parts are compiled once and the
+unchanged parts are zipped once; a letter costs one Jinja render per part and one small zip
+append. Every render uses a fresh output (no template object is rendered twice) and the result
+is parsed as XML before it is written, so a template can never produce a corrupt DOCX.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, nodes
+from jinja2 import TemplateError as JinjaError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
+
+from docgen.errors import RenderError, TemplateError
+
+__all__ = ["CompiledDocx", "compile_docx"]
+
+_RENDERED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+_EMBLEM_DESCR = "lambang"
+
+
+@dataclass(frozen=True)
+class _Part:
+    name: str
+    source: str  # cleaned XML as Jinja compiles it
+    template: Any  # jinja2.Template
+
+
+class CompiledDocx:
+    """A template ready to render many documents; build it with :func:`compile_docx`."""
+
+    def __init__(self, path: Path, *, emblem: Path | None = None) -> None:
+        from docxtpl import DocxTemplate  # heavy import, only when a template is used
+
+        self.path = path
+        try:
+            raw = path.read_bytes()
+            archive = zipfile.ZipFile(io.BytesIO(raw))
+            members = {info.filename: (info, archive.read(info)) for info in archive.infolist()}
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise TemplateError(
+                f"Templat {path.name} tidak bisa dibaca ({exc}); pastikan berkasnya .docx yang utuh"
+            ) from exc
+        self.sha256 = hashlib.sha256(raw).hexdigest()
+        if emblem is not None:
+            _swap_emblem(members, emblem, path)
+        self._cleaner = DocxTemplate(path)  # used only for its XML clean-up helpers
+        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self.parts: list[_Part] = []
+        static = io.BytesIO()
+        with zipfile.ZipFile(static, "w") as out:
+            for name, (info, data) in members.items():
+                if _RENDERED.match(name) and b"{" in data:
+                    self.parts.append(self._compile(name, data.decode("utf-8")))
+                else:
+                    out.writestr(info, data, compress_type=info.compress_type)
+        self._static = static.getvalue()
+
+    def _compile(self, name: str, xml: str) -> _Part:
+        source = self._cleaner.patch_xml(xml)
+        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        try:
+            return _Part(name, source, self._env.from_string(source))
+        except JinjaError as exc:
+            raise TemplateError(
+                f"Templat {self.path.name} ({name}) rusak di baris {getattr(exc, 'lineno', '?')}: "
+                f"{exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word"
+            ) from exc
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        """Render one document; user data is autoescaped and never compiled as a template."""
+        buffer = io.BytesIO(self._static)
+        buffer.seek(0, io.SEEK_END)
+        with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as out:
+            for part in self.parts:
+                out.writestr(part.name, self._render_part(part, context).encode("utf-8"))
+        return buffer.getvalue()
+
+    def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
+        try:
+            xml = part.template.render(context)
+        except JinjaError as exc:
+            raise TemplateError(
+                f"Templat {self.path.name} gagal diisi: {exc}; jalankan 'docgen template check'"
+            ) from exc
+        # The same post-processing docxtpl applies after rendering (DocxTemplate.render_xml_part).
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        xml = self._cleaner.resolve_listing(xml)
+        try:
+            etree.fromstring(xml.encode("utf-8"))
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(
+                f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"
+            ) from exc
+        return xml
+
+    def sources(self) -> list[tuple[str, str]]:
+        """The cleaned Jinja source of each rendered part (for ``docgen template check``)."""
+        return [(p.name, p.source) for p in self.parts]
+
+    def parse(self) -> list[nodes.Template]:
+        return [self._env.parse(p.source) for p in self.parts]
+
+
+def _swap_emblem(members: dict[str, tuple[zipfile.ZipInfo, bytes]], emblem: Path, path: Path) -> None:
+    """Put the office's emblem into the picture the template marks ``descr="lambang"``.
+
+    The template keeps its picture's size and position; only the image bytes change, so an
+    office replaces its emblem by pointing ``office.emblem`` at a file, not by editing Word.
+    """
+    document = members.get("word/document.xml")
+    rels = members.get("word/_rels/document.xml.rels")
+    if document is None or rels is None:
+        return
+    xml = document[1].decode("utf-8")
+    found = re.search(rf'descr="{_EMBLEM_DESCR}".*?r:embed="([^"]+)"', xml, flags=re.DOTALL)
+    if not found:
+        return
+    target = re.search(rf'Id="{found[1]}"[^>]*Target="([^"]+)"', rels[1].decode("utf-8"))
+    if not target:
+        target = re.search(rf'Target="([^"]+)"[^>]*Id="{found[1]}"', rels[1].decode("utf-8"))
+    media = "word/" + target[1] if target else None
+    if media not in members:
+        return
+    try:
+        from PIL import Image
+
+        with Image.open(emblem) as image:
+            out = io.BytesIO()
+            image.save(out, format="PNG" if media.lower().endswith(".png") else "JPEG")
+    except OSError as exc:
+        raise TemplateError(
+            f"Lambang {emblem} tidak bisa dibaca ({exc}); periksa office.emblem di docgen.toml"
+        ) from exc
+    info, _ = members[media]
+    members[media] = (info, out.getvalue())
+
+
+@lru_cache(maxsize=32)
+def _cached(path: Path, stamp: tuple[int, int], emblem: Path | None, emblem_stamp: tuple[int, int]) -> CompiledDocx:
+    return CompiledDocx(path, emblem=emblem)
+
+
+def _stamp(path: Path | None) -> tuple[int, int]:
+    if path is None:
+        return (0, 0)
+    try:
+        st = path.stat()
+    except OSError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def compile_docx(path: Path, *, emblem: Path | None = None) -> CompiledDocx:
+    """Compile (or reuse) a template; an edited template or emblem file is recompiled."""
+    if not path.is_file():
+        raise TemplateError(f"Templat {path} tidak ada; salin dari templat bawaan atau periksa namanya")
+    return _cached(path, _stamp(path), emblem, _stamp(emblem))

@@ -1,0 +1,249 @@
+"""Pure Indonesian formatting for dates, numbers, money and NIP in DPMPTSP documents.
+
+These helpers exist so every template writes dates, amounts and terbilang text
+the way official Indonesian correspondence expects, regardless of the server
+locale, the clock, or the quirks of third-party libraries.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_decimal
+from num2words import num2words
+
+__all__ = [
+    "bulan_romawi",
+    "format_nip",
+    "hari_tanggal_terbilang",
+    "jumlah_lampiran",
+    "nama_bulan",
+    "nama_hari",
+    "romawi",
+    "rupiah",
+    "tanggal",
+    "tanggal_hari",
+    "tanggal_terbilang",
+    "terbilang",
+    "terbilang_rupiah",
+]
+
+_BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+# Indexed by date.weekday(): Monday is 0.
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+_ROMAWI = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+# num2words says "juta satu ribu" where Indonesian says "juta seribu"; the
+# thousands group is exactly one only when "satu ribu" follows a scale word.
+_SATU_RIBU = re.compile(r"\b(juta|miliar|[a-z]+liun) satu ribu\b")
+# Scales above kuadriliun (10**15) are not settled Indonesian words.
+_BATAS_TERBILANG = 10**18
+_SEN = Decimal("0.01")
+_NIP = re.compile(r"[0-9]{18}")
+
+
+def _bulat(nilai: object, nama: str) -> int:
+    """Return ``nilai`` if it is a real int, so ``True`` or ``3.0`` never slip through."""
+    if isinstance(nilai, bool) or not isinstance(nilai, int):
+        raise TypeError(f"{nama} harus bilangan bulat, diterima {type(nilai).__name__}")
+    return nilai
+
+
+def nama_bulan(month: int) -> str:
+    """Name a month in Indonesian, independent of the system locale.
+
+    Raises:
+        TypeError: If ``month`` is not an int.
+        ValueError: If ``month`` is not 1..12.
+    """
+    if not 1 <= _bulat(month, "Bulan") <= 12:
+        raise ValueError(f"Bulan harus 1 sampai 12, diterima {month}")
+    return _BULAN[month - 1]
+
+
+def nama_hari(d: date) -> str:
+    """Name the weekday in Indonesian ("Jumat", not "Jum'at"), as letters require."""
+    return _HARI[d.weekday()]
+
+
+def tanggal(d: date) -> str:
+    """Write a date as in the letter heading, e.g. ``28 November 2026`` (no leading zero)."""
+    return f"{d.day} {nama_bulan(d.month)} {d.year}"
+
+
+def tanggal_hari(d: date) -> str:
+    """Write a date with its weekday, e.g. ``Sabtu, 28 November 2026``, for invitations."""
+    return f"{nama_hari(d)}, {tanggal(d)}"
+
+
+def terbilang(n: int) -> str:
+    """Spell an integer in lowercase Indonesian words, so amounts cannot be altered.
+
+    Uses num2words but corrects it to standard usage: ``minus`` instead of
+    ``min`` and ``seribu`` for a thousands group of one after a larger scale
+    (1.001.000 is ``satu juta seribu``).
+
+    Raises:
+        TypeError: If ``n`` is not an int.
+        ValueError: If ``abs(n)`` reaches 10**18 (beyond ``kuadriliun``).
+    """
+    _bulat(n, "Bilangan")
+    if abs(n) >= _BATAS_TERBILANG:
+        raise ValueError(f"Bilangan terlalu besar untuk ditulis terbilang: {n}")
+    if n < 0:
+        return "minus " + terbilang(-n)
+    kata = _SATU_RIBU.sub(r"\1 seribu", num2words(n, lang="id"))
+    return " ".join(kata.split())
+
+
+def tanggal_terbilang(d: date) -> str:
+    """Write a date fully in words, as a berita acara requires.
+
+    Example: ``dua puluh delapan bulan November tahun dua ribu dua puluh enam``.
+    """
+    return f"{terbilang(d.day)} bulan {nama_bulan(d.month)} tahun {terbilang(d.year)}"
+
+
+def hari_tanggal_terbilang(d: date) -> str:
+    """Write the opening date of a berita acara: weekday, then the date in words.
+
+    Example: ``Sabtu tanggal dua puluh delapan bulan November tahun dua ribu dua puluh enam``.
+    """
+    return f"{nama_hari(d)} tanggal {tanggal_terbilang(d)}"
+
+
+def _ke_sen(amount: int | Decimal | str) -> Decimal:
+    """Turn an amount into a Decimal rounded half up to whole sen.
+
+    Floats are refused because their binary rounding can change the last sen.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, (int, Decimal, str)):
+        raise TypeError(f"Nominal harus int, Decimal atau str, diterima {type(amount).__name__}")
+    try:
+        nilai = Decimal(amount.strip() if isinstance(amount, str) else amount)
+    except InvalidOperation:
+        raise ValueError(f"Nominal tidak valid: {amount!r}") from None
+    if not nilai.is_finite():
+        raise ValueError(f"Nominal tidak valid: {amount!r}")
+    return nilai.quantize(_SEN, rounding=ROUND_HALF_UP)
+
+
+def rupiah(amount: int | Decimal | str) -> str:
+    """Format money as ``Rp 1.250.000,00`` with exactly two decimals.
+
+    Rounds half up (babel alone would round half to even) and uses a plain
+    ASCII space so the text survives copying into any document format.
+    Negative amounts become ``-Rp 1.250.000,00``.
+
+    Raises:
+        TypeError: If ``amount`` is a float or another unsupported type.
+        ValueError: If a string is not a finite number.
+    """
+    nilai = _ke_sen(amount)
+    angka = format_decimal(abs(nilai), format="#,##0.00", locale="id_ID")
+    return f"{'-' if nilai < 0 else ''}Rp {angka}"
+
+
+def terbilang_rupiah(amount: int | Decimal | str) -> str:
+    """Spell money in words for kuitansi and contracts, e.g. ``seribu rupiah lima puluh sen``.
+
+    Sen are added only when non-zero, after rounding half up to two decimals.
+
+    Raises:
+        TypeError: If ``amount`` is a float or another unsupported type.
+        ValueError: If a string is not a finite number or the amount is too large.
+    """
+    nilai = _ke_sen(amount)
+    rupiah_utuh, sen = divmod(int(abs(nilai) * 100), 100)
+    kata = f"{'minus ' if nilai < 0 else ''}{terbilang(rupiah_utuh)} rupiah"
+    return f"{kata} {terbilang(sen)} sen" if sen else kata
+
+
+def romawi(n: int) -> str:
+    """Write ``n`` in Roman numerals, as used in letter numbers and chapter headings.
+
+    Raises:
+        TypeError: If ``n`` is not an int.
+        ValueError: If ``n`` is not 1..3999.
+    """
+    if not 1 <= _bulat(n, "Bilangan") <= 3999:
+        raise ValueError(f"Angka romawi harus 1 sampai 3999, diterima {n}")
+    hasil = []
+    for nilai, lambang in _ROMAWI:
+        jumlah, n = divmod(n, nilai)
+        hasil.append(lambang * jumlah)
+    return "".join(hasil)
+
+
+def bulan_romawi(month: int) -> str:
+    """Write a month in Roman numerals for nomor surat, e.g. ``.../XI/2026``.
+
+    Raises:
+        TypeError: If ``month`` is not an int.
+        ValueError: If ``month`` is not 1..12.
+    """
+    if not 1 <= _bulat(month, "Bulan") <= 12:
+        raise ValueError(f"Bulan harus 1 sampai 12, diterima {month}")
+    return romawi(month)
+
+
+def jumlah_lampiran(jumlah: int, satuan: str = "berkas") -> str:
+    """Write the Lampiran line of a letter, e.g. ``2 (dua) berkas``; ``-`` when there is none.
+
+    Raises:
+        TypeError: If ``jumlah`` is not an int.
+        ValueError: If ``jumlah`` is negative.
+    """
+    if _bulat(jumlah, "Jumlah lampiran") < 0:
+        raise ValueError(f"Jumlah lampiran tidak boleh negatif, diterima {jumlah}")
+    if jumlah == 0:
+        return "-"
+    return f"{jumlah} ({terbilang(jumlah)}) {satuan}"
+
+
+def format_nip(nip: str, *, spasi: bool = True) -> str:
+    """Validate a civil servant NIP and group it as ``19780512 200501 1 002``.
+
+    The groups are birth date (8), appointment year and month (6), sex (1)
+    and serial number (3). With ``spasi=False`` the 18 bare digits are
+    returned, for storage and comparison.
+
+    Raises:
+        ValueError: If ``nip`` is not 18 ASCII digits once whitespace is removed.
+    """
+    angka = "".join(nip.split())
+    if not _NIP.fullmatch(angka):
+        if len(angka) != 18:
+            raise ValueError(f"NIP harus 18 angka, diterima {len(angka)}")
+        raise ValueError(f"NIP harus 18 angka, diterima karakter bukan angka: {nip!r}")
+    if not spasi:
+        return angka
+    return f"{angka[:8]} {angka[8:14]} {angka[14]} {angka[15:]}"

@@ -1,0 +1,340 @@
+"""Generate the Word templates used by docgen.
+
+Why a script instead of a hand-made .docx?  A .docx is a zip of XML that
+nobody can review in a diff.  Building it from code keeps every layout
+decision (margins, fonts, the kop rule, the Jinja tags) readable and
+reviewable, and the output is reproducible: running this script twice gives
+byte-identical files (fixed zip timestamps and core properties).
+
+Office staff may instead edit ``templates/surat-keluar.docx`` in Word directly,
+keeping the Jinja tags (``{{ ... }}``, ``{% ... %}``, ``{%p ... %}``) intact;
+re-running this script would then overwrite their edits.
+
+Usage, from the repository root: ``.venv/bin/python tools/build_templates.py``
+writes templates/lambang.png (placeholder emblem) and templates/surat-keluar.docx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+from functools import partial
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Cm, Length, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+from PIL import Image, ImageDraw, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+EMBLEM = TEMPLATES / "lambang.png"
+SURAT_KELUAR = TEMPLATES / "surat-keluar.docx"
+
+FONT = "Arial"
+TEXT_WIDTH = Cm(21 - 2.5 - 2)  # A4 width minus left and right margins
+LABEL_W, COLON_W = Cm(2.5), Cm(0.5)  # Nomor/Sifat/Lampiran/Hal block
+VALUE_INDENT = Cm(3.0)  # body text starts under the Hal value
+SIGN_INDENT = Cm(8.5)  # signature block occupies the right half
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+Container = DocxDocument | _Cell  # anything with add_paragraph()
+
+NAVY, GOLD = (31, 58, 122, 255), (242, 194, 48, 255)
+
+
+# === Emblem placeholder ===
+def _shield(w: float, h: float, inset: float) -> list[tuple[float, float]]:
+    """Outline of a heraldic shield: flat top, straight sides, pointed base."""
+    left, right, side_end = inset, w - inset, h * 0.5
+    tip_x, tip_y, ctrl_y = w / 2, h - inset, h * 0.8
+    pts = [(left, inset), (right, inset)]
+    for i in range(21):  # quadratic Bezier from the right side down to the tip
+        t = i / 20
+        pts.append(
+            (
+                (1 - t * t) * right + t * t * tip_x,
+                (1 - t) ** 2 * side_end + 2 * (1 - t) * t * ctrl_y + t * t * tip_y,
+            )
+        )
+    for x, y in reversed(pts[3:-1]):  # mirror back up the left side
+        pts.append((w - x, y))
+    return pts + [(left, side_end)]
+
+
+def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
+    """Five-pointed star, point up."""
+    radii = [r if i % 2 == 0 else r * 0.4 for i in range(10)]
+    angles = [-math.pi / 2 + i * math.pi / 5 for i in range(10)]
+    return [(cx + rad * math.cos(a), cy + rad * math.sin(a)) for rad, a in zip(radii, angles, strict=True)]
+
+
+def build_emblem(path: Path, size: tuple[int, int] = (300, 360)) -> None:
+    """Draw a placeholder shield (navy outline, gold fill, star, 'LAMBANG')."""
+    s = 3  # draw 3x larger, then downsample for smooth edges
+    w, h = size[0] * s, size[1] * s
+    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.polygon(_shield(w, h, 6 * s), fill=NAVY)
+    draw.polygon(_shield(w, h, 18 * s), fill=GOLD)
+    draw.polygon(_star(w / 2, h * 0.36, 70 * s), fill=NAVY)
+    font = ImageFont.load_default(size=30 * s)
+    draw.text((w / 2, h * 0.64), "LAMBANG", font=font, fill=NAVY, anchor="mm")
+    img.resize(size, Image.Resampling.LANCZOS).save(path, format="PNG", optimize=True)
+
+
+# === Low-level python-docx helpers ===
+def _el(tag_name: str, **attrs: str) -> BaseOxmlElement:
+    """Build a w: element; keyword arguments become w: attributes."""
+    el = OxmlElement(tag_name)
+    for key, val in attrs.items():
+        el.set(qn(f"w:{key}"), val)
+    return el
+
+
+def _set_fonts(rpr_parent: BaseOxmlElement, name: str) -> None:
+    """Set ascii/hAnsi/cs/eastAsia font names (and drop theme font overrides)."""
+    rfonts = rpr_parent.find(qn("w:rFonts"))  # present in both callers
+    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        rfonts.attrib.pop(qn(f"w:{attr}"), None)
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        rfonts.set(qn(f"w:{attr}"), name)
+
+
+def setup_document(doc: DocxDocument) -> None:
+    """A4 page, margins, and Arial 12 pt single-spaced Normal style."""
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.top_margin, sec.bottom_margin = Cm(2), Cm(2)
+    sec.left_margin, sec.right_margin = Cm(2.5), Cm(2)
+
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    _set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), FONT)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(12)
+    rpr = normal.element.get_or_add_rPr()
+    _set_fonts(rpr, FONT)
+    # complex-script size (24 half-points) and Indonesian proofing language
+    rpr.insert_element_before(_el("w:szCs", val="24"), "w:highlight", "w:u", "w:lang")
+    rpr.append(_el("w:lang", val="id-ID"))
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    props = doc.core_properties
+    props.title, props.author = "Surat Keluar", "DPMPTSP Kota Pasuruan"
+    props.comments = "Template docxtpl; dibuat oleh tools/build_templates.py"
+    props.last_modified_by, props.revision = "", 1
+    props.created = props.modified = dt.datetime(2026, 1, 1)
+
+
+def para(
+    container: Container,
+    text: str = "",
+    *,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    left: Length | None = None,
+    first: Length | None = None,
+    after: float = 0,
+    size: float | None = None,
+    **flags: bool,
+) -> Paragraph:
+    """Add a paragraph whose text (a whole Jinja tag or plain text) is one run.
+
+    ``flags`` are run toggles passed on to :func:`run` (``bold``, ``underline``).
+    """
+    p = container.add_paragraph()
+    p.alignment = align  # None everywhere means "inherit from Normal"
+    fmt = p.paragraph_format
+    fmt.left_indent, fmt.first_line_indent = left, first
+    fmt.space_after = Pt(after) if after else None
+    if text:
+        run(p, text, size=size, **flags)
+    return p
+
+
+def run(p: Paragraph, text: str, *, size: float | None = None, **flags: bool) -> None:
+    """Append one run (a Jinja tag must never be split over several runs)."""
+    r = p.add_run(text)
+    for name, on in flags.items():  # bold=True / underline=True
+        setattr(r, name, on or None)
+    if size is not None:
+        r.font.size = Pt(size)
+
+
+def tag(container: Container, text: str) -> None:
+    """A docxtpl paragraph tag ({%p ... %}); docxtpl removes the whole paragraph."""
+    para(container, text)
+
+
+def borderless_table(doc: DocxDocument, widths: list[Length], rows: int = 1, pad: bool = True) -> Table:
+    """Fixed-width table without borders; pad=False removes cell margins."""
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.remove(tbl_pr.find(qn("w:tblW")))
+    tbl_pr.insert(0, _el("w:tblW", w=str(Length(sum(widths)).twips), type="dxa"))
+    borders = _el("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(_el(f"w:{edge}", val="nil"))
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblLook")
+    if not pad:
+        mar = _el("w:tblCellMar")
+        for edge in ("left", "right"):
+            mar.append(_el(f"w:{edge}", w="0", type="dxa"))
+        tbl_pr.insert_element_before(mar, "w:tblLook")
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = width
+        for cell in col.cells:
+            cell.width = width
+    return table
+
+
+# === Surat keluar layout ===
+def add_kop(doc: DocxDocument) -> None:
+    """Letterhead: emblem | centred kop lines, then the thick-thin double rule."""
+    table = borderless_table(doc, [Cm(2.5), TEXT_WIDTH - Cm(2.5)])
+    logo, text = table.rows[0].cells
+    for cell in (logo, text):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+    pic_par = logo.paragraphs[0]
+    pic_par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pic_par.add_run().add_picture(str(EMBLEM), width=Cm(2.1))
+    doc_pr = pic_par._p.xpath(".//wp:docPr")[0]
+    doc_pr.set("name", "lambang")  # the engine finds the emblem by these
+    doc_pr.set("descr", "lambang")
+
+    first = text.paragraphs[0]  # reuse the cell's mandatory first paragraph
+    run(first, "{%p for baris in kantor.kop %}")
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    tag(text, "{%p if loop.first %}")
+    para(text, "{{ baris }}", align=center, size=14, bold=True)
+    tag(text, "{%p else %}")
+    para(text, "{{ baris }}", align=center, size=16, bold=True)
+    tag(text, "{%p endif %}")
+    tag(text, "{%p endfor %}")
+    para(text, "{{ kantor.alamat }}", align=center, size=10)
+    para(text, "{{ kantor.kontak }}", align=center, size=10)
+
+    rule = para(doc, after=12)  # empty, 3 pt high: only its bottom border shows
+    rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    rule.paragraph_format.line_spacing = Pt(3)
+    p_bdr = _el("w:pBdr")
+    p_bdr.append(_el("w:bottom", val="thickThinSmallGap", sz="24", space="1", color="auto"))
+    rule._p.get_or_add_pPr().insert_element_before(
+        p_bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
+    )
+
+
+def add_header_block(doc: DocxDocument) -> None:
+    """Date line on the right, then Nomor / Sifat / Lampiran / Hal."""
+    para(doc, "{{ tempat_tanggal }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=12)
+    fields = [
+        ("Nomor", "{{ nomor }}"),
+        ("Sifat", "{{ sifat }}"),
+        ("Lampiran", "{{ lampiran }}"),
+        ("Hal", "{{ hal }}"),
+    ]
+    table = borderless_table(doc, [LABEL_W, COLON_W, TEXT_WIDTH - LABEL_W - COLON_W], rows=len(fields), pad=False)
+    for row, (label, value) in zip(table.rows, fields, strict=True):
+        cells = row.cells
+        run(cells[0].paragraphs[0], label)
+        run(cells[1].paragraphs[0], ":")
+        run(cells[2].paragraphs[0], value, bold=(label == "Hal"))
+
+
+def add_addressee(doc: DocxDocument) -> None:
+    """Yth. (one addressee inline, several as a numbered list), di, place."""
+    para(doc)  # one blank line under the Hal block
+    tag(doc, "{%p if kepada|length == 1 %}")
+    p = para(doc, "Yth. ")
+    run(p, "{{ kepada[0] }}")
+    tag(doc, "{%p else %}")
+    para(doc, "Yth.")
+    tag(doc, "{%p for k in kepada %}")
+    p = para(doc, "{{ loop.index }}.", left=Cm(0.6), first=Cm(-0.6))  # hanging
+    run(p, "\t")
+    run(p, "{{ k }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "di")
+    para(doc, "{{ di }}", left=Cm(1.0), after=12)
+
+
+def add_body(doc: DocxDocument) -> None:
+    """Justified body paragraphs, indented under the Hal value."""
+    tag(doc, "{%p for p in isi %}")
+    para(doc, "{{ p }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, left=VALUE_INDENT, first=Cm(1.25), after=6)
+    tag(doc, "{%p endfor %}")
+
+
+def add_signature(doc: DocxDocument) -> None:
+    """Centred signature block in the right half of the page."""
+    sig = partial(para, doc, align=WD_ALIGN_PARAGRAPH.CENTER, left=SIGN_INDENT)
+    block: list[Paragraph] = [para(doc)]  # blank line after the body
+    tag(doc, "{%p for j in penandatangan.jabatan %}")
+    block.append(sig("{{ j }}"))
+    tag(doc, "{%p endfor %}")
+    block += [sig() for _ in range(4)]  # room for the wet signature and stamp
+    block.append(sig("{{ penandatangan.nama }}", bold=True, underline=True))
+    block.append(sig("{{ penandatangan.pangkat }}"))
+    nip = sig("NIP ")
+    run(nip, "{{ penandatangan.nip }}")
+    for p in block:  # keep_with_next: never split the signature block across pages
+        p.paragraph_format.keep_with_next = True
+
+
+def add_tembusan(doc: DocxDocument) -> None:
+    """Optional carbon-copy list, 11 pt."""
+    tag(doc, "{%p if tembusan %}")
+    para(doc)
+    para(doc, "Tembusan:", size=11, underline=True)
+    tag(doc, "{%p for t in tembusan %}")
+    p = para(doc, "{{ loop.index }}.", size=11, left=Cm(0.6), first=Cm(-0.6))
+    run(p, "\t", size=11)
+    run(p, "{{ t }}", size=11)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+
+def save_deterministic(doc: DocxDocument, path: Path) -> None:
+    """Save with fixed zip entry timestamps so reruns are byte-identical."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+
+
+def build_surat_keluar(path: Path) -> None:
+    """The surat dinas, top to bottom."""
+    doc = Document()
+    setup_document(doc)
+    for add in (add_kop, add_header_block, add_addressee, add_body, add_signature, add_tembusan):
+        add(doc)
+    save_deterministic(doc, path)
+
+
+def main() -> None:
+    TEMPLATES.mkdir(exist_ok=True)
+    build_emblem(EMBLEM)
+    build_surat_keluar(SURAT_KELUAR)
+    for out in (EMBLEM, SURAT_KELUAR):
+        print(f"wrote {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
