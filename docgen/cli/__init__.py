@@ -1,0 +1,55 @@
+"""The ``docgen`` command line: parsing options and printing results, nothing more.
+
+Every command calls one library function; errors become one Indonesian line (exit 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from docgen import __version__
+from docgen.cli.books import register_app
+from docgen.cli.common import state
+from docgen.cli.documents import register_commands
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="docgen: numbered official documents and their registers (DPMPTSP Kota Pasuruan).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"docgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace", "-w", envvar="DOCGEN_WORKSPACE", help="Workspace folder (default: current folder)."
+        ),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    state.workspace_dir = workspace
+    state.verbose = verbose
+
+
+register_commands(app)
+app.add_typer(register_app, name="register")
+
+
+def main() -> None:
+    app()

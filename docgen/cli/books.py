@@ -1,0 +1,146 @@
+"""``docgen register ...``: list, show, state, void, export and check the books."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from docgen.cli.common import console, handle_errors, print_json, workspace
+from docgen.register import LABELS, Register, State, check_register, export_agenda
+
+__all__ = ["register_app"]
+
+register_app = typer.Typer(help="The register: agenda numbers, documents, states, audit.", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@register_app.command("list")
+def list_documents(
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only letters dated in this year.")] = None,
+    state: Annotated[State | None, typer.Option("--state", help="Only documents in this state.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List documents with their numbers and states.
+
+    Example: docgen register list --kind surat-keluar --year 2026 --state draft
+    """
+    with handle_errors(), Register.open(workspace()) as reg:
+        rows = reg.documents(kind=kind, year=year, state=state)
+    if as_json:
+        print_json([{k: v for k, v in r.as_dict().items() if k != "request"} for r in rows])
+        return
+    table = Table(title=f"Register: {len(rows)} dokumen")
+    for column in ("ID", "Jenis", "Nomor", "Tanggal", "Hal", "Kepada", "Status"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        number = r.number or "-"
+        if r.number_status == "void":
+            number += " (batal)"
+        table.add_row(str(r.id), r.kind, number, r.doc_date, r.subject, r.addressee, LABELS[State(r.state)])
+    console.print(table)
+
+
+@register_app.command("show")
+def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: JsonOpt = False) -> None:
+    """Show one document: its fields, files with SHA-256, and its event history.
+
+    Example: docgen register show 12
+    """
+    with handle_errors(), Register.open(workspace()) as reg:
+        doc, files, events = reg.document(doc_id), reg.files(doc_id), reg.events(doc_id)
+    if as_json:
+        print_json({"document": doc.as_dict(), "files": files, "events": events})
+        return
+    for key, value in doc.as_dict().items():
+        if key != "request" and value not in (None, ""):
+            console.print(f"[bold]{key}[/]: {escape(str(value))}")
+    for f in files:
+        tag = "" if f["current"] else " (versi lama)"
+        console.print(f"berkas {f['role']}: {escape(f['path'])}{tag}  sha256 {f['sha256']}")
+    for e in events:
+        console.print(f"  {e['at'][:19]}  {e['action']}  {escape(e['detail'])}")
+
+
+@register_app.command("state")
+def set_state(
+    doc_id: Annotated[int, typer.Argument(help="Document id.")],
+    target: Annotated[State, typer.Argument(help="New state.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Required for batal.")] = None,
+) -> None:
+    """Move a document along draft -> verified -> signed -> numbered -> sent -> archived.
+
+    Example: docgen register state 12 signed
+    """
+    with handle_errors(), Register.open(workspace()) as reg:
+        doc = reg.set_state(doc_id, target, reason=reason)
+    console.print(f"Dokumen {doc.id} sekarang {doc.state} ({LABELS[State(doc.state)]}).")
+
+
+@register_app.command("void")
+def void(
+    number: Annotated[str, typer.Argument(help="The full number, e.g. 500.16.7.2/57/423.105/2026.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the number is void (kept in the register).")],
+    year: Annotated[
+        int | None, typer.Option("--year", help="Needed only when the number repeats across years.")
+    ] = None,
+) -> None:
+    """Mark a number batal with a reason; it is never reused and stays in the agenda.
+
+    Example: docgen register void 500.16.7.2/57/423.105/2026 --reason "salah alamat"
+    """
+    with handle_errors(), Register.open(workspace()) as reg:
+        doc = reg.void_number(number, reason=reason, year=year)
+    tail = f"; dokumen {doc.id} menjadi {doc.state}" if doc else ""
+    console.print(f"Nomor {escape(number)} dibatalkan{tail}.")
+
+
+@register_app.command("export")
+def export(
+    fmt: Annotated[Literal["csv", "xlsx"], typer.Option("--format", help="Spreadsheet format.")] = "xlsx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Target file.")] = None,
+) -> None:
+    """Export the buku agenda (every number, void ones with their reason) as CSV or XLSX.
+
+    Example: docgen register export --format xlsx -o buku-agenda.xlsx
+    """
+    with handle_errors():
+        ws = workspace()
+        target = output or ws.register_path.parent / f"buku-agenda-{date.today():%Y%m%d}.{fmt}"
+        with Register.open(ws) as reg:
+            count = export_agenda(reg, target, fmt)
+    console.print(f"{count} nomor ditulis ke [bold]{escape(str(target))}[/]")
+
+
+@register_app.command("check")
+def check(
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Void numbers left by interrupted runs; set aside unknown files.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Verify the event chain, every outbox file's hash, and reserved-but-never-issued numbers.
+
+    Exits 1 when anything is wrong. Example: docgen register check --fix
+    """
+    with handle_errors(), Register.open(workspace()) as reg:
+        report = check_register(reg, fix=fix)
+    if as_json:
+        print_json({"ok": report.ok, **report.__dict__})
+    else:
+        for line in report.fixed:
+            console.print(f"[yellow]diperbaiki:[/] {escape(line)}")
+        for line in report.in_progress:
+            console.print(f"sedang berjalan: {escape(line)}")
+        for line in report.problems:
+            console.print(f"[red]masalah:[/] {escape(line)}")
+        verdict = "[green]register baik[/]" if report.ok else f"[red]{len(report.problems)} masalah[/]"
+        console.print(f"{verdict}: {report.events} peristiwa, {report.files} berkas, {report.numbers} nomor diperiksa.")
+    if not report.ok:
+        raise typer.Exit(1)
