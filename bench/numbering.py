@@ -8,6 +8,7 @@ from a barrier so they really contend, and has each reserve M numbers with
 ``Register.reserve``. It prints throughput and the worst and p99 latency of a single
 allocation per process (SQLite's busy handler is not fair, so the tail is what a user feels),
 then checks in the register that the sequence numbers are exactly 1..N*M: no duplicate, no gap.
+"span s" is each worker's time from its first to its last allocation.
 
 Run from the repository root: ``.venv/bin/python bench/numbering.py [--processes 4 --per-process 500]``.
 It works in a temporary workspace and never touches ``registers/`` or ``outbox/``.
@@ -112,17 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     wall = max(r["end"] for r in done) - min(r["start"] for r in done) if done else float("nan")
     allocated = sum(len(r["lat"]) for r in done)
     print(f"numbering: {args.processes} processes x {args.per_process} reservations ({args.start_method})")
-    print(f"{'process':>8} {'pid':>8} {'allocs':>7} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}")
+    print(f"{'process':>8} {'pid':>8} {'allocs':>7} {'span s':>7} {'median ms':>10} {'p99 ms':>8} {'max ms':>8}")
     for i, r in enumerate(done, 1):
         lat = r["lat"]
         print(
-            f"{i:>8} {r['pid']:>8} {len(lat):>7} {percentile(lat, 50) * 1e3:>10.2f}"
+            f"{i:>8} {r['pid']:>8} {len(lat):>7} {r['end'] - r['start']:>7.3f} {percentile(lat, 50) * 1e3:>10.2f}"
             f" {percentile(lat, 99) * 1e3:>8.2f} {max(lat) * 1e3:>8.2f}"
         )
     print(f"total allocations : {allocated} (expected {total})")
     print(f"wall time         : {wall:.3f} s")
     print(f"allocations/s     : {allocated / wall:,.0f}")
-    check = "OK, seq exactly 1..%d, no duplicate, no gap, event chain intact" % allocated
+    check = f"OK, seq exactly 1..{allocated}, no duplicate, no gap, event chain intact"
     print(f"register check    : {check if not problems else 'FAILED: ' + '; '.join(problems)}")
     print(GOAL)
     return 0 if not problems and not errors else 1

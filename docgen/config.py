@@ -234,7 +234,9 @@ def load_workspace(root: Path | str | None = None, *, env: Mapping[str, str] | N
     except ValidationError as exc:
         message, _ = summarize(exc)
         raise ConfigError(f"Profil {path} salah: {message}") from exc
-    return Workspace(root=root, profile=profile)
+    workspace = Workspace(root=root, profile=profile)
+    _ = workspace.register_path, workspace.emblem  # a path escaping the workspace fails now
+    return workspace
 
 
 def copy_defaults(target: Path | str) -> Path:

@@ -67,7 +67,17 @@ def load_request(path: Path) -> dict[str, Any]:
 
 
 def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:
-    return compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
+    """The compiled template, proven once per process to render the kind's example.
+
+    A template broken in a way Jinja only notices while rendering (a tag left open across
+    paragraphs) is found here, before any number is reserved.
+    """
+    compiled = compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
+    if not compiled.proven:
+        example = validate_request(kind, kind.example, workspace.profile, source="contoh bawaan")
+        compiled.render(kind.render_context(example, workspace.profile, number="1"))
+        compiled.proven = True
+    return compiled
 
 
 def _write_and_record(
@@ -94,7 +104,7 @@ def _write_and_record(
         if written is not None:
             written.path.unlink(missing_ok=True)
         if reservation is not None and not isinstance(exc, KeyboardInterrupt | SystemExit):
-            reg.void_number(reservation.number, reason=f"gagal dibuat: {exc}"[:300], year=reservation.year or None)
+            reg.abandon(reservation, reason=f"gagal dibuat: {exc}"[:300])
         raise
     doc = reg.document(doc_id)
     return Result(doc_id, kind.name, doc.number, doc.state, record.path, written.sha256)

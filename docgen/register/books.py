@@ -217,6 +217,13 @@ class Register:
             self.void_in_tx(row, reason)
         return self.document(row["doc_id"]) if row["doc_id"] is not None else None
 
+    def abandon(self, reservation: Reservation, *, reason: str) -> None:
+        """Void a number this process reserved but could not issue (render or write failed)."""
+        with atomic(self.conn):
+            row = self.conn.execute("SELECT * FROM numbers WHERE id = ?", (reservation.number_id,)).fetchone()
+            if row is not None and row["status"] == "reserved":
+                self.void_in_tx(row, reason)
+
     def void_in_tx(self, number: sqlite3.Row, reason: str) -> None:
         """Void a number row; its document becomes batal unless it lives on without a number.
 

@@ -23,7 +23,7 @@ from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
-from docgen.errors import RenderError, TemplateError
+from docgen.errors import TemplateError
 
 __all__ = ["CompiledDocx", "compile_docx"]
 
@@ -45,6 +45,7 @@ class CompiledDocx:
         from docxtpl import DocxTemplate  # heavy import, only when a template is used
 
         self.path = path
+        self.proven = False  # set by the pipeline once a trial render succeeded
         try:
             raw = path.read_bytes()
             archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -102,7 +103,7 @@ class CompiledDocx:
         try:
             etree.fromstring(xml.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
-            raise RenderError(
+            raise TemplateError(
                 f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"
             ) from exc
         return xml

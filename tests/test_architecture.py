@@ -1,0 +1,60 @@
+"""The house rules that keep the code base small enough to hold in mind (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
+
+# Lower layers may not import higher ones. text, pattern, errors, validation < config < kinds
+# < register, render < pipeline < demo < cli.
+LAYER = {
+    "text": 0, "pattern": 0, "errors": 0, "validation": 0,
+    "config": 1,
+    "kinds": 2,
+    "register": 3, "render": 3,
+    "pipeline": 4,
+    "demo": 5,
+    "cli": 6,
+}  # fmt: skip
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[0] == "__init__":
+            continue
+        yield parts[0], path
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("docgen."):
+            found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("docgen.")}
+    return found
+
+
+@pytest.mark.parametrize(("top", "path"), list(_modules()), ids=lambda v: str(v).split("docgen/")[-1])
+def test_imports_point_only_downwards(top, path):
+    assert top in LAYER, f"new top-level module {top}: give it a layer"
+    upward = {m for m in _imports(path) if LAYER.get(m, -1) > LAYER[top]}
+    assert not upward, f"{path.name} imports higher layers {upward}"
+
+
+@pytest.mark.parametrize(("top", "path"), list(_modules()), ids=lambda v: str(v).split("docgen/")[-1])
+def test_only_the_cli_imports_typer(top, path):
+    text = path.read_text(encoding="utf-8")
+    if top != "cli":
+        assert "import typer" not in text and "import click" not in text
+
+
+@pytest.mark.parametrize(("top", "path"), list(_modules()), ids=lambda v: str(v).split("docgen/")[-1])
+def test_modules_stay_small(top, path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, f"{path} is past 400 lines: split it"
