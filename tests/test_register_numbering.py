@@ -35,9 +35,7 @@ def number_rows(ws) -> list[dict]:
 
 def last_seq(ws, year: int) -> int | None:
     with Register.open(ws) as reg:
-        row = reg.conn.execute(
-            "SELECT last_seq FROM counters WHERE series = ? AND year = ?", (KIND, year)
-        ).fetchone()
+        row = reg.conn.execute("SELECT last_seq FROM counters WHERE series = ? AND year = ?", (KIND, year)).fetchone()
     return None if row is None else row[0]
 
 

@@ -190,9 +190,13 @@ class Register:
                 self._move(doc_id, state, reason=None)
 
     def set_state(self, doc_id: int, target: State, *, reason: str | None = None) -> DocumentRow:
-        """Move a document along the signature flow; ``batal`` also voids its number."""
+        """Move a document along the signature flow; ``batal`` also voids its number.
+
+        ``numbered`` is reached only by issuing a number (``docgen number``), never by hand,
+        so no document can claim a number it does not have.
+        """
         with atomic(self.conn):
-            self._move(doc_id, target, reason=reason)
+            self._move(doc_id, target, reason=reason, by_hand=True)
         return self.document(doc_id)
 
     def void_number(self, number: str, *, reason: str, year: int | None = None) -> DocumentRow | None:
@@ -245,11 +249,17 @@ class Register:
         )
         append_event(self.conn, "number.voided", number_id=number_id, reason=reason)
 
-    def _move(self, doc_id: int, target: State, *, reason: str | None, void_number: bool = True) -> None:
+    def _move(
+        self, doc_id: int, target: State, *, reason: str | None, void_number: bool = True, by_hand: bool = False
+    ) -> None:
         row = self.conn.execute("SELECT state, number_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise RegisterError(f"Dokumen {doc_id} tidak ada di register")
         check_transition(doc_id, State(row["state"]), target, reason=reason)
+        if by_hand and target == State.NUMBERED:
+            raise RegisterError(
+                f"Dokumen {doc_id} diberi nomor dengan 'docgen number {doc_id}', bukan diubah statusnya"
+            )
         self.conn.execute(
             "UPDATE documents SET state = ?, void_reason = COALESCE(?, void_reason), updated_at = ? WHERE id = ?",
             (target, reason if target == State.BATAL else None, now_iso(), doc_id),
