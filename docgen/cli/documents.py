@@ -51,12 +51,16 @@ def demo() -> None:
     with handle_errors():
         ws = workspace()
         report = run_demo(ws)
-    table = Table(title="Surat contoh yang dibuat", show_lines=False)
-    for column in ("ID", "Langkah", "Nomor", "Status", "Berkas"):
-        table.add_column(column)
+    table = Table(title="Surat contoh yang dibuat", box=None, header_style="bold")
+    table.add_column("ID", justify="right")
+    table.add_column("Nomor", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Langkah")
     for title, result in report.steps:
-        table.add_row(str(result.id), title, result.number or "(belum bernomor)", result.state, result.path)
+        table.add_row(str(result.id), result.number or "(belum bernomor)", result.state, title)
     console.print(table)
+    folders = sorted({str(Path(result.path).parent) for _, result in report.steps})
+    console.print(f"Berkas DOCX ada di: {escape(', '.join(folders))}")
     if report.voided:
         console.print(f"Nomor dibatalkan (tetap tercatat): {', '.join(report.voided)}")
     check = report.check
