@@ -25,11 +25,14 @@ from docgen.validation import summarize
 __all__ = [
     "PROFILE_NAME",
     "copy_defaults",
+    "CapStyle",
     "KindSettings",
     "Office",
     "Official",
     "Profile",
+    "Place",
     "Series",
+    "StampLayout",
     "Workspace",
     "load_workspace",
     "safe_join",
@@ -115,9 +118,47 @@ class RegisterSettings(_Frozen):
 
 
 class Verification(_Frozen):
-    """Public address that QR codes on issued documents lead to."""
+    """Public address that QR codes lead to, and the footer printed beside the code."""
 
     base_url: str = "https://dpmptsp.pasuruankota.go.id/verifikasi"
+    footer: list[str] = Field(
+        default_factory=lambda: [
+            "Dokumen ini diterbitkan oleh {office} dengan nomor {number}.",
+            "Keaslian dokumen dapat diperiksa dengan memindai kode QR atau membuka {url}",
+            "Dokumen elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah "
+            "(UU Nomor 11 Tahun 2008 tentang ITE, Pasal 5 ayat 1).",
+        ],
+        description="Lines beside the QR; {office}, {number} and {url} are filled in.",
+    )
+
+
+class Place(_Frozen):
+    """Where a stamp element goes, in millimetres, so A4 and F4 pages both work."""
+
+    page: Literal["first", "last", "all"] = "last"
+    x_mm: float = Field(ge=0, description="From the left edge (the cap: its centre).")
+    y_mm: float = Field(ge=0, description="From the edge named by `edge` (the cap: its centre).")
+    edge: Literal["top", "bottom"] = "bottom"
+    size_mm: float = Field(20.0, gt=0, description="QR side, cap diameter, box or footer width.")
+
+
+class StampLayout(_Frozen):
+    """Positions of the number box, cap dinas, QR code and footer for one kind; omit to leave out."""
+
+    number_box: Place | None = Place(page="first", x_mm=118, y_mm=5, edge="top", size_mm=82)
+    cap: Place | None = Place(page="last", x_mm=125, y_mm=200, edge="top", size_mm=37)
+    qr: Place | None = Place(page="last", x_mm=18, y_mm=8, edge="bottom", size_mm=22)
+    footer: Place | None = Place(page="last", x_mm=43, y_mm=8, edge="bottom", size_mm=150)
+
+
+class CapStyle(_Frozen):
+    """The cap dinas: three rings with the agency around and the city inside, or an image."""
+
+    ring_text: str = Field("", description="Text around the ring; default: the kop lines.")
+    centre_text: str = Field("", description="Text in the centre; default: the city in capitals.")
+    color: str = Field("#3b2f8f", pattern=r"^#[0-9a-fA-F]{6}$", description="Ink colour.")
+    opacity: float = Field(0.85, gt=0, le=1, description="Ink opacity, so the signature shows through.")
+    image: str | None = Field(None, description="An office-supplied stamp image (PNG), workspace-relative.")
 
 
 class Profile(_Frozen):
@@ -131,6 +172,11 @@ class Profile(_Frozen):
     # Named `books` in code: pydantic reserves the attribute name `register`.
     books: RegisterSettings = Field(RegisterSettings(), alias="register")
     verification: Verification = Verification()
+    stamp: dict[str, StampLayout] = Field(default_factory=dict, description="Stamp positions per kind.")
+    cap: CapStyle = CapStyle()
+
+    def stamp_layout(self, kind: str) -> StampLayout:
+        return self.stamp.get(kind, StampLayout())
 
     @model_validator(mode="after")
     def _references_exist(self) -> Profile:

@@ -8,7 +8,10 @@ taken, and a failure after that voids the number with its reason instead of losi
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +21,11 @@ from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.register import FileRecord, Register, Reservation, State
-from docgen.render import CompiledDocx, compile_docx, file_stem, write_new
+from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_new
+from docgen.render.convert import ColdConverter, Converter
+from docgen.render.stamp import Marks, make_marks, stamp_pdf
 
-__all__ = ["Result", "create_workspace", "generate", "load_request", "number_document"]
+__all__ = ["Result", "create_workspace", "generate", "issue_outputs", "load_request", "number_document"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class Result:
     state: str
     path: str
     sha256: str
+    files: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,34 +86,86 @@ def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:
     return compiled
 
 
-def _write_and_record(
-    reg: Register,
+Output = tuple[str, bytes, str]  # (role, content, file-name ending)
+
+
+def _produce_docx(
+    workspace: Workspace,
     kind: Kind,
     compiled: CompiledDocx,
     context: dict[str, Any],
+    *,
+    converter: Converter | None,
+    marks: Marks | None,
+) -> list[Output]:
+    """Render the DOCX and, with a converter, its PDF (with QR and footer once it has a number)."""
+    docx = compiled.render(context)
+    outputs: list[Output] = [("docx", docx, ".docx")]
+    if converter is not None:
+        with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
+            source = Path(tmp) / "dokumen.docx"
+            source.write_bytes(docx)
+            pdf = converter.convert(source, Path(tmp)).read_bytes()
+        if marks is not None:
+            pdf = stamp_pdf(pdf, marks, workspace, kind.name, elements=frozenset({"qr", "footer"}))
+        outputs.append(("pdf", pdf, ".pdf"))
+    return outputs
+
+
+def issue_outputs(
+    reg: Register,
+    kind: Kind,
     doc_id: int,
     reservation: Reservation | None,
+    produce: Callable[[], list[Output]],
     *,
     year: int,
-    state: State | None,
+    state: State | None = None,
+    template_sha256: str | None = None,
+    source_sha256: str | None = None,
 ) -> Result:
-    """Render, write into the outbox, record; on failure remove our file and void the number."""
-    written = None
+    """Produce, write into the outbox, record; on failure remove our files and void the number.
+
+    The files are in place before the register says "issued" (one transaction records them
+    and issues the number); a failure anywhere voids the reserved number with its cause.
+    """
+    written: list[tuple[str, Written]] = []
     try:
-        data = compiled.render(context)
-        stem = file_stem(reservation.number) if reservation else f"konsep-{doc_id:06d}"
+        outputs = produce()
+        stem = file_stem(reservation.number) if reservation else _existing_stem(reg, doc_id)
         folder = reg.workspace.outbox / str(year) / kind.name
-        written = write_new(folder / f"{stem}.docx", data)
-        record = FileRecord("docx", reg.relative(written.path), written.sha256, written.size)
-        reg.record_files(doc_id, [record], template_sha256=compiled.sha256, issue=reservation, state=state)
+        for role, data, ending in outputs:
+            target = folder / f"{stem}{ending}"
+            if target.exists() and reservation is None:
+                target = folder / f"{stem}-{role}-{len(reg.files(doc_id)) + 1}{ending}"
+            written.append((role, write_new(target, data)))
+        records = [FileRecord(role, reg.relative(w.path), w.sha256, w.size) for role, w in written]
+        reg.record_files(
+            doc_id, records, template_sha256=template_sha256, issue=reservation, state=state,
+            source_sha256=source_sha256,
+        )  # fmt: skip
     except BaseException as exc:
-        if written is not None:
-            written.path.unlink(missing_ok=True)
+        for _, w in written:
+            w.path.unlink(missing_ok=True)
         if reservation is not None and not isinstance(exc, KeyboardInterrupt | SystemExit):
             reg.abandon(reservation, reason=f"gagal dibuat: {exc}"[:300])
         raise
     doc = reg.document(doc_id)
-    return Result(doc_id, kind.name, doc.number, doc.state, record.path, written.sha256)
+    files = [{"role": r.role, "path": r.path, "sha256": r.sha256} for r in records]
+    return Result(doc_id, kind.name, doc.number, doc.state, records[0].path, records[0].sha256, files)
+
+
+def _existing_stem(reg: Register, doc_id: int) -> str:
+    """Drafts are named by id; an already numbered document keeps its number's name."""
+    doc = reg.document(doc_id)
+    return file_stem(doc.number) if doc.number and doc.number_status == "issued" else f"konsep-{doc_id:06d}"
+
+
+def _converter(pdf: bool, converter: Converter | None) -> Converter | None:
+    """Checked before any number is reserved: without LibreOffice a PDF request fails at once."""
+    if not pdf:
+        return None
+    return converter or ColdConverter()
 
 
 def generate(
@@ -117,6 +175,8 @@ def generate(
     *,
     draft: bool = False,
     insert_after: int | None = None,
+    pdf: bool = False,
+    converter: Converter | None = None,
     source: str = "",
     register: Register | None = None,
 ) -> Result:
@@ -127,6 +187,7 @@ def generate(
     if draft and insert_after is not None:
         raise RequestError("Konsep belum bernomor; --insert-after dipakai saat memberi nomor")
     compiled = _template(workspace, kind)  # template problems surface before a number is taken
+    to_pdf = _converter(pdf, converter)
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
     context = kind.render_context(request.model_copy(update={"kka": kka}), profile, number="")
@@ -142,29 +203,52 @@ def generate(
             insert_after=insert_after,
         )
         context["nomor"] = reservation.number if reservation else ""
-        return _write_and_record(
-            reg, kind, compiled, context, doc_id, reservation, year=summary.doc_date.year, state=None
-        )
+        marks = _marks(reg, doc_id, reservation)
+        return issue_outputs(
+            reg, kind, doc_id, reservation,
+            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks),
+            year=summary.doc_date.year, template_sha256=compiled.sha256,
+        )  # fmt: skip
     finally:
         if register is None:
             reg.close()
 
 
+def _marks(reg: Register, doc_id: int, reservation: Reservation | None) -> Marks | None:
+    if reservation is None:
+        return None
+    doc = reg.document(doc_id)
+    return make_marks(
+        reg.profile, number=reservation.number, doc_date=date.fromisoformat(doc.doc_date), token=doc.token or ""
+    )
+
+
 def number_document(
-    workspace: Workspace, doc_id: int, *, insert_after: int | None = None, register: Register | None = None
+    workspace: Workspace,
+    doc_id: int,
+    *,
+    insert_after: int | None = None,
+    pdf: bool = False,
+    converter: Converter | None = None,
+    register: Register | None = None,
 ) -> Result:
-    """Give a signed draft its number and regenerate its DOCX with the number filled in."""
+    """Give a signed draft its number and regenerate its DOCX (and PDF) with the number filled in."""
     reg = register or Register.open(workspace)
     try:
         doc = reg.document(doc_id)
         kind = get_kind(doc.kind)
         request = validate_request(kind, doc.request, workspace.profile, source=f"dokumen {doc_id}")
         compiled = _template(workspace, kind)
+        to_pdf = _converter(pdf, converter)
         context = kind.render_context(request.model_copy(update={"kka": doc.kka}), workspace.profile, number="")
         reservation = reg.reserve_for(doc_id, kind.series_for(workspace.profile), insert_after=insert_after)
         context["nomor"] = reservation.number
-        year = int(doc.doc_date[:4])
-        return _write_and_record(reg, kind, compiled, context, doc_id, reservation, year=year, state=State.NUMBERED)
+        marks = _marks(reg, doc_id, reservation)
+        return issue_outputs(
+            reg, kind, doc_id, reservation,
+            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks),
+            year=int(doc.doc_date[:4]), state=State.NUMBERED, template_sha256=compiled.sha256,
+        )  # fmt: skip
     finally:
         if register is None:
             reg.close()

@@ -131,7 +131,7 @@ def test_generated_letters_get_distinct_numbers_and_files_under_concurrency(work
     assert {r[3] for r in results} == {"numbered"}
     paths = {r[4] for r in results}
     assert len(paths) == 100
-    for _, _, _, _, path, sha in results:
+    for _, _, _, _, path, sha, *_ in results:
         assert hashlib.sha256((workspace.root / path).read_bytes()).hexdigest() == sha
     assert {p.relative_to(workspace.root).as_posix() for p in outbox_files(workspace)} == paths
 

@@ -7,6 +7,7 @@ short transaction that also appends its event, so the books and the log never di
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +53,8 @@ class DocumentRow:
     template_sha256: str | None
     created_at: str
     void_reason: str | None
+    token: str | None
+    source_sha256: str | None
     request: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
@@ -70,7 +73,8 @@ def _row(r: sqlite3.Row) -> DocumentRow:
         number_status=r["number_status"], kka=r["kka"], subject=r["subject"],
         addressee=r["addressee"], doc_date=r["doc_date"], signer=r["signer"], sifat=r["sifat"],
         template_sha256=r["template_sha256"], created_at=r["created_at"],
-        void_reason=r["void_reason"], request=json.loads(r["request_json"]),
+        void_reason=r["void_reason"], token=r["token"], source_sha256=r["source_sha256"],
+        request=json.loads(r["request_json"]),
     )  # fmt: skip
 
 
@@ -124,10 +128,10 @@ class Register:
         with atomic(self.conn):
             doc_id = self.conn.execute(
                 "INSERT INTO documents (kind, state, kka, subject, addressee, doc_date, signer, sifat,"
-                " request_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " request_json, created_at, updated_at, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (kind, state, kka, summary.subject, summary.addressee, summary.doc_date.isoformat(),
                  summary.signer, summary.sifat, json.dumps(request, ensure_ascii=False, default=str),
-                 stamp, stamp),
+                 stamp, stamp, secrets.token_urlsafe(16)),
             ).lastrowid  # fmt: skip
             append_event(self.conn, "document.created", doc_id=doc_id, kind=kind, state=str(state))
             reservation = None
@@ -155,9 +159,10 @@ class Register:
         doc_id: int,
         files: list[FileRecord],
         *,
-        template_sha256: str,
+        template_sha256: str | None = None,
         issue: Reservation | None = None,
         state: State | None = None,
+        source_sha256: str | None = None,
     ) -> None:
         """Record written outputs; with ``issue`` the reserved number becomes issued.
 
@@ -174,8 +179,9 @@ class Register:
                 )
                 append_event(self.conn, "file.written", doc_id=doc_id, role=f.role, path=f.path, sha256=f.sha256)
             self.conn.execute(
-                "UPDATE documents SET template_sha256 = ?, updated_at = ? WHERE id = ?",
-                (template_sha256, stamp, doc_id),
+                "UPDATE documents SET template_sha256 = COALESCE(?, template_sha256),"
+                " source_sha256 = COALESCE(?, source_sha256), updated_at = ? WHERE id = ?",
+                (template_sha256, source_sha256, stamp, doc_id),
             )
             if issue is not None:
                 self.conn.execute(
@@ -286,6 +292,17 @@ class Register:
                 args.append(str(value) if sql.startswith("substr") else value)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         return [_row(r) for r in self.conn.execute(_DOC_SELECT + where + " ORDER BY d.id", args)]
+
+    def by_token(self, token: str) -> DocumentRow | None:
+        row = self.conn.execute(_DOC_SELECT + " WHERE d.token = ?", (token,)).fetchone()
+        return _row(row) if row else None
+
+    def by_file_hash(self, sha256: str) -> DocumentRow | None:
+        row = self.conn.execute(
+            _DOC_SELECT + " WHERE d.id = (SELECT doc_id FROM files WHERE sha256 = ? ORDER BY id DESC LIMIT 1)",
+            (sha256,),
+        ).fetchone()
+        return _row(row) if row else None
 
     def files(self, doc_id: int, *, current_only: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM files WHERE doc_id = ?" + (" AND current = 1" if current_only else "")

@@ -86,5 +86,16 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'event log is append-only'); END;
 """
 
+# Issue 3: every document gets an unguessable public token (its QR code leads to it), a stamped
+# document remembers the SHA-256 of the signed original it was made from, and files are found
+# by hash for verification.
+_V2 = """
+ALTER TABLE documents ADD COLUMN token TEXT;
+ALTER TABLE documents ADD COLUMN source_sha256 TEXT;
+UPDATE documents SET token = lower(hex(randomblob(16))) WHERE token IS NULL;
+CREATE UNIQUE INDEX documents_token ON documents(token);
+CREATE INDEX files_sha256 ON files(sha256);
+"""
+
 #: Migration ``i`` brings a register from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1]
+MIGRATIONS: list[str] = [_V1, _V2]

@@ -1,0 +1,223 @@
+"""A pool of warm LibreOffice processes (unoserver), started and stopped by docgen itself.
+
+Starting LibreOffice costs seconds; a warm one converts a letter in a fraction of a second.
+Each server gets its own profile directory and ports that were checked free (another program
+may hold unoserver's default port, and a client would silently convert through it). The
+unoserver *server* must run under a Python that can ``import uno`` (Debian's system Python
+with python3-uno); the package itself is lent to it from this environment.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import xmlrpc.client
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from pathlib import Path
+
+from docgen.errors import RenderError
+from docgen.render.convert import INSTALL_HINT, find_soffice
+
+__all__ = ["ConverterPool", "uno_python"]
+
+_UNO_CANDIDATES = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
+
+
+@cache
+def uno_python() -> str:
+    """A Python interpreter that can ``import uno``, or a RenderError saying what to install."""
+    for candidate in (os.environ.get("DOCGEN_UNO_PYTHON", ""), *_UNO_CANDIDATES):
+        if candidate and Path(candidate).exists():
+            probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False)
+            if probe.returncode == 0:
+                return candidate
+    raise RenderError(f"Tidak ada Python yang bisa 'import uno' untuk LibreOffice; pasang dengan: {INSTALL_HINT}")
+
+
+def _lend_unoserver(target: Path) -> Path:
+    """Expose only the unoserver package (and its metadata) to the system Python."""
+    spec = importlib.util.find_spec("unoserver")
+    if spec is None or not spec.submodule_search_locations:
+        raise RenderError("Paket unoserver tidak terpasang; jalankan 'make test' atau 'pip install unoserver'")
+    package = Path(next(iter(spec.submodule_search_locations)))
+    dist = importlib.metadata.distribution("unoserver")
+    info = Path(str(dist.locate_file(""))) / f"unoserver-{dist.version}.dist-info"
+    target.mkdir(parents=True, exist_ok=True)
+    for source in (package, info):
+        link = target / source.name
+        if source.exists() and not link.exists():
+            link.symlink_to(source, target_is_directory=True)
+    return target
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Transport(xmlrpc.client.Transport):
+    """XML-RPC with a socket timeout: the per-document time limit."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__()
+        self.timeout_s = timeout_s
+
+    def make_connection(self, host):  # type: ignore[no-untyped-def]
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout_s
+        return connection
+
+
+class _Server:
+    """One unoserver + LibreOffice pair with a private profile and its own ports."""
+
+    def __init__(self, workdir: Path, lib: Path, index: int) -> None:
+        self.workdir, self.lib, self.index = workdir, lib, index
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    def start(self) -> None:
+        profile = Path(tempfile.mkdtemp(prefix=f"profile-{self.index}-", dir=self.workdir))
+        self.port, uno_port = _free_port(), _free_port()
+        while uno_port == self.port:
+            uno_port = _free_port()
+        env = dict(os.environ, PYTHONPATH=str(self.lib))
+        cmd = [
+            uno_python(), "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(self.port),
+            "--uno-port", str(uno_port), "--user-installation", str(profile), "--executable", find_soffice(),
+            "--quiet",
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def wait_ready(self, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            if self.proc is None or self.proc.poll() is not None:
+                raise RenderError("LibreOffice (unoserver) berhenti saat dinyalakan; periksa pemasangan LibreOffice")
+            try:
+                self._proxy(5.0).info()
+                return
+            except (OSError, xmlrpc.client.Error):
+                time.sleep(0.25)
+        raise RenderError("LibreOffice (unoserver) tidak siap dalam batas waktu; coba lagi")
+
+    def _proxy(self, timeout_s: float) -> xmlrpc.client.ServerProxy:
+        return xmlrpc.client.ServerProxy(
+            f"http://127.0.0.1:{self.port}", transport=_Transport(timeout_s), allow_none=True
+        )
+
+    def convert(self, docx: Path, pdf: Path, timeout_s: float) -> None:
+        args = (str(docx.resolve()), None, str(pdf.resolve()), "pdf", None, [], True, None, None)
+        self._proxy(timeout_s).convert(*args)
+
+    def terminate(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    def reap(self, deadline: float) -> None:
+        """Wait for a terminated server, then kill its whole group (LibreOffice may outlive it)."""
+        if self.proc is None:
+            return
+        try:
+            self.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.proc = None
+
+    def stop(self) -> None:
+        self.terminate()
+        self.reap(time.monotonic() + 2.0)
+
+
+class ConverterPool:
+    """Warm converters, one per core by default; use as a context manager.
+
+    Each document has a time limit; a failed or timed-out conversion restarts its server and
+    is retried once before a RenderError names the file.
+    """
+
+    def __init__(self, size: int | None = None, *, timeout_s: float = 60.0, start_timeout_s: float = 120.0) -> None:
+        self.size = size or os.cpu_count() or 1
+        self.timeout_s = timeout_s
+        self.start_timeout_s = start_timeout_s
+        self._idle: queue.Queue[_Server] = queue.Queue()
+        self._servers: list[_Server] = []
+        self._workdir: Path | None = None
+
+    def __enter__(self) -> ConverterPool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        find_soffice()
+        self._workdir = Path(tempfile.mkdtemp(prefix="docgen-pool-"))
+        lib = _lend_unoserver(self._workdir / "lib")
+        self._servers = [_Server(self._workdir, lib, i) for i in range(self.size)]
+        try:
+            for server in self._servers:
+                server.start()
+            deadline = time.monotonic() + self.start_timeout_s
+            for server in self._servers:
+                server.wait_ready(deadline)
+                self._idle.put(server)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.terminate()
+        deadline = time.monotonic() + 2.0
+        for server in self._servers:
+            server.reap(deadline)
+        self._servers = []
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def convert(self, docx: Path, outdir: Path) -> Path:
+        """Convert one file on the next idle server; thread-safe."""
+        outdir.mkdir(parents=True, exist_ok=True)
+        pdf = outdir / f"{docx.stem}.pdf"
+        server = self._idle.get()
+        try:
+            for attempt in (1, 2):
+                try:
+                    server.convert(docx, pdf, self.timeout_s)
+                    if pdf.is_file() and pdf.stat().st_size > 0:
+                        return pdf
+                except (OSError, xmlrpc.client.Error):
+                    pass
+                if attempt == 1:  # restart this server and try once more
+                    server.stop()
+                    server.start()
+                    server.wait_ready(time.monotonic() + self.start_timeout_s)
+            raise RenderError(f"LibreOffice gagal mengubah {docx.name} ke PDF dua kali; periksa berkas DOCX-nya")
+        finally:
+            self._idle.put(server)
+
+    def convert_many(self, docx: list[Path], outdir: Path) -> list[Path]:
+        with ThreadPoolExecutor(max_workers=self.size) as workers:
+            return list(workers.map(lambda p: self.convert(p, outdir), docx))
