@@ -10,15 +10,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
 
 # Lower layers may not import higher ones. text, pattern, errors, validation < config < kinds
-# < register, render < pipeline < demo < cli.
+# < register, render < pipeline < stamping, verify < demo < cli.
 LAYER = {
     "text": 0, "pattern": 0, "errors": 0, "validation": 0,
     "config": 1,
     "kinds": 2,
     "register": 3, "render": 3,
     "pipeline": 4,
-    "demo": 5,
-    "cli": 6,
+    "stamping": 5, "verify": 5,
+    "demo": 6,
+    "cli": 7,
 }  # fmt: skip
 
 

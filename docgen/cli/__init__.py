@@ -5,6 +5,7 @@ Every command calls one library function; errors become one Indonesian line (exi
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from docgen import __version__
 from docgen.cli.books import register_app
 from docgen.cli.common import state
 from docgen.cli.documents import register_commands
+from docgen.cli.pdf import register_pdf_commands
 
 __all__ = ["app", "main"]
 
@@ -45,9 +47,12 @@ def _root(
 ) -> None:
     state.workspace_dir = workspace
     state.verbose = verbose
+    # pypdf logs every oddity of a damaged PDF; the user gets our one-line message instead.
+    logging.getLogger("pypdf").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
 
 
 register_commands(app)
+register_pdf_commands(app)
 app.add_typer(register_app, name="register")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -14,9 +14,13 @@ from docgen.cli.common import console, handle_errors, print_json, workspace
 from docgen.errors import RequestError
 from docgen.kinds import KINDS, get_kind
 
-__all__ = ["register_commands"]
+if TYPE_CHECKING:
+    from docgen.pipeline import Result
+
+__all__ = ["register_commands", "report_result"]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON for scripts.")]
+PdfOpt = Annotated[bool, typer.Option("--pdf", help="Also write the PDF (needs LibreOffice), with QR code and footer.")]
 InsertOpt = Annotated[
     int | None,
     typer.Option(
@@ -106,6 +110,7 @@ def new(
         bool, typer.Option("--draft", help="Write an unnumbered draft; number it later with 'docgen number'.")
     ] = False,
     insert_after: InsertOpt = None,
+    pdf: PdfOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Generate one document from a request file into the outbox and record it.
@@ -116,13 +121,16 @@ def new(
 
     with handle_errors():
         ws = workspace()
-        result = generate(ws, kind, load_request(data), draft=draft, insert_after=insert_after, source=data.name)
-    _report(result, as_json)
+        result = generate(
+            ws, kind, load_request(data), draft=draft, insert_after=insert_after, pdf=pdf, source=data.name
+        )
+    report_result(result, as_json)
 
 
 def number(
     doc_id: Annotated[int, typer.Argument(help="Document id (see 'docgen register list').")],
     insert_after: InsertOpt = None,
+    pdf: PdfOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Give a signed draft its number and regenerate its DOCX with the number filled in.
@@ -132,17 +140,19 @@ def number(
     from docgen.pipeline import number_document
 
     with handle_errors():
-        result = number_document(workspace(), doc_id, insert_after=insert_after)
-    _report(result, as_json)
+        result = number_document(workspace(), doc_id, insert_after=insert_after, pdf=pdf)
+    report_result(result, as_json)
 
 
-def _report(result: object, as_json: bool) -> None:
-    data = result.as_dict()  # type: ignore[attr-defined]
+def report_result(result: Result, as_json: bool) -> None:
+    """Print a generation result: JSON for scripts, one line per file for people."""
+    data = result.as_dict()
     if as_json:
         print_json(data)
         return
     label = data["number"] or "konsep tanpa nomor"
-    console.print(f"Dokumen {data['id']} ({label}) ditulis ke [bold]{escape(data['path'])}[/]")
+    paths = ", ".join(f["path"] for f in data["files"]) or data["path"]
+    console.print(f"Dokumen {data['id']} ({escape(label)}) ditulis ke [bold]{escape(paths)}[/]")
 
 
 template_app = typer.Typer(help="Check templates against their kinds.", no_args_is_help=True)
