@@ -1,23 +1,29 @@
 # Two commands do all setup on a fresh machine (Python >= 3.11 with venv):
 #   make demo   create .venv, install docgen, run `docgen demo` in this folder
-#   make test   create .venv, install docgen with test tools, run the test suite
-# .ci/run calls `make test`.
+#   make test   also install LibreOffice, fonts, poppler and zbar from Debian packages when
+#               missing (tools/install-system-deps.sh), then run the test suite
+# .ci/run calls `make test`; with CI=true a missing LibreOffice fails the PDF tests instead of
+# skipping them.
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench system-deps clean
 
 demo: $(VENV)/.installed
 	$(BIN)/docgen demo
 
-test: $(VENV)/.installed-test
+test: system-deps $(VENV)/.installed-test
 	$(BIN)/pytest
+
+system-deps:
+	tools/install-system-deps.sh
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/numbering.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/pdf.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

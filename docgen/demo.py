@@ -13,9 +13,13 @@ from datetime import date
 from typing import Any
 
 from docgen.config import Workspace
+from docgen.errors import RenderError
 from docgen.kinds import get_kind
 from docgen.pipeline import Result, generate, number_document
 from docgen.register import CheckReport, Register, State, check_register
+from docgen.render.convert import ColdConverter
+from docgen.stamping import stamp_document
+from docgen.verify import verify
 
 __all__ = ["DemoReport", "run_demo"]
 
@@ -26,6 +30,7 @@ class DemoReport:
 
     steps: list[tuple[str, Result]] = field(default_factory=list)
     voided: list[str] = field(default_factory=list)
+    pdf_note: str = ""
     check: CheckReport | None = None
 
 
@@ -114,5 +119,29 @@ def run_demo(workspace: Workspace, *, today: date | None = None) -> DemoReport:
         reg.void_number(wrong.number or "", reason="salah alamat, surat diganti", year=today.year)
         report.steps.append(("Surat yang kemudian dibatalkan (batal)", wrong))
         report.voided.append(wrong.number or "")
+        _pdf_steps(workspace, reg, today, report)
         report.check = check_register(reg)
     return report
+
+
+def _pdf_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:
+    """PDF, stamping and verification, when LibreOffice is installed (DOCX works without it)."""
+    try:
+        converter = ColdConverter()
+    except RenderError as exc:
+        report.pdf_note = f"PDF dilewati: {exc}"
+        return
+    day = today.isoformat()
+    made = generate(workspace, "surat-keluar", _letter(tanggal=day), pdf=True, converter=converter, register=reg)
+    report.steps.append(("Surat dengan PDF (kode QR dan catatan verifikasi)", made))
+    draft = generate(
+        workspace, "surat-keluar", _letter(tanggal=day, hal="Undangan Rapat Koordinasi Tim Teknis"),
+        draft=True, pdf=True, converter=converter, register=reg,
+    )  # fmt: skip
+    for state in (State.VERIFIED, State.SIGNED):
+        reg.set_state(draft.id, state)
+    printed = workspace.root / next(f["path"] for f in draft.files if f["role"] == "pdf")
+    stamped = stamp_document(workspace, printed, "surat-keluar", doc_id=draft.id, register=reg)
+    report.steps.append(("Surat bertanda tangan diberi nomor dan cap dinas (docgen stamp)", stamped))
+    answer = verify(workspace, workspace.root / stamped.path)
+    report.pdf_note = f"Pemeriksaan keaslian {stamped.path}: {answer.message}"

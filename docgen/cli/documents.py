@@ -64,9 +64,11 @@ def demo() -> None:
         table.add_row(str(result.id), result.number or "(belum bernomor)", result.state, title)
     console.print(table)
     folders = sorted({str(Path(result.path).parent) for _, result in report.steps})
-    console.print(f"Berkas DOCX ada di: {escape(', '.join(folders))}")
+    console.print(f"Berkas ada di: {escape(', '.join(folders))}")
     if report.voided:
         console.print(f"Nomor dibatalkan (tetap tercatat): {', '.join(report.voided)}")
+    if report.pdf_note:
+        console.print(escape(report.pdf_note))
     check = report.check
     assert check is not None
     verdict = "[green]baik[/]" if check.ok else "[red]ada masalah[/]"
