@@ -1,18 +1,14 @@
 """Benchmark: PDF letters per second (warm LibreOffice pool against cold soffice) and stamps per second.
 
-A PDF letter costs one DOCX -> PDF conversion in LibreOffice, and starting LibreOffice costs
-seconds. docgen's ``ConverterPool`` keeps one warm unoserver per core; ``ColdConverter`` starts
-``soffice --convert-to pdf`` with a private profile per call. This script renders N letters
-with the compiled renderer first (untimed), so only conversion is measured, then times:
+Starting LibreOffice costs seconds, so docgen keeps one warm unoserver per core
+(``ConverterPool``); ``ColdConverter`` starts ``soffice --convert-to pdf`` with a private profile
+per call. N letters are rendered first (compiled renderer, untimed), so only conversion is timed:
+(1) the warm pool with as many concurrent callers as servers (start-up and a first letter per
+server reported apart); (2) cold soffice one letter per call on a smaller sample, and (bonus) one
+cold call given all N files; (3) ``stamp_pdf`` with all four marks on a text PDF (a converted
+letter) and on a scanned image-only one (``pdftoppm -r 150``, saved as PDF by Pillow).
 
-(1) the warm pool, N letters with as many concurrent callers as servers (``convert_many``);
-    its start-up and a first untimed letter per server are reported apart from the rate;
-(2) cold ``ColdConverter().convert`` one letter at a time (a smaller sample), and, as a
-    bonus, one cold call given all N files (``ColdConverter().convert_many``);
-(3) ``stamp_pdf`` with all four marks (number box, cap, QR, footer) on a text PDF (one of the
-    converted letters) and on a scanned image-only PDF (``pdftoppm -r 150``, saved by Pillow).
-
-Run from the repository root: ``.venv/bin/python bench/pdf.py [--count 40 --cold-count 8 --stamps 100]``.
+Run from the repository root: ``.venv/bin/python bench/pdf.py [--count 40 --cold-count 8]``.
 It uses a temporary workspace only; without LibreOffice it prints a note and exits 0.
 """
 
@@ -33,13 +29,14 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
+from docgen.config import Workspace
 from docgen.errors import RenderError
 from docgen.kinds import get_kind, validate_request
 from docgen.pipeline import create_workspace
 from docgen.render import compile_docx
 from docgen.render.convert import ColdConverter, find_soffice
 from docgen.render.pool import ConverterPool
-from docgen.render.stamp import make_marks, stamp_pdf, token_in_pdf
+from docgen.render.stamp import Marks, make_marks, stamp_pdf, token_in_pdf
 
 KIND = "surat-keluar"
 WARMUP = 3
@@ -57,18 +54,21 @@ def rate(count: int, run: Callable[[], object]) -> float:
     return count / (time.perf_counter() - start)
 
 
-def pdf_problems(pdfs: list[Path], label: str) -> list[str]:
-    """Each PDF must open with pypdf and carry its letter's number as text."""
-    problems = []
-    for i, pdf in enumerate(pdfs):
-        try:
-            text = "".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-        except Exception as exc:  # any failure to open is the finding
-            problems.append(f"{label} {pdf.name}: unreadable ({exc})")
-            continue
-        if not text.strip() or number(i) not in text:
-            problems.append(f"{label} {pdf.name}: no text or number {number(i)} missing")
-    return problems
+def problem(source: Path | bytes, expected: str, name: str) -> str | None:
+    """A PDF must open with pypdf and carry ``expected`` (its number) as text."""
+    try:
+        reader = PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
+        text = "".join(page.extract_text() or "" for page in reader.pages)
+    except Exception as exc:  # any failure to open is the finding
+        return f"{name}: unreadable ({exc})"
+    return None if expected in text else f"{name}: no text {expected!r}"
+
+
+def stamp_rate(data: bytes, marks: Marks, ws: Workspace, count: int) -> tuple[float, str | None]:
+    """Stamps per second with all four marks after WARMUP untimed ones, and any sanity problem."""
+    out = [stamp_pdf(data, marks, ws, KIND) for _ in range(WARMUP)][-1]
+    per_s = rate(count, lambda: [stamp_pdf(data, marks, ws, KIND) for _ in range(count)])
+    return per_s, problem(out, marks.number, "stamped") or (None if token_in_pdf(out) == marks.token else "no token")
 
 
 def scanned(pdf: Path, workdir: Path) -> bytes:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=40, help="letters through the warm pool (default 40)")
     parser.add_argument("--cold-count", type=int, default=8, help="letters through cold soffice one by one (default 8)")
     parser.add_argument("--stamps", type=int, default=100, help="timed stamps per PDF kind (default 100)")
-    parser.add_argument("--no-cold-batch", action="store_true", help="skip the cold all-files-in-one-call run")
+    parser.add_argument("--cold-batch", action=argparse.BooleanOptionalAction, default=True, help="one call, N files")
     args = parser.parse_args(argv)
     try:
         find_soffice()
@@ -100,68 +100,62 @@ def main(argv: list[str] | None = None) -> int:
         request = validate_request(kind, copy.deepcopy(kind.example), ws.profile)
         context = kind.render_context(request, ws.profile, number="")
         compiled = compile_docx(ws.template(kind.template), emblem=ws.emblem)
-        (root / "docx").mkdir()
-        letters = []
-        for i in range(args.count):
-            letters.append(root / "docx" / f"surat-{i:03d}.docx")
-            letters[-1].write_bytes(compiled.render({**context, "nomor": number(i)}))
+        letters = [root / f"surat-{i:03d}.docx" for i in range(args.count)]
+        for i, letter in enumerate(letters):
+            letter.write_bytes(compiled.render({**context, "nomor": number(i)}))
         cold_letters = letters[: args.cold_count]
 
+        pool, t0 = ConverterPool(), time.perf_counter()
         try:
-            t0 = time.perf_counter()
-            with ConverterPool() as pool:
-                startup = time.perf_counter() - t0
-                t0 = time.perf_counter()
-                pool.convert_many(letters[: pool.size], root / "warmup")  # one per server, untimed
-                first = time.perf_counter() - t0
-                warm_rate = rate(args.count, lambda: pool.convert_many(letters, root / "warm"))
-                servers = pool.size
-        except RenderError as exc:
+            pool.start()
+        except RenderError as exc:  # e.g. no Python that can import uno
             print(f"pdf: skipped, the warm pool cannot start: {exc}")
             return 0
-        warm = [root / "warm" / f"{p.stem}.pdf" for p in letters]
+        startup, servers = time.perf_counter() - t0, pool.size
+        try:
+            t0 = time.perf_counter()
+            pool.convert_many(letters[:servers], root / "warmup")  # one letter per server, untimed
+            first = time.perf_counter() - t0
+            warm_rate = rate(args.count, lambda: pool.convert_many(letters, root / "warm"))
+        finally:
+            pool.stop()
         cold = ColdConverter()
         cold_rate = rate(len(cold_letters), lambda: [cold.convert(p, root / "cold") for p in cold_letters])
-        batch_rate = None if args.no_cold_batch else rate(args.count, lambda: cold.convert_many(letters, root / "batch"))
-        problems = pdf_problems(warm, "warm") + pdf_problems([root / "cold" / f"{p.stem}.pdf" for p in cold_letters], "cold")
-        if batch_rate is not None:
-            problems += pdf_problems([root / "batch" / f"{p.stem}.pdf" for p in letters], "batch")
+        batch_rate = rate(args.count, lambda: cold.convert_many(letters, root / "batch")) if args.cold_batch else 0
+        done = {"warm": letters, "cold": cold_letters, "batch": letters if batch_rate else []}
+        checks = [
+            problem(root / d / f"{x.stem}.pdf", number(i), f"{d}/{x.stem}.pdf")
+            for d in done
+            for i, x in enumerate(done[d])
+        ]
 
         marks = make_marks(ws.profile, number=number(0), doc_date=date(2026, 11, 28), token="bench-token-0001")
-        text_pdf = warm[0].read_bytes()
-        sources = {"text PDF (LibreOffice letter)": text_pdf}
+        letter_pdf = root / "warm" / f"{letters[0].stem}.pdf"
+        pages = len(PdfReader(letter_pdf).pages)
+        sources = {"text PDF (LibreOffice letter)": letter_pdf.read_bytes()}
         if shutil.which("pdftoppm"):
-            sources["scanned PDF (150 dpi image)"] = scanned(warm[0], root)
+            sources["scanned PDF (150 dpi image)"] = scanned(letter_pdf, root)
         else:
             print("note: pdftoppm missing (poppler-utils), scanned-PDF stamping skipped")
-        stamp_rates = {}
-        for label, data in sources.items():
-            for _ in range(WARMUP):
-                out = stamp_pdf(data, marks, ws, KIND)
-            stamp_rates[label] = rate(args.stamps, lambda d=data: [stamp_pdf(d, marks, ws, KIND) for _ in range(args.stamps)])
-            try:
-                stamped = PdfReader(io.BytesIO(out))
-                text = "".join(page.extract_text() or "" for page in stamped.pages)
-                if number(0) not in text or token_in_pdf(out) != marks.token:
-                    problems.append(f"stamped {label}: number text or token missing")
-            except Exception as exc:  # any failure to open is the finding
-                problems.append(f"stamped {label}: unreadable ({exc})")
+        stamp_rates = {label: stamp_rate(data, marks, ws, args.stamps) for label, data in sources.items()}
+        checks += [f"{label}: {p}" for label, (_, p) in stamp_rates.items() if p]
+    problems = [p for p in checks if p]
 
-    pages = len(PdfReader(io.BytesIO(text_pdf)).pages)
     print(f"pdf: {args.count} letters ({KIND}, {pages} page(s) each), {servers} pool servers")
     print(f"pool start-up ({servers} servers): {startup:.2f} s; first letter per server (untimed): {first:.2f} s")
     print(f"{'method':<46} {'letters/s':>10} {'s/letter':>9}")
-    rows = [(f"(1) warm pool, {args.count} letters, {servers} callers", warm_rate),
-            (f"(2) cold soffice per document, {len(cold_letters)} letters", cold_rate)]  # fmt: skip
-    if batch_rate is not None:
-        rows.append((f"(2b) cold soffice, {args.count} files in one call", batch_rate))
-    for name, r in rows:
-        print(f"{name:<46} {r:>10.2f} {1 / r:>9.3f}")
+    rows = {
+        f"(1) warm pool, {args.count} letters, {servers} callers": warm_rate,
+        f"(2) cold soffice per document, {len(cold_letters)} letters": cold_rate,
+        f"(2b) cold soffice, {args.count} files in one call": batch_rate,
+    }
+    for name, r in rows.items():
+        print(f"{name:<46} {r:>10.2f} {1 / r:>9.3f}" if r else f"{name:<46} {'skipped':>10}")
     print(f"ratio warm pool / cold per document: {warm_rate / cold_rate:.1f}x")
     print(GOALS[0])
     print(f"stamps: all four marks, {args.stamps} timed after {WARMUP} warm-up")
     print(f"{'input':<46} {'stamps/s':>10} {'ms/stamp':>9}")
-    for label, r in stamp_rates.items():
+    for label, (r, _) in stamp_rates.items():
         print(f"{label:<46} {r:>10.1f} {1e3 / r:>9.2f}")
     print(GOALS[1])
     print(f"sanity: {'OK' if not problems else 'FAILED: ' + '; '.join(problems[:5])}")

@@ -123,3 +123,114 @@ def start_holder(workspace: Workspace) -> Iterator[Callable[[str], Holder]]:
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=10)
+
+
+# -- real external tools: LibreOffice, poppler (pdftoppm) and zbar (zbarimg) ----------------
+
+TOOL_PACKAGES = {
+    "soffice": "libreoffice-writer-nogui",
+    "pdftoppm": "poppler-utils",
+    "pdftotext": "poppler-utils",
+    "zbarimg": "zbar-tools",
+}
+
+
+def require(*tools: str) -> None:
+    """Skip the test when a tool is missing, except under CI (``CI=true``), where it fails."""
+    import shutil
+
+    missing = [tool for tool in tools if shutil.which(tool) is None]
+    if not missing:
+        return
+    packages = " ".join(sorted({TOOL_PACKAGES.get(tool, tool) for tool in missing}))
+    message = f"{', '.join(missing)} tidak terpasang (apt-get install {packages})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def soffice() -> None:
+    require("soffice")
+
+
+@pytest.fixture
+def pdf_tools() -> None:
+    """pdftoppm, pdftotext and zbarimg, for looking at a PDF the way a reader and a phone do."""
+    require("pdftoppm", "pdftotext", "zbarimg")
+
+
+def render_page(pdf: Path, page: int = 1, dpi: int = 150, out: Path | None = None) -> Path:
+    """Render one page (1-based) to PNG with ``pdftoppm -r DPI -f N -l N -png``; return the PNG.
+
+    ``-cropbox`` renders what a viewer shows (the crop box), not the whole media box.
+    """
+    base = str(out or pdf.parent / f"{pdf.name}-p{page}-{dpi}dpi")
+    base = base.removesuffix(".png")  # pdftoppm adds ".png" itself (file names may hold dots)
+    done = subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-png",
+            "-cropbox",
+            "-singlefile",
+            str(pdf),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    png = Path(base + ".png")
+    assert done.returncode == 0 and png.is_file(), f"pdftoppm failed on {pdf.name} page {page}: {done.stderr}"
+    return png
+
+
+def decode_qr(png: Path) -> list[str]:
+    """Every code ``zbarimg -q --raw`` reads in ``png`` (empty when it finds none)."""
+    done = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True, timeout=120, check=False
+    )
+    # zbarimg: 0 = found, 4 = nothing found; anything else is an error of the tool itself
+    assert done.returncode in (0, 4), f"zbarimg failed on {png.name} ({done.returncode}): {done.stderr}"
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def pdf_page_qr(pdf: Path, page: int = -1, dpi: int = 150) -> list[str]:
+    """Render page ``page`` (1-based; -1 = last) and decode the QR codes on it."""
+    from pypdf import PdfReader
+
+    count = len(PdfReader(pdf).pages)
+    number = count if page == -1 else page
+    return decode_qr(render_page(pdf, number, dpi))
+
+
+VERIFY_BASE = "https://dpmptsp.pasuruankota.go.id/verifikasi/"
+
+
+def verification_url(ws: Workspace, doc_id: int) -> str:
+    """The URL the QR code of document ``doc_id`` must carry: the base address and its token."""
+    from docgen.register import Register
+
+    with Register.open(ws) as reg:
+        token = reg.document(doc_id).token
+    assert token, f"document {doc_id} has no token"
+    return VERIFY_BASE + token
+
+
+def without_docgen_env() -> pytest.MonkeyPatch:
+    """For module-scoped fixtures, which run before the autouse fixture clears DOCGEN_* settings.
+
+    Returns the MonkeyPatch; call ``.undo()`` when the fixture is done.
+    """
+    mp = pytest.MonkeyPatch()
+    for var in list(os.environ):
+        if var.startswith("DOCGEN_"):
+            mp.delenv(var)
+    return mp

@@ -298,8 +298,12 @@ class Register:
         return _row(row) if row else None
 
     def by_file_hash(self, sha256: str) -> DocumentRow | None:
+        """The document an issued file belongs to; a draft's file (written before its number
+        was issued) belongs to no issued document and is not found."""
         row = self.conn.execute(
-            _DOC_SELECT + " WHERE d.id = (SELECT doc_id FROM files WHERE sha256 = ? ORDER BY id DESC LIMIT 1)",
+            _DOC_SELECT + " WHERE d.id = (SELECT f.doc_id FROM files f JOIN documents d2 ON d2.id = f.doc_id"
+            " JOIN numbers n2 ON n2.id = d2.number_id WHERE f.sha256 = ? AND n2.issued_at IS NOT NULL"
+            " AND f.created_at >= n2.issued_at ORDER BY f.id DESC LIMIT 1)",
             (sha256,),
         ).fetchone()
         return _row(row) if row else None

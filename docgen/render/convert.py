@@ -12,12 +12,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Protocol
 
 from docgen.errors import RenderError
 
-__all__ = ["INSTALL_HINT", "ColdConverter", "Converter", "find_soffice"]
+__all__ = ["INSTALL_HINT", "ColdConverter", "Converter", "check_docx", "find_soffice"]
 
 INSTALL_HINT = "sudo apt-get install libreoffice-writer-nogui python3-uno fonts-liberation fonts-texgyre"
 _STARTUP_S = 60.0  # a first start on a cold disk builds the profile; seen up to ~20 s
@@ -29,6 +30,15 @@ class Converter(Protocol):
     def convert(self, docx: Path, outdir: Path) -> Path: ...
 
     def convert_many(self, docx: list[Path], outdir: Path) -> list[Path]: ...
+
+
+def check_docx(path: Path) -> None:
+    """Refuse anything that is not a Word package: LibreOffice would print its bytes as text."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            package.getinfo("word/document.xml")
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise RenderError(f"{path.name} bukan berkas DOCX yang utuh; simpan ulang dari Word/LibreOffice") from exc
 
 
 def find_soffice() -> str:
@@ -57,6 +67,8 @@ class ColdConverter:
             return self._once(docx, outdir)
 
     def _once(self, docx: list[Path], outdir: Path) -> list[Path]:
+        for path in docx:
+            check_docx(path)
         outdir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="docgen-lo-profile-") as profile:
             cmd = [
@@ -81,11 +93,11 @@ class ColdConverter:
                     f"LibreOffice tidak selesai mengubah {docx[0].name} ke PDF dalam batas waktu; coba lagi"
                 ) from exc
         outputs = [outdir / f"{p.stem}.pdf" for p in docx]
-        missing = [p.name for p in outputs if not p.is_file() or p.stat().st_size == 0]
+        missing = [d.name for d, p in zip(docx, outputs, strict=True) if not p.is_file() or p.stat().st_size == 0]
         if missing:
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise RenderError(
-                f"LibreOffice gagal membuat {', '.join(missing)} (kode {done.returncode}"
+                f"LibreOffice gagal mengubah {', '.join(missing)} ke PDF (kode {done.returncode}"
                 f"{': ' + detail[-1] if detail else ''}); periksa berkas DOCX-nya"
             )
         return outputs

@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from docgen.errors import RenderError
-from docgen.render.convert import INSTALL_HINT, find_soffice
+from docgen.render.convert import INSTALL_HINT, check_docx, find_soffice
 
 __all__ = ["ConverterPool", "uno_python"]
 
@@ -194,6 +194,7 @@ class ConverterPool:
 
     def convert(self, docx: Path, outdir: Path) -> Path:
         """Convert one file on the next idle server; thread-safe."""
+        check_docx(docx)
         outdir.mkdir(parents=True, exist_ok=True)
         pdf = outdir / f"{docx.stem}.pdf"
         server = self._idle.get()
@@ -207,8 +208,12 @@ class ConverterPool:
                     pass
                 if attempt == 1:  # restart this server and try once more
                     server.stop()
-                    server.start()
-                    server.wait_ready(time.monotonic() + self.start_timeout_s)
+                    try:
+                        server.start()
+                        server.wait_ready(time.monotonic() + self.start_timeout_s)
+                    except RenderError as exc:
+                        server.stop()  # the next caller restarts it again
+                        raise RenderError(f"LibreOffice gagal mengubah {docx.name} ke PDF: {exc}") from exc
             raise RenderError(f"LibreOffice gagal mengubah {docx.name} ke PDF dua kali; periksa berkas DOCX-nya")
         finally:
             self._idle.put(server)

@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.config import CapStyle, Place, Profile, Workspace, safe_join
+from docgen.config import CapStyle, Place, Profile, StampLayout, Workspace, safe_join
 from docgen.errors import RequestError
 from docgen.render.qr import qr_image
 from docgen.text import tanggal
@@ -99,12 +99,33 @@ def _number_box(c: Canvas, place: Place, height: float, marks: Marks) -> None:
     c.restoreState()
 
 
+def _inside(cx: float, cy: float, radius: float, width: float, height: float, floor: float) -> tuple[float, float]:
+    """Move a circle back onto the page (and above ``floor``, the footer's top) if it spills.
+
+    Positions are written for portrait pages; a landscape attachment as the last page would
+    otherwise cut the cap at the edge and print it over the footer.
+    """
+    margin = 5 * mm
+    cx = min(max(cx, radius + margin), width - radius - margin)
+    cy = min(max(cy, radius + max(margin, floor)), height - radius - margin)
+    return cx, cy
+
+
 def _cap(
-    c: Canvas, place: Place, height: float, style: CapStyle, ring_text: str, centre: str, image: Path | None
+    c: Canvas,
+    place: Place,
+    size: tuple[float, float],
+    floor: float,
+    style: CapStyle,
+    ring_text: str,
+    centre: str,
+    image: Path | None,
 ) -> None:
+    width, height = size
     cx, cy = _xy(place, height)
     scale = place.size_mm / (2 * _RINGS[0])
     outer = _RINGS[0] * scale * mm
+    cx, cy = _inside(cx, cy, outer, width, height, floor)
     c.saveState()
     if image is not None:
         c.drawImage(ImageReader(str(image)), cx - outer, cy - outer, 2 * outer, 2 * outer, mask="auto")
@@ -152,6 +173,17 @@ def _draw_qr(c: Canvas, image: Image.Image, x: float, y: float, side: float) -> 
         f"q 0 g {side:.3f} 0 0 {side:.3f} {x:.3f} {y:.3f} cm "
         f"BI /W {width} /H {height} /IM true /BPC 1 /F /AHx ID {data}> EI Q"
     )
+
+
+def _footer_top(layout: StampLayout, height: float, marks: Marks) -> float:
+    """The highest point the QR code and footer reach when they sit at the bottom edge."""
+    top = 0.0
+    if layout.qr is not None and layout.qr.edge == "bottom":
+        top = max(top, (layout.qr.y_mm + layout.qr.size_mm) * mm)
+    if layout.footer is not None and layout.footer.edge == "bottom":
+        lines = sum(len(simpleSplit(line, "Helvetica", 6.5, layout.footer.size_mm * mm)) for line in marks.footer)
+        top = max(top, layout.footer.y_mm * mm + lines * 6.5 * 1.2)
+    return top
 
 
 def _footer(c: Canvas, place: Place, height: float, lines: list[str]) -> None:
@@ -271,7 +303,8 @@ def stamp_pdf(
         if "number_box" in wanted and layout.number_box is not None:
             _number_box(c, layout.number_box, height, marks)
         if "cap" in wanted and layout.cap is not None:
-            _cap(c, layout.cap, height, cap, ring_text, centre_text, cap_image)
+            floor = _footer_top(layout, height, marks) if "footer" in wanted or "qr" in wanted else 0.0
+            _cap(c, layout.cap, (width, height), floor, cap, ring_text, centre_text, cap_image)
         c.showPage()
         c.save()
         _attach(writer, page, PdfReader(buffer).pages[0], f"/DocgenStamp{index}")
