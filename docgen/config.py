@@ -13,11 +13,13 @@ import shutil
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from docgen.archive import ArchiveCodes
 from docgen.errors import ConfigError
 from docgen.pattern import validate_pattern
 from docgen.validation import summarize
@@ -161,6 +163,45 @@ class CapStyle(_Frozen):
     image: str | None = Field(None, description="An office-supplied stamp image (PNG), workspace-relative.")
 
 
+class DispositionSettings(_Frozen):
+    """The office's lists for the lembar disposisi, and the sheet's layout file."""
+
+    units: list[str] = Field(
+        default_factory=lambda: [
+            "Sekretaris",
+            "Kepala Bidang Penanaman Modal",
+            "Kepala Bidang Pelayanan Terpadu Satu Pintu",
+            "Kepala Bidang Informasi, Pengembangan dan Pengaduan",
+            "Kepala Sub Bagian Umum dan Kepegawaian",
+            "Kepala Sub Bagian Keuangan",
+        ],
+        min_length=1,
+        description="'Diteruskan kepada' checkboxes, in print order.",
+    )
+    instructions: list[str] = Field(
+        default_factory=lambda: [
+            "Tanggapan dan saran",
+            "Proses lebih lanjut",
+            "Koordinasikan/konfirmasikan",
+            "Untuk diketahui",
+            "Hadiri/wakili",
+            "Siapkan bahan",
+            "Arsip",
+        ],
+        min_length=1,
+        description="'Dengan hormat harap' checkboxes, in print order.",
+    )
+    layout: str = Field("lembar-disposisi.toml", description="Form layout file in templates/.")
+
+
+class ArchiveSettings(_Frozen):
+    """The office's own additions to the archive classification tables."""
+
+    extra_codes: str = Field(
+        "klasifikasi-arsip.csv", description="Workspace CSV adding or overriding codes; ignored if absent."
+    )
+
+
 class Profile(_Frozen):
     """The whole ``docgen.toml``."""
 
@@ -174,6 +215,8 @@ class Profile(_Frozen):
     verification: Verification = Verification()
     stamp: dict[str, StampLayout] = Field(default_factory=dict, description="Stamp positions per kind.")
     cap: CapStyle = CapStyle()
+    disposition: DispositionSettings = DispositionSettings()
+    archive: ArchiveSettings = ArchiveSettings()
 
     def stamp_layout(self, kind: str) -> StampLayout:
         return self.stamp.get(kind, StampLayout())
@@ -221,6 +264,12 @@ class Workspace:
     @property
     def emblem(self) -> Path:
         return safe_join(self.root, self.profile.office.emblem)
+
+    @cached_property
+    def archive_codes(self) -> ArchiveCodes:
+        """Both shipped classification tables plus the office's CSV, loaded once."""
+        extra = safe_join(self.root, self.profile.archive.extra_codes)
+        return ArchiveCodes.load(extra if extra.is_file() else None)
 
 
 def shipped_dir() -> Path:
@@ -282,6 +331,12 @@ def load_workspace(root: Path | str | None = None, *, env: Mapping[str, str] | N
         raise ConfigError(f"Profil {path} salah: {message}") from exc
     workspace = Workspace(root=root, profile=profile)
     _ = workspace.register_path, workspace.emblem  # a path escaping the workspace fails now
+    for name, settings in profile.kinds.items():
+        if settings.kka:
+            try:
+                workspace.archive_codes.validate(settings.kka)
+            except ValueError as exc:
+                raise ConfigError(f"Profil {path} salah: 'kinds.{name}.kka' {exc}") from exc
     return workspace
 
 

@@ -1,8 +1,9 @@
 """``docgen demo``: a realistic morning of the Sub Bagian Umum, run on the current workspace.
 
 It exercises every path a newcomer should see working (numbered letters, a draft numbered
-after signature, delegation, a confidential prefix, an insert number, a voided number) through
-the same pipeline the office uses, then audits the register.
+after signature, delegation, a confidential prefix, an insert number, a voided number, PDF and
+stamping, incoming letters with their dispositions) through the same pipeline the office uses,
+then audits the register.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from docgen.config import Workspace
 from docgen.errors import RenderError
 from docgen.kinds import get_kind
+from docgen.incoming import dispose, enter_incoming, finish, receive
 from docgen.pipeline import Result, generate, number_document
 from docgen.register import CheckReport, Register, State, check_register
 from docgen.render.convert import ColdConverter
@@ -120,8 +122,56 @@ def run_demo(workspace: Workspace, *, today: date | None = None) -> DemoReport:
         report.steps.append(("Surat yang kemudian dibatalkan (batal)", wrong))
         report.voided.append(wrong.number or "")
         _pdf_steps(workspace, reg, today, report)
+        _incoming_steps(workspace, reg, today, report)
         report.check = check_register(reg)
     return report
+
+
+def _incoming_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:
+    """Two received letters: one disposed in two rounds, received and followed up; one waiting.
+
+    Their numbers change with every run, so the demo can run again without being refused as
+    the same letter entered twice.
+    """
+    run = len(reg.documents(kind="surat-masuk")) + 1
+    first = enter_incoming(
+        workspace,
+        dict(
+            get_kind("surat-masuk").example,
+            nomor=f"600.4/{200 + run}/423.109/{today.year}",
+            diterima=today.isoformat(),
+            tanggal=today.isoformat(),
+        ),
+        register=reg,
+    )
+    report.steps.append(("Surat masuk dicatat di agenda, lembar disposisi kosong dicetak", first))
+    agenda = first.number or ""
+    dispose(
+        workspace, agenda, units=["Pelayanan Terpadu"], instructions=["Proses lebih lanjut"], by="kadis",
+        note="Mohon disiapkan data perizinan tahun berjalan.", today=today,
+    )  # fmt: skip
+    receive(workspace, agenda, by="AHMAD FAUZI, S.T.", today=today)
+    second = dispose(
+        workspace, agenda, units=["Pelayanan Terpadu"], instructions=["Siapkan bahan"], by="kabid-ptsp",
+        note="Rekap data OSS per KBLI, paling lambat Jumat.", print_it=True, today=today,
+    )  # fmt: skip
+    if second.sheet is not None:
+        report.steps.append(("Disposisi dua putaran (Kepala Dinas, lalu Kepala Bidang)", second.sheet))
+    receive(workspace, agenda, by="Staf Bidang PTSP", today=today)
+    finish(workspace, agenda, follow_up="Data dikirim kepada pengirim.", today=today)
+    waiting = enter_incoming(
+        workspace,
+        {
+            "dari": "Badan Pengelolaan Keuangan dan Aset Daerah Kota Pasuruan",
+            "nomor": f"900.1.3.1/{80 + run}/423.202/{today.year}",
+            "tanggal": today.isoformat(),
+            "diterima": today.isoformat(),
+            "hal": "Penyampaian Jadwal Pengajuan SPM Akhir Tahun",
+            "kka": "900.1.3.1",
+        },
+        register=reg,
+    )
+    report.steps.append(("Surat masuk yang masih menunggu disposisi", waiting))
 
 
 def _pdf_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:

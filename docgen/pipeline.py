@@ -25,7 +25,7 @@ from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_
 from docgen.render.convert import ColdConverter, Converter
 from docgen.render.stamp import Marks, make_marks, stamp_pdf
 
-__all__ = ["Result", "create_workspace", "generate", "issue_outputs", "load_request", "number_document"]
+__all__ = ["Output", "Result", "create_workspace", "generate", "issue_outputs", "load_request", "number_document"]
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,9 @@ def issue_outputs(
         stem = file_stem(reservation.number) if reservation else _existing_stem(reg, doc_id)
         folder = reg.workspace.outbox / str(year) / kind.name
         for role, data, ending in outputs:
-            target = folder / f"{stem}{ending}"
-            if target.exists() and reservation is None:
-                target = folder / f"{stem}-{role}-{len(reg.files(doc_id)) + 1}{ending}"
+            # A new number names new files (an existing one is an error, never overwritten);
+            # reprints of an existing document take the next free name.
+            target = folder / f"{stem}{ending}" if reservation else _free_name(folder, stem, ending)
             written.append((role, write_new(target, data)))
         records = [FileRecord(role, reg.relative(w.path), w.sha256, w.size) for role, w in written]
         reg.record_files(
@@ -153,6 +153,17 @@ def issue_outputs(
     doc = reg.document(doc_id)
     files = [{"role": r.role, "path": r.path, "sha256": r.sha256} for r in records]
     return Result(doc_id, kind.name, doc.number, doc.state, records[0].path, records[0].sha256, files)
+
+
+def _free_name(folder: Path, stem: str, ending: str) -> Path:
+    """``12-2026-disposisi.pdf``, or ``...-disposisi-2.pdf`` when a later print already took it."""
+    target = folder / f"{stem}{ending}"
+    suffix = Path(ending).suffix
+    copy = 2
+    while target.exists():
+        target = folder / f"{stem}{ending.removesuffix(suffix)}-{copy}{suffix}"
+        copy += 1
+    return target
 
 
 def _existing_stem(reg: Register, doc_id: int) -> str:
@@ -182,8 +193,10 @@ def generate(
 ) -> Result:
     """Generate one document; numbered now unless ``draft`` (numbered later by ``number_document``)."""
     kind = get_kind(kind_name)
+    if not kind.template.endswith(".docx"):
+        raise RequestError(f"Jenis {kind.name} tidak dibuat dari templat; lihat 'docgen kinds {kind.name}'")
     profile = workspace.profile
-    request = validate_request(kind, data, profile, source=source)
+    request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source)
     if draft and insert_after is not None:
         raise RequestError("Konsep belum bernomor; --insert-after dipakai saat memberi nomor")
     compiled = _template(workspace, kind)  # template problems surface before a number is taken

@@ -58,7 +58,7 @@ def stamp_document(
             else:
                 reservation, state = reg.reserve_for(doc_id, kind.series_for(profile)), State.NUMBERED
         else:
-            request = validate_request(kind, data, profile, source=source)
+            request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source)
             summary = kind.summary(request, profile)
             kka = summary.kka or kind.kka_for(profile)
             doc_id, reservation = reg.start_document(

@@ -15,6 +15,7 @@ from docgen import __version__
 from docgen.cli.books import register_app
 from docgen.cli.common import state
 from docgen.cli.documents import register_commands
+from docgen.cli.incoming import arsip_app, disposisi_app, masuk_app
 from docgen.cli.pdf import register_pdf_commands
 
 __all__ = ["app", "main"]
@@ -54,6 +55,9 @@ def _root(
 register_commands(app)
 register_pdf_commands(app)
 app.add_typer(register_app, name="register")
+app.add_typer(masuk_app, name="masuk")
+app.add_typer(disposisi_app, name="disposisi")
+app.add_typer(arsip_app, name="arsip")
 
 
 def main() -> None:

@@ -25,12 +25,20 @@ def list_documents(
     kind: Annotated[str | None, typer.Option("--kind", help="Only this kind.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Only letters dated in this year.")] = None,
     state: Annotated[State | None, typer.Option("--state", help="Only documents in this state.")] = None,
+    antrian: Annotated[
+        str | None,
+        typer.Option("--antrian", help="A queue: belum-disposisi, belum-diterima or belum-selesai, with ages."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List documents with their numbers and states.
+    """List documents with their numbers and states, or one of the incoming-letter queues.
 
     Example: docgen register list --kind surat-keluar --year 2026 --state draft
+    Example: docgen register list --antrian belum-diterima
     """
+    if antrian is not None:
+        _list_queue(antrian, as_json)
+        return
     with handle_errors(), Register.open(workspace()) as reg:
         rows = reg.documents(kind=kind, year=year, state=state)
     if as_json:
@@ -44,6 +52,25 @@ def list_documents(
         if r.number_status == "void":
             number += " (batal)"
         table.add_row(str(r.id), r.kind, number, r.doc_date, r.subject, r.addressee, LABELS[State(r.state)])
+    console.print(table)
+
+
+def _list_queue(name: str, as_json: bool) -> None:
+    from docgen.register.agenda import QUEUES, queue
+
+    with handle_errors(), Register.open(workspace()) as reg:
+        items = queue(reg, name, today=date.today())
+    if as_json:
+        print_json(items)
+        return
+    table = Table(title=f"Antrian {name}: {QUEUES[name]} ({len(items)})")
+    for column in ("Agenda", "Dari", "Hal", "Kepada", "Umur (hari)"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(
+            item["agenda"] or "-", item["sender"], item["subject"], ", ".join(item["to_units"]) or "-",
+            str(item["age_days"]),
+        )  # fmt: skip
     console.print(table)
 
 

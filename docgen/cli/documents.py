@@ -12,7 +12,7 @@ from rich.table import Table
 
 from docgen.cli.common import console, handle_errors, print_json, workspace
 from docgen.errors import RequestError
-from docgen.kinds import KINDS, get_kind
+from docgen.kinds import KINDS, docx_kinds, get_kind
 
 if TYPE_CHECKING:
     from docgen.pipeline import Result
@@ -178,7 +178,7 @@ def template_check(
     with handle_errors():
         ws = workspace()
         if file is None:
-            targets = [(k, ws.template(k.template)) for k in KINDS.values()]
+            targets = [(k, ws.template(k.template)) for k in docx_kinds()]
         else:
             targets = [(get_kind(kind or file.stem), file)]
         reports = [check_template(k, path, ws.profile) for k, path in targets]

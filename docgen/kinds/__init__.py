@@ -8,10 +8,16 @@ from __future__ import annotations
 from docgen.errors import RequestError
 from docgen.kinds.base import Kind, Request, Summary, validate_request
 from docgen.kinds.surat_keluar import KIND as SURAT_KELUAR
+from docgen.kinds.surat_masuk import KIND as SURAT_MASUK
 
-__all__ = ["KINDS", "Kind", "Request", "Summary", "get_kind", "validate_request"]
+__all__ = ["KINDS", "Kind", "Request", "Summary", "docx_kinds", "get_kind", "validate_request"]
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (SURAT_KELUAR,)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK)}
+
+
+def docx_kinds() -> list[Kind]:
+    """The kinds generated from a Word template (``docgen new``)."""
+    return [kind for kind in KINDS.values() if kind.template.endswith(".docx")]
 
 
 def get_kind(name: str) -> Kind:

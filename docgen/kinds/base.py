@@ -14,23 +14,27 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from docgen.archive import ArchiveCodes
 from docgen.config import Profile
 from docgen.errors import RequestError
-from docgen.text import format_nip
+from docgen.text import format_nip, jumlah_lampiran
 from docgen.validation import summarize
 
 __all__ = [
     "Kind",
     "Kka",
+    "Lampiran",
     "Penandatangan",
     "Request",
     "Summary",
@@ -43,6 +47,7 @@ __all__ = [
 ]
 
 _KKA = re.compile(r"^\d{3}(\.\d+)*$")
+_COUNTED = re.compile(r"^\s*(\d+)\s*(\D*?)\s*$")
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
@@ -82,14 +87,48 @@ Teks = Annotated[str, BeforeValidator(_clean_text)]
 TeksList = Annotated[list[Teks], BeforeValidator(_as_list)]
 """One or more texts; a single string is accepted as a one-item list."""
 
-Kka = Annotated[str, BeforeValidator(_kka_shape)]
-"""An archive classification code (kode klasifikasi arsip), e.g. ``500.16.7.2``."""
+
+def _kka_known(value: str, info: ValidationInfo) -> str:
+    """Check the code against the office's classification tables when the caller passes them."""
+    codes = (info.context or {}).get("codes")
+    if codes is not None:
+        codes.validate(value)
+    return value
+
+
+Kka = Annotated[str, BeforeValidator(_kka_shape), AfterValidator(_kka_known)]
+"""An archive classification code (kode klasifikasi arsip), e.g. ``500.16.7.2``, that exists."""
 
 
 class Request(BaseModel):
     """Base of request models: frozen, and a mistyped field name is an error, not ignored."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Lampiran(Request):
+    """Attachments, printed counted in words: ``2 (dua) berkas``; none prints ``-``."""
+
+    jumlah: int = Field(0, ge=0)
+    satuan: str = "berkas"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """Accept ``2``, ``"2 lembar"`` and ``"-"`` as people write them in a request."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"jumlah": value}
+        if isinstance(value, str):
+            if value.strip() in ("", "-"):
+                return {"jumlah": 0}
+            match = _COUNTED.match(value)
+            if not match:
+                raise ValueError("tulis jumlah lampiran seperti 2 atau '2 lembar'")
+            return {"jumlah": int(match[1]), "satuan": match[2] or "berkas"}
+        return value
+
+    def text(self) -> str:
+        return jumlah_lampiran(self.jumlah, self.satuan)
 
 
 class Penandatangan(Request):
@@ -157,13 +196,18 @@ class Kind:
         return (settings.kka if settings and settings.kka else None) or self.kka
 
 
-def validate_request(kind: Kind, data: Any, profile: Profile, *, source: str = "") -> Request:
-    """Validate request data against the kind's model; one Indonesian line on failure."""
+def validate_request(
+    kind: Kind, data: Any, profile: Profile, *, codes: ArchiveCodes | None = None, source: str = ""
+) -> Request:
+    """Validate request data against the kind's model; one Indonesian line on failure.
+
+    With ``codes`` every archive code in the request must exist in the classification tables.
+    """
     where = f" ({source})" if source else ""
     if not isinstance(data, dict):
         raise RequestError(f"Permintaan {kind.name}{where} harus berupa kumpulan kolom (nama: nilai)")
     try:
-        return kind.model.model_validate(data, context={"profile": profile})
+        return kind.model.model_validate(data, context={"profile": profile, "codes": codes})
     except ValidationError as exc:
         message, fields = summarize(exc, allowed=tuple(kind.model.model_fields))
         raise RequestError(f"Permintaan {kind.name}{where} salah: {message}", fields=fields) from exc

@@ -7,16 +7,16 @@ that are already signed or need no signature round.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from docgen.config import Profile
 from docgen.kinds.base import (
     Kind,
     Kka,
+    Lampiran,
     Penandatangan,
     Request,
     Summary,
@@ -25,33 +25,9 @@ from docgen.kinds.base import (
     signer_context,
     signer_label,
 )
-from docgen.text import jumlah_lampiran, tanggal
+from docgen.text import tanggal
 
-__all__ = ["KIND", "Lampiran", "SuratKeluar"]
-
-_COUNTED = re.compile(r"^\s*(\d+)\s*(\D*?)\s*$")
-
-
-class Lampiran(Request):
-    """Attachments, printed counted in words: ``2 (dua) berkas``; none prints ``-``."""
-
-    jumlah: int = Field(0, ge=0)
-    satuan: str = "berkas"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, value: Any) -> Any:
-        """Accept ``2``, ``"2 lembar"`` and ``"-"`` as people write them in a request."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            return {"jumlah": value}
-        if isinstance(value, str):
-            if value.strip() in ("", "-"):
-                return {"jumlah": 0}
-            match = _COUNTED.match(value)
-            if not match:
-                raise ValueError("tulis jumlah lampiran seperti 2 atau '2 lembar'")
-            return {"jumlah": int(match[1]), "satuan": match[2] or "berkas"}
-        return value
+__all__ = ["KIND", "SuratKeluar"]
 
 
 class SuratKeluar(Request):
@@ -82,7 +58,7 @@ def _context(req: SuratKeluar, profile: Profile) -> dict[str, Any]:
         "tanggal": tanggal(req.tanggal),
         "tempat_tanggal": f"{profile.office.city}, {tanggal(req.tanggal)}",
         "sifat": req.sifat,
-        "lampiran": jumlah_lampiran(req.lampiran.jumlah, req.lampiran.satuan),
+        "lampiran": req.lampiran.text(),
         "hal": req.hal,
         "kepada": list(req.kepada),
         "di": req.di,

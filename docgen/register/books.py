@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -122,8 +123,13 @@ class Register:
         series: str | None,
         kka: str,
         insert_after: int | None = None,
+        with_row: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> tuple[int, Reservation | None]:
-        """Create the document row and, when ``series`` is given, reserve its number, atomically."""
+        """Create the document row and, when ``series`` is given, reserve its number, atomically.
+
+        ``with_row`` runs inside the same transaction after the document row exists (the incoming
+        agenda adds its own row there); if it raises, nothing is created and no number is taken.
+        """
         stamp = now_iso()
         with atomic(self.conn):
             doc_id = self.conn.execute(
@@ -134,6 +140,8 @@ class Register:
                  stamp, stamp, secrets.token_urlsafe(16)),
             ).lastrowid  # fmt: skip
             append_event(self.conn, "document.created", doc_id=doc_id, kind=kind, state=str(state))
+            if with_row is not None:
+                with_row(self.conn, doc_id)
             reservation = None
             if series is not None:
                 reservation = reserve_number(
@@ -171,8 +179,9 @@ class Register:
         """
         stamp = now_iso()
         with atomic(self.conn):
-            self.conn.execute("UPDATE files SET current = 0 WHERE doc_id = ?", (doc_id,))
             for f in files:
+                # A new file replaces the document's older file of the same role (draft -> numbered).
+                self.conn.execute("UPDATE files SET current = 0 WHERE doc_id = ? AND role = ?", (doc_id, f.role))
                 self.conn.execute(
                     "INSERT INTO files (doc_id, role, path, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                     (doc_id, f.role, f.path, f.sha256, f.size, stamp),

@@ -6,11 +6,11 @@ in the sequence is explained on paper too.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any, Literal
 
 from docgen.register.books import Register
+from docgen.render.tables import write_table
 
 __all__ = ["AGENDA_COLUMNS", "agenda_rows", "export_agenda"]
 
@@ -46,29 +46,7 @@ def agenda_rows(reg: Register) -> list[dict[str, Any]]:
 
 def export_agenda(reg: Register, target: Path, fmt: Literal["csv", "xlsx"]) -> int:
     """Write the agenda to ``target``; returns the number of rows written."""
-    rows = agenda_rows(reg)
-    headings = [h for h, _ in AGENDA_COLUMNS]
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        # utf-8-sig so that Excel on Windows shows non-ASCII names correctly.
-        with target.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.DictWriter(fh, fieldnames=headings)
-            writer.writeheader()
-            writer.writerows(rows)
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Buku Agenda"
-        sheet.append(headings)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([row[h] for h in headings])
-        sheet.freeze_panes = "A2"
-        for column, width in zip("ABCDEFGHIJKLMN", (14, 7, 7, 30, 12, 12, 14, 50, 40, 12, 30, 14, 9, 30), strict=True):
-            sheet.column_dimensions[column].width = width
-        book.save(target)
-    return len(rows)
+    return write_table(
+        target, fmt, title="Buku Agenda", headings=[h for h, _ in AGENDA_COLUMNS], groups=[("", agenda_rows(reg))],
+        widths=(14, 7, 7, 30, 12, 12, 14, 50, 40, 12, 30, 14, 9, 30),
+    )  # fmt: skip

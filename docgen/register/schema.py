@@ -97,5 +97,39 @@ CREATE UNIQUE INDEX documents_token ON documents(token);
 CREATE INDEX files_sha256 ON files(sha256);
 """
 
+# Issue 4: the incoming agenda (one row per surat masuk, beside its document row) and its
+# disposition rounds (Kepala Dinas -> Kepala Bidang -> staff), with hand-over and follow-up.
+_V3 = """
+CREATE TABLE incoming (
+    doc_id        INTEGER PRIMARY KEY REFERENCES documents(id),
+    sender        TEXT NOT NULL,
+    letter_number TEXT NOT NULL,
+    letter_date   TEXT NOT NULL,
+    received_date TEXT NOT NULL,
+    dedup_key     TEXT NOT NULL,          -- sender | number | date, normalised
+    scan_sha256   TEXT
+);
+-- Not UNIQUE: a letter whose entry was voided (batal) may be entered again. The duplicate
+-- check runs inside the entering transaction (BEGIN IMMEDIATE), so two clerks cannot race.
+CREATE INDEX incoming_dedup ON incoming(dedup_key);
+CREATE INDEX incoming_scan ON incoming(scan_sha256);
+
+CREATE TABLE dispositions (
+    id           INTEGER PRIMARY KEY,
+    doc_id       INTEGER NOT NULL REFERENCES documents(id),
+    round        INTEGER NOT NULL,
+    by_official  TEXT NOT NULL,
+    to_units     TEXT NOT NULL,           -- JSON list
+    instructions TEXT NOT NULL,           -- JSON list
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    received_by  TEXT,
+    received_at  TEXT,
+    done_at      TEXT,
+    follow_up    TEXT,
+    UNIQUE (doc_id, round)
+);
+"""
+
 #: Migration ``i`` brings a register from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
