@@ -15,8 +15,8 @@ from typing import Any
 
 from docgen.config import Workspace
 from docgen.errors import RenderError
-from docgen.kinds import get_kind
 from docgen.incoming import dispose, enter_incoming, finish, receive
+from docgen.kinds import get_kind
 from docgen.pipeline import Result, generate, number_document
 from docgen.register import CheckReport, Register, State, check_register
 from docgen.render.convert import ColdConverter

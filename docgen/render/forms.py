@@ -289,7 +289,7 @@ def _sifat(pen: _Pen, sifat: str, x: float, middle: float, end: float) -> None:
 def _checklists(pen: _Pen, sheet: DispositionSheet, left: float, right: float, top: float, floor: float) -> float:
     """The two checklist boxes side by side, in one type size shrunk until both fit above ``floor``."""
     lay, lab, first = pen.lay, pen.lay.labels, sheet.rounds[0] if sheet.rounds else None
-    columns = []  # (heading, [(text, ticked)]): chosen entries not on the list fill the write-in lines, ticked
+    columns: list[tuple[str, list[tuple[str | None, bool]]]] = []  # chosen units not listed: written in, ticked
     for heading, listed, chosen in [
         (lab.diteruskan_kepada, sheet.units, first.to_units if first else []),
         (lab.dengan_hormat_harap, sheet.instructions, first.instructions if first else []),
