@@ -7,32 +7,27 @@ with an ellipsis), so no input, however long or odd, runs off the page or over a
 
 from __future__ import annotations
 
-import functools
 import io
 import tomllib
-import unicodedata
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError, RenderError
 from docgen.render.qr import draw_qr_path
+from docgen.render.textfit import fit_text, form_fonts
 from docgen.validation import summarize
 
 __all__ = ["DispositionRound", "DispositionSheet", "FormLayout", "load_form_layout", "render_disposition_sheet"]
 
 _PAPERS = {"A5": (148.0, 210.0), "setengah-folio": (165.0, 215.0)}  # portrait width, height in mm
-_LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 _GAP, _PAD = 2.5 * mm, 1.3 * mm  # between the sheet's blocks; inside cells
-_Fit = tuple[float, list[str]]  # the size text was set in, and its lines
 _TICKS = {"check": ((0.18, 0.55, 0.42, 0.2), (0.42, 0.2, 0.9, 0.95)), "x": ((0.2, 0.2, 0.8, 0.8), (0.2, 0.8, 0.8, 0.2))}
 
 
@@ -131,52 +126,6 @@ def load_form_layout(path: Path) -> FormLayout:
         raise ConfigError(f"Tata letak {path} salah: {summarize(exc)[0]}") from exc
 
 
-@functools.cache
-def _fonts() -> tuple[str, str]:
-    """Liberation Sans (Arial's metrics), embedded so the sheet prints alike on every machine. Without
-    fonts-liberation it falls back to Helvetica: not embedded (viewers substitute it), Latin-1 only."""
-    files = {"LiberationSans": "LiberationSans-Regular.ttf", "LiberationSans-Bold": "LiberationSans-Bold.ttf"}
-    if not all((_LIBERATION / f).is_file() for f in files.values()):
-        return "Helvetica", "Helvetica-Bold"
-    for name, file in files.items():
-        pdfmetrics.registerFont(TTFont(name, str(_LIBERATION / file)))
-    return "LiberationSans", "LiberationSans-Bold"
-
-
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Greedy word wrap keeping newlines; a word wider than the line (a URL) breaks by letter. Control
-    characters become spaces; glyphs the font lacks print as boxes; Arabic is not shaped or reordered."""
-    text = "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text.replace("\r\n", "\n"))
-    lines: list[str] = []
-    for para in text.split("\n"):
-        words: list[str] = []
-        for word in para.split():
-            while pdfmetrics.stringWidth(word, font, size) > width:  # no kerning: widths add up by letter
-                cut = max(1, sum(w <= width for w in accumulate(pdfmetrics.stringWidth(c, font, size) for c in word)))
-                soft = max((i + 1 for i, c in enumerate(word[:cut]) if c in "/.-_,;"), default=0)
-                cut = soft if soft > cut // 2 else cut  # a number breaks after a slash or dot, if one is near
-                words, word = [*words, word[:cut]], word[cut:]
-            words.append(word)
-        lines += simpleSplit(" ".join(words), font, size, width) or [""]
-    return lines
-
-
-def _fit(text: str, font: str, size: float, floor: float, width: float, most: int = 0, height: float = 0) -> _Fit:
-    """Shrink from ``size`` towards ``floor`` until ``text`` wraps into ``most`` lines (or into
-    ``height``); at the floor keep what fits, the last line ending in an ellipsis to show the cut."""
-    while True:
-        lines, keep = _wrap(text, font, size, width), most or int(height // (1.2 * size))
-        if len(lines) <= keep or size <= floor:
-            break
-        size = max(floor, size - 0.5)
-    if len(lines) <= keep or keep <= 0:
-        return size, lines[: max(keep, 0)]
-    last = lines[keep - 1]
-    while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
-        last = last[:-1]
-    return size, [*lines[: keep - 1], last.rstrip() + "…"]
-
-
 def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -225,8 +174,8 @@ def _kop(pen: _Pen, sheet: DispositionSheet, left: float, right: float, top: flo
         inset += 3 * mm  # kept free on both sides, so the kop stays centred on the page
     width, centre = right - left - 2 * inset, (left + right) / 2
     sizes = [lay.kop_sizes_pt[min(i, len(lay.kop_sizes_pt) - 1)] for i in range(len(sheet.kop))]
-    blocks = [(_fit(line, pen.bold, s, s * 0.75, width, 2), True) for line, s in zip(sheet.kop, sizes, strict=True)]
-    blocks.append((_fit(sheet.address, pen.regular, lay.address_size_pt, lay.min_size_pt, width, 2), False))
+    blocks = [(fit_text(line, pen.bold, s, s * 0.75, width, 2), True) for line, s in zip(sheet.kop, sizes, strict=True)]
+    blocks.append((fit_text(sheet.address, pen.regular, lay.address_size_pt, lay.min_size_pt, width, 2), False))
     y = top - max(0.0, (emblem_h - sum(1.2 * s * len(ls) for (s, ls), _ in blocks)) / 2)
     for (size, lines), bold in blocks:
         y = pen.text(lines, centre, y, size, bold, "c")
@@ -234,7 +183,7 @@ def _kop(pen: _Pen, sheet: DispositionSheet, left: float, right: float, top: flo
     for line_width, drop in ((1.4, 0.0), (0.5, 1.6)):  # the kop's double rule: thick, then thin
         pen.c.setLineWidth(line_width)
         pen.c.line(left, y - drop, right, y - drop)
-    size, title = _fit(lay.labels.title, pen.bold, lay.title_size_pt, lay.min_size_pt, right - left, 2)
+    size, title = fit_text(lay.labels.title, pen.bold, lay.title_size_pt, lay.min_size_pt, right - left, 2)
     return pen.text(title, centre, y - 3 * mm, size, True, "c") - 1.5 * mm
 
 
@@ -253,8 +202,8 @@ def _fields(pen: _Pen, sheet: DispositionSheet, left: float, right: float, top: 
     pen.c.setLineWidth(0.6)
     for row in rows:
         cells = [
-            (_fit(label, pen.regular, size, floor, label_w - _PAD - 1 * mm, 2),
-             _fit(value or "", pen.regular, size, floor, width - label_w - 2.2 * mm - _PAD, most))
+            (fit_text(label, pen.regular, size, floor, label_w - _PAD - 1 * mm, 2),
+             fit_text(value or "", pen.regular, size, floor, width - label_w - 2.2 * mm - _PAD, most))
             for label, value, width, most in row
         ]  # fmt: skip
         height = max(1.2 * s * len(ls) for cell in cells for s, ls in cell) + 2 * _PAD
@@ -301,7 +250,7 @@ def _checklists(pen: _Pen, sheet: DispositionSheet, left: float, right: float, t
     text_w, size = col_w - 2 * _PAD - side - 1.5 * mm, lay.checklist_size_pt
     while True:
         head = 1.2 * (size + 0.5) + 2 * _PAD
-        laid = [[(_fit(t or "", pen.regular, size, size, text_w, 3)[1], t, ok) for t, ok in c] for _, c in columns]
+        laid = [[(fit_text(t or "", pen.regular, size, size, text_w, 3)[1], t, ok) for t, ok in c] for _, c in columns]
         height = head + max(sum(1.2 * size * len(ls) + 0.9 * mm for ls, _, _ in col) for col in laid) + _PAD
         if height <= top - floor or size <= lay.min_size_pt:
             break
@@ -311,7 +260,7 @@ def _checklists(pen: _Pen, sheet: DispositionSheet, left: float, right: float, t
         x = left + i * (col_w + _GAP)
         pen.c.rect(x, top - height, col_w, height)
         pen.c.line(x, top - head, x + col_w, top - head)
-        heading_lines = _fit(heading, pen.bold, size + 0.5, size + 0.5, col_w - 2 * _PAD, 1)[1]
+        heading_lines = fit_text(heading, pen.bold, size + 0.5, size + 0.5, col_w - 2 * _PAD, 1)[1]
         pen.text(heading_lines, x + col_w / 2, top - _PAD, size + 0.5, True, "c")
         y = top - head - 0.6 * mm
         for lines, text, ok in laid[i]:
@@ -345,7 +294,7 @@ def _catatan(pen: _Pen, sheet: DispositionSheet, left: float, right: float, top:
         parts += [f"{lab.harap}: {', '.join(later.instructions)}." if later.instructions else "", later.note.strip()]
         paragraphs.append(" ".join(p for p in parts if p))
     text = "\n".join(p for p in paragraphs if p)
-    size, lines = _fit(text, pen.regular, lay.note_size_pt, lay.min_size_pt, width, height=room)
+    size, lines = fit_text(text, pen.regular, lay.note_size_pt, lay.min_size_pt, width, height=room)
     pen.text(lines, left + _PAD, y, size)
 
 
@@ -354,11 +303,11 @@ def _bottom(pen: _Pen, sheet: DispositionSheet, left: float, right: float, base:
     lay, lab, first = pen.lay, pen.lay.labels, sheet.rounds[0] if sheet.rounds else None
     size, qr, pw = lay.body_size_pt, lay.qr_size_mm * mm if sheet.qr_url else 0.0, lay.paraf_width_mm * mm
     by = f"( {first.by} )" if first else f"( {'.' * 40} )"
-    by_size, by_lines = _fit(by, pen.regular, size, lay.min_size_pt, pw, 2)
+    by_size, by_lines = fit_text(by, pen.regular, size, lay.min_size_pt, pw, 2)
     top, px = base + max(qr, 2.4 * size + lay.paraf_space_mm * mm + 1.2 * by_size * len(by_lines)), right - pw
     colon = px + max(pdfmetrics.stringWidth(t, pen.regular, size) for t in (lab.tanggal, lab.paraf)) + 1.5 * mm
     date = first.date_text if first else "." * 30
-    date_size, date_lines = _fit(date, pen.regular, size, lay.min_size_pt, right - colon - 1.5 * mm, 1)
+    date_size, date_lines = fit_text(date, pen.regular, size, lay.min_size_pt, right - colon - 1.5 * mm, 1)
     pen.text([lab.tanggal, lab.paraf], px, top, size)
     pen.text([":", ":"], colon, top, size)
     pen.text(date_lines, colon + 1.5 * mm, top, date_size)
@@ -366,8 +315,8 @@ def _bottom(pen: _Pen, sheet: DispositionSheet, left: float, right: float, base:
     if qr:
         draw_qr_path(pen.c, sheet.qr_url, left, base, qr)
         x, width = left + qr + 1 * mm, max(10 * mm, px - left - qr - 4 * mm)
-        cap_size, caption = _fit(lab.qr_caption, pen.regular, lay.small_size_pt, lay.min_size_pt, width, 2)
-        url = _fit(sheet.qr_url, pen.regular, lay.min_size_pt, lay.min_size_pt, width, 3)[1]
+        cap_size, caption = fit_text(lab.qr_caption, pen.regular, lay.small_size_pt, lay.min_size_pt, width, 2)
+        url = fit_text(sheet.qr_url, pen.regular, lay.min_size_pt, lay.min_size_pt, width, 3)[1]
         y = base + qr / 2 + (1.2 * cap_size * len(caption) + 1.2 * lay.min_size_pt * len(url)) / 2
         pen.text(url, x, pen.text(caption, x, y, cap_size), lay.min_size_pt)
     return top
@@ -380,12 +329,14 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
     left, right, top, bottom = margin, width - margin, height - margin, margin
     buffer = io.BytesIO()
     # The initial font is ours: reportlab's default (Helvetica) would otherwise be listed, unembedded.
-    c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=_fonts()[0])
+    c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=form_fonts()[0])
     c.setTitle(f"Lembar disposisi {sheet.agenda_number}".strip())
     c.setSubject(sheet.subject)
-    pen = _Pen(c, *_fonts(), layout)
+    pen = _Pen(c, *form_fonts(), layout)
     y = _fields(pen, sheet, left, right, _kop(pen, sheet, left, right, top)) - _GAP
-    size, footer = _fit(layout.labels.footer, pen.regular, layout.small_size_pt, layout.min_size_pt, right - left, 2)
+    size, footer = fit_text(
+        layout.labels.footer, pen.regular, layout.small_size_pt, layout.min_size_pt, right - left, 2
+    )
     pen.text(footer, width / 2, bottom + 1.2 * size * len(footer), size, align="c")
     block_top = _bottom(pen, sheet, left, right, bottom + 1.2 * size * len(footer) + 1.5 * mm)
     y = _checklists(pen, sheet, left, right, y, block_top + 2 * _GAP + layout.catatan_height_mm * mm) - _GAP

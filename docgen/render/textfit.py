@@ -1,0 +1,68 @@
+"""Fitting text into boxes on reportlab forms: embedded fonts, word wrap, shrink-to-fit.
+
+Forms printed in volume (the lembar disposisi now; certificates and SPP/SPM forms later) take
+values of any length; these helpers make every value fit its cell or visibly cut it, so nothing
+runs off the page or over a neighbouring box.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from itertools import accumulate
+from pathlib import Path
+
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+__all__ = ["Fitted", "fit_text", "form_fonts", "wrap_text"]
+
+_LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+Fitted = tuple[float, list[str]]  # the size text was set in, and its lines
+
+
+@functools.cache
+def form_fonts() -> tuple[str, str]:
+    """Liberation Sans (Arial's metrics), embedded so the sheet prints alike on every machine. Without
+    fonts-liberation it falls back to Helvetica: not embedded (viewers substitute it), Latin-1 only."""
+    files = {"LiberationSans": "LiberationSans-Regular.ttf", "LiberationSans-Bold": "LiberationSans-Bold.ttf"}
+    if not all((_LIBERATION / f).is_file() for f in files.values()):
+        return "Helvetica", "Helvetica-Bold"
+    for name, file in files.items():
+        pdfmetrics.registerFont(TTFont(name, str(_LIBERATION / file)))
+    return "LiberationSans", "LiberationSans-Bold"
+
+
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
+    """Greedy word wrap keeping newlines; a word wider than the line (a URL) breaks by letter. Control
+    characters become spaces; glyphs the font lacks print as boxes; Arabic is not shaped or reordered."""
+    text = "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text.replace("\r\n", "\n"))
+    lines: list[str] = []
+    for para in text.split("\n"):
+        words: list[str] = []
+        for word in para.split():
+            while pdfmetrics.stringWidth(word, font, size) > width:  # no kerning: widths add up by letter
+                cut = max(1, sum(w <= width for w in accumulate(pdfmetrics.stringWidth(c, font, size) for c in word)))
+                soft = max((i + 1 for i, c in enumerate(word[:cut]) if c in "/.-_,;"), default=0)
+                cut = soft if soft > cut // 2 else cut  # a number breaks after a slash or dot, if one is near
+                words, word = [*words, word[:cut]], word[cut:]
+            words.append(word)
+        lines += simpleSplit(" ".join(words), font, size, width) or [""]
+    return lines
+
+
+def fit_text(text: str, font: str, size: float, floor: float, width: float, most: int = 0, height: float = 0) -> Fitted:
+    """Shrink from ``size`` towards ``floor`` until ``text`` wraps into ``most`` lines (or into
+    ``height``); at the floor keep what fits, the last line ending in an ellipsis to show the cut."""
+    while True:
+        lines, keep = wrap_text(text, font, size, width), most or int(height // (1.2 * size))
+        if len(lines) <= keep or size <= floor:
+            break
+        size = max(floor, size - 0.5)
+    if len(lines) <= keep or keep <= 0:
+        return size, lines[: max(keep, 0)]
+    last = lines[keep - 1]
+    while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
+        last = last[:-1]
+    return size, [*lines[: keep - 1], last.rstrip() + "…"]
