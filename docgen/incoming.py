@@ -20,7 +20,7 @@ from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
 from docgen.pipeline import Output, Result, issue_outputs
-from docgen.register import DocumentRow, Register, State
+from docgen.register import DocumentRow, Intake, Register, State
 from docgen.register.agenda import (
     add_disposition,
     close_disposition,
@@ -132,6 +132,7 @@ def enter_incoming(
     merge: bool = False,
     source: str = "",
     register: Register | None = None,
+    intake: Intake | None = None,
 ) -> Result:
     """Enter a received letter: agenda number, the scan's copy, and its blank disposition sheet."""
     kind = get_kind(KIND)
@@ -165,7 +166,7 @@ def enter_incoming(
                     outputs.append(("gabung", _merged(sheet, scan_bytes), "-gabung.pdf"))
             return outputs
 
-        return issue_outputs(reg, kind, doc_id, reservation, produce, year=request.diterima.year)
+        return issue_outputs(reg, kind, doc_id, reservation, produce, year=request.diterima.year, intake=intake)
     finally:
         if register is None:
             reg.close()

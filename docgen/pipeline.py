@@ -20,7 +20,7 @@ import yaml
 from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import Kind, get_kind, validate_request
-from docgen.register import FileRecord, Register, Reservation, State
+from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_new
 from docgen.render.convert import ColdConverter, Converter
 from docgen.render.stamp import Marks, make_marks, stamp_pdf
@@ -123,6 +123,7 @@ def issue_outputs(
     state: State | None = None,
     template_sha256: str | None = None,
     source_sha256: str | None = None,
+    intake: Intake | None = None,
 ) -> Result:
     """Produce, write into the outbox, record; on failure remove our files and void the number.
 
@@ -142,7 +143,7 @@ def issue_outputs(
         records = [FileRecord(role, reg.relative(w.path), w.sha256, w.size) for role, w in written]
         reg.record_files(
             doc_id, records, template_sha256=template_sha256, issue=reservation, state=state,
-            source_sha256=source_sha256,
+            source_sha256=source_sha256, intake=intake,
         )  # fmt: skip
     except BaseException as exc:
         for _, w in written:
@@ -190,8 +191,12 @@ def generate(
     converter: Converter | None = None,
     source: str = "",
     register: Register | None = None,
+    intake: Intake | None = None,
 ) -> Result:
-    """Generate one document; numbered now unless ``draft`` (numbered later by ``number_document``)."""
+    """Generate one document; numbered now unless ``draft`` (numbered later by ``number_document``).
+
+    ``intake`` (the folder watcher's) is recorded in the transaction that issues the document.
+    """
     kind = get_kind(kind_name)
     if not kind.template.endswith(".docx"):
         raise RequestError(f"Jenis {kind.name} tidak dibuat dari templat; lihat 'docgen kinds {kind.name}'")
@@ -220,7 +225,7 @@ def generate(
         return issue_outputs(
             reg, kind, doc_id, reservation,
             lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks),
-            year=summary.doc_date.year, template_sha256=compiled.sha256,
+            year=summary.doc_date.year, template_sha256=compiled.sha256, intake=intake,
         )  # fmt: skip
     finally:
         if register is None:

@@ -16,7 +16,7 @@ from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
 from docgen.pipeline import Result, issue_outputs
-from docgen.register import Register, State
+from docgen.register import Intake, Register, State
 from docgen.render.stamp import make_marks, read_pdf, stamp_pdf
 
 __all__ = ["stamp_document"]
@@ -31,6 +31,7 @@ def stamp_document(
     data: dict[str, Any] | None = None,
     source: str = "",
     register: Register | None = None,
+    intake: Intake | None = None,
 ) -> Result:
     """Number (if needed) and stamp ``pdf`` as document ``doc_id`` or as a new one from ``data``.
 
@@ -75,7 +76,7 @@ def stamp_document(
 
         return issue_outputs(
             reg, kind, doc_id, reservation, produce, year=int(doc.doc_date[:4]), state=state,
-            source_sha256=source_sha,
+            source_sha256=source_sha, intake=intake,
         )  # fmt: skip
     finally:
         if register is None:

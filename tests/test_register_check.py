@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import time
 from contextlib import closing
 
 import pytest
@@ -120,11 +122,23 @@ def test_event_log_is_append_only(workspace, letters, statement):
     assert report.ok, report.problems
 
 
+def test_a_file_just_written_by_another_process_is_left_alone(workspace, letters):
+    fresh = workspace.outbox / "2026" / KIND / "baru-ditulis.docx"
+    fresh.write_bytes(b"sedang dicatat oleh proses lain")
+    report = check(workspace, fix=True)
+    assert report.ok and report.fixed == []
+    assert any("baru-ditulis.docx" in line for line in report.in_progress)
+    assert fresh.read_bytes() == b"sedang dicatat oleh proses lain"
+
+
 def test_unknown_outbox_files_are_reported_and_moved_to_yatim(workspace, letters):
     stray = workspace.outbox / "2026" / KIND / "salinan-manual.docx"
     stray.write_bytes(b"salinan dari meja sebelah")
     note = workspace.outbox / "catatan.txt"
     note.write_text("catatan", encoding="utf-8")
+    long_ago = time.time() - 120  # older than the grace given to a document being recorded now
+    for path in (stray, note):
+        os.utime(path, (long_ago, long_ago))
 
     report = check(workspace)
     assert not report.ok

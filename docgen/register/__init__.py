@@ -3,7 +3,7 @@
 Public entry point is :class:`Register`; the modules below it hold one concern each.
 """
 
-from docgen.register.books import DocumentRow, FileRecord, Register
+from docgen.register.books import DocumentRow, FileRecord, Intake, Register
 from docgen.register.check import CheckReport, check_register, file_sha256
 from docgen.register.export import export_agenda
 from docgen.register.numbering import Reservation
@@ -14,6 +14,7 @@ __all__ = [
     "CheckReport",
     "DocumentRow",
     "FileRecord",
+    "Intake",
     "Register",
     "Reservation",
     "State",

@@ -23,7 +23,7 @@ from docgen.register.events import append_event, now_iso
 from docgen.register.numbering import Reservation, holder_alive, reserve_number
 from docgen.register.states import State, check_transition
 
-__all__ = ["DocumentRow", "FileRecord", "Register"]
+__all__ = ["DocumentRow", "FileRecord", "Intake", "Register"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,16 @@ class FileRecord:
     path: str
     sha256: str
     size: int
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Where a document came from when the folder watcher made it (see schema v4)."""
+
+    key: str
+    file_sha256: str
+    source: str
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,7 @@ class Register:
         issue: Reservation | None = None,
         state: State | None = None,
         source_sha256: str | None = None,
+        intake: Intake | None = None,
     ) -> None:
         """Record written outputs; with ``issue`` the reserved number becomes issued.
 
@@ -203,6 +214,21 @@ class Register:
                 append_event(self.conn, "number.issued", doc_id=doc_id, number_id=issue.number_id, number=issue.number)
             if state is not None:
                 self._move(doc_id, state, reason=None)
+            if intake is not None:
+                self.conn.execute(
+                    "INSERT INTO intake (key, file_sha256, source, item, doc_id, recorded_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (intake.key, intake.file_sha256, intake.source, intake.item, doc_id, stamp),
+                )
+
+    def intake(self, key: str) -> dict[str, Any] | None:
+        """What the watcher already made from this content, if anything."""
+        row = self.conn.execute(
+            "SELECT i.*, n.number FROM intake i JOIN documents d ON d.id = i.doc_id"
+            " LEFT JOIN numbers n ON n.id = d.number_id WHERE i.key = ?",
+            (key,),
+        ).fetchone()
+        return dict(row) if row else None
 
     def set_state(self, doc_id: int, target: State, *, reason: str | None = None) -> DocumentRow:
         """Move a document along the signature flow; ``batal`` also voids its number.

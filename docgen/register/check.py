@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from docgen.register.numbering import holder_alive
 __all__ = ["CheckReport", "check_register", "file_sha256"]
 
 ORPHANS = "_yatim"  # where --fix moves outbox files the register does not know
+ORPHAN_GRACE_S = 60.0  # a younger unknown file may be a document another process is recording
 
 
 def file_sha256(path: Path) -> str:
@@ -100,6 +102,10 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
         rel = reg.relative(path)
         parts = path.relative_to(outbox).parts
         if rel in known or parts[0] == ORPHANS or path.name.startswith(".") or path.name == ".gitkeep":
+            continue
+        if time.time() - path.stat().st_mtime < ORPHAN_GRACE_S:
+            # Another process may have just linked it into place and be recording it now.
+            report.in_progress.append(f"berkas {rel} baru ditulis dan belum tercatat")
             continue
         if fix:
             target = outbox / ORPHANS / path.relative_to(outbox)

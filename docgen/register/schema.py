@@ -131,5 +131,21 @@ CREATE TABLE dispositions (
 );
 """
 
+# Issue 5: what the folder watcher took in. A row is written in the same transaction that
+# issues the document made from it, so after a crash a dropped file is recognised as done
+# (never processed twice); ``source`` identifies the very file (name, inode, mtime) so that a
+# second, identical drop is told apart from the first one found again after a restart.
+_V4 = """
+CREATE TABLE intake (
+    key         TEXT PRIMARY KEY,         -- SHA-256 of the request's content, or of the PDF
+    file_sha256 TEXT NOT NULL,            -- the dropped file as a whole
+    source      TEXT NOT NULL,            -- name|inode|mtime_ns of the dropped file
+    item        TEXT NOT NULL DEFAULT '', -- row of a CSV/XLSX, empty for one-document files
+    doc_id      INTEGER NOT NULL REFERENCES documents(id),
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX intake_file ON intake(file_sha256);
+"""
+
 #: Migration ``i`` brings a register from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
