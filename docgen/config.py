@@ -202,6 +202,31 @@ class ArchiveSettings(_Frozen):
     )
 
 
+class WatchSettings(_Frozen):
+    """How ``docgen watch`` takes files from the inbox."""
+
+    settle_s: float = Field(1.0, gt=0, description="Seconds a file found without events must stay unchanged.")
+    poll_settle_s: float = Field(2.0, gt=0, description="Settle time under --polling (network shares).")
+    rescan_s: float = Field(5.0, gt=0, description="Seconds between full rescans (events are only hints).")
+    sidecar_wait_s: float = Field(3.0, ge=0, description="Extra wait for a PDF's sidecar to arrive.")
+    retries: int = Field(3, ge=1, le=10, description="Attempts for transient failures (register busy, LibreOffice).")
+    pdf: bool = Field(False, description="Also write PDFs for requests (starts a LibreOffice pool).")
+    masuk_name_pattern: str = Field(
+        "", description="Regex with named groups (dari, nomor, tanggal, hal, kka) for scans without a sidecar."
+    )
+    name_slash: str = Field("_", max_length=1, description="Stands for '/' of a letter number in file names.")
+
+    @field_validator("masuk_name_pattern")
+    @classmethod
+    def _pattern_compiles(cls, v: str) -> str:
+        if v:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"pola nama berkas tidak sah ({exc})") from exc
+        return v
+
+
 class Profile(_Frozen):
     """The whole ``docgen.toml``."""
 
@@ -217,6 +242,7 @@ class Profile(_Frozen):
     cap: CapStyle = CapStyle()
     disposition: DispositionSettings = DispositionSettings()
     archive: ArchiveSettings = ArchiveSettings()
+    watch: WatchSettings = WatchSettings()
 
     def stamp_layout(self, kind: str) -> StampLayout:
         return self.stamp.get(kind, StampLayout())

@@ -19,6 +19,7 @@ import yaml
 
 from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.errors import RequestError
+from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_new
@@ -45,10 +46,11 @@ class Result:
 
 
 def create_workspace(target: Path | str) -> Workspace:
-    """``docgen init``: shipped profile and templates, empty folders, an empty register."""
+    """``docgen init``: shipped profile and templates, the inbox folders, an empty register."""
     root = copy_defaults(target)
     workspace = load_workspace(root, env={})
     Register.open(workspace).close()
+    create_inbox(workspace)
     return workspace
 
 

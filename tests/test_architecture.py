@@ -15,10 +15,10 @@ LAYER = {
     "text": 0, "pattern": 0, "errors": 0, "validation": 0, "archive": 0, "data": 0,
     "config": 1,
     "kinds": 2,
-    "register": 3, "render": 3,
+    "register": 3, "render": 3, "inbox": 3,
     "pipeline": 4,
     "stamping": 5, "verify": 5, "incoming": 5, "filing": 5,
-    "demo": 6,
+    "demo": 6, "watch": 6,
     "cli": 7,
 }  # fmt: skip
 

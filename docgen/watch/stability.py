@@ -1,0 +1,99 @@
+"""Deciding when a dropped file has finished arriving.
+
+Three signals, in order of trust: the kernel said the writer closed it (inotify, local disks);
+it was renamed into place (complete by construction); or its size and mtime stayed the same for
+the settle time (network shares, files found by a scan). A file written while still open is
+never taken on size alone when close events are available: a slow copy can pause longer than
+any settle time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["StabilityTracker"]
+
+QUICK_SETTLE_S = 0.05  # after a close: only guards against an immediate reopen
+
+
+@dataclass
+class _Tracked:
+    signature: tuple[int, int]  # size, mtime_ns
+    since: float  # clock time the signature was first seen
+    open_write: bool = False  # modified under inotify and not yet closed
+    closed: bool = False  # closed (or renamed into place) after its last change
+
+
+class StabilityTracker:
+    """Track candidate files; ``ready()`` returns those complete enough to take.
+
+    ``clock`` is injectable so tests can step time; ``close_events`` says whether the watcher
+    gets close notifications (inotify) or must rely on settling alone (polling).
+    """
+
+    def __init__(self, settle_s: float, *, close_events: bool, clock: Callable[[], float] = time.monotonic) -> None:
+        self.settle_s = settle_s
+        self.close_events = close_events
+        self.clock = clock
+        self._files: dict[Path, _Tracked] = {}
+
+    def _stat(self, path: Path) -> tuple[int, int] | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns)
+
+    def observe(self, path: Path, *, modified: bool = False, closed: bool = False) -> None:
+        """Record a sighting: from a scan (no flags), a modify event, or a close/rename event."""
+        signature = self._stat(path)
+        if signature is None:
+            self._files.pop(path, None)
+            return
+        now = self.clock()
+        tracked = self._files.get(path)
+        if tracked is None or tracked.signature != signature:
+            tracked = _Tracked(signature, now, open_write=tracked.open_write if tracked else False)
+            self._files[path] = tracked
+        if modified and self.close_events:
+            tracked.open_write, tracked.closed = True, False
+        if closed:
+            tracked.open_write, tracked.closed = False, True
+            tracked.since = min(tracked.since, now)
+
+    def ready(self) -> list[Path]:
+        """Files to take now, oldest first; files that vanished are forgotten."""
+        now = self.clock()
+        out = []
+        for path in list(self._files):
+            tracked = self._files[path]
+            signature = self._stat(path)
+            if signature is None:
+                del self._files[path]
+                continue
+            if signature != tracked.signature:
+                self._files[path] = _Tracked(signature, now, tracked.open_write)
+                continue
+            if tracked.open_write:
+                continue  # the writer still has it open
+            wait = QUICK_SETTLE_S if tracked.closed else self.settle_s
+            if now - tracked.since >= wait:
+                out.append((signature[1], path))
+        return [path for _, path in sorted(out)]
+
+    def age(self, path: Path) -> float:
+        """Seconds the file has looked the same (0 if untracked)."""
+        tracked = self._files.get(path)
+        return self.clock() - tracked.since if tracked else 0.0
+
+    def forget(self, path: Path) -> None:
+        self._files.pop(path, None)
+
+    def pending(self) -> int:
+        return len(self._files)
+
+    def tracking(self, path: Path) -> bool:
+        return path in self._files
