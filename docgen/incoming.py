@@ -30,6 +30,7 @@ from docgen.register.agenda import (
     receive_disposition,
     rounds,
 )
+from docgen.register.events import local_date
 from docgen.render.forms import DispositionRound, DispositionSheet, load_form_layout, render_disposition_sheet
 from docgen.render.stamp import read_pdf
 from docgen.text import tanggal
@@ -89,7 +90,7 @@ def _sheet(workspace: Workspace, reg: Register, doc: DocumentRow, agenda: str) -
             to_units=r["to_units"],
             instructions=r["instructions"],
             note=r["note"],
-            date_text=tanggal(date.fromisoformat(r["created_at"][:10])),
+            date_text=tanggal(local_date(r["created_at"])),
         )
         for r in rounds(reg, doc.id)
     ]

@@ -16,7 +16,7 @@ from typing import Any
 from docgen.errors import RegisterError
 from docgen.register.books import DocumentRow, Register
 from docgen.register.db import atomic
-from docgen.register.events import append_event, now_iso
+from docgen.register.events import append_event, local_date, now_iso
 
 __all__ = [
     "QUEUES",
@@ -154,9 +154,8 @@ def receive_disposition(reg: Register, doc_id: int, *, by: str) -> int:
     with atomic(reg.conn):
         row = _latest(reg, doc_id)
         if row["received_at"]:
-            raise RegisterError(
-                f"Disposisi ke-{row['round']} sudah diterima oleh {row['received_by']} pada {row['received_at'][:10]}"
-            )
+            when = local_date(row["received_at"])
+            raise RegisterError(f"Disposisi ke-{row['round']} sudah diterima oleh {row['received_by']} pada {when}")
         reg.conn.execute(
             "UPDATE dispositions SET received_by = ?, received_at = ? WHERE id = ?", (by, now_iso(), row["id"])
         )
@@ -203,6 +202,6 @@ def queue(reg: Register, name: str, *, today: date) -> list[dict[str, Any]]:
     for row in reg.conn.execute(base + condition + " ORDER BY d.id"):
         item = dict(row)
         item["to_units"] = json.loads(row["to_units"]) if row["to_units"] else []
-        item["age_days"] = (today - date.fromisoformat(row[since][:10])).days
+        item["age_days"] = (today - local_date(row[since])).days
         items.append(item)
     return sorted(items, key=lambda i: -i["age_days"])

@@ -9,16 +9,27 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-__all__ = ["GENESIS", "append_event", "event_hash", "verify_chain"]
+__all__ = ["GENESIS", "append_event", "event_hash", "local_date", "now_iso", "verify_chain"]
 
 GENESIS = "0" * 64
 
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def local_date(stamp: str) -> date:
+    """The office's calendar day of a stored timestamp (UTC) or plain date.
+
+    Timestamps are kept in UTC so they order across machines; people read days in local time
+    (a disposition at 06:30 WIB is dated that day, not the previous UTC day).
+    """
+    if len(stamp) == 10:
+        return date.fromisoformat(stamp)
+    return datetime.fromisoformat(stamp).astimezone().date()
 
 
 def event_hash(prev_hash: str, at: str, action: str, doc_id: Any, number_id: Any, detail: str) -> str:
