@@ -394,3 +394,23 @@ def test_bare_reservation_of_a_killed_process_is_voided_as_interrupted(workspace
         assert check_register(reg).ok
 
     assert generate(workspace, KIND, letter).number == "500.16.7.2/2/423.105/2026"
+
+
+@pytest.mark.slow
+def test_a_file_written_by_a_killed_run_is_set_aside_at_once(workspace, start_holder):
+    """Killed after writing its DOCX but before recording it: the fix voids the number and moves
+    the orphan without waiting for the grace given to files another process may be recording."""
+    holder = start_holder(RESERVE_ONLY)
+    orphan = workspace.outbox / "2026" / KIND / "500.16.7.2-1-423.105-2026.docx"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"ditulis sebelum proses dihentikan")
+    holder.kill()
+
+    with Register.open(workspace) as reg:
+        fixed = check_register(reg, fix=True)
+        assert any("500.16.7.2/1/423.105/2026" in line for line in fixed.fixed)
+        assert any("500.16.7.2-1-423.105-2026.docx" in line for line in fixed.fixed)
+        assert check_register(reg).ok
+    assert not orphan.exists()
+    moved = workspace.outbox / "_yatim" / "2026" / KIND / "500.16.7.2-1-423.105-2026.docx"
+    assert moved.read_bytes() == b"ditulis sebelum proses dihentikan"

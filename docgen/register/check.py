@@ -17,6 +17,7 @@ from docgen.register.books import Register
 from docgen.register.db import atomic
 from docgen.register.events import verify_chain
 from docgen.register.numbering import holder_alive
+from docgen.render.files import file_stem
 
 __all__ = ["CheckReport", "check_register", "file_sha256"]
 
@@ -98,12 +99,16 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
     if not outbox.is_dir():
         return
     known = {r[0] for r in reg.conn.execute("SELECT path FROM files")}
+    # Files named after a void number were left by a run that died before recording them:
+    # no process can still be writing them, so they need no grace period.
+    abandoned = {file_stem(r[0]) for r in reg.conn.execute("SELECT number FROM numbers WHERE status = 'void'")}
     for path in sorted(p for p in outbox.rglob("*") if p.is_file()):
         rel = reg.relative(path)
         parts = path.relative_to(outbox).parts
         if rel in known or parts[0] == ORPHANS or path.name.startswith(".") or path.name == ".gitkeep":
             continue
-        if time.time() - path.stat().st_mtime < ORPHAN_GRACE_S:
+        left_by_dead_run = any(path.stem == a or path.stem.startswith(a + "-") for a in abandoned)
+        if not left_by_dead_run and time.time() - path.stat().st_mtime < ORPHAN_GRACE_S:
             # Another process may have just linked it into place and be recording it now.
             report.in_progress.append(f"berkas {rel} baru ditulis dan belum tercatat")
             continue
