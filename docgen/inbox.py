@@ -46,6 +46,12 @@ class Job:
     kind: str
     folder: Path
 
+    def tracks(self, path: Path) -> bool:
+        """Inputs, and in PDF folders also their sidecars (they must settle before the PDF is taken)."""
+        if self.accepts(path):
+            return True
+        return self.action != "request" and not ignored(path.name) and path.suffix.lower() in SIDECAR_SUFFIXES
+
     def accepts(self, path: Path) -> bool:
         if ignored(path.name):
             return False

@@ -62,7 +62,7 @@ def load_request(path: Path) -> dict[str, Any]:
         raise RequestError(f"Berkas permintaan {path} tidak bisa dibaca ({exc}); simpan sebagai UTF-8") from exc
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+    except (json.JSONDecodeError, yaml.YAMLError, ValueError) as exc:  # ValueError: "tanggal: 2026-11-31"
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
         where = f" (baris {line})" if line else ""

@@ -38,7 +38,7 @@ def watch(
             return
         table = Table(title="Folder inbox")
         for column in ("folder", "menunggu", "done", "failed", "duplicate", "terakhir"):
-            table.add_column(column)
+            table.add_column(column, no_wrap=column == "folder")
         for row in rows:
             table.add_row(*(str(row[c]) for c in ("folder", "menunggu", "done", "failed", "duplicate", "terakhir")))
         console.print(table)
@@ -46,10 +46,12 @@ def watch(
     logging.basicConfig(level=logging.DEBUG if state.verbose else logging.INFO, format="%(asctime)s %(message)s")
     with handle_errors():
         watcher = Watcher(workspace(), polling=polling, settle_s=settle)
-        if not once:
-            mode = "polling" if polling else "inotify"
+        mode = "polling" if polling else "inotify"
+
+        def banner() -> None:
             console.print(f"Memantau {watcher.workspace.root / 'inbox'} ({mode}); Ctrl-C untuk berhenti.")
-        summary = watcher.run(once=once)
+
+        summary = watcher.run(once=once, on_start=None if once else banner)
     counts = summary.counts
     console.print(
         f"{summary.total} berkas: {counts['done']} selesai, {counts['failed']} gagal, {counts['duplicate']} duplikat."

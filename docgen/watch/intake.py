@@ -12,10 +12,12 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import time
 import typing
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -33,6 +35,7 @@ from docgen.stamping import stamp_document
 
 __all__ = ["Item", "Outcome", "file_away", "file_source", "note_text", "process_file", "read_items", "sidecar_of"]
 
+log = logging.getLogger("docgen.watch")
 TRANSIENT = (RegisterBusy, RenderError)  # register locked too long, LibreOffice restarting
 
 
@@ -143,7 +146,7 @@ def read_items(workspace: Workspace, job: Job, path: Path) -> list[Item]:
     if path.suffix.lower() in (".csv", ".xlsx"):
         try:
             rows = _table(path)
-        except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError) as exc:
+        except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise RequestError(
                 f"{path.name} tidak bisa dibaca sebagai tabel ({exc}); simpan ulang sebagai CSV UTF-8 atau XLSX"
             ) from exc
@@ -202,12 +205,22 @@ def process_file(
     try:
         file_sha = hashlib.sha256(path.read_bytes()).hexdigest()
         source = file_source(path)
+        if job.action != "request":
+            # Checked before the sidecar is read: after a crash the sidecar may already be filed.
+            known = reg.intake(_key(job, Item("", {}, pdf=path)))
+            if known is not None:
+                (outcome.again if known["source"] == source else outcome.duplicates).append(("", known))
+                return outcome
         items = read_items(workspace, job, path)
     except DocgenError as exc:
         outcome.errors.append(("", str(exc)))
         return outcome
     except OSError as exc:
         outcome.errors.append(("", f"{path.name} tidak bisa dibaca ({exc})"))
+        return outcome
+    except Exception as exc:  # one strange file must never stop the watcher
+        log.exception("%s: galat tak terduga saat membaca", path)
+        outcome.errors.append(("", f"{path.name} tidak bisa diproses ({type(exc).__name__}: {exc})"))
         return outcome
     if not items:
         outcome.errors.append(("", f"{path.name} tidak berisi permintaan"))
@@ -229,6 +242,10 @@ def process_file(
                     time.sleep(0.5 * 2 ** (attempt - 1))
             except DocgenError as exc:
                 outcome.errors.append((item.label, str(exc)))
+                break
+            except Exception as exc:  # a bug must fail this file, not stop the watcher
+                log.exception("%s %s: galat tak terduga", path, item.label)
+                outcome.errors.append((item.label, f"galat tak terduga ({type(exc).__name__}: {exc}); laporkan"))
                 break
     return outcome
 

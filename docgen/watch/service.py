@@ -55,7 +55,7 @@ class _Events:
         kind = event.event_type
         if kind == "moved":
             self.sink.put(("closed", event.dest_path))  # renamed into place: complete
-        elif kind in ("created", "modified", "closed"):
+        elif kind in ("created", "modified", "opened", "closed", "closed_no_write"):
             self.sink.put((kind, event.src_path))
 
 
@@ -89,8 +89,10 @@ class Watcher:
         """Ask the loop to stop after the file in hand."""
         self._stop.set()
 
-    def _job_of(self, path: Path) -> Job | None:
-        return next((j for j in self.jobs if path.parent == j.folder and j.accepts(path)), None)
+    def _job_of(self, path: Path, *, tracked: bool = False) -> Job | None:
+        """The job taking ``path`` as input (or, with ``tracked``, also as a PDF's sidecar)."""
+        test = Job.tracks if tracked else Job.accepts
+        return next((j for j in self.jobs if path.parent == j.folder and test(j, path)), None)
 
     def _scan(self) -> None:
         for job in self.jobs:
@@ -100,7 +102,7 @@ class Watcher:
                 continue
             for entry in entries:
                 path = Path(entry.path)
-                if entry.is_file() and job.accepts(path):
+                if entry.is_file() and job.tracks(path):
                     self.tracker.observe(path)
 
     def _drain(self, timeout: float) -> None:
@@ -110,8 +112,14 @@ class Watcher:
             return
         while True:
             path = Path(raw)
-            if self._job_of(path) is not None:
-                self.tracker.observe(path, modified=kind == "modified", closed=kind == "closed")
+            if self._job_of(path, tracked=True) is not None:
+                # An open may be a writer that has not written yet: wait for its close.
+                self.tracker.observe(
+                    path,
+                    modified=kind in ("modified", "opened"),
+                    closed=kind == "closed",
+                    released=kind == "closed_no_write",
+                )
             try:
                 kind, raw = self._hints.get_nowait()
             except queue.Empty:
@@ -119,8 +127,13 @@ class Watcher:
 
     def _takeable(self, path: Path, job: Job) -> bool:
         """A PDF waits a little for its sidecar; everything else is taken when stable."""
-        if job.action == "request" or sidecar_of(path) is not None:
+        if job.action == "request":
             return True
+        sidecar = sidecar_of(path)
+        if sidecar is not None:
+            if not self.tracker.tracking(sidecar):
+                self.tracker.observe(sidecar)
+            return self.tracker.is_ready(sidecar)  # a sidecar still being written is not read
         return self.tracker.age(path) >= self.settings.sidecar_wait_s
 
     def _converter_for(self) -> Converter | None:
@@ -150,8 +163,11 @@ class Watcher:
             time.perf_counter() - started,
         )  # fmt: skip
 
-    def run(self, *, once: bool = False) -> Summary:
-        """Watch until stopped (or, with ``once``, until what was there is processed)."""
+    def run(self, *, once: bool = False, on_start: Callable[[], None] | None = None) -> Summary:
+        """Watch until stopped (or, with ``once``, until what was there is processed).
+
+        ``on_start`` runs once the inbox is locked for this watcher (the CLI prints its banner).
+        """
         lock = self._lock()
         summary = Summary()
         self.jobs = create_inbox(self.workspace)
@@ -161,6 +177,8 @@ class Watcher:
             with Register.open(self.workspace) as reg:
                 for line in check_register(reg, fix=True).fixed:  # finish what a killed run left
                     log.warning("perbaikan saat mulai: %s", line)
+                if on_start is not None:
+                    on_start()
                 self._loop(reg, summary, once=once)
         finally:
             restore()
@@ -179,13 +197,15 @@ class Watcher:
         while not self._stop.is_set():
             for path in self.tracker.ready():
                 job = self._job_of(path)
-                if job is None or not path.exists():
-                    self.tracker.forget(path)
+                if job is None:
+                    if self._job_of(path, tracked=True) is None or not path.exists():
+                        self.tracker.forget(path)  # sidecars stay tracked until their PDF is taken
                 elif self._takeable(path, job):
                     self._process(reg, job, path, summary)
                 if self._stop.is_set():
                     return
-            if once and (self.tracker.pending() == 0 or self.clock() > deadline):
+            waiting = any(self._job_of(p) is not None for p in self.tracker.paths())
+            if once and (not waiting or self.clock() > deadline):
                 return
             self._drain(timeout=0.05)
             if self.clock() >= next_scan:

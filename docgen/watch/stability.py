@@ -47,8 +47,10 @@ class StabilityTracker:
             return None
         return (st.st_size, st.st_mtime_ns)
 
-    def observe(self, path: Path, *, modified: bool = False, closed: bool = False) -> None:
-        """Record a sighting: from a scan (no flags), a modify event, or a close/rename event."""
+    def observe(self, path: Path, *, modified: bool = False, closed: bool = False, released: bool = False) -> None:
+        """Record a sighting: a scan (no flags), an open or modify event (``modified``), a close
+        after writing or a rename into place (``closed``), or a close without writing (``released``).
+        """
         signature = self._stat(path)
         if signature is None:
             self._files.pop(path, None)
@@ -63,26 +65,33 @@ class StabilityTracker:
         if closed:
             tracked.open_write, tracked.closed = False, True
             tracked.since = min(tracked.since, now)
+        elif released and tracked.open_write and signature == tracked.signature:
+            tracked.open_write = False  # opened by a reader only; settle as usual
+
+    def is_ready(self, path: Path) -> bool:
+        """Whether ``path`` may be taken now; a changed or vanished file starts over."""
+        tracked = self._files.get(path)
+        if tracked is None:
+            return False
+        signature = self._stat(path)
+        if signature is None:
+            del self._files[path]
+            return False
+        if signature != tracked.signature:
+            self._files[path] = _Tracked(signature, self.clock(), tracked.open_write)
+            return False
+        if tracked.open_write:
+            return False  # the writer still has it open
+        wait = QUICK_SETTLE_S if tracked.closed else self.settle_s
+        return self.clock() - tracked.since >= wait
 
     def ready(self) -> list[Path]:
         """Files to take now, oldest first; files that vanished are forgotten."""
-        now = self.clock()
-        out = []
-        for path in list(self._files):
-            tracked = self._files[path]
-            signature = self._stat(path)
-            if signature is None:
-                del self._files[path]
-                continue
-            if signature != tracked.signature:
-                self._files[path] = _Tracked(signature, now, tracked.open_write)
-                continue
-            if tracked.open_write:
-                continue  # the writer still has it open
-            wait = QUICK_SETTLE_S if tracked.closed else self.settle_s
-            if now - tracked.since >= wait:
-                out.append((signature[1], path))
+        out = [(self._files[p].signature[1], p) for p in list(self._files) if self.is_ready(p)]
         return [path for _, path in sorted(out)]
+
+    def paths(self) -> list[Path]:
+        return list(self._files)
 
     def age(self, path: Path) -> float:
         """Seconds the file has looked the same (0 if untracked)."""
