@@ -234,3 +234,14 @@ def without_docgen_env() -> pytest.MonkeyPatch:
         if var.startswith("DOCGEN_"):
             mp.delenv(var)
     return mp
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen]]:
+    """Subprocesses a test starts; any still running at the end are killed (by their own id)."""
+    started_procs: list[subprocess.Popen] = []
+    yield started_procs
+    for proc in started_procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)

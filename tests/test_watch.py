@@ -186,17 +186,6 @@ def start_cli_watcher(ws: Workspace, log: Path, *options: str) -> subprocess.Pop
         )
 
 
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    """Subprocesses a test starts; any still running at the end are killed (by their own id)."""
-    started_procs: list[subprocess.Popen] = []
-    yield started_procs
-    for proc in started_procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 # -- StabilityTracker: when a file has finished arriving --------------------------------------
 
 

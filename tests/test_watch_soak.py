@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -146,16 +145,6 @@ def run_writers(folder: Path, plans: list[list[Drop]]) -> None:
 
 
 # -- checks -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen]]:
-    started_procs: list[subprocess.Popen] = []
-    yield started_procs
-    for proc in started_procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def filed(ws: Workspace) -> int:
