@@ -1,0 +1,135 @@
+"""The sections of ``docgen.toml`` beyond who the office is: stamping, verification, the
+disposition sheet, the archive tables and the folder watcher.
+
+Kept apart from ``docgen.config`` so the profile's core (office, officials, series) stays
+readable as more document kinds bring their own settings; ``docgen.config`` re-exports them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "ArchiveSettings",
+    "CapStyle",
+    "DispositionSettings",
+    "Place",
+    "StampLayout",
+    "Verification",
+    "WatchSettings",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Verification(_Frozen):
+    """Public address that QR codes lead to, and the footer printed beside the code."""
+
+    base_url: str = "https://dpmptsp.pasuruankota.go.id/verifikasi"
+    footer: list[str] = Field(
+        default_factory=lambda: [
+            "Dokumen ini diterbitkan oleh {office} dengan nomor {number}.",
+            "Keaslian dokumen dapat diperiksa dengan memindai kode QR atau membuka {url}",
+            "Dokumen elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah "
+            "(UU Nomor 11 Tahun 2008 tentang ITE, Pasal 5 ayat 1).",
+        ],
+        description="Lines beside the QR; {office}, {number} and {url} are filled in.",
+    )
+
+
+class Place(_Frozen):
+    """Where a stamp element goes, in millimetres, so A4 and F4 pages both work."""
+
+    page: Literal["first", "last", "all"] = "last"
+    x_mm: float = Field(ge=0, description="From the left edge (the cap: its centre).")
+    y_mm: float = Field(ge=0, description="From the edge named by `edge` (the cap: its centre).")
+    edge: Literal["top", "bottom"] = "bottom"
+    size_mm: float = Field(20.0, gt=0, description="QR side, cap diameter, box or footer width.")
+
+
+class StampLayout(_Frozen):
+    """Positions of the number box, cap dinas, QR code and footer for one kind; omit to leave out."""
+
+    number_box: Place | None = Place(page="first", x_mm=118, y_mm=5, edge="top", size_mm=82)
+    cap: Place | None = Place(page="last", x_mm=125, y_mm=200, edge="top", size_mm=37)
+    qr: Place | None = Place(page="last", x_mm=18, y_mm=8, edge="bottom", size_mm=22)
+    footer: Place | None = Place(page="last", x_mm=43, y_mm=8, edge="bottom", size_mm=150)
+
+
+class CapStyle(_Frozen):
+    """The cap dinas: three rings with the agency around and the city inside, or an image."""
+
+    ring_text: str = Field("", description="Text around the ring; default: the kop lines.")
+    centre_text: str = Field("", description="Text in the centre; default: the city in capitals.")
+    color: str = Field("#3b2f8f", pattern=r"^#[0-9a-fA-F]{6}$", description="Ink colour.")
+    opacity: float = Field(0.85, gt=0, le=1, description="Ink opacity, so the signature shows through.")
+    image: str | None = Field(None, description="An office-supplied stamp image (PNG), workspace-relative.")
+
+
+class DispositionSettings(_Frozen):
+    """The office's lists for the lembar disposisi, and the sheet's layout file."""
+
+    units: list[str] = Field(
+        default_factory=lambda: [
+            "Sekretaris",
+            "Kepala Bidang Penanaman Modal",
+            "Kepala Bidang Pelayanan Terpadu Satu Pintu",
+            "Kepala Bidang Informasi, Pengembangan dan Pengaduan",
+            "Kepala Sub Bagian Umum dan Kepegawaian",
+            "Kepala Sub Bagian Keuangan",
+        ],
+        min_length=1,
+        description="'Diteruskan kepada' checkboxes, in print order.",
+    )
+    instructions: list[str] = Field(
+        default_factory=lambda: [
+            "Tanggapan dan saran",
+            "Proses lebih lanjut",
+            "Koordinasikan/konfirmasikan",
+            "Untuk diketahui",
+            "Hadiri/wakili",
+            "Siapkan bahan",
+            "Arsip",
+        ],
+        min_length=1,
+        description="'Dengan hormat harap' checkboxes, in print order.",
+    )
+    layout: str = Field("lembar-disposisi.toml", description="Form layout file in templates/.")
+
+
+class ArchiveSettings(_Frozen):
+    """The office's own additions to the archive classification tables."""
+
+    extra_codes: str = Field(
+        "klasifikasi-arsip.csv", description="Workspace CSV adding or overriding codes; ignored if absent."
+    )
+
+
+class WatchSettings(_Frozen):
+    """How ``docgen watch`` takes files from the inbox."""
+
+    settle_s: float = Field(1.0, gt=0, description="Seconds a file found without events must stay unchanged.")
+    poll_settle_s: float = Field(2.0, gt=0, description="Settle time under --polling (network shares).")
+    rescan_s: float = Field(5.0, gt=0, description="Seconds between full rescans (events are only hints).")
+    sidecar_wait_s: float = Field(3.0, ge=0, description="Extra wait for a PDF's sidecar to arrive.")
+    retries: int = Field(3, ge=1, le=10, description="Attempts for transient failures (register busy, LibreOffice).")
+    pdf: bool = Field(False, description="Also write PDFs for requests (starts a LibreOffice pool).")
+    masuk_name_pattern: str = Field(
+        "", description="Regex with named groups (dari, nomor, tanggal, hal, kka) for scans without a sidecar."
+    )
+    name_slash: str = Field("_", max_length=1, description="Stands for '/' of a letter number in file names.")
+
+    @field_validator("masuk_name_pattern")
+    @classmethod
+    def _pattern_compiles(cls, v: str) -> str:
+        if v:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"pola nama berkas tidak sah ({exc})") from exc
+        return v
