@@ -22,6 +22,7 @@ from docgen.errors import RequestError
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.register import FileRecord, Intake, Register, Reservation, State
+from docgen.register.states import check_transition
 from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_new
 from docgen.render.convert import ColdConverter, Converter
 from docgen.render.stamp import Marks, make_marks, stamp_pdf
@@ -251,13 +252,27 @@ def number_document(
     pdf: bool = False,
     converter: Converter | None = None,
     register: Register | None = None,
+    tanggal: date | None = None,
 ) -> Result:
-    """Give a signed draft its number and regenerate its DOCX (and PDF) with the number filled in."""
+    """Give a signed draft its number and regenerate its DOCX (and PDF) with the number filled in.
+
+    ``tanggal`` dates the letter on the day it was signed, when that is not the draft's date;
+    the number then comes from that day's year.
+    """
     reg = register or Register.open(workspace)
     try:
         doc = reg.document(doc_id)
         kind = get_kind(doc.kind)
-        request = validate_request(kind, doc.request, workspace.profile, source=f"dokumen {doc_id}")
+        data = dict(doc.request)
+        if tanggal is not None:
+            if "tanggal" not in kind.model.model_fields:
+                raise RequestError(f"Jenis {kind.name} tidak punya kolom tanggal; --tanggal tidak berlaku")
+            data["tanggal"] = tanggal.isoformat()
+        request = validate_request(kind, data, workspace.profile, source=f"dokumen {doc_id}")
+        if tanggal is not None and tanggal.isoformat() != doc.doc_date:
+            check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)  # refuse before changing
+            reg.redate(doc_id, kind.summary(request, workspace.profile).doc_date, request.model_dump(mode="json"))
+            doc = reg.document(doc_id)
         compiled = _template(workspace, kind)
         to_pdf = _converter(pdf, converter)
         context = kind.render_context(request.model_copy(update={"kka": doc.kka}), workspace.profile, number="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
+from datetime import date
 
 import pytest
 
@@ -275,3 +276,33 @@ def test_register_from_a_newer_docgen_is_refused(workspace, letter):
     with closing(sqlite3.connect(workspace.register_path)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == newer
         assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+
+
+def test_a_letter_signed_on_another_day_is_numbered_and_dated_that_day(workspace, letter):
+    """Drafted on 31 December, signed on 2 January: the letter bears the signing date and takes
+    the first number of the new year; the old date stays in the event log."""
+    import docx as python_docx
+
+    letter["tanggal"] = "2026-12-31"
+    made = generate(workspace, KIND, letter, draft=True)
+    with Register.open(workspace) as reg:
+        reg.set_state(made.id, State.VERIFIED)
+        reg.set_state(made.id, State.SIGNED)
+    result = number_document(workspace, made.id, tanggal=date(2027, 1, 2))
+
+    assert result.number == "500.16.7.2/1/423.105/2027"
+    text = "\n".join(p.text for p in python_docx.Document(workspace.root / result.path).paragraphs)
+    assert "Pasuruan, 2 Januari 2027" in text
+    with Register.open(workspace) as reg:
+        doc = reg.document(made.id)
+        assert (doc.doc_date, doc.request["tanggal"]) == ("2027-01-02", "2027-01-02")
+        redated = [e for e in reg.events(made.id) if e["action"] == "document.redated"]
+        assert len(redated) == 1 and "2026-12-31" in redated[0]["detail"]
+
+
+def test_an_unsigned_draft_keeps_its_date_when_numbering_is_refused(workspace, letter):
+    made = generate(workspace, KIND, letter, draft=True)
+    with pytest.raises(RegisterError, match="berstatus draft"):
+        number_document(workspace, made.id, tanggal=date(2026, 12, 1))
+    with Register.open(workspace) as reg:
+        assert reg.document(made.id).doc_date == "2026-11-28"

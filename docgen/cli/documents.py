@@ -133,16 +133,25 @@ def number(
     doc_id: Annotated[int, typer.Argument(help="Document id (see 'docgen register list').")],
     insert_after: InsertOpt = None,
     pdf: PdfOpt = False,
+    tanggal: Annotated[
+        str | None, typer.Option("--tanggal", help="Date the letter was signed, if not the draft's, 2026-12-01.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Give a signed draft its number and regenerate its DOCX with the number filled in.
 
-    Example: docgen number 12
+    Example: docgen number 12 --tanggal 2026-12-01
     """
+    from datetime import date
+
     from docgen.pipeline import number_document
 
     with handle_errors():
-        result = number_document(workspace(), doc_id, insert_after=insert_after, pdf=pdf)
+        try:
+            signed_on = date.fromisoformat(tanggal) if tanggal else None
+        except ValueError:
+            raise RequestError(f"--tanggal '{tanggal}' bukan tanggal; tulis seperti 2026-12-01") from None
+        result = number_document(workspace(), doc_id, insert_after=insert_after, pdf=pdf, tanggal=signed_on)
     report_result(result, as_json)
 
 

@@ -172,6 +172,18 @@ class Register:
                 kka=doc.kka or "", sifat=doc.sifat, doc_id=doc_id, insert_after=insert_after,
             )  # fmt: skip
 
+    def redate(self, doc_id: int, doc_date: date, request: dict[str, Any]) -> None:
+        """Change an unnumbered document's date (it is signed on another day than drafted)."""
+        doc = self.document(doc_id)
+        if doc.number_status == "issued":
+            raise RegisterError(f"Dokumen {doc_id} sudah bernomor {doc.number}; tanggalnya tidak diubah lagi")
+        with atomic(self.conn):
+            self.conn.execute(
+                "UPDATE documents SET doc_date = ?, request_json = ?, updated_at = ? WHERE id = ?",
+                (doc_date.isoformat(), json.dumps(request, ensure_ascii=False, default=str), now_iso(), doc_id),
+            )
+            append_event(self.conn, "document.redated", doc_id=doc_id, old=doc.doc_date, new=doc_date.isoformat())
+
     def record_files(
         self,
         doc_id: int,
