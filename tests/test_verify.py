@@ -253,3 +253,12 @@ def test_superseded_draft_file_does_not_verify_as_genuine_after_numbering(worksp
         "a number it does not carry"
     )
     assert cli(workspace, str(konsep)).exit_code != 0
+
+
+def test_tokens_are_safe_to_type_and_pass_on_the_command_line():
+    """Tokens never start with '-' (an option to the CLI) and use only a-z and 2-7."""
+    from docgen.register.books import new_token
+
+    tokens = {new_token() for _ in range(2000)}
+    assert len(tokens) == 2000
+    assert all(len(t) == 24 and set(t) <= set("abcdefghijklmnopqrstuvwxyz234567") for t in tokens)

@@ -6,6 +6,7 @@ short transaction that also appends its event, so the books and the log never di
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import sqlite3
@@ -89,6 +90,16 @@ def _row(r: sqlite3.Row) -> DocumentRow:
     )  # fmt: skip
 
 
+def new_token() -> str:
+    """An unguessable public token (120 bits) in lowercase base32.
+
+    No ``-`` or ``_``: a token starting with ``-`` was read as an option by ``docgen verify``
+    (found by a test that failed once in a while), and lowercase letters and digits survive
+    being typed from a printout.
+    """
+    return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
+
+
 class Register:
     """The office's books in ``registers/docgen.sqlite``; use as a context manager."""
 
@@ -147,7 +158,7 @@ class Register:
                 " request_json, created_at, updated_at, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (kind, state, kka, summary.subject, summary.addressee, summary.doc_date.isoformat(),
                  summary.signer, summary.sifat, json.dumps(request, ensure_ascii=False, default=str),
-                 stamp, stamp, secrets.token_urlsafe(16)),
+                 stamp, stamp, new_token()),
             ).lastrowid  # fmt: skip
             append_event(self.conn, "document.created", doc_id=doc_id, kind=kind, state=str(state))
             if with_row is not None:
