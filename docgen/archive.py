@@ -21,7 +21,7 @@ from pathlib import Path
 from docgen.errors import ConfigError
 
 __all__ = ["ACTIONS", "COLUMNS", "FINALS", "ArchiveCodes", "Classification", "RetentionStatus"]
-__all__ += ["parent_code", "retention_status"]
+__all__ += ["AKTIF", "BELUM", "parent_code", "retention_status", "well_formed"]
 
 #: Header of every classification CSV, shipped or the office's own.
 COLUMNS = ("kode", "nama", "aktif", "inaktif", "akhir", "pemicu", "catatan")
@@ -36,7 +36,14 @@ ACTIONS = (AKTIF, PINDAHKAN, MUSNAHKAN, SERAHKAN, NILAI_KEMBALI, BELUM)
 _FINAL_ACTION = {"musnah": MUSNAHKAN, "permanen": SERAHKAN, "dinilai kembali": NILAI_KEMBALI}
 # The current scheme comes first: where both schemes hold a code (500, 800, 900...) its row wins.
 _SHIPPED = (("kka-permendagri-83-2022.csv", "83/2022"), ("kka-permendagri-78-2012.csv", "78/2012"))
-_CODE = re.compile(r"^\d{3}(\.\d+)*$")  # the shape docgen.kinds accepts in requests
+_CODE = re.compile(r"^\d{3}(\.\d+)*$")
+
+
+def well_formed(code: str) -> bool:
+    """The shape of every code, old scheme or new: ``503``, ``500.16.7.2``."""
+    return bool(_CODE.match(code))
+
+
 _EMPTY = {"", "-", "\u2013", "\u2014"}  # schedules print "–" for "not set"
 _Parsed = tuple[int, "Classification", bool]  # CSV line, row, whether it fills a retention cell
 

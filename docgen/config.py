@@ -8,7 +8,6 @@ fails at load time with the key's name.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tomllib
 from collections.abc import Mapping
@@ -19,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from docgen.archive import ArchiveCodes
+from docgen.archive import ArchiveCodes, well_formed
 from docgen.errors import ConfigError
 from docgen.pattern import validate_pattern
 from docgen.sections import (
@@ -51,7 +50,6 @@ __all__ = [
 ]
 
 PROFILE_NAME = "docgen.toml"
-_KKA = re.compile(r"^\d{3}(\.\d+)*$")
 _ENV_PREFIX = "DOCGEN_"
 _ENV_RESERVED = {"DOCGEN_WORKSPACE"}
 
@@ -116,7 +114,7 @@ class KindSettings(_Frozen):
     @field_validator("kka")
     @classmethod
     def _kka_shape(cls, v: str | None) -> str | None:
-        if v is not None and not _KKA.match(v):
+        if v is not None and not well_formed(v):
             raise ValueError("kode klasifikasi ditulis seperti 500.16.7.2")
         return v
 

@@ -13,7 +13,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any, Literal
 
-from docgen.archive import ArchiveCodes, retention_status
+from docgen.archive import AKTIF, BELUM, ArchiveCodes, retention_status
 from docgen.config import Workspace
 from docgen.register import Register
 from docgen.render.tables import write_table
@@ -21,7 +21,7 @@ from docgen.render.tables import write_table
 __all__ = ["NOT_DUE", "ArchiveEntry", "archive_entries", "export_archive_list", "retention_due"]
 
 #: Actions that need nothing done yet: still active, or no retention known for the code.
-NOT_DUE = frozenset({"aktif", "retensi belum ditetapkan"})
+NOT_DUE = frozenset({AKTIF, BELUM})
 
 _RECORDS = (
     "SELECT d.id, d.kind, d.kka, d.subject, d.addressee, d.doc_date, n.number, n.year FROM documents d"

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from docgen.archive import ArchiveCodes
+from docgen.archive import ArchiveCodes, well_formed
 from docgen.config import Profile
 from docgen.errors import RequestError
 from docgen.text import format_nip, jumlah_lampiran
@@ -46,7 +46,6 @@ __all__ = [
     "validate_request",
 ]
 
-_KKA = re.compile(r"^\d{3}(\.\d+)*$")
 _COUNTED = re.compile(r"^\s*(\d+)\s*(\D*?)\s*$")
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
@@ -76,7 +75,7 @@ def _as_list(value: Any) -> Any:
 
 
 def _kka_shape(value: Any) -> Any:
-    if isinstance(value, str) and not _KKA.match(value.strip()):
+    if isinstance(value, str) and not well_formed(value.strip()):
         raise ValueError("kode klasifikasi arsip ditulis seperti 500.16.7.2")
     return value.strip() if isinstance(value, str) else value
 

@@ -162,9 +162,10 @@ def read_items(workspace: Workspace, job: Job, path: Path) -> list[Item]:
     return [Item("", load_request(path))]
 
 
-def _key(job: Job, item: Item) -> str:
+def _key(job: Job, item: Item, content: bytes) -> str:
+    """``content`` is the dropped file's bytes, read once; a PDF item is keyed by them."""
     if item.pdf is not None:  # the same scan may be a letter to stamp and, elsewhere, an incoming one
-        return hashlib.sha256(f"{job.action}:{job.kind}:".encode() + item.pdf.read_bytes()).hexdigest()
+        return hashlib.sha256(f"{job.action}:{job.kind}:".encode() + content).hexdigest()
     canonical = json.dumps({"job": job.action, "kind": job.kind, "data": item.data}, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -203,11 +204,12 @@ def process_file(
     """Make every item of ``path`` not made before; transient failures are retried, then failed."""
     outcome = Outcome()
     try:
-        file_sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        content = path.read_bytes()
+        file_sha = hashlib.sha256(content).hexdigest()
         source = file_source(path)
         if job.action != "request":
             # Checked before the sidecar is read: after a crash the sidecar may already be filed.
-            known = reg.intake(_key(job, Item("", {}, pdf=path)))
+            known = reg.intake(_key(job, Item("", {}, pdf=path), content))
             if known is not None:
                 (outcome.again if known["source"] == source else outcome.duplicates).append(("", known))
                 return outcome
@@ -225,7 +227,7 @@ def process_file(
     if not items:
         outcome.errors.append(("", f"{path.name} tidak berisi permintaan"))
     for item in items:
-        key = _key(job, item)
+        key = _key(job, item, content)
         known = reg.intake(key)
         if known is not None:
             (outcome.again if known["source"] == source else outcome.duplicates).append((item.label, known))
