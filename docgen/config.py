@@ -25,6 +25,7 @@ from docgen.sections import (
     ArchiveSettings,
     CapStyle,
     DispositionSettings,
+    Limits,
     Place,
     StampLayout,
     Verification,
@@ -37,6 +38,7 @@ __all__ = [
     "copy_defaults",
     "CapStyle",
     "KindSettings",
+    "Limits",
     "Office",
     "Official",
     "Profile",
@@ -142,6 +144,7 @@ class Profile(_Frozen):
     disposition: DispositionSettings = DispositionSettings()
     archive: ArchiveSettings = ArchiveSettings()
     watch: WatchSettings = WatchSettings()
+    limits: Limits = Limits()
 
     def stamp_layout(self, kind: str) -> StampLayout:
         return self.stamp.get(kind, StampLayout())

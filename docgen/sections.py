@@ -16,6 +16,7 @@ __all__ = [
     "ArchiveSettings",
     "CapStyle",
     "DispositionSettings",
+    "Limits",
     "Place",
     "StampLayout",
     "Verification",
@@ -133,3 +134,28 @@ class WatchSettings(_Frozen):
             except re.error as exc:
                 raise ValueError(f"pola nama berkas tidak sah ({exc})") from exc
         return v
+
+
+class Limits(_Frozen):
+    """Bounds on what one input may hold, checked before anything expands or a number is taken.
+
+    A hostile or careless file (a YAML alias bomb, a spreadsheet declaring a million rows, a 6 MB
+    subject line) must be refused with the limit named, not exhaust memory or time. Defaults fit
+    an office's real letters with a wide margin; raise one here if a real document needs it.
+    """
+
+    request_bytes: int = Field(1_000_000, gt=0, description="Largest request file (YAML/JSON), bytes.")
+    table_bytes: int = Field(20_000_000, gt=0, description="Largest CSV/XLSX file, bytes.")
+    pdf_bytes: int = Field(100_000_000, gt=0, description="Largest PDF (scan) to stamp or enter, bytes.")
+    aliases: int = Field(50, ge=0, description="YAML anchors/aliases (&a, *a) in one request.")
+    depth: int = Field(12, ge=2, description="Nesting of lists and sections in one request.")
+    field_chars: int = Field(20_000, gt=0, description="Characters in one text field.")
+    total_chars: int = Field(200_000, gt=0, description="Characters in all text fields of one request.")
+    items: int = Field(1_000, gt=0, description="Items in one list field (kepada, isi, tembusan, ...).")
+    rows: int = Field(5_000, gt=0, description="Data rows in one CSV/XLSX sheet.")
+    columns: int = Field(200, gt=0, description="Columns in one CSV/XLSX sheet.")
+    note_bytes: int = Field(20_000, ge=1_000, description="Largest .error.txt note the watcher writes, bytes.")
+    render_s: float = Field(20.0, gt=0, description="Seconds one template render may take before it is stopped.")
+    output_bytes: int = Field(50_000_000, gt=0, description="Largest rendered document, bytes.")
+    years_back: int = Field(10, ge=0, description="A document date may lie this many years before today.")
+    years_ahead: int = Field(1, ge=0, description="... and this many years after today.")
