@@ -211,6 +211,11 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
 
     Keys match case-insensitively with ``-`` read as ``_`` so ``DOCGEN_SERIES__SURAT_KELUAR__PATTERN``
     reaches ``[series.surat-keluar]``. An unknown last key is kept so validation names it.
+
+    Not pydantic-settings (``env_nested_delimiter``), tried for issue 8: it made
+    ``DOCGEN_SERIES__SURAT_KELUAR__PATTERN`` a second series ``surat_keluar`` beside the profile's
+    ``surat-keluar``, read the aliased ``[register]`` section from ``REGISTER__*`` without the prefix,
+    and cannot take the mapping tests inject; keeping today's behaviour would need more code than this.
     """
     for var, value in sorted(env.items()):
         if not var.startswith(_ENV_PREFIX) or var in _ENV_RESERVED:
