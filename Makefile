@@ -24,6 +24,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/numbering.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/startup.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
