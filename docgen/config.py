@@ -122,10 +122,12 @@ class KindSettings(_Frozen):
 
 
 class RegisterSettings(_Frozen):
-    """Where the register lives and how long a writer waits for SQLite's lock."""
+    """Where the register lives, how long a writer waits for SQLite's lock, and its backups."""
 
     path: str = "registers/docgen.sqlite"
     busy_timeout_s: float = Field(30.0, gt=0, description="Seconds; SQLite's lock is not fair.")
+    backup_dir: str = Field("registers/cadangan", description="Folder of 'docgen register backup', in the workspace.")
+    backup_keep: int = Field(0, ge=0, description="Backups kept; older ones are deleted. 0 keeps every backup.")
 
 
 class Profile(_Frozen):

@@ -19,6 +19,7 @@ from docgen.incoming import dispose, enter_incoming, finish, receive
 from docgen.kinds import get_kind
 from docgen.pipeline import Result, generate, number_document
 from docgen.register import CheckReport, Register, State, check_register
+from docgen.register.opening import creation_refusal
 from docgen.render.convert import ColdConverter
 from docgen.stamping import stamp_document
 from docgen.verify import verify
@@ -91,7 +92,7 @@ def run_demo(workspace: Workspace, *, today: date | None = None) -> DemoReport:
     """Generate the sample letters into ``workspace`` and audit its register."""
     today = today or date.today()
     report = DemoReport()
-    with Register.open(workspace) as reg:
+    with _demo_register(workspace) as reg:
         for title, data in _requests(today):
             report.steps.append((title, generate(workspace, "surat-keluar", data, register=reg)))
         first = report.steps[0][1]
@@ -125,6 +126,17 @@ def run_demo(workspace: Workspace, *, today: date | None = None) -> DemoReport:
         _incoming_steps(workspace, reg, today, report)
         report.check = check_register(reg)
     return report
+
+
+def _demo_register(workspace: Workspace) -> Register:
+    """The workspace's register; created only in a fresh clone (no register, backup or outbox document).
+
+    ``make demo`` runs in a fresh clone of the repository, whose registers/ folder is empty. Anywhere
+    a register may have lived, a missing one is refused like everywhere else, naming the backup.
+    """
+    if not workspace.register_path.exists() and creation_refusal(workspace) is None:
+        return Register.create(workspace)
+    return Register.open(workspace)
 
 
 def _incoming_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:

@@ -50,7 +50,7 @@ def create_workspace(target: Path | str) -> Workspace:
     """``docgen init``: shipped profile and templates, the inbox folders, an empty register."""
     root = copy_defaults(target)
     workspace = load_workspace(root, env={})
-    Register.open(workspace).close()
+    Register.create(workspace).close()  # the one place besides 'docgen register create' that makes one
     create_inbox(workspace)
     return workspace
 

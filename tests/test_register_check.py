@@ -157,3 +157,68 @@ def test_unknown_outbox_files_are_reported_and_moved_to_yatim(workspace, letters
     again = check(workspace)
     assert again.ok, again.problems
     assert again.fixed == []
+
+
+# -- hidden temporary copies left by a writer killed between writing and linking (issue 8) ---------
+
+STUCK_BEFORE_LINKING = """
+import os
+from docgen.render.files import write_new
+def stuck(*args, **kwargs):
+    print("written", flush=True)
+    time.sleep(120)
+os.link = stuck  # write_new links its finished temporary copy into place: die just before that
+write_new(ws.outbox / "2026" / "surat-keluar" / "500.16.7.2-9-423.105-2026.docx", b"isi surat")
+"""
+
+
+@pytest.mark.slow
+def test_temporary_copy_left_by_a_killed_writer_is_reported_then_set_aside(workspace, letters, start_holder):
+    holder = start_holder(STUCK_BEFORE_LINKING)
+    hidden = workspace.outbox / "2026" / "surat-keluar" / f".500.16.7.2-9-423.105-2026.docx.{holder.pid}.tmp"
+    assert hidden.is_file()
+
+    running = check(workspace, fix=True)
+    assert running.ok and hidden.is_file(), "a living writer's copy is left alone"
+    assert any(str(holder.pid) in line for line in running.in_progress)
+
+    holder.kill()
+    report = check(workspace)
+    assert not report.ok
+    [problem] = report.problems
+    assert hidden.name in problem and "--fix" in problem
+
+    fixed = check(workspace, fix=True)
+    assert not hidden.exists()
+    moved = workspace.outbox / "_yatim" / "2026" / "surat-keluar" / f"500.16.7.2-9-423.105-2026.docx.{holder.pid}.tmp"
+    assert moved.read_bytes() == b"isi surat"
+    assert any("_yatim" in line for line in fixed.fixed)
+    assert check(workspace).ok
+
+
+def test_an_old_temporary_copy_is_set_aside_even_if_its_pid_lives_again(workspace, letters):
+    folder = workspace.outbox / "2026" / "surat-keluar"
+    young = folder / f".surat-baru.docx.{os.getpid()}.tmp"
+    old = folder / f".surat-lama.docx.{os.getpid()}.tmp"
+    for path in (young, old):
+        path.write_bytes(b"sementara")
+    past = time.time() - 600
+    os.utime(old, (past, past))  # a pid reused by another process long after the writer died
+
+    report = check(workspace, fix=True)
+    assert young.is_file() and not old.exists()
+    assert (workspace.outbox / "_yatim" / "2026" / "surat-keluar" / f"surat-lama.docx.{os.getpid()}.tmp").is_file()
+    assert any("surat-baru" in line for line in report.in_progress)
+
+
+def test_other_hidden_files_are_not_docgens_and_are_left_alone(workspace, letters):
+    folder = workspace.outbox / "2026" / "surat-keluar"
+    others = [folder / ".DS_Store", folder / ".~lock.surat.docx#", folder / ".catatan.tmp"]
+    for path in others:
+        path.write_bytes(b"x")
+    past = time.time() - 600
+    for path in others:
+        os.utime(path, (past, past))
+    report = check(workspace, fix=True)
+    assert report.ok and report.fixed == []
+    assert all(path.is_file() for path in others)

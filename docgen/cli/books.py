@@ -19,6 +19,15 @@ register_app = typer.Typer(help="The register: agenda numbers, documents, states
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
+#: Longest value a table cell or a ``show`` line prints; a 6 MB ``hal`` took minutes to lay out.
+SHOWN_CHARS = 200
+
+
+def clip(value: object, limit: int = SHOWN_CHARS) -> str:
+    """``value`` as text of at most ``limit`` characters, ending in "…" when it was cut."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @register_app.command("list")
 def list_documents(
@@ -51,7 +60,8 @@ def list_documents(
         number = r.number or "-"
         if r.number_status == "void":
             number += " (batal)"
-        table.add_row(str(r.id), r.kind, number, r.doc_date, r.subject, r.addressee, LABELS[State(r.state)])
+        cells = (number, r.doc_date, r.subject, r.addressee)
+        table.add_row(str(r.id), r.kind, *(clip(c) for c in cells), LABELS[State(r.state)])
     console.print(table)
 
 
@@ -68,7 +78,8 @@ def _list_queue(name: str, as_json: bool) -> None:
         table.add_column(column, overflow="fold")
     for item in items:
         table.add_row(
-            item["agenda"] or "-", item["sender"], item["subject"], ", ".join(item["to_units"]) or "-",
+            clip(item["agenda"] or "-"), clip(item["sender"]), clip(item["subject"]),
+            clip(", ".join(item["to_units"]) or "-"),
             str(item["age_days"]),
         )  # fmt: skip
     console.print(table)
@@ -87,12 +98,12 @@ def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: J
         return
     for key, value in doc.as_dict().items():
         if key != "request" and value not in (None, ""):
-            console.print(f"[bold]{key}[/]: {escape(str(value))}")
+            console.print(f"[bold]{key}[/]: {escape(clip(value))}")
     for f in files:
         tag = "" if f["current"] else " (versi lama)"
-        console.print(f"berkas {f['role']}: {escape(f['path'])}{tag}  sha256 {f['sha256']}")
+        console.print(f"berkas {f['role']}: {escape(clip(f['path']))}{tag}  sha256 {f['sha256']}")
     for e in events:
-        console.print(f"  {e['at'][:19]}  {e['action']}  {escape(e['detail'])}")
+        console.print(f"  {e['at'][:19]}  {e['action']}  {escape(clip(e['detail']))}")
 
 
 @register_app.command("state")
@@ -171,3 +182,36 @@ def check(
         console.print(f"{verdict}: {report.events} peristiwa, {report.files} berkas, {report.numbers} nomor diperiksa.")
     if not report.ok:
         raise typer.Exit(1)
+
+
+@register_app.command("create")
+def create() -> None:
+    """Create the register of a workspace that has none yet (a fresh copy of the shipped folder).
+
+    Refused when a register, a backup or documents in outbox/ show one existed: restore that
+    backup instead, or numbering would start again at 1. Example: docgen register create
+    """
+    with handle_errors():
+        ws = workspace()
+        Register.create(ws).close()
+    console.print(f"Register baru dibuat di [bold]{escape(str(ws.register_path))}[/].")
+
+
+@register_app.command("backup")
+def backup(
+    ke: Annotated[
+        Path | None, typer.Option("--ke", help="Folder for the backup (default: [register] backup_dir).")
+    ] = None,
+    simpan: Annotated[
+        int | None, typer.Option("--simpan", min=0, help="Keep only the newest N backups there (0: keep all).")
+    ] = None,
+) -> None:
+    """Write a checked copy of the register, named with the date and time, while others keep working.
+
+    Example: docgen register backup --ke /media/usb/cadangan --simpan 30
+    """
+    from docgen.register.backup import backup_register
+
+    with handle_errors():
+        target = backup_register(workspace(), target_dir=ke, keep=simpan)
+    console.print(f"Cadangan register ditulis ke [bold]{escape(str(target))}[/] (sudah diperiksa).")

@@ -11,7 +11,6 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,75 +18,14 @@ from typing import Any
 from docgen.config import Workspace
 from docgen.errors import RegisterError
 from docgen.kinds import Summary
-from docgen.register.db import atomic, connect
-from docgen.register.events import append_event, now_iso
+from docgen.register.db import atomic, register_error
+from docgen.register.events import append_event, now_iso, strict_id
 from docgen.register.numbering import Reservation, holder_alive, reserve_number
-from docgen.register.states import State, check_transition
+from docgen.register.opening import create_connection, open_connection
+from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
+from docgen.register.states import LABELS, State, check_transition
 
 __all__ = ["DocumentRow", "FileRecord", "Intake", "Register"]
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    """An output file as the register keeps it: path relative to the workspace, hash, size."""
-
-    role: str
-    path: str
-    sha256: str
-    size: int
-
-
-@dataclass(frozen=True)
-class Intake:
-    """Where a document came from when the folder watcher made it (see schema v4)."""
-
-    key: str
-    file_sha256: str
-    source: str
-    item: str = ""
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    """One document with its number, as ``register list`` and ``show`` print it."""
-
-    id: int
-    kind: str
-    state: str
-    number: str | None
-    number_status: str | None
-    kka: str | None
-    subject: str
-    addressee: str
-    doc_date: str
-    signer: str
-    sifat: str
-    template_sha256: str | None
-    created_at: str
-    void_reason: str | None
-    token: str | None
-    source_sha256: str | None
-    request: dict[str, Any]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
-
-
-_DOC_SELECT = (
-    "SELECT d.*, n.number AS number, n.status AS number_status FROM documents d "
-    "LEFT JOIN numbers n ON n.id = d.number_id"
-)
-
-
-def _row(r: sqlite3.Row) -> DocumentRow:
-    return DocumentRow(
-        id=r["id"], kind=r["kind"], state=r["state"], number=r["number"],
-        number_status=r["number_status"], kka=r["kka"], subject=r["subject"],
-        addressee=r["addressee"], doc_date=r["doc_date"], signer=r["signer"], sifat=r["sifat"],
-        template_sha256=r["template_sha256"], created_at=r["created_at"],
-        void_reason=r["void_reason"], token=r["token"], source_sha256=r["source_sha256"],
-        request=json.loads(r["request_json"]),
-    )  # fmt: skip
 
 
 def new_token() -> str:
@@ -110,8 +48,18 @@ class Register:
 
     @classmethod
     def open(cls, workspace: Workspace) -> Register:
-        conn = connect(workspace.register_path, busy_timeout_s=workspace.profile.books.busy_timeout_s)
-        return cls(workspace, conn)
+        """Open the existing register; a missing, empty or schema-less one is refused, never created."""
+        return cls(workspace, open_connection(workspace))
+
+    @classmethod
+    def create(cls, workspace: Workspace) -> Register:
+        """Make a new register (``docgen init`` / ``docgen register create``); refused where one may have lived."""
+        return cls(workspace, create_connection(workspace))
+
+    @property
+    def write_refusal(self) -> str | None:
+        """Why this register may not write beside its outbox (it belongs to another one), if so."""
+        return getattr(self.conn, "write_refusal", None)
 
     def close(self) -> None:
         self.conn.close()
@@ -119,8 +67,11 @@ class Register:
     def __enter__(self) -> Register:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            # A read that failed outside a transaction (a damaged file, a vanished folder).
+            raise register_error(exc, self.workspace.register_path) from exc
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -172,20 +123,47 @@ class Register:
         return doc_id, reservation
 
     def reserve_for(self, doc_id: int, series: str, *, insert_after: int | None = None) -> Reservation:
-        """Reserve a number for an existing (signed) document; ``issue`` completes it."""
-        doc = self.document(doc_id)
-        if doc.number_status in ("reserved", "issued"):
-            raise RegisterError(f"Dokumen {doc_id} sudah bernomor {doc.number}")
-        check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)
+        """Reserve a number for an existing (signed) document; ``issue`` completes it.
+
+        The document's state and numbers are read inside the reserving transaction: of several
+        ``docgen number ID`` at once exactly one reserves, the others are refused and take nothing.
+        """
+        doc_id = strict_id(doc_id)
         with atomic(self.conn):
+            doc = self.document(doc_id)
+            self._refuse_second_number(doc)
+            check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)
             return reserve_number(
                 self.conn, self.profile, series, doc_date=date.fromisoformat(doc.doc_date),
                 kka=doc.kka or "", sifat=doc.sifat, doc_id=doc_id, insert_after=insert_after,
             )  # fmt: skip
 
+    def _refuse_second_number(self, doc: DocumentRow) -> None:
+        """Refuse when the document has a number, or another run is giving it one (inside the lock)."""
+        if doc.number_status == "issued" or doc.state in (State.NUMBERED, State.SENT, State.ARCHIVED):
+            number = f" {doc.number}" if doc.number else ""
+            raise RegisterError(
+                f"Dokumen {doc.id} sudah bernomor{number} ({LABELS[State(doc.state)]}); tidak diberi nomor lagi"
+            )
+        held = self.conn.execute(
+            "SELECT * FROM numbers WHERE doc_id = ? AND status = 'reserved' ORDER BY id DESC LIMIT 1", (doc.id,)
+        ).fetchone()
+        if held is None:
+            return
+        who = f"proses {held['holder_pid']} di {held['holder_host']}"
+        if holder_alive(held["holder_pid"], held["holder_host"]):
+            raise RegisterError(
+                f"Dokumen {doc.id} sedang diberi nomor oleh {who} (nomor {held['number']}); tunggu selesai lalu "
+                "lihat 'docgen register show'"
+            )
+        raise RegisterError(
+            f"Dokumen {doc.id}: nomor {held['number']} dipesan oleh {who} yang sudah berhenti; jalankan "
+            "'docgen register check --fix' lalu beri nomor lagi"
+        )
+
     def redate(self, doc_id: int, doc_date: date, request: dict[str, Any]) -> None:
         """Change an unnumbered document's date (it is signed on another day than drafted)."""
-        doc = self.document(doc_id)
+        doc = self.document(strict_id(doc_id))
         if doc.number_status == "issued":
             raise RegisterError(f"Dokumen {doc_id} sudah bernomor {doc.number}; tanggalnya tidak diubah lagi")
         with atomic(self.conn):
@@ -211,7 +189,7 @@ class Register:
         Called only after the files are in place in the outbox (invariant 3), and in one
         transaction with the number's change, so "issued" always has its file.
         """
-        stamp = now_iso()
+        doc_id, stamp = strict_id(doc_id), now_iso()
         with atomic(self.conn):
             for f in files:
                 # A new file replaces the document's older file of the same role (draft -> numbered).
@@ -259,6 +237,7 @@ class Register:
         ``numbered`` is reached only by issuing a number (``docgen number``), never by hand,
         so no document can claim a number it does not have.
         """
+        doc_id = strict_id(doc_id)
         with atomic(self.conn):
             self._move(doc_id, target, reason=reason, by_hand=True)
         return self.document(doc_id)
@@ -335,10 +314,10 @@ class Register:
     # -- reading ---------------------------------------------------------------------------
 
     def document(self, doc_id: int) -> DocumentRow:
-        row = self.conn.execute(_DOC_SELECT + " WHERE d.id = ?", (doc_id,)).fetchone()
+        row = self.conn.execute(DOC_SELECT + " WHERE d.id = ?", (strict_id(doc_id),)).fetchone()
         if row is None:
             raise RegisterError(f"Dokumen {doc_id} tidak ada di register; lihat 'docgen register list'")
-        return _row(row)
+        return document_row(row)
 
     def documents(
         self, *, kind: str | None = None, year: int | None = None, state: str | None = None
@@ -349,29 +328,30 @@ class Register:
                 clauses.append(sql)
                 args.append(str(value) if sql.startswith("substr") else value)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        return [_row(r) for r in self.conn.execute(_DOC_SELECT + where + " ORDER BY d.id", args)]
+        return [document_row(r) for r in self.conn.execute(DOC_SELECT + where + " ORDER BY d.id", args)]
 
     def by_token(self, token: str) -> DocumentRow | None:
-        row = self.conn.execute(_DOC_SELECT + " WHERE d.token = ?", (token,)).fetchone()
-        return _row(row) if row else None
+        row = self.conn.execute(DOC_SELECT + " WHERE d.token = ?", (token,)).fetchone()
+        return document_row(row) if row else None
 
     def by_file_hash(self, sha256: str) -> DocumentRow | None:
         """The document an issued file belongs to; a draft's file (written before its number
         was issued) belongs to no issued document and is not found."""
         row = self.conn.execute(
-            _DOC_SELECT + " WHERE d.id = (SELECT f.doc_id FROM files f JOIN documents d2 ON d2.id = f.doc_id"
+            DOC_SELECT + " WHERE d.id = (SELECT f.doc_id FROM files f JOIN documents d2 ON d2.id = f.doc_id"
             " JOIN numbers n2 ON n2.id = d2.number_id WHERE f.sha256 = ? AND n2.issued_at IS NOT NULL"
             " AND f.created_at >= n2.issued_at ORDER BY f.id DESC LIMIT 1)",
             (sha256,),
         ).fetchone()
-        return _row(row) if row else None
+        return document_row(row) if row else None
 
     def files(self, doc_id: int, *, current_only: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM files WHERE doc_id = ?" + (" AND current = 1" if current_only else "")
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY id", (doc_id,))]
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY id", (strict_id(doc_id),))]
 
     def events(self, doc_id: int) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute("SELECT * FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))]
+        rows = self.conn.execute("SELECT * FROM events WHERE doc_id = ? ORDER BY id", (strict_id(doc_id),))
+        return [dict(r) for r in rows]
 
     def numbers(self, *, series: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT n.*, d.kind, d.subject, d.addressee, d.doc_date, d.signer, d.kka, d.sifat FROM numbers n"

@@ -8,7 +8,9 @@ process, and nothing sits in the outbox that the register does not know.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,12 +19,15 @@ from docgen.register.books import Register
 from docgen.register.db import atomic
 from docgen.register.events import verify_chain
 from docgen.register.numbering import holder_alive
+from docgen.register.opening import ORPHANS
 from docgen.render.files import file_stem
 
 __all__ = ["CheckReport", "check_register", "file_sha256"]
 
-ORPHANS = "_yatim"  # where --fix moves outbox files the register does not know
 ORPHAN_GRACE_S = 60.0  # a younger unknown file may be a document another process is recording
+#: ``render.files.write_new`` writes ``.<name>.<pid>.tmp`` and links it into place; ``kill -9``
+#: between the two leaves the hidden copy behind.
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
 
 
 def file_sha256(path: Path) -> str:
@@ -53,6 +58,11 @@ def check_register(reg: Register, *, fix: bool = False) -> CheckReport:
     """Verify chain, files, reservations and outbox; with ``fix`` void interrupted numbers."""
     report = CheckReport()
     conn = reg.conn
+    if reg.write_refusal:
+        # This register does not belong to this outbox: judging the outbox by it would set aside
+        # every real document, so nothing is fixed.
+        report.problems.append(reg.write_refusal + (" (--fix tidak dijalankan)" if fix else ""))
+        fix = False
     report.events = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     report.problems += verify_chain(conn)
     _check_files(reg, report)
@@ -105,7 +115,12 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
     for path in sorted(p for p in outbox.rglob("*") if p.is_file()):
         rel = reg.relative(path)
         parts = path.relative_to(outbox).parts
-        if rel in known or parts[0] == ORPHANS or path.name.startswith(".") or path.name == ".gitkeep":
+        if parts[0] == ORPHANS:
+            continue
+        if path.name.startswith("."):
+            _check_temporary(path, outbox, report, fix=fix)
+            continue
+        if rel in known:
             continue
         left_by_dead_run = any(path.stem == a or path.stem.startswith(a + "-") for a in abandoned)
         if not left_by_dead_run and time.time() - path.stat().st_mtime < ORPHAN_GRACE_S:
@@ -113,9 +128,46 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
             report.in_progress.append(f"berkas {rel} baru ditulis dan belum tercatat")
             continue
         if fix:
-            target = outbox / ORPHANS / path.relative_to(outbox)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, target)
+            _set_aside(path, path.relative_to(outbox), outbox)
             report.fixed.append(f"berkas {rel} tidak tercatat; dipindah ke outbox/{ORPHANS}/")
         else:
             report.problems.append(f"berkas {rel} ada di outbox tetapi tidak tercatat di register")
+
+
+def _set_aside(path: Path, rel: Path, outbox: Path) -> Path:
+    """Move ``path`` to ``outbox/_yatim/<rel>`` without replacing anything already set aside there."""
+    target = outbox / ORPHANS / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = target.with_name(f"{rel.stem}-{counter}{rel.suffix}")
+    shutil.move(path, target)
+    return target
+
+
+def _check_temporary(path: Path, outbox: Path, report: CheckReport, *, fix: bool) -> None:
+    """A hidden ``.<name>.<pid>.tmp`` left by a writer that died is reported and, with fix, set aside.
+
+    Its writer is judged by its pid (dead: left over at once) and its age (past the grace period a
+    living pid is another process that reused the number). Other hidden files are not docgen's.
+    """
+    match = _TEMPORARY.match(path.name)
+    if match is None:
+        return
+    pid, rel = int(match["pid"]), f"outbox/{path.relative_to(outbox).as_posix()}"
+    young = time.time() - path.stat().st_mtime < ORPHAN_GRACE_S
+    if young and holder_alive(pid, socket.gethostname()):
+        report.in_progress.append(f"berkas sementara {rel} sedang ditulis proses {pid}")
+        return
+    if fix:
+        # Set aside under a visible name: a hidden file in _yatim would be missed by whoever looks there.
+        moved = _set_aside(path, path.relative_to(outbox).with_name(f"{match['name']}.{pid}.tmp"), outbox)
+        report.fixed.append(
+            f"berkas sementara {rel} sisa proses {pid}; dipindah ke {moved.relative_to(outbox.parent).as_posix()}"
+        )
+    else:
+        report.problems.append(
+            f"berkas sementara {rel} tertinggal (penulisnya, proses {pid}, terhenti sebelum selesai); jalankan "
+            f"'docgen register check --fix' untuk memindahkannya ke outbox/{ORPHANS}/"
+        )

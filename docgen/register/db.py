@@ -3,54 +3,140 @@
 WAL lets readers work while one writer allocates; ``BEGIN IMMEDIATE`` takes the write lock
 before reading the counter so two processes can never read the same last number;
 ``synchronous=FULL`` makes an issued number survive a power cut.
+
+Opening never creates: a register that vanished must be restored, not silently re-created
+with its numbering back at 1 (issue 8). Only :func:`connect` with ``create=True`` (used by
+``docgen init`` and ``docgen register create``) makes a new file.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from docgen.errors import RegisterBusy, RegisterError
 from docgen.register.schema import MIGRATIONS
 
-__all__ = ["SCHEMA_VERSION", "atomic", "connect"]
+__all__ = ["SCHEMA_VERSION", "RegisterAbsent", "atomic", "connect", "has_schema", "register_error"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class RegisterAbsent(RegisterError):
+    """The register file is missing, empty or holds no docgen schema; ``reason`` says which.
+
+    The caller that knows the workspace turns it into a message naming the backup to restore.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class _Connection(sqlite3.Connection):
-    """A connection that remembers how long a writer may wait for the lock."""
+    """A connection that remembers its file, how long a writer may wait, and whether it may write.
+
+    ``identity`` is the (st_dev, st_ino) of the file when it was opened: a process must not keep
+    writing into a register that was deleted or replaced under it. ``write_refusal`` is set when
+    the register does not belong to the outbox beside it; reads still work so it can be checked.
+    """
 
     busy_timeout_s: float = 30.0
+    path: Path | None = None
+    identity: tuple[int, int] | None = None
+    write_refusal: str | None = None
 
 
-def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
-    """Open (creating if needed) and migrate the register at ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def register_error(exc: sqlite3.Error, path: Path | None) -> RegisterError:
+    """One line naming the cause of an SQLite failure and what a clerk or admin can do about it."""
+    text = str(exc).lower()
+    where = f"Register {path}" if path is not None else "Register"
+    if "locked" in text or "busy" in text:
+        return RegisterBusy(f"{where} sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi")
+    if "readonly" in text or "read-only" in text:
+        return RegisterError(
+            f"{where} hanya bisa dibaca; beri izin tulis pada berkas itu dan foldernya untuk pengguna yang "
+            "menjalankan docgen, lalu ulangi"
+        )
+    if "unable to open" in text:
+        return RegisterError(
+            f"{where} tidak bisa dibuka untuk ditulis (izin berkas atau folder {path.parent if path else ''}); "
+            "beri izin baca-tulis pada folder itu dan isinya, lalu ulangi"
+        )
+    if "full" in text:
+        return RegisterError(f"{where} tidak bisa ditulis: disk penuh; kosongkan ruang disk lalu ulangi")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return RegisterError(f"{where} rusak ({exc}); pulihkan cadangan terbaru dari registers/cadangan (lihat README)")
+    if "disk i/o" in text:
+        return RegisterError(f"{where}: galat baca/tulis disk ({exc}); periksa disk dan ruang kosong, lalu ulangi")
+    return RegisterError(
+        f"{where}: galat SQLite ({exc}); jalankan 'docgen register check', dan bila berulang pulihkan cadangan"
+    )
+
+
+def connect(path: Path, *, busy_timeout_s: float, create: bool = False) -> sqlite3.Connection:
+    """Open and migrate the register at ``path``; only ``create`` may make a new file."""
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RegisterError(f"Folder {path.parent} tidak bisa dibuat ({exc}); periksa izin folder") from exc
+    elif not path.is_file():
+        raise RegisterAbsent(f"Register {path} tidak ada", reason="tidak ada")
+    elif path.stat().st_size == 0:
+        raise RegisterAbsent(f"Register {path} kosong (0 bita)", reason="kosong (0 bita)")
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={'rwc' if create else 'rw'}"
     try:
-        conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, factory=_Connection)
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_s, isolation_level=None, factory=_Connection)
+    except sqlite3.Error as exc:
+        raise register_error(exc, path) from exc
+    try:
         conn.busy_timeout_s = busy_timeout_s
+        conn.path = path
+        st = path.stat()
+        conn.identity = (st.st_dev, st.st_ino)
         conn.row_factory = sqlite3.Row
+        if not create and conn.execute("PRAGMA user_version").fetchone()[0] == 0 and not has_schema(conn):
+            # Checked before any pragma writes to the file: a refused open leaves it as it was.
+            raise RegisterAbsent(f"Register {path} tidak berisi skema docgen", reason="tidak berisi skema docgen")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         # Waiting for the write lock is done by _begin_immediate's short polls; statements
         # inside a transaction never wait long in WAL mode.
         conn.execute("PRAGMA busy_timeout = 1")
+        _migrate(conn, path, create=create)
     except sqlite3.DatabaseError as exc:
-        raise RegisterError(f"Register {path} tidak bisa dibuka ({exc}); pastikan berkas itu register docgen") from exc
-    _migrate(conn, path)
+        conn.close()
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise RegisterError(
+                f"Register {path} tidak bisa dibuka ({exc}); pastikan berkas itu register docgen, "
+                "atau pulihkan cadangan terbaru dari registers/cadangan (lihat README)"
+            ) from exc
+        raise register_error(exc, path) from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+def has_schema(conn: sqlite3.Connection) -> bool:
+    """Whether the file holds any table at all (a fresh or zero-length file holds none)."""
+    return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, *, create: bool) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RegisterError(f"Register {path} dibuat oleh docgen yang lebih baru (skema {version}); perbarui docgen")
+    if version == 0 and has_schema(conn):
+        raise RegisterError(f"Register {path} berisi tabel yang bukan register docgen; pastikan jalurnya benar")
     while version < SCHEMA_VERSION:
         with atomic(conn):
             # Re-read inside the lock: another process may have migrated meanwhile.
@@ -91,20 +177,69 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
+                raise register_error(exc, getattr(conn, "path", None)) from exc
             if time.monotonic() >= deadline:
                 raise RegisterBusy("Register sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi") from exc
             time.sleep(random.uniform(0.0002, 0.002))
 
 
+def _same_file(conn: sqlite3.Connection) -> None:
+    """Refuse to write when the register file at the path is no longer the one this connection holds.
+
+    SQLite keeps writing into a deleted file's inode without complaint: a worker running while the
+    register was removed (and another process re-created it) would issue numbers nobody can see.
+    """
+    identity, path = getattr(conn, "identity", None), getattr(conn, "path", None)
+    if identity is None or path is None:
+        return
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        what = "dihapus"
+    else:
+        if (st.st_dev, st.st_ino) == identity:
+            return
+        what = "diganti berkas lain"
+    raise RegisterError(
+        f"Register {path} {what} sejak proses ini membukanya; tidak ada yang ditulis. Hentikan proses docgen "
+        "yang masih berjalan, pulihkan register dari cadangan terbaru (lihat README), lalu ulangi"
+    )
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    # After some failures (disk full, I/O) SQLite has already rolled back on its own.
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
 @contextmanager
 def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, taken with ``BEGIN IMMEDIATE``; rolled back on any exception."""
+    """One write transaction, taken with ``BEGIN IMMEDIATE``; rolled back on any exception.
+
+    SQLite's own errors leave as one-line ``RegisterError`` naming cause and fix.
+    """
+    refusal = getattr(conn, "write_refusal", None)
+    if refusal:
+        raise RegisterError(refusal)
     _begin_immediate(conn)
     try:
+        _same_file(conn)
         yield conn
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise register_error(exc, getattr(conn, "path", None)) from exc
+    except (UnicodeEncodeError, OverflowError) as exc:
+        # Text with a lone surrogate or a number past 2**63 cannot be stored by SQLite at all.
+        _rollback(conn)
+        raise RegisterError(
+            f"Nilai yang akan dicatat di register tidak bisa disimpan ({exc}); perbaiki teks atau angkanya lalu ulangi"
+        ) from exc
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
-    else:
+    try:
         conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise register_error(exc, getattr(conn, "path", None)) from exc

@@ -12,7 +12,11 @@ import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
-__all__ = ["GENESIS", "append_event", "event_hash", "local_date", "now_iso", "verify_chain"]
+from docgen.errors import RegisterError
+
+__all__ = ["GENESIS", "append_event", "event_hash", "local_date", "now_iso", "strict_id", "verify_chain"]
+
+_SQLITE_MAX = 2**63 - 1
 
 GENESIS = "0" * 64
 
@@ -32,7 +36,24 @@ def local_date(stamp: str) -> date:
     return datetime.fromisoformat(stamp).astimezone().date()
 
 
+def strict_id(value: object, what: str = "dokumen") -> int:
+    """``value`` as a row id, refusing anything that is not a plain positive integer.
+
+    ``True`` is an ``int`` in Python and SQLite stores it as 1: a sidecar's ``id: true`` became
+    document 1 while its event was hashed as ``true``, breaking the chain for good (issue 8).
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _SQLITE_MAX:
+        shown = repr(value)[:40]
+        raise RegisterError(f"Nomor {what} harus bilangan bulat positif, bukan {shown}; periksa nilainya")
+    return int(value)
+
+
+def _optional_id(value: object, what: str) -> int | None:
+    return None if value is None else strict_id(value, what)
+
+
 def event_hash(prev_hash: str, at: str, action: str, doc_id: Any, number_id: Any, detail: str) -> str:
+    """SHA-256 over exactly the values stored in the row (ids as integers, detail as its text)."""
     payload = json.dumps([prev_hash, at, action, doc_id, number_id, detail], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -45,7 +66,11 @@ def append_event(
     number_id: int | None = None,
     **detail: Any,
 ) -> None:
-    """Append one event; must run inside the caller's write transaction."""
+    """Append one event; must run inside the caller's write transaction.
+
+    Ids are checked to be plain integers first, so what is hashed is what SQLite stores.
+    """
+    doc_id, number_id = _optional_id(doc_id, "dokumen"), _optional_id(number_id, "nomor")
     row = conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     at = now_iso()
@@ -66,7 +91,24 @@ def verify_chain(conn: sqlite3.Connection) -> list[str]:
         expected = event_hash(
             row["prev_hash"], row["at"], row["action"], row["doc_id"], row["number_id"], row["detail"]
         )
-        if row["hash"] != expected:
+        if row["hash"] != expected and row["hash"] not in _legacy_bool_hashes(row):
             problems.append(f"peristiwa {row['id']} ({row['action']}): isinya diubah setelah dicatat")
         prev = row["hash"]
     return problems
+
+
+def _legacy_bool_hashes(row: Any) -> set[str]:
+    """The hashes docgen before issue 8 wrote when a boolean ``True`` reached it as an id of 1.
+
+    Such an event stores 1 but was hashed with ``true``; accepting exactly that spelling lets an
+    office's register written by the old bug pass again without hiding any other edit.
+    """
+    # Lists, not sets: ``{1, True}`` is a one-element set.
+    docs = [row["doc_id"], True] if row["doc_id"] == 1 else [row["doc_id"]]
+    numbers = [row["number_id"], True] if row["number_id"] == 1 else [row["number_id"]]
+    return {
+        event_hash(row["prev_hash"], row["at"], row["action"], d, n, row["detail"])
+        for d in docs
+        for n in numbers
+        if d is True or n is True
+    }

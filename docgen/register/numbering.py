@@ -75,6 +75,9 @@ def reserve_number(
     Must run inside the caller's ``BEGIN IMMEDIATE`` transaction: the counter update, the
     ``numbers`` row and the event commit together or not at all.
     """
+    if insert_after is not None and (isinstance(insert_after, bool) or not isinstance(insert_after, int)):
+        shown = repr(insert_after)[:40]
+        raise RegisterError(f"Nomor sisipan harus menempel pada nomor urut (bilangan bulat), bukan {shown}")
     if series not in profile.series:
         raise RegisterError(f"Seri nomor '{series}' tidak ada di profil; tambahkan [series.{series}]")
     rule = profile.series[series]

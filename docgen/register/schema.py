@@ -147,5 +147,16 @@ CREATE TABLE intake (
 CREATE INDEX intake_file ON intake(file_sha256);
 """
 
+# Issue 8: a register knows its own identity. The same id is written beside the documents in
+# ``outbox/.register-id``, so a register swapped for another one (a restored copy of another
+# office's, a re-created empty one) is noticed before it issues numbers next to the old outbox.
+_V5 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('register_id', lower(hex(randomblob(16))));
+"""
+
 #: Migration ``i`` brings a register from ``user_version == i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]

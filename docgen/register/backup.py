@@ -1,0 +1,133 @@
+"""``docgen register backup``: a checked copy of the register, with the date in its name.
+
+SQLite's online backup API copies a consistent snapshot while other processes keep working;
+the copy is checked (``PRAGMA integrity_check`` and the event chain) before it gets its final
+name, so a file named ``docgen-YYYYMMDD-HHMMSS.sqlite`` is always one that can be restored.
+``docgen watch`` calls :func:`backup_register` once a day.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from contextlib import closing, suppress
+from datetime import datetime
+from pathlib import Path
+
+from docgen.config import Workspace, safe_join
+from docgen.errors import RegisterError
+from docgen.register.db import SCHEMA_VERSION
+from docgen.register.events import verify_chain
+
+__all__ = ["BACKUP_NAME", "backup_dir", "backup_register", "backups", "latest_backup"]
+
+#: Only files named like this are backups: retention never deletes anything else.
+BACKUP_NAME = re.compile(r"^docgen-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite$")
+
+
+def backup_dir(workspace: Workspace) -> Path:
+    """The configured backup folder (``[register] backup_dir``).
+
+    A relative folder stays inside the workspace; an absolute one (another disk, a NAS mount) is
+    the admin's choice in the profile, since a backup on the same disk dies with it.
+    """
+    setting = workspace.profile.books.backup_dir
+    return Path(setting) if Path(setting).is_absolute() else safe_join(workspace.root, setting)
+
+
+def backups(folder: Path) -> list[Path]:
+    """Backups in ``folder``, oldest first (by the time in their names, then their counter)."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = BACKUP_NAME.match(path.name)
+        if match and path.is_file():
+            found.append(((match[1], match[2], int(match[3] or 1)), path))
+    return [path for _, path in sorted(found)]
+
+
+def latest_backup(workspace: Workspace) -> Path | None:
+    """The newest backup in the workspace's backup folder, named in the "register missing" message."""
+    found = backups(backup_dir(workspace))
+    return found[-1] if found else None
+
+
+def _fsync(path: Path, *, folder: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if folder else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _problems(copy: sqlite3.Connection) -> list[str]:
+    """What is wrong with a backup copy; empty when it can be restored as it is."""
+    result = [row[0] for row in copy.execute("PRAGMA integrity_check")]
+    if result != ["ok"]:
+        return [f"integrity_check: {'; '.join(result[:3])}"]
+    version = copy.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        return [f"skema {version}, bukan {SCHEMA_VERSION}"]
+    return verify_chain(copy)
+
+
+def _place(tmp: Path, folder: Path, stamp: str) -> Path:
+    """Link the checked copy to the first free name for ``stamp``; an existing backup is never replaced."""
+    for counter in range(1, 1000):
+        name = f"{stamp}.sqlite" if counter == 1 else f"{stamp}-{counter}.sqlite"
+        try:
+            os.link(tmp, folder / name)
+        except FileExistsError:
+            continue
+        return folder / name
+    raise RegisterError(f"Terlalu banyak cadangan bernama {stamp} di {folder}; tunggu sedetik lalu ulangi")
+
+
+def backup_register(workspace: Workspace, *, target_dir: Path | None = None, keep: int | None = None) -> Path:
+    """Write a checked copy of the register; with ``keep`` > 0 delete the oldest beyond that many.
+
+    ``target_dir`` defaults to ``[register] backup_dir``, ``keep`` to ``[register] backup_keep``
+    (0 keeps every backup). Returns the new backup's path.
+    """
+    from docgen.register.opening import open_connection
+
+    folder = Path(target_dir) if target_dir is not None else backup_dir(workspace)
+    keep = workspace.profile.books.backup_keep if keep is None else keep
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:
+        raise RegisterError(f"Jumlah cadangan yang disimpan harus bilangan bulat 0 atau lebih, bukan {keep!r}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RegisterError(f"Folder cadangan {folder} tidak bisa dibuat ({exc}); periksa jalur dan izinnya") from exc
+    stamp = datetime.now().strftime("docgen-%Y%m%d-%H%M%S")
+    tmp = folder / f".{stamp}.{os.getpid()}.tmp"
+    try:
+        with closing(open_connection(workspace)) as source, closing(sqlite3.connect(tmp)) as copy:
+            source.backup(copy)
+            # One self-contained file: no -wal/-shm beside the backup.
+            copy.execute("PRAGMA journal_mode=DELETE")
+            copy.row_factory = sqlite3.Row
+            problems = _problems(copy)
+        if problems:
+            raise RegisterError(
+                f"Cadangan tidak dibuat: salinan register gagal diperiksa ({problems[0]}); jalankan "
+                "'docgen register check' dan perbaiki registernya dulu"
+            )
+        _fsync(tmp)
+        final = _place(tmp, folder, stamp)
+        _fsync(folder, folder=True)
+    except sqlite3.Error as exc:
+        raise RegisterError(f"Cadangan ke {folder} gagal ({exc}); periksa ruang disk dan izin folder") from exc
+    except OSError as exc:
+        raise RegisterError(f"Cadangan ke {folder} gagal ({exc}); periksa ruang disk dan izin folder") from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+    if keep > 0:
+        for old in backups(folder)[:-keep]:
+            with suppress(FileNotFoundError):
+                old.unlink()
+    return final

@@ -1,0 +1,186 @@
+"""Opening and creating the register, and proving it belongs to the outbox beside it.
+
+A register that disappeared used to be re-created empty on the next command, and numbering
+restarted at 1 beside an outbox full of letters numbered 1, 2, 3 (issue 8). Now opening never
+creates; creating is refused wherever an older register may have lived (documents in the
+outbox, backups); and a register carries an id that ``outbox/.register-id`` repeats, so a
+register swapped for another one refuses to write until someone restores the right one.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import closing, suppress
+from pathlib import Path
+
+from docgen.config import Workspace
+from docgen.errors import DocgenError, RegisterError
+from docgen.register.db import RegisterAbsent, connect, has_schema
+
+__all__ = [
+    "MARKER",
+    "ORPHANS",
+    "create_connection",
+    "creation_refusal",
+    "identity_problem",
+    "open_connection",
+    "outbox_documents",
+]
+
+MARKER = ".register-id"  # in outbox/: the id of the register that issued its documents
+ORPHANS = "_yatim"  # where ``register check --fix`` sets aside outbox files the register does not know
+
+
+def outbox_documents(outbox: Path) -> Iterator[Path]:
+    """Visible regular files in the outbox, outside the set-aside folder, in no particular order."""
+    if not outbox.is_dir():
+        return
+    for folder, dirs, files in os.walk(outbox):
+        here = Path(folder)
+        if here == outbox:
+            dirs[:] = [d for d in dirs if d != ORPHANS]
+        for name in files:
+            if not name.startswith(".") and (here / name).is_file():
+                yield here / name
+
+
+def _backup_hint(workspace: Workspace) -> str | None:
+    from docgen.register.backup import latest_backup  # backup opens registers through this module
+
+    with suppress(DocgenError, OSError):
+        newest = latest_backup(workspace)
+        return str(newest) if newest else None
+    return None
+
+
+def _restore_or_create(workspace: Workspace) -> str:
+    """The fix to name when there is no usable register: restore a backup, or create a first one."""
+    newest = _backup_hint(workspace)
+    if newest:
+        return (
+            f"pulihkan cadangan terbaru {newest} ke {workspace.register_path} (lihat README: memulihkan register), "
+            "lalu jalankan 'docgen register check'"
+        )
+    if next(outbox_documents(workspace.outbox), None) is not None:
+        return "outbox sudah berisi dokumen, jadi register baru tidak dibuat; pulihkan register dari cadangan"
+    return "untuk workspace baru jalankan 'docgen register create' (folder baru: 'docgen init FOLDER')"
+
+
+def open_connection(workspace: Workspace) -> sqlite3.Connection:
+    """Open the existing register; a missing, empty or schema-less one is refused with its fix."""
+    path = workspace.register_path
+    try:
+        conn = connect(path, busy_timeout_s=workspace.profile.books.busy_timeout_s)
+    except RegisterAbsent as exc:
+        message = f"Register {path} {exc.reason}; {_restore_or_create(workspace)}"
+        raise RegisterAbsent(message, reason=exc.reason) from exc
+    try:
+        conn.write_refusal = identity_problem(conn, workspace)  # type: ignore[attr-defined]
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def creation_refusal(workspace: Workspace) -> str | None:
+    """Why a new register may not be made here, or None when this is a fresh workspace."""
+    path = workspace.register_path
+    if path.is_file() and path.stat().st_size > 0:
+        try:
+            # Read-write, not read-only: a read-only reader of a WAL file leaves -wal/-shm behind.
+            uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=rw"
+            with closing(sqlite3.connect(uri, uri=True)) as conn:
+                held = has_schema(conn)
+        except sqlite3.Error:
+            held = True
+        if held:
+            return f"Register {path} sudah ada; register tidak dibuat ulang (pakai yang ada, atau pulihkan cadangan)"
+    newest = _backup_hint(workspace)
+    if newest:
+        return f"Ada cadangan register {newest}; pulihkan cadangan itu (lihat README), jangan membuat register baru"
+    found = next(outbox_documents(workspace.outbox), None)
+    if found is not None:
+        return (
+            f"Outbox sudah berisi dokumen ({found.relative_to(workspace.root).as_posix()}); register baru akan "
+            "mengulang nomor dari 1, jadi tidak dibuat. Pulihkan register lamanya dari cadangan"
+        )
+    return None
+
+
+def create_connection(workspace: Workspace) -> sqlite3.Connection:
+    """Make a new register (``docgen init``, ``docgen register create``) and mark the outbox as its own."""
+    refusal = creation_refusal(workspace)
+    if refusal:
+        raise RegisterError(refusal)
+    conn = connect(workspace.register_path, busy_timeout_s=workspace.profile.books.busy_timeout_s, create=True)
+    try:
+        _write_marker(workspace, _register_id(conn), replace=True)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _register_id(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'register_id'").fetchone()
+    return str(row[0]) if row else ""
+
+
+def _write_marker(workspace: Workspace, register_id: str, *, replace: bool) -> None:
+    """Write ``outbox/.register-id`` atomically; without ``replace`` an existing marker wins."""
+    outbox = workspace.outbox
+    try:
+        outbox.mkdir(parents=True, exist_ok=True)
+        tmp = outbox / f"{MARKER}.{os.getpid()}.tmp"
+        tmp.write_text(register_id + "\n", encoding="ascii")
+        try:
+            if replace:
+                os.replace(tmp, outbox / MARKER)
+            else:
+                with suppress(FileExistsError):
+                    os.link(tmp, outbox / MARKER)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        if replace:
+            raise RegisterError(
+                f"Penanda {outbox / MARKER} tidak bisa ditulis ({exc}); periksa izin folder outbox"
+            ) from exc
+        # Opening only adds a missing marker; a read-only outbox must not stop a reader.
+
+
+def identity_problem(conn: sqlite3.Connection, workspace: Workspace) -> str | None:
+    """Why this register must not write beside this outbox, or None when they belong together.
+
+    A missing marker (a register from before issue 8, or a deleted marker) is written now, unless
+    the register is empty while the outbox holds documents.
+    """
+    path, outbox = workspace.register_path, workspace.outbox
+    register_id = _register_id(conn)
+    try:
+        marker: str | None = (outbox / MARKER).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        marker = None
+    except (OSError, UnicodeDecodeError):
+        marker = "(tak terbaca)"
+    if marker is not None and marker != register_id:
+        return (
+            f"Register {path} (id {register_id[:8]}) bukan register outbox ini (outbox/{MARKER}: {marker[:12]}); "
+            "perubahan ditolak. Pulihkan register yang benar dari cadangan lalu jalankan 'docgen register check'"
+        )
+    if marker is None and not conn.execute("SELECT EXISTS (SELECT 1 FROM documents)").fetchone()[0]:
+        # With a matching marker the register was made for this outbox (creating is refused beside
+        # documents), so later unknown files are orphans for 'register check'. Without one, an empty
+        # register beside documents is what a deleted-and-recreated register looks like.
+        found = next(outbox_documents(outbox), None)
+        if found is not None:
+            return (
+                f"Register {path} kosong padahal outbox berisi dokumen ({found.relative_to(outbox).as_posix()}); "
+                "perubahan ditolak agar nomor tidak terulang. Pulihkan register dari cadangan terbaru"
+            )
+    if marker is None and outbox.is_dir():
+        _write_marker(workspace, register_id, replace=False)
+    return None
