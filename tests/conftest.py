@@ -7,6 +7,7 @@ and ``outbox/`` folders are watched and must come out of every test exactly as t
 from __future__ import annotations
 
 import copy
+import multiprocessing
 import os
 import select
 import signal
@@ -14,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,6 +125,35 @@ def start_holder(workspace: Workspace) -> Iterator[Callable[[str], Holder]]:
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=10)
+
+
+# -- several real processes doing the same thing at the same moment ------------------------------
+
+
+def run_together(target: Callable[..., None], *args: object, workers: int = 4) -> dict[int, Any]:
+    """Start ``workers`` processes running ``target(*args, barrier, queue)``; collect what each put.
+
+    Each worker waits on the barrier, then puts ``(pid, "ok", payload)`` (or ``(pid, "error",
+    traceback)``) on the queue; any error fails the test with the workers' tracebacks.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    barrier = ctx.Barrier(workers)
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args, barrier, queue)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    try:
+        results = [queue.get(timeout=180) for _ in procs]
+    finally:
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+    errors = [payload for _, status, payload in results if status != "ok"]
+    assert not errors, "a worker failed:\n" + "\n".join(errors)
+    assert {pid for pid, _, _ in results} == {p.pid for p in procs}
+    return {pid: payload for pid, _, payload in results}
 
 
 # -- real external tools: LibreOffice, poppler (pdftoppm) and zbar (zbarimg) ----------------

@@ -7,13 +7,13 @@ pattern ``{prefix}{kka}/{seq}/{unit}/{year}``, prefix ``R.`` for sifat Rahasia.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import traceback
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import run_together
 
 from docgen.config import load_workspace
 from docgen.errors import DocgenError, RegisterError, RenderError, RequestError
@@ -21,7 +21,6 @@ from docgen.pipeline import generate
 from docgen.register import Register, check_register
 
 KIND = "surat-keluar"
-WORKERS = 4
 
 
 def outbox_files(ws) -> list[Path]:
@@ -41,11 +40,6 @@ def last_seq(ws, year: int) -> int | None:
 
 
 # -- concurrency -------------------------------------------------------------------------------
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def _reserve_worker(root: str, count: int, barrier, queue) -> None:
@@ -70,27 +64,6 @@ def _generate_worker(root: str, count: int, data: dict, barrier, queue) -> None:
         queue.put((os.getpid(), "ok", got))
     except BaseException:
         queue.put((os.getpid(), "error", traceback.format_exc()))
-
-
-def run_together(target, *args) -> dict[int, list]:
-    """Start WORKERS processes that wait on one barrier, then collect what each one got."""
-    ctx = _context()
-    barrier = ctx.Barrier(WORKERS)
-    queue = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(*args, barrier, queue)) for _ in range(WORKERS)]
-    for p in procs:
-        p.start()
-    try:
-        results = [queue.get(timeout=120) for _ in procs]
-    finally:
-        for p in procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.kill()
-    errors = [payload for _, status, payload in results if status != "ok"]
-    assert not errors, "a worker failed:\n" + "\n".join(errors)
-    assert {pid for pid, _, _ in results} == {p.pid for p in procs}
-    return {pid: payload for pid, _, payload in results}
 
 
 @pytest.mark.slow

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 import json
-import multiprocessing
 import os
 import sqlite3
 import traceback
@@ -15,6 +14,7 @@ from contextlib import closing
 from datetime import date
 
 import pytest
+from conftest import run_together
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -136,9 +136,9 @@ def _number_worker(root: str, doc_id: int, barrier, queue) -> None:
         ws = load_workspace(root, env={})
         barrier.wait(timeout=60)
         try:
-            queue.put((os.getpid(), "ok", number_document(ws, doc_id).number))
+            queue.put((os.getpid(), "ok", ("issued", number_document(ws, doc_id).number)))
         except RegisterError as exc:
-            queue.put((os.getpid(), "refused", str(exc)))
+            queue.put((os.getpid(), "ok", ("refused", str(exc))))
     except BaseException:
         queue.put((os.getpid(), "error", traceback.format_exc()))
 
@@ -146,24 +146,10 @@ def _number_worker(root: str, doc_id: int, barrier, queue) -> None:
 @pytest.mark.slow
 def test_several_number_commands_on_one_signed_draft_consume_exactly_one_number(workspace, signed_draft, letter):
     workers = 6
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    barrier, queue = ctx.Barrier(workers), ctx.Queue()
-    procs = [ctx.Process(target=_number_worker, args=(str(workspace.root), signed_draft, barrier, queue))]
-    procs += [ctx.Process(target=_number_worker, args=(str(workspace.root), signed_draft, barrier, queue))
-              for _ in range(workers - 1)]  # fmt: skip
-    for proc in procs:
-        proc.start()
-    try:
-        results = [queue.get(timeout=180) for _ in procs]
-    finally:
-        for proc in procs:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
+    results = list(run_together(_number_worker, str(workspace.root), signed_draft, workers=workers).values())
 
-    assert [r for r in results if r[1] == "error"] == []
-    assert [r[2] for r in results if r[1] == "ok"] == ["500.16.7.2/1/423.105/2026"]
-    refusals = [r[2] for r in results if r[1] == "refused"]
+    assert [payload for outcome, payload in results if outcome == "issued"] == ["500.16.7.2/1/423.105/2026"]
+    refusals = [payload for outcome, payload in results if outcome == "refused"]
     assert len(refusals) == workers - 1
     assert all("sudah bernomor" in m or "sedang diberi nomor oleh proses" in m for m in refusals), refusals
     with Register.open(workspace) as reg:
