@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
-from docgen.pipeline import Output, Result, issue_outputs
+from docgen.pipeline import Output, Result, check_outbox, issue_outputs
 from docgen.register import DocumentRow, Intake, Register, State
 from docgen.register.agenda import (
     add_disposition,
@@ -32,7 +32,9 @@ from docgen.register.agenda import (
 )
 from docgen.register.events import local_date
 from docgen.render.forms import DispositionRound, DispositionSheet, load_form_layout, render_disposition_sheet
+from docgen.render.pdfclean import clean_pdf, clean_writer
 from docgen.render.stamp import read_pdf
+from docgen.render.stampfit import check_page
 from docgen.text import tanggal
 
 __all__ = ["Disposed", "dispose", "enter_incoming", "finish", "pick", "print_sheet", "receive"]
@@ -70,13 +72,32 @@ def pick(options: list[str], wanted: list[str], what: str) -> list[str]:
     return chosen
 
 
-def _read_scan(scan: Path) -> bytes:
+def _read_scan(scan: Path, *, limit: int, merge: bool) -> tuple[str, bytes]:
+    """The scan's SHA-256 and the bytes of its copy; refused now if it could not be copied or merged later.
+
+    Copied scans lose any active content (JavaScript, actions, embedded files): a copy in the
+    outbox verifies as genuine. A clean scan is copied byte for byte.
+    """
     try:
+        size = scan.stat().st_size
+        if size > limit:
+            raise RequestError(
+                f"Berkas pindaian {scan.name} berukuran {size} bita, melebihi batas {limit} (limits.pdf_bytes); "
+                "pindai ulang dengan resolusi lebih rendah"
+            )
         data = scan.read_bytes()
     except OSError as exc:
         raise RequestError(f"Berkas pindaian {scan} tidak bisa dibaca ({exc})") from exc
-    read_pdf(data, scan.name)
-    return data
+    reader = read_pdf(data, scan.name)
+    if merge:  # every page goes behind the sheet
+        for number, page in enumerate(reader.pages, 1):
+            check_page(page, number, scan.name)
+    try:
+        return hashlib.sha256(data).hexdigest(), clean_pdf(data)
+    except Exception as exc:  # pypdf could not rewrite it: the file is broken somewhere
+        raise RequestError(
+            f"Berkas pindaian {scan.name} tidak bisa disalin ({type(exc).__name__}: {exc}); pindai ulang ke PDF"
+        ) from exc
 
 
 def _sheet(workspace: Workspace, reg: Register, doc: DocumentRow, agenda: str) -> bytes:
@@ -120,6 +141,7 @@ def _merged(sheet: bytes, scan: bytes) -> bytes:
     writer = PdfWriter()
     for part in (sheet, scan):
         writer.append(PdfReader(io.BytesIO(part)))
+    clean_writer(writer)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -141,9 +163,9 @@ def enter_incoming(
     request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source)
     if merge and scan is None:
         raise RequestError("--gabung menggabungkan lembar disposisi dengan pindaian; sertakan --scan")
-    scan_bytes = _read_scan(scan) if scan is not None else None
-    scan_sha = hashlib.sha256(scan_bytes).hexdigest() if scan_bytes is not None else None
+    scan_sha, scan_bytes = _read_scan(scan, limit=profile.limits.pdf_bytes, merge=merge) if scan else (None, None)
     load_form_layout(workspace.template(profile.disposition.layout))  # a broken layout costs no number
+    check_outbox(workspace, kind.name, request.diterima.year, expected=2 * len(scan_bytes or b""))
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
     reg = register or Register.open(workspace)

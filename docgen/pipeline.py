@@ -8,6 +8,7 @@ taken, and a failure after that voids the number with its reason instead of losi
 from __future__ import annotations
 
 import json
+import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -18,16 +19,27 @@ from typing import Any
 import yaml
 
 from docgen.config import Workspace, copy_defaults, load_workspace
-from docgen.errors import RequestError
+from docgen.errors import DocgenError, RenderError, RequestError
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.register.states import check_transition
 from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_new
+from docgen.render.bounded import Bounds
 from docgen.render.convert import ColdConverter, Converter
+from docgen.render.files import DISK_FULL_FIX, check_room, disk_full
 from docgen.render.stamp import Marks, make_marks, stamp_pdf
 
-__all__ = ["Output", "Result", "create_workspace", "generate", "issue_outputs", "load_request", "number_document"]
+__all__ = [
+    "Output",
+    "Result",
+    "check_outbox",
+    "create_workspace",
+    "generate",
+    "issue_outputs",
+    "load_request",
+    "number_document",
+]
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,9 @@ def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:
     compiled = compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
     if not compiled.proven:
         example = validate_request(kind, kind.example, workspace.profile, source="contoh bawaan")
-        compiled.render(kind.render_context(example, workspace.profile, number="1"))
+        compiled.render(
+            kind.render_context(example, workspace.profile, number="1"), Bounds.of(workspace.profile.limits)
+        )
         compiled.proven = True
     return compiled
 
@@ -102,7 +116,7 @@ def _produce_docx(
     marks: Marks | None,
 ) -> list[Output]:
     """Render the DOCX and, with a converter, its PDF (with QR and footer once it has a number)."""
-    docx = compiled.render(context)
+    docx = compiled.render(context, Bounds.of(workspace.profile.limits))
     outputs: list[Output] = [("docx", docx, ".docx")]
     if converter is not None:
         with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
@@ -152,22 +166,56 @@ def issue_outputs(
         for _, w in written:
             w.path.unlink(missing_ok=True)
         if reservation is not None and not isinstance(exc, KeyboardInterrupt | SystemExit):
-            reg.abandon(reservation, reason=f"gagal dibuat: {exc}"[:300])
+            try:
+                reg.abandon(reservation, reason=f"gagal dibuat: {exc}"[:300])
+            except Exception as void_exc:  # typically the same full disk: the number stays reserved
+                fix = (
+                    DISK_FULL_FIX
+                    if disk_full(void_exc) or disk_full(exc)
+                    else "periksa izin folder registers lalu jalankan 'docgen register check --fix'"
+                )
+                raise RenderError(
+                    f"Nomor {reservation.number} tertahan (belum terbit, belum batal): {_one_line(exc)}; "
+                    f"pembatalannya pun gagal ({_one_line(void_exc)}); {fix}"
+                ) from exc
+        if isinstance(exc, OSError | sqlite3.OperationalError) and not isinstance(exc, DocgenError):
+            fix = DISK_FULL_FIX if disk_full(exc) else "periksa ruang disk dan izin folder outbox dan registers"
+            done = f"nomor {reservation.number} dibatalkan" if reservation is not None else "tidak ada yang berubah"
+            raise RenderError(f"Gagal menulis hasil ({_one_line(exc)}); {done}; {fix}") from exc
         raise
     doc = reg.document(doc_id)
     files = [{"role": r.role, "path": r.path, "sha256": r.sha256} for r in records]
     return Result(doc_id, kind.name, doc.number, doc.state, records[0].path, records[0].sha256, files)
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
 def _free_name(folder: Path, stem: str, ending: str) -> Path:
-    """``12-2026-disposisi.pdf``, or ``...-disposisi-2.pdf`` when a later print already took it."""
+    """``12-2026-disposisi.pdf``, or ``...-disposisi-2.pdf`` when a later print already took it.
+
+    The extension is everything from the ending's last dot: ``Path(".pdf").suffix`` is empty
+    (a hidden file's name), which once named reprints ``....pdf-2``.
+    """
     target = folder / f"{stem}{ending}"
-    suffix = Path(ending).suffix
+    base, dot, extension = ending.rpartition(".")
+    base, suffix = (base, f".{extension}") if dot else (ending, "")
     copy = 2
-    while target.exists():
-        target = folder / f"{stem}{ending.removesuffix(suffix)}-{copy}{suffix}"
+    while target.exists() or target.is_symlink():
+        target = folder / f"{stem}{base}-{copy}{suffix}"
         copy += 1
     return target
+
+
+def check_outbox(workspace: Workspace, kind: str, year: int, *, expected: int = 0) -> None:
+    """Refuse before any number is reserved a document whose files could not be written.
+
+    The year folder is created and proven writable, and the disks of the outbox and the
+    register must have room for ``expected`` bytes with a margin (see ``check_room``).
+    """
+    check_room(workspace.outbox / str(year) / kind, also=[workspace.register_path.parent], expected=expected)
 
 
 def _existing_stem(reg: Register, doc_id: int) -> str:
@@ -212,6 +260,8 @@ def generate(
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
     context = kind.render_context(request.model_copy(update={"kka": kka}), profile, number="")
+    if not draft:
+        _trial(workspace, compiled, context, summary.doc_date.year, kind.name)
     reg = register or Register.open(workspace)
     try:
         doc_id, reservation = reg.start_document(
@@ -233,6 +283,17 @@ def generate(
     finally:
         if register is None:
             reg.close()
+
+
+def _trial(workspace: Workspace, compiled: CompiledDocx, context: dict[str, Any], year: int, kind: str) -> None:
+    """Render this very request once (with a stand-in number) and check the outbox, before reserving.
+
+    A template that fails or runs away only for some data (``{{ 1/0 }}`` in one branch, a loop
+    over a long list) is then refused without consuming a number; a render costs about a
+    millisecond, so doing it twice is cheap.
+    """
+    docx = compiled.render({**context, "nomor": context.get("nomor") or "0"}, Bounds.of(workspace.profile.limits))
+    check_outbox(workspace, kind, year, expected=len(docx) * 4)  # room for the DOCX and its PDF
 
 
 def _marks(reg: Register, doc_id: int, reservation: Reservation | None) -> Marks | None:
@@ -276,6 +337,7 @@ def number_document(
         compiled = _template(workspace, kind)
         to_pdf = _converter(pdf, converter)
         context = kind.render_context(request.model_copy(update={"kka": doc.kka}), workspace.profile, number="")
+        _trial(workspace, compiled, context, int(doc.doc_date[:4]), kind.name)
         reservation = reg.reserve_for(doc_id, kind.series_for(workspace.profile), insert_after=insert_after)
         context["nomor"] = reservation.number
         marks = _marks(reg, doc_id, reservation)

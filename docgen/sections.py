@@ -32,6 +32,7 @@ class Verification(_Frozen):
     """Public address that QR codes lead to, and the footer printed beside the code."""
 
     base_url: str = "https://dpmptsp.pasuruankota.go.id/verifikasi"
+    office: str = Field("", description="Office name for {office} in the footer; empty: the last kop line, as written.")
     footer: list[str] = Field(
         default_factory=lambda: [
             "Dokumen ini diterbitkan oleh {office} dengan nomor {number}.",

@@ -15,11 +15,19 @@ from typing import Any
 from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
-from docgen.pipeline import Result, issue_outputs
+from docgen.pipeline import Result, check_outbox, issue_outputs
 from docgen.register import Intake, Register, State
-from docgen.render.stamp import make_marks, read_pdf, stamp_pdf
+from docgen.render.stamp import make_marks, preflight, stamp_pdf, stand_in_marks
 
 __all__ = ["stamp_document"]
+
+
+def _ready(workspace: Workspace, data: bytes, name: str, kind: str, doc_date: date, number: str) -> None:
+    """Before a number is reserved: the PDF opens, every page the stamp touches is sound and
+    large enough, and the outbox can take the copy (a broken page or a full disk once voided a
+    number with an unexpected error)."""
+    preflight(data, stand_in_marks(workspace.profile, doc_date, number), workspace, kind, name=name)
+    check_outbox(workspace, kind, doc_date.year, expected=len(data))
 
 
 def stamp_document(
@@ -41,11 +49,19 @@ def stamp_document(
     kind = get_kind(kind_name)
     if (doc_id is None) == (data is None):
         raise RequestError("Sebutkan salah satu: --id (dokumen yang sudah ada) atau --data (permintaan baru)")
+    limit = workspace.profile.limits.pdf_bytes
     try:
+        if not pdf.is_file():
+            raise RequestError(f"Berkas {pdf} tidak ada atau bukan berkas biasa; periksa nama dan foldernya")
+        size = pdf.stat().st_size
+        if size > limit:
+            raise RequestError(
+                f"Berkas {pdf.name} berukuran {size} bita, melebihi batas {limit} (limits.pdf_bytes); "
+                "pindai ulang dengan resolusi lebih rendah"
+            )
         original = pdf.read_bytes()
     except OSError as exc:
         raise RequestError(f"Berkas {pdf} tidak bisa dibaca ({exc}); periksa nama dan izinnya") from exc
-    read_pdf(original, pdf.name)  # broken, encrypted or empty: refused before a number is taken
     source_sha = hashlib.sha256(original).hexdigest()
     profile = workspace.profile
     reg = register or Register.open(workspace)
@@ -54,6 +70,7 @@ def stamp_document(
             doc = reg.document(doc_id)
             if doc.kind != kind.name:
                 raise RequestError(f"Dokumen {doc_id} berjenis {doc.kind}, bukan {kind.name}; periksa --kind")
+            _ready(workspace, original, pdf.name, kind.name, date.fromisoformat(doc.doc_date), doc.number or "")
             if doc.number_status == "issued":
                 reservation, state = None, None
             else:
@@ -62,6 +79,7 @@ def stamp_document(
             request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source)
             summary = kind.summary(request, profile)
             kka = summary.kka or kind.kka_for(profile)
+            _ready(workspace, original, pdf.name, kind.name, summary.doc_date, "")
             doc_id, reservation = reg.start_document(
                 kind.name, summary, request.model_dump(mode="json"), state=State.NUMBERED,
                 series=kind.series_for(profile), kka=kka,

@@ -8,10 +8,12 @@ batal is void whatever its bytes; anything else is unknown to this office.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from docgen.config import Workspace
 from docgen.errors import RequestError
@@ -77,26 +79,77 @@ def _answer(verdict: Verdict, doc: DocumentRow | None) -> Verification:
     )  # fmt: skip
 
 
-def _token(text: str, base_url: str) -> str:
-    """Accept the bare token or the whole URL a phone read from the QR code."""
-    text = text.strip()
-    prefix = base_url.rstrip("/") + "/"
-    return text[len(prefix) :] if text.startswith(prefix) else text.rsplit("/", 1)[-1]
+#: The shape of ``docgen.register.books.new_token`` (24 characters of lowercase base32), and of
+#: the URL-safe tokens issued before it (22 characters), so older printouts still verify.
+_TOKEN = re.compile(r"[a-z2-7]{24}|[A-Za-z0-9_-]{22}")
+
+
+def _split_url(text: str, base_url: str) -> tuple[str | None, str | None]:
+    """``(token, None)`` for the office's own verification URL, ``(None, problem)`` for another.
+
+    Only the address in ``verification.base_url`` counts: a look-alike page elsewhere
+    (``https://evil.example/palsu/<token>``) carrying a real token once answered ASLI.
+    """
+    given, base = urlsplit(text), urlsplit(base_url.rstrip("/"))
+    same_site = (given.scheme.lower(), given.netloc.lower()) == (base.scheme.lower(), base.netloc.lower())
+    prefix = base.path.rstrip("/") + "/"
+    if not same_site or not given.path.startswith(prefix):
+        where = given.netloc or text
+        return None, (
+            f"alamat {where[:80]} bukan alamat verifikasi kantor ini ({base_url}); "
+            "dokumen asli hanya diperiksa di alamat kantor"
+        )
+    return given.path[len(prefix) :], None
+
+
+def _unknown(note: str = "") -> Verification:
+    message = _MESSAGES[Verdict.UNKNOWN] + (f" ({note})" if note else "")
+    return Verification(Verdict.UNKNOWN, message)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` names a file; a name too long for the system is simply not one."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # ENAMETOOLONG, a NUL byte
+        return False
 
 
 def verify(workspace: Workspace, target: str | Path) -> Verification:
-    """Verify a file (by hash, then by the token it carries) or a token / verification URL."""
+    """Verify a file (by hash, then by the token it carries) or a token / verification URL.
+
+    A token of the wrong shape or a URL that is not the office's own is unknown at once,
+    without asking the register.
+    """
     path = Path(target)
-    if not path.is_file() and path.suffix.lower() in (".pdf", ".docx"):
-        raise RequestError(f"Berkas {path} tidak ada; periksa nama dan foldernya")
+    is_file = _is_file(path)
+    if not is_file and path.suffix.lower() in (".pdf", ".docx") and "://" not in str(target):
+        raise RequestError(f"Berkas {str(path)[:200]} tidak ada; periksa nama dan foldernya")
+    token = None
+    if not is_file:
+        text = str(target).strip()
+        if "://" in text:
+            token, problem = _split_url(text, workspace.profile.verification.base_url)
+            if problem:
+                return _unknown(problem)
+        else:
+            token = text
+        token = (token or "").rstrip("/")
+        if len(token) == 24:  # typed from a printout in capitals: base32 tokens are lowercase
+            token = token.lower()
+        if not _TOKEN.fullmatch(token):
+            return _unknown("bentuk token tidak sah; salin ulang dari kode QR")
     with Register.open(workspace) as reg:
-        if path.is_file():
-            data = path.read_bytes()
+        if is_file:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise RequestError(f"Berkas {path} tidak bisa dibaca ({exc.strerror}); periksa izinnya") from exc
             doc = reg.by_file_hash(hashlib.sha256(data).hexdigest())
             if doc is not None:
                 return _answer(Verdict.GENUINE, doc)
             token = token_in_pdf(data)
             doc = reg.by_token(token) if token else None
             return _answer(Verdict.MODIFIED if doc else Verdict.UNKNOWN, doc)
-        doc = reg.by_token(_token(str(target), workspace.profile.verification.base_url))
+        doc = reg.by_token(token)
         return _answer(Verdict.GENUINE if doc else Verdict.UNKNOWN, doc)

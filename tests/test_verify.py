@@ -262,3 +262,66 @@ def test_tokens_are_safe_to_type_and_pass_on_the_command_line():
     tokens = {new_token() for _ in range(2000)}
     assert len(tokens) == 2000
     assert all(len(t) == 24 and set(t) <= set("abcdefghijklmnopqrstuvwxyz234567") for t in tokens)
+
+
+# -- only the office's own address, only well-formed tokens ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://evil.example/palsu/{token}",
+        "https://evil.example/verifikasi/{token}",
+        "https://dpmptsp.pasuruankota.go.id.evil.example/verifikasi/{token}",
+        "https://dpmptsp.pasuruankota.go.id/palsu/{token}",
+        "http://dpmptsp.pasuruankota.go.id/verifikasi/{token}",
+        "https://evil.example/?u=https://dpmptsp.pasuruankota.go.id/verifikasi/{token}",
+    ],
+)
+def test_a_real_token_under_another_address_is_unknown_naming_the_address(workspace, stamped, address):
+    target = address.format(token=token_of(workspace, stamped.id))
+    _assert_unknown(workspace, target)
+    assert "bukan alamat verifikasi kantor ini" in verify(workspace, target).message
+
+
+def test_the_offices_address_is_genuine_with_a_trailing_slash_or_in_capitals(workspace, stamped):
+    token = token_of(workspace, stamped.id)
+    for target in (VERIFY_BASE + token + "/", VERIFY_BASE.replace("https://dpmptsp", "HTTPS://DPMPTSP") + token,
+                   token.upper()):  # fmt: skip
+        assert verify(workspace, target).verdict == Verdict.GENUINE, target
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "x" * 256,
+        "a" * 300,
+        "a" * 5000,
+        "abc",
+        "a" * 23,
+        "a" * 25,
+        "aaaaaaaaaaaaaaaaaaaaaaa1",  # '1' is not base32
+        "../" + "a" * 24,
+        "aaaa'; DROP TABLE documents; --",
+        "аaaaaaaaaaaaaaaaaaaaaaa",  # a Cyrillic letter first
+        " ",
+    ],
+)
+def test_a_malformed_or_overlong_token_is_unknown_with_exit_5(workspace, stamped, token):
+    answer = verify(workspace, token)
+    assert answer.verdict == Verdict.UNKNOWN and "bentuk token tidak sah" in answer.message
+    result = cli(workspace, token)
+    assert result.exit_code == 5, result.output
+    assert "tak terduga" not in result.output
+
+
+def test_a_malformed_token_is_answered_without_reading_the_register(workspace, stamped):
+    workspace.register_path.rename(workspace.register_path.with_name("disimpan.sqlite"))
+    assert verify(workspace, "x" * 300).verdict == Verdict.UNKNOWN
+    assert verify(workspace, "https://evil.example/palsu/" + "a" * 24).verdict == Verdict.UNKNOWN
+
+
+def test_an_overlong_file_name_is_a_one_line_error_not_a_crash(workspace):
+    result = cli(workspace, "surat-" + "x" * 300 + ".pdf")
+    assert result.exit_code == 1
+    assert "Galat:" in result.stderr and "tidak ada" in result.stderr and "tak terduga" not in result.stderr

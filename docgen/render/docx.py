@@ -20,12 +20,12 @@ from typing import Any
 
 from jinja2 import StrictUndefined, nodes
 from jinja2 import TemplateError as JinjaError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from docgen.errors import TemplateError
+from docgen.render.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
 
-__all__ = ["CompiledDocx", "compile_docx"]
+__all__ = ["Bounds", "CompiledDocx", "compile_docx"]
 
 _RENDERED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 _EMBLEM_DESCR = "lambang"
@@ -58,7 +58,7 @@ class CompiledDocx:
         if emblem is not None:
             _swap_emblem(members, emblem, path)
         self._cleaner = DocxTemplate(path)  # used only for its XML clean-up helpers
-        self._env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined)
         self.parts: list[_Part] = []
         static = io.BytesIO()
         with zipfile.ZipFile(static, "w") as out:
@@ -80,33 +80,54 @@ class CompiledDocx:
                 f"{exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word"
             ) from exc
 
-    def render(self, context: dict[str, Any]) -> bytes:
-        """Render one document; user data is autoescaped and never compiled as a template."""
+    def render(self, context: dict[str, Any], bounds: Bounds | None = None) -> bytes:
+        """Render one document; user data is autoescaped and never compiled as a template.
+
+        ``bounds`` (the profile's ``limits.render_s`` and ``limits.output_bytes``) stops a template
+        whose loops run away; whatever goes wrong inside the render becomes one TemplateError
+        naming this template and the cause, never an unexpected error.
+        """
+        bounds = bounds or Bounds()
         buffer = io.BytesIO(self._static)
         buffer.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as out:
-            for part in self.parts:
-                out.writestr(part.name, self._render_part(part, context).encode("utf-8"))
+        budget = [bounds.output_bytes]
+        try:
+            with bounded(bounds), zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as out:
+                for part in self.parts:
+                    out.writestr(part.name, self._render_part(part, context, bounds, budget))
+        except RenderStopped as exc:  # the timer went off between two parts
+            raise TemplateError(explain(self.path.name, exc)) from exc
         return buffer.getvalue()
 
-    def _render_part(self, part: _Part, context: dict[str, Any]) -> str:
+    def _render_part(self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int]) -> bytes:
+        chunks: list[str] = []
         try:
-            xml = part.template.render(context)
-        except JinjaError as exc:
-            raise TemplateError(
-                f"Templat {self.path.name} gagal diisi: {exc}; jalankan 'docgen template check'"
-            ) from exc
+            for chunk in part.template.generate(context):
+                chunks.append(chunk)
+                budget[0] -= len(chunk)  # characters: never more than the bytes they encode to
+                if budget[0] < 0:
+                    raise RenderStopped(f"hasilnya melebihi {bounds.output_bytes} bita (limits.output_bytes)")
+                bounds.check()
+        except Exception as exc:  # whatever a template does while rendering is the template's fault
+            raise TemplateError(explain(self.path.name, exc)) from exc
         # The same post-processing docxtpl applies after rendering (DocxTemplate.render_xml_part).
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", "".join(chunks))
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         xml = self._cleaner.resolve_listing(xml)
         try:
-            etree.fromstring(xml.encode("utf-8"))
+            data = xml.encode("utf-8")
+            budget[0] -= len(data) - len(xml)  # the bytes beyond one per character
+            if budget[0] < 0:
+                raise RenderStopped(f"hasilnya melebihi {bounds.output_bytes} bita (limits.output_bytes)")
+        except (UnicodeEncodeError, RenderStopped) as exc:
+            raise TemplateError(explain(self.path.name, exc)) from exc
+        try:
+            etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"
             ) from exc
-        return xml
+        return data
 
     def sources(self) -> list[tuple[str, str]]:
         """The cleaned Jinja source of each rendered part (for ``docgen template check``)."""

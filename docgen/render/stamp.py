@@ -8,6 +8,7 @@ file is never changed. Rotated pages are first normalised so the marks land upri
 from __future__ import annotations
 
 import io
+import logging
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,20 +17,41 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NullObject,
+)
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.config import CapStyle, Place, Profile, StampLayout, Workspace, safe_join
-from docgen.errors import RequestError
+from docgen.config import CapStyle, Place, Profile, Workspace, safe_join
+from docgen.errors import DocgenError, RenderError, RequestError
+from docgen.render.pdfclean import clean_writer
 from docgen.render.qr import qr_image
+from docgen.render.stampfit import BOX_HEIGHT, FOOTER_SIZE, Geometry, Spot, check_page, footer_lines, plan_page
 from docgen.text import tanggal
 
-__all__ = ["ELEMENTS", "Marks", "make_marks", "read_pdf", "stamp_pdf", "token_in_pdf"]
+__all__ = [
+    "ELEMENTS",
+    "Marks",
+    "make_marks",
+    "preflight",
+    "read_pdf",
+    "stamp_pdf",
+    "stand_in_marks",
+    "token_in_pdf",
+]
 
 ELEMENTS = frozenset({"number_box", "cap", "qr", "footer"})
+# pypdf logs every oddity it repairs (a non-numeric box value...) to stderr; docgen's answer
+# is its own one line, so a refusal never comes with a screenful of warnings.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TOKEN_KEY = "/DocgenToken"
 _RINGS = (18.5, 17.5, 13.5)  # mm, the central-government cap rule
 
@@ -56,7 +78,7 @@ def read_pdf(data: bytes, name: str) -> PdfReader:
         pages = len(reader.pages)
     except RequestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except (PdfReadError, Exception) as exc:  # whatever pypdf trips on, the file is not a usable PDF
         raise RequestError(f"Berkas {name} bukan PDF yang utuh ({exc}); pindai ulang atau ekspor ulang ke PDF") from exc
     if pages == 0:
         raise RequestError(f"Berkas {name} tidak berisi halaman; pindai ulang")
@@ -71,61 +93,36 @@ def _applies(place: Place | None, index: int, count: int) -> bool:
     )
 
 
-def _xy(place: Place, height: float) -> tuple[float, float]:
-    y = place.y_mm * mm
-    return place.x_mm * mm, (height - y if place.edge == "top" else y)
-
-
-def _number_box(c: Canvas, place: Place, height: float, marks: Marks) -> None:
-    x, top = _xy(place, height)
-    width, box_h = place.size_mm * mm, 11 * mm
-    y = top - box_h if place.edge == "top" else top
+def _number_box(c: Canvas, spot: Spot, marks: Marks) -> None:
+    """The box at its natural size (profile width, 11 mm), scaled by ``spot`` to fit the page."""
+    width = spot.width
     c.saveState()
+    c.translate(spot.x, spot.y)
+    c.scale(spot.scale, spot.scale)
     c.setFillColorRGB(1, 1, 1)
     c.setStrokeColorRGB(0, 0, 0)
     c.setLineWidth(0.6)
-    c.rect(x, y, width, box_h, stroke=1, fill=1)
+    c.rect(0, 0, width, BOX_HEIGHT, stroke=1, fill=1)
     c.setFillColorRGB(0, 0, 0)
     size = 8.5
-    while size > 5 and c.stringWidth(f"Nomor   : {marks.number}", "Helvetica-Bold", size) > width - 4 * mm:
+    longest = max(marks.number, marks.date_text, key=lambda text: c.stringWidth(text, "Helvetica-Bold", 8.5))
+    while size > 5 and c.stringWidth(longest, "Helvetica-Bold", size) > width - 19 * mm:
         size -= 0.5
     for row, (label, value) in enumerate((("Nomor", marks.number), ("Tanggal", marks.date_text))):
-        baseline = y + box_h - (4.3 + row * 4.3) * mm
+        baseline = BOX_HEIGHT - (4.3 + row * 4.3) * mm
         c.setFont("Helvetica", size)
-        c.drawString(x + 2 * mm, baseline, label)
-        c.drawString(x + 15 * mm, baseline, ":")
+        c.drawString(2 * mm, baseline, label)
+        c.drawString(15 * mm, baseline, ":")
         c.setFont("Helvetica-Bold", size)
-        c.drawString(x + 17 * mm, baseline, value)
+        c.drawString(17 * mm, baseline, value)
     c.restoreState()
 
 
-def _inside(cx: float, cy: float, radius: float, width: float, height: float, floor: float) -> tuple[float, float]:
-    """Move a circle back onto the page (and above ``floor``, the footer's top) if it spills.
-
-    Positions are written for portrait pages; a landscape attachment as the last page would
-    otherwise cut the cap at the edge and print it over the footer.
-    """
-    margin = 5 * mm
-    cx = min(max(cx, radius + margin), width - radius - margin)
-    cy = min(max(cy, radius + max(margin, floor)), height - radius - margin)
-    return cx, cy
-
-
-def _cap(
-    c: Canvas,
-    place: Place,
-    size: tuple[float, float],
-    floor: float,
-    style: CapStyle,
-    ring_text: str,
-    centre: str,
-    image: Path | None,
-) -> None:
-    width, height = size
-    cx, cy = _xy(place, height)
-    scale = place.size_mm / (2 * _RINGS[0])
+def _cap(c: Canvas, spot: Spot, style: CapStyle, ring_text: str, centre: str, image: Path | None) -> None:
+    """Three rings, the agency around and the city inside; ``spot`` gives centre and diameter."""
+    cx, cy = spot.x, spot.y
+    scale = spot.width * spot.scale / mm / (2 * _RINGS[0])
     outer = _RINGS[0] * scale * mm
-    cx, cy = _inside(cx, cy, outer, width, height, floor)
     c.saveState()
     if image is not None:
         c.drawImage(ImageReader(str(image)), cx - outer, cy - outer, 2 * outer, 2 * outer, mask="auto")
@@ -162,59 +159,45 @@ def _cap(
 
 
 def _draw_qr(c: Canvas, image: Image.Image, x: float, y: float, side: float) -> None:
-    """Paint the code as a 1-bit inline image mask: renderers scale masks by repeating pixels.
+    """Paint the code on an opaque white square, as a 1-bit inline image mask.
 
-    An ordinary image upscaled less than 4x is smoothed by poppler (pdftoppm, many viewers),
-    which blurs a 22 mm code at 150 dpi until zbar cannot read it; a stencil mask stays sharp.
+    The white square covers the code and its quiet zone (4 modules, part of the image), so
+    print or a scan's grey beneath never touches the code. Renderers scale masks by repeating
+    pixels: an ordinary image upscaled less than 4x is smoothed by poppler (pdftoppm, many
+    viewers), which blurs a 22 mm code at 150 dpi until zbar cannot read it.
     """
     width, height = image.size
     data = image.tobytes().hex()  # 1 bit per pixel, rows padded to bytes; 0 = dark = painted
     c.addLiteral(
-        f"q 0 g {side:.3f} 0 0 {side:.3f} {x:.3f} {y:.3f} cm "
+        f"q 1 g {x:.3f} {y:.3f} {side:.3f} {side:.3f} re f 0 g {side:.3f} 0 0 {side:.3f} {x:.3f} {y:.3f} cm "
         f"BI /W {width} /H {height} /IM true /BPC 1 /F /AHx ID {data}> EI Q"
     )
 
 
-def _footer_top(layout: StampLayout, height: float, marks: Marks) -> float:
-    """The highest point the QR code and footer reach when they sit at the bottom edge."""
-    top = 0.0
-    if layout.qr is not None and layout.qr.edge == "bottom":
-        top = max(top, (layout.qr.y_mm + layout.qr.size_mm) * mm)
-    if layout.footer is not None and layout.footer.edge == "bottom":
-        lines = sum(len(simpleSplit(line, "Helvetica", 6.5, layout.footer.size_mm * mm)) for line in marks.footer)
-        top = max(top, layout.footer.y_mm * mm + lines * 6.5 * 1.2)
-    return top
-
-
-def _footer(c: Canvas, place: Place, height: float, lines: list[str]) -> None:
-    x, y = _xy(place, height)
-    width = place.size_mm * mm
-    size = 6.5
-    wrapped = [part for line in lines for part in simpleSplit(line, "Helvetica", size, width)]
+def _footer(c: Canvas, spot: Spot, lines: list[str]) -> None:
+    wrapped = footer_lines(lines, spot.width)
     c.saveState()
-    c.setFont("Helvetica", size)
+    c.setFont("Helvetica", FOOTER_SIZE)
     c.setFillColorRGB(0, 0, 0)
-    top = y + len(wrapped) * size * 1.2 if place.edge == "bottom" else y
+    top = spot.y + len(wrapped) * FOOTER_SIZE * 1.2
     for row, line in enumerate(wrapped):
-        c.drawString(x, top - (row + 1) * size * 1.2 + 1.5, line)
+        c.drawString(spot.x, top - (row + 1) * FOOTER_SIZE * 1.2 + 1.5, line)
     c.restoreState()
 
 
-def _placement(page: PageObject) -> tuple[float, ...]:
+def _placement(geometry: Geometry) -> tuple[float, ...]:
     """The matrix taking upright (as displayed) overlay coordinates to the page's own space."""
-    box = page.cropbox
-    left, bottom, w, h = float(box.left), float(box.bottom), float(box.width), float(box.height)
-    rotation = page.rotation % 360
-    if rotation == 90:
+    left, bottom, w, h = geometry.left, geometry.bottom, geometry.width, geometry.height
+    if geometry.rotation == 90:
         return (0, 1, -1, 0, left + w, bottom)
-    if rotation == 180:
+    if geometry.rotation == 180:
         return (-1, 0, 0, -1, left + w, bottom + h)
-    if rotation == 270:
+    if geometry.rotation == 270:
         return (0, -1, 1, 0, left, bottom + h)
     return (1, 0, 0, 1, left, bottom)
 
 
-def _attach(writer: PdfWriter, page: PageObject, overlay: PageObject, name: str) -> None:
+def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: PageObject, name: str) -> None:
     """Draw ``overlay`` over ``page`` as a form XObject, without parsing the page's content.
 
     pypdf's merge_page re-parses every operator of the page (a scanned page is cheap, a text
@@ -235,30 +218,79 @@ def _attach(writer: PdfWriter, page: PageObject, overlay: PageObject, name: str)
     resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
     xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
     xobjects[NameObject(name)] = form_ref
-    matrix = " ".join(f"{v:.4f}" for v in _placement(page))
+    matrix = " ".join(f"{v:.4f}" for v in _placement(geometry))
     before, after = DecodedStreamObject(), DecodedStreamObject()
     before.set_data(b"q\n")
     after.set_data(f"\nQ q {matrix} cm {name} Do Q\n".encode("ascii"))
     contents = page.get("/Contents")
-    existing = (
-        []
-        if contents is None
-        else list(contents.get_object())
-        if isinstance(contents.get_object(), ArrayObject)
-        else [contents]
-    )
+    target = contents.get_object() if contents is not None else None
+    parts = list(target) if isinstance(target, ArrayObject) else [] if target is None else [contents]
+    existing = [part for part in parts if not isinstance(part.get_object(), NullObject)]
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
 
 
 def make_marks(profile: Profile, *, number: str, doc_date: date, token: str) -> Marks:
-    """The marks of one issued document: its number, date, verification URL and footer."""
+    """The marks of one issued document: its number, date, verification URL and footer.
+
+    The office is named as the profile spells it (``verification.office``, else the last kop
+    line): title-casing wrote "Modal Dan Pelayanan".
+    """
     url = f"{profile.verification.base_url.rstrip('/')}/{token}"
-    office = profile.office.kop[-1].title() if profile.office.kop else ""
+    office = profile.verification.office or (profile.office.kop[-1] if profile.office.kop else "")
     footer = [
         line.replace("{office}", office).replace("{number}", number).replace("{url}", url)
         for line in profile.verification.footer
     ]
     return Marks(number=number, date_text=tanggal(doc_date), url=url, token=token, footer=footer)
+
+
+def stand_in_marks(profile: Profile, doc_date: date, number: str = "") -> Marks:
+    """Marks as long as the real ones will be, to check the layout before a number exists."""
+    stand_in = number or f"{'9' * 9}/99999/{profile.office.unit_code}/{doc_date.year}"
+    return make_marks(profile, number=stand_in, doc_date=doc_date, token="a" * 24)
+
+
+def _pages(reader: PdfReader, name: str) -> list[PageObject]:
+    try:
+        return list(reader.pages)
+    except RequestError:
+        raise
+    except Exception as exc:  # a page tree pypdf cannot walk (loops, wrong types): the file is broken
+        raise RequestError(f"Berkas {name} bukan PDF yang utuh ({exc}); pindai ulang atau ekspor ulang ke PDF") from exc
+
+
+def _plan(
+    pages: list[PageObject], marks: Marks, workspace: Workspace, kind: str, elements: frozenset[str], name: str
+) -> list[tuple[int, Geometry, dict[str, Spot]]]:
+    """Every page a mark touches, checked and laid out; refuses broken or too small pages."""
+    layout = workspace.profile.stamp_layout(kind)
+    planned = []
+    for index, page in enumerate(pages):
+        wanted = {e for e in elements if _applies(getattr(layout, e), index, len(pages))}
+        if not wanted:
+            continue
+        geometry = check_page(page, index + 1, name)
+        spots = plan_page(layout, wanted, geometry.upright, number=marks.number, footer=marks.footer, page=index + 1)
+        planned.append((index, geometry, spots))
+    return planned
+
+
+def preflight(
+    data: bytes,
+    marks: Marks,
+    workspace: Workspace,
+    kind: str,
+    *,
+    elements: frozenset[str] = ELEMENTS,
+    name: str = "dokumen.pdf",
+) -> None:
+    """Everything ``stamp_pdf`` would refuse, refused now: call it before reserving a number.
+
+    ``marks`` may be :func:`stand_in_marks` (the number is not known yet). The file must open,
+    every page must be reachable, and each page a mark touches must be sound and large enough.
+    """
+    reader = read_pdf(data, name)
+    _plan(_pages(reader, name), marks, workspace, kind, elements, name)
 
 
 def stamp_pdf(
@@ -273,42 +305,53 @@ def stamp_pdf(
     """Return a stamped copy of ``data`` with the marks the kind's layout places.
 
     ``elements`` picks which marks to draw: a letter generated by docgen already prints its
-    number and is not yet signed, so it gets only the QR code and the footer.
+    number and is not yet signed, so it gets only the QR code and the footer. Active content
+    (JavaScript, actions, embedded files) is removed from the copy: it verifies as genuine.
     """
+    reader = read_pdf(data, name)
+    planned = _plan(_pages(reader, name), marks, workspace, kind, elements, name)
+    try:
+        return _stamped(reader, planned, marks, workspace)
+    except DocgenError:
+        raise
+    except Exception as exc:  # past the preflight: some other object of the file is broken
+        raise RenderError(
+            f"Berkas {name} tidak bisa dicap ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+            "ekspor ulang atau pindai ulang ke PDF lalu coba lagi"
+        ) from exc
+
+
+def _stamped(
+    reader: PdfReader, planned: list[tuple[int, Geometry, dict[str, Spot]]], marks: Marks, workspace: Workspace
+) -> bytes:
     profile = workspace.profile
-    layout = profile.stamp_layout(kind)
     cap = profile.cap
     ring_text = cap.ring_text or " * ".join(profile.office.kop) + " *"
     centre_text = cap.centre_text or profile.office.city.upper()
     cap_image = safe_join(workspace.root, cap.image) if cap.image else None
-    reader = read_pdf(data, name)
     writer = PdfWriter(clone_from=reader)
-    count = len(writer.pages)
+    clean_writer(writer)
     qr = qr_image(marks.url)
-    for index, page in enumerate(writer.pages):
-        wanted = {e for e in elements if _applies(getattr(layout, e), index, count)}
-        if not wanted:
-            continue
-        box = page.cropbox
-        turned = page.rotation % 180 == 90
-        width, height = (float(box.height), float(box.width)) if turned else (float(box.width), float(box.height))
+    for index, geometry, spots in planned:
         buffer = io.BytesIO()
-        c = Canvas(buffer, pagesize=(width, height))
-        if "footer" in wanted and layout.footer is not None:
-            _footer(c, layout.footer, height, marks.footer)
-        if "qr" in wanted and layout.qr is not None:
-            x, y = _xy(layout.qr, height)
-            side = layout.qr.size_mm * mm
-            _draw_qr(c, qr, x, y - side if layout.qr.edge == "top" else y, side)
-        if "number_box" in wanted and layout.number_box is not None:
-            _number_box(c, layout.number_box, height, marks)
-        if "cap" in wanted and layout.cap is not None:
-            floor = _footer_top(layout, height, marks) if "footer" in wanted or "qr" in wanted else 0.0
-            _cap(c, layout.cap, (width, height), floor, cap, ring_text, centre_text, cap_image)
+        c = Canvas(buffer, pagesize=geometry.upright)
+        if "footer" in spots:
+            _footer(c, spots["footer"], marks.footer)
+        if "qr" in spots:
+            spot = spots["qr"]
+            _draw_qr(c, qr, spot.x, spot.y, spot.width * spot.scale)
+        if "number_box" in spots:
+            _number_box(c, spots["number_box"], marks)
+        if "cap" in spots:
+            _cap(c, spots["cap"], cap, ring_text, centre_text, cap_image)
         c.showPage()
         c.save()
-        _attach(writer, page, PdfReader(buffer).pages[0], f"/DocgenStamp{index}")
-    writer.add_metadata({**(reader.metadata or {}), _TOKEN_KEY: marks.token, "/DocgenNumber": marks.number})
+        _attach(writer, writer.pages[index], geometry, PdfReader(buffer).pages[0], f"/DocgenStamp{index}")
+    try:
+        metadata = dict(reader.metadata or {})
+    except Exception:  # an unreadable /Info is dropped, not copied
+        metadata = {}
+    writer.add_metadata({**metadata, _TOKEN_KEY: marks.token, "/DocgenNumber": marks.number})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
