@@ -9,11 +9,10 @@ stopped within a second; no assertion is about time itself, only about what happ
 from __future__ import annotations
 
 import threading
-import zipfile
-from pathlib import Path
 
 import pytest
 import yaml
+from test_templates import _rewrite_document_xml as rewrite
 from typer.testing import CliRunner
 
 from docgen.cli import app
@@ -49,18 +48,6 @@ BROKEN_FOR_DATA = {
     "undefined-name": ("{% if hal == 'rusak' %}{{ tidak_ada.nama }}{% endif %}", "nama yang tidak dikenal"),
     "type-error": ("{% if hal == 'rusak' %}{{ hal + 1 }}{% endif %}", "gagal diisi"),
 }
-
-
-def rewrite(path: Path, old: str, new: str) -> None:
-    with zipfile.ZipFile(path) as src:
-        members = [(info, src.read(info)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in members:
-            if info.filename == "word/document.xml":
-                text = data.decode("utf-8")
-                assert old in text
-                data = text.replace(old, new).encode("utf-8")
-            out.writestr(info, data)
 
 
 @pytest.fixture

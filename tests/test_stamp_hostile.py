@@ -9,8 +9,6 @@ pdftoppm, the QR code from zbarimg, objects from pypdf.
 from __future__ import annotations
 
 import io
-import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
+from test_stamp import words
 from typer.testing import CliRunner
 
 from docgen.cli import app
@@ -166,18 +165,6 @@ def test_a_broken_page_no_mark_touches_does_not_stop_the_stamp(workspace, letter
 # -- paper sizes ----------------------------------------------------------------------------------
 
 
-def words(pdf: Path, page: int = 1) -> list[tuple[str, float, float, float, float]]:
-    done = subprocess.run(
-        ["pdftotext", "-bbox", "-cropbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
-    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, done.stdout)]
-
-
 SIZES = {
     "A5": A5,
     "A5-landscape": landscape(A5),
@@ -193,7 +180,7 @@ def test_the_number_box_lies_whole_on_every_paper_size(workspace, letter, tmp_pa
     size = SIZES[paper]
     result = stamp_document(workspace, text_pdf(tmp_path / f"{paper}.pdf", size=size, pages=1), KIND, data=letter)
     pdf = out_pdf(workspace, result)
-    found = words(pdf)
+    found = words(pdf, 1)
     text = " ".join(w for w, *_ in found)
     assert FIRST in text and DATE_TEXT in text, f"number box cut on {paper}: {text!r}"
     for word, x0, y0, x1, y1 in found:
@@ -203,7 +190,7 @@ def test_the_number_box_lies_whole_on_every_paper_size(workspace, letter, tmp_pa
 
 def test_a5_keeps_the_box_at_its_size_moved_in_from_the_right_edge(workspace, letter, tmp_path, pdf_tools):
     result = stamp_document(workspace, text_pdf(tmp_path / "a5.pdf", size=A5, pages=1), KIND, data=letter)
-    top = sorted(words(out_pdf(workspace, result)), key=lambda w: w[2])[:8]  # the box is the topmost text
+    top = sorted(words(out_pdf(workspace, result), 1), key=lambda w: w[2])[:8]  # the box is the topmost text
     label = next(w for w in top if w[0] == "Nomor")
     year = next(w for w in top if w[0] == DATE_TEXT.split()[-1])
     assert label[1] < A5[0] - 82 * mm + 3 * mm, "the 82 mm box was not moved in whole"

@@ -275,22 +275,13 @@ def _plan(
     return planned
 
 
-def preflight(
-    data: bytes,
-    marks: Marks,
-    workspace: Workspace,
-    kind: str,
-    *,
-    elements: frozenset[str] = ELEMENTS,
-    name: str = "dokumen.pdf",
-) -> None:
-    """Everything ``stamp_pdf`` would refuse, refused now: call it before reserving a number.
+def preflight(data: bytes, marks: Marks, workspace: Workspace, kind: str, *, name: str = "dokumen.pdf") -> None:
+    """Everything ``stamp_pdf`` (with all marks) would refuse, refused now: call it before reserving.
 
     ``marks`` may be :func:`stand_in_marks` (the number is not known yet). The file must open,
     every page must be reachable, and each page a mark touches must be sound and large enough.
     """
-    reader = read_pdf(data, name)
-    _plan(_pages(reader, name), marks, workspace, kind, elements, name)
+    _plan(_pages(read_pdf(data, name), name), marks, workspace, kind, ELEMENTS, name)
 
 
 def stamp_pdf(
