@@ -85,6 +85,8 @@ Setelah diproses, berkas dipindah ke:
   done/       berhasil;
   failed/     gagal, dengan berkas .error.txt yang menjelaskan kesalahan dan cara memperbaikinya;
   duplicate/  berkas yang sama sudah pernah diproses (tidak diberi nomor lagi).
+Simpan berkasnya sendiri: tautan (symlink/shortcut) dan folder tidak diproses, dipindah ke failed/.
+Batas ukuran (baris, kolom, besar berkas) ada di bagian [limits] docgen.toml.
 """,
     "stamp": """Folder ini untuk SURAT {kind} YANG SUDAH DITANDATANGANI (PDF hasil pindai atau ekspor).
 
@@ -95,6 +97,7 @@ docgen memberi nomor (bila belum ada), kotak nomor, cap dinas, kode QR dan catat
 lalu menaruh salinan bercap di outbox. Berkas asli tidak diubah.
 
 Setelah diproses, berkas dipindah ke done/, failed/ (dengan .error.txt) atau duplicate/.
+Simpan berkasnya sendiri: tautan (symlink/shortcut) dan folder tidak diproses, dipindah ke failed/.
 """,
     "masuk": """Folder ini untuk SURAT MASUK (PDF hasil pindai).
 
@@ -108,6 +111,7 @@ docgen mencatatnya di agenda surat masuk (tanggal diterima: hari ini bila tidak 
 mencetak lembar disposisi di outbox/<tahun>/surat-masuk/.
 
 Setelah diproses, berkas dipindah ke done/, failed/ (dengan .error.txt) atau duplicate/.
+Simpan berkasnya sendiri: tautan (symlink/shortcut) dan folder tidak diproses, dipindah ke failed/.
 """,
 }
 

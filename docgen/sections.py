@@ -125,6 +125,7 @@ class WatchSettings(_Frozen):
         "", description="Regex with named groups (dari, nomor, tanggal, hal, kka) for scans without a sidecar."
     )
     name_slash: str = Field("_", max_length=1, description="Stands for '/' of a letter number in file names.")
+    backup_daily: bool = Field(True, description="Back up the register once a day while watching.")
 
     @field_validator("masuk_name_pattern")
     @classmethod

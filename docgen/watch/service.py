@@ -3,6 +3,11 @@
 Events (inotify, or polling on network shares) are hints that trigger a look at the folder; a
 periodic rescan catches anything missed, and files present at start are processed first. One
 file is processed at a time; SIGTERM or Ctrl-C lets the file in hand finish, then stops.
+
+Whatever is dropped (a link, a FIFO, a folder named like a request, a name that is not UTF-8 or
+is 250 bytes long) ends in ``failed/`` with a note; an entry that cannot even be moved is logged
+and left alone until it changes, so no entry can stop or spin the loop. Once a day the register
+is backed up (``[watch] backup_daily``).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +30,9 @@ from docgen.errors import ConfigError
 from docgen.inbox import OUTCOME_DIRS, Job, create_inbox
 from docgen.register import Register, check_register
 from docgen.render.convert import Converter
+from docgen.watch.entries import entry_signature
 from docgen.watch.intake import file_away, process_file, sidecar_of
+from docgen.watch.names import shown
 
 __all__ = ["Summary", "Watcher", "watch_status"]
 
@@ -84,6 +92,8 @@ class Watcher:
         self._stop = threading.Event()
         self._hints: queue.Queue[tuple[str, str]] = queue.Queue()
         self._converter: Any = None
+        self._stuck: dict[Path, tuple[int, int, int] | None] = {}  # could not be filed; skipped until changed
+        self._backup_day: date | None = None
 
     def stop(self) -> None:
         """Ask the loop to stop after the file in hand."""
@@ -94,7 +104,18 @@ class Watcher:
         test = Job.tracks if tracked else Job.accepts
         return next((j for j in self.jobs if path.parent == j.folder and test(j, path)), None)
 
+    def _stuck_still(self, path: Path) -> bool:
+        """Whether ``path`` could not be filed and has not changed since (then it is not retried)."""
+        if path not in self._stuck:
+            return False
+        if self._stuck[path] == entry_signature(path):
+            return True
+        del self._stuck[path]
+        return False
+
     def _scan(self) -> None:
+        """Track every entry named like an input, whatever its type: links, FIFOs and folders too
+        are taken (to failed/, never opened), so none of them lingers unexplained in the inbox."""
         for job in self.jobs:
             try:
                 entries = list(os.scandir(job.folder))
@@ -102,7 +123,7 @@ class Watcher:
                 continue
             for entry in entries:
                 path = Path(entry.path)
-                if entry.is_file() and job.tracks(path):
+                if entry.name not in OUTCOME_DIRS and job.tracks(path) and not self._stuck_still(path):
                     self.tracker.observe(path)
 
     def _drain(self, timeout: float) -> None:
@@ -112,7 +133,7 @@ class Watcher:
             return
         while True:
             path = Path(raw)
-            if self._job_of(path, tracked=True) is not None:
+            if self._job_of(path, tracked=True) is not None and not self._stuck_still(path):
                 # An open may be a writer that has not written yet: wait for its close.
                 self.tracker.observe(
                     path,
@@ -151,15 +172,27 @@ class Watcher:
         outcome = process_file(
             self.workspace, job, path, reg, converter=self._converter_for(), retries=self.settings.retries
         )
-        file_away(path, outcome)
         self.tracker.forget(path)
+        if not outcome.made and not os.path.lexists(path):
+            log.info("%s hilang sebelum diproses (dipindah atau dihapus orang lain)", shown(str(path)))
+            return
+        try:
+            file_away(path, outcome)
+        except Exception as exc:  # e.g. a folder that cannot be renamed: logged once, not retried in a loop
+            self._stuck[path] = entry_signature(path)
+            log.error(
+                "%s tidak bisa dipindah ke %s/ (%s); dibiarkan sampai berkas itu diubah atau dihapus",
+                shown(str(path)), outcome.folder, exc,
+            )  # fmt: skip
+            return
         summary.counts[outcome.folder] += 1
         numbers = ", ".join(r.number or f"dokumen {r.id}" for _, r in outcome.made)
         errors = "; ".join(f"{label + ': ' if label else ''}{m}" for label, m in outcome.errors)[:300]
         detail = (errors + (f" (dibuat: {numbers})" if numbers else "")) if errors else numbers or "sudah pernah dibuat"
         log.info(
             "%s/%s -> %s: %s (%.2f s)",
-            job.folder.relative_to(self.workspace.root / "inbox"), path.name, _WORDS[outcome.folder], detail,
+            job.folder.relative_to(self.workspace.root / "inbox"), shown(path.name), _WORDS[outcome.folder],
+            shown(detail),
             time.perf_counter() - started,
         )  # fmt: skip
 
@@ -177,6 +210,7 @@ class Watcher:
             with Register.open(self.workspace) as reg:
                 for line in check_register(reg, fix=True).fixed:  # finish what a killed run left
                     log.warning("perbaikan saat mulai: %s", line)
+                self._backup_if_due()
                 if on_start is not None:
                     on_start()
                 self._loop(reg, summary, once=once)
@@ -198,12 +232,13 @@ class Watcher:
             for path in self.tracker.ready():
                 job = self._job_of(path)
                 if job is None:
-                    if self._job_of(path, tracked=True) is None or not path.exists():
+                    if self._job_of(path, tracked=True) is None or not os.path.lexists(path):
                         self.tracker.forget(path)  # sidecars stay tracked until their PDF is taken
                 elif self._takeable(path, job):
                     self._process(reg, job, path, summary)
                 if self._stop.is_set():
                     return
+            self._backup_if_due()
             waiting = any(self._job_of(p) is not None for p in self.tracker.paths())
             if once and (not waiting or self.clock() > deadline):
                 return
@@ -211,6 +246,25 @@ class Watcher:
             if self.clock() >= next_scan:
                 self._scan()
                 next_scan = self.clock() + self.settings.rescan_s
+
+    def _backup_if_due(self) -> None:
+        """One register backup a day (checked each turn of the loop); a failure is logged, never fatal.
+
+        A backup already taken today, by this watcher or by hand, counts: restarts do not pile up copies.
+        """
+        today = date.today()
+        if not self.settings.backup_daily or self._backup_day == today:
+            return
+        self._backup_day = today
+        try:
+            from docgen.register.backup import backup_register, latest_backup
+
+            latest = latest_backup(self.workspace)
+            if latest is not None and date.fromtimestamp(latest.stat().st_mtime) == today:
+                return
+            log.info("cadangan register harian: %s", backup_register(self.workspace))
+        except Exception as exc:
+            log.error("cadangan register harian gagal (%s); watcher tetap berjalan: periksa ruang disk", exc)
 
     def _observe(self) -> Any:
         if self.polling:
@@ -257,13 +311,14 @@ def watch_status(workspace: Workspace) -> list[dict[str, Any]]:
 
     rows = []
     for job in jobs(workspace):
-        waiting = [p for p in job.folder.glob("*") if p.is_file() and job.accepts(p)] if job.folder.is_dir() else []
+        # Every entry named like an input counts (a link or a FIFO in failed/ too); none is followed.
+        waiting = [p for p in job.folder.glob("*") if p.name not in OUTCOME_DIRS and job.accepts(p)]
         row: dict[str, Any] = {"folder": str(job.folder.relative_to(workspace.root)), "menunggu": len(waiting)}
         latest = 0.0
         for sub in OUTCOME_DIRS:
-            files = [p for p in (job.folder / sub).glob("*") if p.is_file() and job.accepts(p)]
+            files = [p for p in (job.folder / sub).glob("*") if job.accepts(p)]
             row[sub] = len(files)
-            latest = max([latest, *(p.stat().st_mtime for p in files)])
+            latest = max([latest, *(p.lstat().st_mtime for p in files)])
         row["terakhir"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(latest)) if latest else "-"
         rows.append(row)
     return rows

@@ -42,7 +42,7 @@ class StabilityTracker:
 
     def _stat(self, path: Path) -> tuple[int, int] | None:
         try:
-            st = path.stat()
+            st = path.lstat()  # the entry itself: a link is judged (and refused) as a link
         except OSError:
             return None
         return (st.st_size, st.st_mtime_ns)

@@ -1,0 +1,163 @@
+"""Spreadsheets (CSV, XLSX) read row by row within the profile's limits.
+
+A spreadsheet says how big it is, and may lie: a 4.7 KB XLSX declaring ``A1:XFD1048576`` as its
+dimension made the reader pad every row to 16,384 columns and a million rows, gigabytes in
+memory; a 5 MB file of a million real rows tied the watcher up for minutes. So the declared
+dimension is never used: rows are parsed as they are stored, each trimmed to its last non-empty
+cell, and reading stops with a refusal at the first row or column past ``limits.rows`` /
+``limits.columns``. An XLSX is a zip: its parts are checked to unpack within
+``limits.table_bytes`` too, so a small file cannot expand into a huge sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from docgen.errors import RequestError
+from docgen.sections import Limits
+from docgen.watch.names import thousands
+
+__all__ = ["Row", "read_table", "row_request"]
+
+Row = tuple[int, list[Any]]  # (row number as the clerk sees it, values from column A on)
+_SNIFF_CHARS = 10_000  # the header line is enough to tell the delimiter
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _csv_rows(content: bytes) -> Iterator[Row]:
+    text = content.decode("utf-8-sig")
+    first = text.partition("\n")[0][:_SNIFF_CHARS]
+    dialect = csv.Sniffer().sniff(first or ",", delimiters=",;\t")
+    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+
+
+def _check_zip(content: bytes, name: str, limits: Limits) -> None:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if info.file_size > limits.table_bytes:
+                raise RequestError(
+                    f"{name}: bagian {info.filename} terurai menjadi {thousands(info.file_size)} bait, melebihi batas "
+                    f"{thousands(limits.table_bytes)} bait (limits.table_bytes di docgen.toml); simpan ulang lembarnya "
+                    "tanpa sel kosong berformat, atau pecah berkasnya"
+                )
+
+
+def _too_wide(name: str, number: int, limits: Limits) -> RequestError:
+    return RequestError(
+        f"{name} baris {number} memakai lebih dari {thousands(limits.columns)} kolom (limits.columns di docgen.toml); "
+        "hapus kolom yang tidak dipakai"
+    )
+
+
+def _xlsx_rows(content: bytes, name: str, limits: Limits) -> Iterator[Row]:
+    """Rows of the first sheet as stored, with their own row numbers; the dimension is ignored.
+
+    openpyxl's row parser is used directly: its worksheet iterators fill the gaps up to the
+    declared (or last) row and column with empty cells, which is exactly what a hostile file
+    exploits. A row is laid out only after its last filled column is known to be in bounds.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                filled = {cell["column"]: cell["value"] for cell in cells if not _blank(cell["value"])}
+                width = max(filled, default=0)
+                if width > limits.columns:
+                    raise _too_wide(name, number, limits)
+                values: list[Any] = [None] * width
+                for column, value in filled.items():
+                    values[column - 1] = value
+                yield number, values
+    finally:
+        book.close()
+
+
+def _sparse_guard(rows: Iterable[Row], name: str, limits: Limits) -> Iterator[Row]:
+    """Refuse a row wider than ``limits.columns`` before its values are laid out."""
+    for number, values in rows:
+        width = len(values)
+        while width and _blank(values[width - 1]):
+            width -= 1
+        if width > limits.columns:
+            raise _too_wide(name, number, limits)
+        yield number, list(values[:width])
+
+
+def read_table(content: bytes, name: str, suffix: str, limits: Limits) -> tuple[list[str], list[Row]]:
+    """Column names (row 1) and the non-empty data rows; over a limit is a RequestError naming it.
+
+    Raises ``csv.Error``, ``UnicodeDecodeError``, ``zipfile.BadZipFile``, ``KeyError`` or
+    ``ValueError`` for a file that is not a readable table; the caller words those.
+    """
+    if suffix == ".csv":
+        source: Iterable[Row] = _csv_rows(content)
+    else:
+        _check_zip(content, name, limits)
+        source = _xlsx_rows(content, name, limits)
+    headers: list[str] | None = None
+    rows: list[Row] = []
+    for number, values in _sparse_guard(source, name, limits):
+        if headers is None:
+            headers = [str(h).strip() if h is not None else "" for h in values] if number == 1 else []
+            if number == 1:
+                continue
+        if not values:
+            continue
+        if len(rows) == limits.rows:
+            raise RequestError(
+                f"{name} berisi lebih dari {thousands(limits.rows)} baris surat (limits.rows di docgen.toml); "
+                "pecah menjadi beberapa berkas"
+            )
+        rows.append((number, values))
+    return headers or [], rows
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def row_request(headers: list[str], values: list[Any], lists: set[str]) -> dict[str, Any]:
+    """A spreadsheet row as a request: empty cells left out, ``a.b`` headers nested, list cells split."""
+    data: dict[str, Any] = {}
+    for header, raw in zip(headers, values, strict=False):
+        value = _cell(raw)
+        if not header or value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if header in lists and isinstance(value, str):
+            value = [part.strip() for part in re.split(r"\n|\|", value) if part.strip()]
+        target = data
+        *parents, leaf = header.split(".")
+        for parent in parents:
+            existing = target.setdefault(parent, {})
+            if not isinstance(existing, dict):
+                raise RequestError(f"kolom {header} bertabrakan dengan kolom {parent}; pakai salah satu saja")
+            target = existing
+        target[leaf] = value
+    return data
