@@ -7,7 +7,6 @@ taken, and a failure after that voids the number with its reason instead of losi
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -15,8 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.errors import DocgenError, RenderError, RequestError
@@ -29,6 +26,7 @@ from docgen.render.bounded import Bounds
 from docgen.render.convert import ColdConverter, Converter
 from docgen.render.files import DISK_FULL_FIX, check_room, disk_full
 from docgen.render.stamp import Marks, make_marks, stamp_pdf
+from docgen.requests import load_request  # re-exported: the CLI and the watcher read requests here
 
 __all__ = [
     "Output",
@@ -65,26 +63,6 @@ def create_workspace(target: Path | str) -> Workspace:
     Register.create(workspace).close()  # the one place besides 'docgen register create' that makes one
     create_inbox(workspace)
     return workspace
-
-
-def load_request(path: Path) -> dict[str, Any]:
-    """Read a request file (YAML or JSON); an unreadable file is one clear line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RequestError(f"Berkas permintaan {path} tidak bisa dibaca ({exc}); simpan sebagai UTF-8") from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError, ValueError) as exc:  # ValueError: "tanggal: 2026-11-31"
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else getattr(exc, "lineno", None)
-        where = f" (baris {line})" if line else ""
-        raise RequestError(
-            f"Berkas permintaan {path.name} tidak sah{where}; periksa titik dua dan tanda kutip"
-        ) from exc
-    if not isinstance(data, dict):
-        raise RequestError(f"Berkas permintaan {path.name} harus berisi kolom seperti 'hal: ...'")
-    return data
 
 
 def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:

@@ -7,7 +7,6 @@ adding a kind means adding a module and a template, never editing the pipeline.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,10 +25,11 @@ from pydantic import (
 )
 
 from docgen.archive import ArchiveCodes, well_formed
-from docgen.config import Profile
+from docgen.config import Limits, Profile
 from docgen.errors import RequestError
+from docgen.requests import shape_problem
 from docgen.text import format_nip, jumlah_lampiran
-from docgen.validation import summarize
+from docgen.validation import bad_character, blank_looking, shown, summarize
 
 __all__ = [
     "Kind",
@@ -39,6 +39,7 @@ __all__ = [
     "Request",
     "Summary",
     "Teks",
+    "Tanggal",
     "TeksList",
     "office_context",
     "signer_context",
@@ -47,31 +48,87 @@ __all__ = [
 ]
 
 _COUNTED = re.compile(r"^\s*(\d+)\s*(\D*?)\s*$")
-_ALLOWED_CONTROLS = {"\n", "\t"}
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+MAX_LAMPIRAN = 9_999
+"""More attachments than this is a typing slip, and terbilang stops at 10**18 anyway."""
 
 
-def _clean_text(value: Any) -> Any:
-    """Normalise line breaks and refuse control characters that would corrupt DOCX XML.
+def _limits(info: ValidationInfo) -> Limits:
+    """The profile's limits, passed by validate_request; the defaults when a model is used alone."""
+    return (info.context or {}).get("limits") or Limits()
+
+
+def _number_as_text(value: Any) -> Any:
+    """``hal: 2026`` is text to a person; a number too long to print is refused, not stringified."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value.bit_length() > 100:
+            raise ValueError("berisi angka yang terlalu panjang; tulis sebagai teks di antara tanda kutip")
+        return str(value)
+    if isinstance(value, float):
+        return str(value)
+    return value
+
+
+def _clean_text(value: str, info: ValidationInfo) -> str:
+    """Normalise line breaks and refuse what DOCX XML cannot hold, over-long and blank-looking text.
 
     Word's manual line break (U+000B) arrives with copy-paste, so it becomes a newline rather
-    than an error; anything else below U+0020 has no meaning in a letter and is refused.
+    than an error. Everything refused here would otherwise pass validation and then void a
+    number when the document is written.
     """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return value
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    for ch in value:
-        if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS:
-            raise ValueError(f"berisi karakter kontrol U+{ord(ch):04X} yang tidak sah; hapus karakter itu")
+    bad = bad_character(value)
+    if bad:
+        raise ValueError(bad[1].format(place=f"karakter ke-{bad[0] + 1}"))
+    limit = _limits(info).field_chars
+    if len(value) > limit:
+        raise ValueError(f"terlalu panjang ({len(value)} karakter, paling banyak {limit}; batas field_chars di profil)")
     stripped = value.strip()
     if not stripped:
         raise ValueError("tidak boleh kosong")
+    if blank_looking(stripped):
+        raise ValueError("hanya berisi spasi atau karakter tak terlihat; isi dengan teks yang terbaca")
     return stripped
 
 
-def _as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str | int | float) and not isinstance(value, bool) else value
+def _as_list(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return [value]
+    limit = _limits(info).items
+    if isinstance(value, list | tuple) and len(value) > limit:
+        raise ValueError(f"berisi {len(value)} butir, paling banyak {limit} (batas items di profil)")
+    return value
+
+
+def _real_day(value: Any) -> Any:
+    """``2026-02-30`` is a date that does not exist, which is worth saying in those words."""
+    match = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+    if match:
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise ValueError(f"{value.strip()} tidak ada di kalender; periksa hari dan bulannya") from None
+    return value
+
+
+def _years_from(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _in_window(value: date, info: ValidationInfo) -> date:
+    """Years 1, 1900 and 9999 are typing slips; the profile says how far back and ahead is real."""
+    limits = _limits(info)
+    today = date.today()
+    first, last = _years_from(today, -limits.years_back), _years_from(today, limits.years_ahead)
+    if not first <= value <= last:
+        raise ValueError(
+            f"{value.isoformat()} di luar rentang yang diterima ({first.isoformat()} s.d. {last.isoformat()}, "
+            "batas years_back/years_ahead di profil); periksa tahunnya"
+        )
+    return value
 
 
 def _kka_shape(value: Any) -> Any:
@@ -80,11 +137,15 @@ def _kka_shape(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-Teks = Annotated[str, BeforeValidator(_clean_text)]
-"""Free text from a person: trimmed, never empty, free of XML-breaking control characters."""
+Teks = Annotated[str, BeforeValidator(_number_as_text), AfterValidator(_clean_text)]
+"""Free text from a person: trimmed, visibly non-empty, within the length limit, and free of
+characters DOCX XML cannot hold (controls, lone surrogates, noncharacters)."""
 
 TeksList = Annotated[list[Teks], BeforeValidator(_as_list)]
-"""One or more texts; a single string is accepted as a one-item list."""
+"""One or more texts (at most ``items``); a single string is accepted as a one-item list."""
+
+Tanggal = Annotated[date, BeforeValidator(_real_day), AfterValidator(_in_window)]
+"""A date that exists and lies within the profile's window around today."""
 
 
 def _kka_known(value: str, info: ValidationInfo) -> str:
@@ -108,8 +169,8 @@ class Request(BaseModel):
 class Lampiran(Request):
     """Attachments, printed counted in words: ``2 (dua) berkas``; none prints ``-``."""
 
-    jumlah: int = Field(0, ge=0)
-    satuan: str = "berkas"
+    jumlah: int = Field(0, ge=0, le=MAX_LAMPIRAN)
+    satuan: Teks = "berkas"
 
     @model_validator(mode="before")
     @classmethod
@@ -123,6 +184,8 @@ class Lampiran(Request):
             match = _COUNTED.match(value)
             if not match:
                 raise ValueError("tulis jumlah lampiran seperti 2 atau '2 lembar'")
+            if len(match[1]) > len(str(MAX_LAMPIRAN)):
+                raise ValueError(f"jumlah lampiran paling banyak {MAX_LAMPIRAN}")
             return {"jumlah": int(match[1]), "satuan": match[2] or "berkas"}
         return value
 
@@ -133,7 +196,7 @@ class Lampiran(Request):
 class Penandatangan(Request):
     """Who signs: an official's key from the profile, optionally on behalf of the head."""
 
-    pejabat: str
+    pejabat: Teks
     sebagai: Literal["", "a.n.", "Plt.", "Plh."] = ""
 
     @model_validator(mode="before")
@@ -146,7 +209,7 @@ class Penandatangan(Request):
     def _official_exists(cls, v: str, info: ValidationInfo) -> str:
         profile: Profile | None = (info.context or {}).get("profile")
         if profile is not None and v not in profile.officials:
-            raise ValueError(f"pejabat '{v}' tidak ada di profil; pilih: {', '.join(profile.officials)}")
+            raise ValueError(f"pejabat '{shown(v, 40)}' tidak ada di profil; pilih: {', '.join(profile.officials)}")
         return v
 
 
@@ -201,12 +264,18 @@ def validate_request(
     """Validate request data against the kind's model; one Indonesian line on failure.
 
     With ``codes`` every archive code in the request must exist in the classification tables.
+    The profile's limits bound the request's shape first (depth, list sizes, total text), then
+    every field (length, characters, dates in the window), so nothing refusable reaches a number.
     """
-    where = f" ({source})" if source else ""
+    where = f" ({shown(source, 80)})" if source else ""
     if not isinstance(data, dict):
         raise RequestError(f"Permintaan {kind.name}{where} harus berupa kumpulan kolom (nama: nilai)")
+    problem = shape_problem(data, profile.limits)
+    if problem:
+        raise RequestError(f"Permintaan {kind.name}{where} {problem}")
+    context = {"profile": profile, "codes": codes, "limits": profile.limits}
     try:
-        return kind.model.model_validate(data, context={"profile": profile, "codes": codes})
+        return kind.model.model_validate(data, context=context)
     except ValidationError as exc:
         message, fields = summarize(exc, allowed=tuple(kind.model.model_fields))
         raise RequestError(f"Permintaan {kind.name}{where} salah: {message}", fields=fields) from exc

@@ -7,7 +7,6 @@ that are already signed or need no signature round.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -20,6 +19,7 @@ from docgen.kinds.base import (
     Penandatangan,
     Request,
     Summary,
+    Tanggal,
     Teks,
     TeksList,
     signer_context,
@@ -33,7 +33,7 @@ __all__ = ["KIND", "SuratKeluar"]
 class SuratKeluar(Request):
     """An outgoing letter request; field names are the office's own terms."""
 
-    tanggal: date
+    tanggal: Tanggal
     sifat: Literal["Biasa", "Segera", "Sangat Segera", "Rahasia"] = "Biasa"
     lampiran: Lampiran = Lampiran()
     hal: Teks

@@ -6,13 +6,12 @@ and what it keeps is the agenda number, the scan's hash and the disposition roun
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from pydantic import model_validator
 
 from docgen.config import Profile
-from docgen.kinds.base import Kind, Kka, Lampiran, Request, Summary, Teks
+from docgen.kinds.base import Kind, Kka, Lampiran, Request, Summary, Tanggal, Teks
 from docgen.text import tanggal
 
 __all__ = ["KIND", "SuratMasuk"]
@@ -23,8 +22,8 @@ class SuratMasuk(Request):
 
     dari: Teks
     nomor: Teks
-    tanggal: date
-    diterima: date
+    tanggal: Tanggal
+    diterima: Tanggal
     hal: Teks
     sifat: Literal["Biasa", "Segera", "Sangat Segera", "Rahasia"] = "Biasa"
     lampiran: Lampiran = Lampiran()
