@@ -73,7 +73,7 @@ def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:
     """
     compiled = compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
     if not compiled.proven:
-        example = validate_request(kind, kind.example, workspace.profile, source="contoh bawaan")
+        example = validate_request(kind, kind.dated_example(), workspace.profile, source="contoh bawaan")
         compiled.render(
             kind.render_context(example, workspace.profile, number="1"), Bounds.of(workspace.profile.limits)
         )

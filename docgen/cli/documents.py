@@ -94,7 +94,9 @@ def kinds(
         if example:
             if kind is None:
                 raise RequestError("Sebutkan jenisnya untuk --example, mis. 'docgen kinds surat-keluar --example'")
-            typer.echo(yaml.safe_dump(chosen[0].example, allow_unicode=True, sort_keys=False, width=100), nl=False)
+            typer.echo(
+                yaml.safe_dump(chosen[0].dated_example(), allow_unicode=True, sort_keys=False, width=100), nl=False
+            )
             return
     for k in chosen:
         table = Table(title=f"{k.name}: {k.title}", caption=k.description)
@@ -124,7 +126,13 @@ def new(
     with handle_errors():
         ws = workspace()
         result = generate(
-            ws, kind, load_request(data), draft=draft, insert_after=insert_after, pdf=pdf, source=data.name
+            ws,
+            kind,
+            load_request(data, ws.profile.limits),
+            draft=draft,
+            insert_after=insert_after,
+            pdf=pdf,
+            source=data.name,
         )
     report_result(result, as_json)
 

@@ -46,14 +46,15 @@ def add(
     from docgen.pipeline import load_request
 
     with handle_errors():
-        request = load_request(data) if data is not None else {}
+        ws = workspace()
+        request = load_request(data, ws.profile.limits) if data is not None else {}
         options = {
             "dari": dari, "nomor": nomor, "tanggal": tanggal, "hal": hal, "sifat": sifat,
             "lampiran": lampiran, "kka": kka, "diterima": diterima,
         }  # fmt: skip
         request.update({k: v for k, v in options.items() if v is not None})
         request.setdefault("diterima", date.today().isoformat())
-        result = enter_incoming(workspace(), request, scan=scan, merge=gabung, source=data.name if data else "perintah")
+        result = enter_incoming(ws, request, scan=scan, merge=gabung, source=data.name if data else "perintah")
     report_result(result, as_json)
 
 

@@ -30,8 +30,9 @@ def stamp(
     from docgen.stamping import stamp_document
 
     with handle_errors():
-        request = load_request(data) if data is not None else None
-        result = stamp_document(workspace(), file, kind, doc_id=doc_id, data=request, source=data.name if data else "")
+        ws = workspace()
+        request = load_request(data, ws.profile.limits) if data is not None else None
+        result = stamp_document(ws, file, kind, doc_id=doc_id, data=request, source=data.name if data else "")
     report_result(result, as_json)
 
 

@@ -7,6 +7,7 @@ adding a kind means adding a module and a template, never editing the pipeline.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -249,6 +250,16 @@ class Kind:
         """Everything the template sees: the kind's fields, the kop and the number."""
         return self.context(request, profile) | {"kantor": office_context(profile), "nomor": number}
 
+    def dated_example(self, today: date | None = None) -> dict[str, Any]:
+        """The example request with every date field set to ``today``.
+
+        A fixed date in the example would leave the profile's date window ([limits] years_back)
+        one day, and every trial render and template check of the example would be refused.
+        """
+        day = (today or date.today()).isoformat()
+        dated = {name for name, info in self.model.model_fields.items() if date in _types(info.annotation)}
+        return {key: day if key in dated else value for key, value in self.example.items()}
+
     def series_for(self, profile: Profile) -> str:
         settings = profile.kinds.get(self.name)
         return (settings.series if settings and settings.series else None) or self.series
@@ -256,6 +267,11 @@ class Kind:
     def kka_for(self, profile: Profile) -> str:
         settings = profile.kinds.get(self.name)
         return (settings.kka if settings and settings.kka else None) or self.kka
+
+
+def _types(annotation: Any) -> tuple[Any, ...]:
+    """``date | None`` -> ``(date, NoneType)``; a plain type -> ``(type,)``."""
+    return typing.get_args(annotation) or (annotation,)
 
 
 def validate_request(

@@ -35,7 +35,7 @@ class TemplateReport:
 def check_template(kind: Kind, path: Path, profile: Profile) -> TemplateReport:
     """Check ``path`` against ``kind``, using the kind's example request as the context."""
     compiled = compile_docx(path)
-    request = validate_request(kind, kind.example, profile, source="contoh bawaan")
+    request = validate_request(kind, kind.dated_example(), profile, source="contoh bawaan")
     context = kind.render_context(request, profile, number="1")
     used: set[str] = set()
     unknown: set[str] = set()
