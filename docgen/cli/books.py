@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from docgen.cli.common import console, handle_errors, print_json, workspace
-from docgen.register import LABELS, Register, State, check_register, export_agenda
+from docgen.register.states import LABELS, State
+
+if TYPE_CHECKING:
+    from docgen.register import Register
 
 __all__ = ["register_app"]
 
 register_app = typer.Typer(help="The register: agenda numbers, documents, states, audit.", no_args_is_help=True)
+
+
+def _open() -> Register:
+    """The workspace's register, imported on use so that ``docgen --help`` stays fast."""
+    from docgen.register import Register
+
+    return Register.open(workspace())
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -48,7 +59,7 @@ def list_documents(
     if antrian is not None:
         _list_queue(antrian, as_json)
         return
-    with handle_errors(), Register.open(workspace()) as reg:
+    with handle_errors(), _open() as reg:
         rows = reg.documents(kind=kind, year=year, state=state)
     if as_json:
         print_json([{k: v for k, v in r.as_dict().items() if k != "request"} for r in rows])
@@ -68,7 +79,7 @@ def list_documents(
 def _list_queue(name: str, as_json: bool) -> None:
     from docgen.register.agenda import QUEUES, queue
 
-    with handle_errors(), Register.open(workspace()) as reg:
+    with handle_errors(), _open() as reg:
         items = queue(reg, name, today=date.today())
     if as_json:
         print_json(items)
@@ -91,7 +102,7 @@ def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: J
 
     Example: docgen register show 12
     """
-    with handle_errors(), Register.open(workspace()) as reg:
+    with handle_errors(), _open() as reg:
         doc, files, events = reg.document(doc_id), reg.files(doc_id), reg.events(doc_id)
     if as_json:
         print_json({"document": doc.as_dict(), "files": files, "events": events})
@@ -116,7 +127,7 @@ def set_state(
 
     Example: docgen register state 12 signed
     """
-    with handle_errors(), Register.open(workspace()) as reg:
+    with handle_errors(), _open() as reg:
         doc = reg.set_state(doc_id, target, reason=reason)
     console.print(f"Dokumen {doc.id} sekarang {doc.state} ({LABELS[State(doc.state)]}).")
 
@@ -133,7 +144,7 @@ def void(
 
     Example: docgen register void 500.16.7.2/57/423.105/2026 --reason "salah alamat"
     """
-    with handle_errors(), Register.open(workspace()) as reg:
+    with handle_errors(), _open() as reg:
         doc = reg.void_number(number, reason=reason, year=year)
     tail = f"; dokumen {doc.id} menjadi {doc.state}" if doc else ""
     console.print(f"Nomor {escape(number)} dibatalkan{tail}.")
@@ -148,6 +159,8 @@ def export(
 
     Example: docgen register export --format xlsx -o buku-agenda.xlsx
     """
+    from docgen.register import Register, export_agenda
+
     with handle_errors():
         ws = workspace()
         target = output or ws.register_path.parent / f"buku-agenda-{date.today():%Y%m%d}.{fmt}"
@@ -167,7 +180,9 @@ def check(
 
     Exits 1 when anything is wrong. Example: docgen register check --fix
     """
-    with handle_errors(), Register.open(workspace()) as reg:
+    from docgen.register import check_register
+
+    with handle_errors(), _open() as reg:
         report = check_register(reg, fix=fix)
     if as_json:
         print_json({"ok": report.ok, **report.__dict__})
@@ -191,6 +206,8 @@ def create() -> None:
     Refused when a register, a backup or documents in outbox/ show one existed: restore that
     backup instead, or numbering would start again at 1. Example: docgen register create
     """
+    from docgen.register import Register
+
     with handle_errors():
         ws = workspace()
         Register.create(ws).close()

@@ -10,14 +10,16 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from docgen.config import Workspace, load_workspace
 from docgen.errors import DocgenError
+
+if TYPE_CHECKING:
+    from docgen.config import Workspace
 
 __all__ = ["console", "err_console", "handle_errors", "print_json", "state", "workspace"]
 
@@ -35,6 +37,8 @@ state = _State()
 
 def workspace() -> Workspace:
     """The workspace chosen by ``--workspace``, ``$DOCGEN_WORKSPACE`` or the current folder."""
+    from docgen.config import load_workspace  # pydantic and the profile only when a command runs
+
     return load_workspace(state.workspace_dir)
 
 

@@ -6,13 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
 from rich.markup import escape
 from rich.table import Table
 
 from docgen.cli.common import console, handle_errors, print_json, workspace
 from docgen.errors import RequestError
-from docgen.kinds import KINDS, docx_kinds, get_kind
 
 if TYPE_CHECKING:
     from docgen.pipeline import Result
@@ -89,6 +87,10 @@ def kinds(
 
     Example: docgen kinds surat-keluar --example > surat.yaml
     """
+    import yaml
+
+    from docgen.kinds import KINDS, get_kind
+
     with handle_errors():
         chosen = [get_kind(kind)] if kind else list(KINDS.values())
         if example:
@@ -190,6 +192,7 @@ def template_check(
 
     Example: docgen template check templates/surat-keluar.docx
     """
+    from docgen.kinds import docx_kinds, get_kind
     from docgen.render.templatecheck import check_template
 
     with handle_errors():
