@@ -221,28 +221,27 @@ def test_the_qr_code_reads_on_a_page_printed_dark_all_over(workspace, letter, tm
 def test_the_footer_names_the_office_exactly_as_the_profile_spells_it(workspace, letter, tmp_path):
     from datetime import date
 
+    office = workspace.profile.verification.office
+    assert office == "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pasuruan"  # shipped docgen.toml
     marks = make_marks(workspace.profile, number=FIRST, doc_date=date(2026, 11, 28), token="t" * 24)
-    kop = workspace.profile.office.kop[-1]
-    assert kop in marks.footer[0] and kop.title() not in marks.footer[0]
+    assert f"diterbitkan oleh {office} dengan nomor" in marks.footer[0]
     result = stamp_document(workspace, text_pdf(tmp_path / "surat.pdf", pages=1), KIND, data=letter)
     text = " ".join(PdfReader(out_pdf(workspace, result)).pages[0].extract_text().split())
-    assert "Modal Dan" not in text and " ".join(kop.split()[:3]) in text
+    assert "Modal dan Pelayanan" in text and "Modal Dan" not in text
 
 
-def test_the_footer_uses_verification_office_when_the_profile_sets_it(workspace):
+def test_without_verification_office_the_footer_takes_the_last_kop_line_as_written(workspace):
     from datetime import date
 
     from docgen.config import load_workspace
 
     path = workspace.root / "docgen.toml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("[verification]\n", '[verification]\noffice = "DPMPTSP Kota Pasuruan dan sekitarnya"\n', 1),
-        encoding="utf-8",
-    )
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith("office =")), encoding="utf-8")
     ws = load_workspace(workspace.root, env={})
     marks = make_marks(ws.profile, number=FIRST, doc_date=date(2026, 11, 28), token="t" * 24)
-    assert "diterbitkan oleh DPMPTSP Kota Pasuruan dan sekitarnya dengan nomor" in marks.footer[0]
+    kop = ws.profile.office.kop[-1]
+    assert f"diterbitkan oleh {kop} dengan nomor" in marks.footer[0] and kop.title() not in marks.footer[0]
 
 
 # -- active content -------------------------------------------------------------------------------
