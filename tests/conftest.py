@@ -276,3 +276,15 @@ def processes() -> Iterator[list[subprocess.Popen]]:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=10)
+
+
+def signed_draft(ws: Workspace, data: dict) -> int:
+    """A surat-keluar draft taken through verification and signature: ready for its number."""
+    from docgen.pipeline import generate
+    from docgen.register import Register, State
+
+    doc_id = generate(ws, "surat-keluar", data, draft=True).id
+    with Register.open(ws) as reg:
+        reg.set_state(doc_id, State.VERIFIED)
+        reg.set_state(doc_id, State.SIGNED)
+    return doc_id

@@ -15,6 +15,7 @@ from datetime import date
 
 import pytest
 from conftest import run_together
+from conftest import signed_draft as make_signed_draft
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -44,11 +45,7 @@ def counts(ws) -> tuple[int, int, int, int]:
 
 @pytest.fixture
 def signed_draft(workspace, letter) -> int:
-    doc_id = generate(workspace, KIND, letter, draft=True).id
-    with Register.open(workspace) as reg:
-        reg.set_state(doc_id, State.VERIFIED)
-        reg.set_state(doc_id, State.SIGNED)
-    return doc_id
+    return make_signed_draft(workspace, letter)
 
 
 # -- strict ids ------------------------------------------------------------------------------------

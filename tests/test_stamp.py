@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import VERIFY_BASE, decode_qr, render_page, require, verification_url, without_docgen_env
+from conftest import VERIFY_BASE, decode_qr, render_page, require, signed_draft, verification_url, without_docgen_env
 from PIL import Image, ImageChops, ImageDraw
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
@@ -29,7 +29,7 @@ from reportlab.pdfgen.canvas import Canvas
 from docgen.errors import RegisterError, RequestError
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace, generate
-from docgen.register import Register, State
+from docgen.register import Register
 from docgen.stamping import stamp_document
 
 KIND = "surat-keluar"
@@ -99,14 +99,6 @@ def scan(letter_pdfs, tmp_path) -> Path:
 @pytest.fixture
 def text_pdf(letter_pdfs, tmp_path) -> Path:
     return Path(shutil.copyfile(letter_pdfs["text"], tmp_path / "surat-ttd.pdf"))
-
-
-def signed_draft(ws, data) -> int:
-    doc_id = generate(ws, KIND, data, draft=True).id
-    with Register.open(ws) as reg:
-        reg.set_state(doc_id, State.VERIFIED)
-        reg.set_state(doc_id, State.SIGNED)
-    return doc_id
 
 
 def out_pdf(ws, result) -> Path:

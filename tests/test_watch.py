@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import signed_draft
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -33,8 +34,7 @@ from typer.testing import CliRunner
 from docgen.cli import app
 from docgen.config import Workspace
 from docgen.kinds import get_kind
-from docgen.pipeline import generate
-from docgen.register import Register, State, check_register
+from docgen.register import Register, check_register
 from docgen.watch import Watcher
 from docgen.watch.stability import StabilityTracker
 
@@ -534,10 +534,7 @@ def test_same_masuk_scan_again_goes_to_duplicate(workspace):
 
 
 def test_stamp_pdf_with_id_sidecar_numbers_and_stamps_the_signed_draft(workspace):
-    doc_id = generate(workspace, KIND, request(), draft=True).id
-    with Register.open(workspace) as reg:
-        reg.set_state(doc_id, State.VERIFIED)
-        reg.set_state(doc_id, State.SIGNED)
+    doc_id = signed_draft(workspace, request())
     folder = inbox(workspace, f"stamp/{KIND}")
     signed_pdf = scan_pdf("Surat yang sudah ditandatangani")
     drop(folder / "ttd.yaml", f"id: {doc_id}\n")

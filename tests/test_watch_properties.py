@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import yaml
+from conftest import signed_draft
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_watch import CSV_COLUMNS, inbox, request, scan_pdf
@@ -22,8 +23,7 @@ from test_watch_hostile import counts, sheet_row, xlsx_bytes
 from docgen.config import Workspace
 from docgen.inbox import jobs
 from docgen.kinds import get_kind
-from docgen.pipeline import generate
-from docgen.register import Register, State
+from docgen.register import Register
 from docgen.watch.intake import file_away, process_file
 
 SETTINGS = settings(
@@ -101,14 +101,6 @@ def check(before: dict, after: dict, outcome, path: Path) -> None:
 # -- the stamp folder's sidecar ------------------------------------------------------------------------
 
 
-def signed_draft(ws: Workspace) -> int:
-    doc_id = generate(ws, KIND, request(), draft=True).id
-    with Register.open(ws) as reg:
-        reg.set_state(doc_id, State.VERIFIED)
-        reg.set_state(doc_id, State.SIGNED)
-    return doc_id
-
-
 ID = st.one_of(st.sampled_from([1, 1, 2, 0]), SCALAR)  # 1: the signed draft made below
 STAMP_SIDECAR = st.one_of(
     st.fixed_dictionaries({"id": ID}),
@@ -124,7 +116,7 @@ def test_any_stamp_sidecar_gives_a_stamped_copy_or_a_note_and_a_refusal_changes_
 ):
     folder = inbox(workspace, f"stamp/{KIND}")
     if not any(True for _ in (workspace.root / "outbox").rglob("*.docx")):
-        signed_draft(workspace)  # so that some ids name a real signed draft
+        signed_draft(workspace, request())  # so that some ids name a real signed draft
     try:
         text = json.dumps(sidecar, default=str) if form == "json" else yaml.safe_dump(sidecar, allow_unicode=True)
     except (ValueError, yaml.YAMLError):
