@@ -25,6 +25,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/requests.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
