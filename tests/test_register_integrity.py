@@ -134,6 +134,21 @@ def test_a_fresh_copy_of_the_shipped_folder_gets_its_register_only_by_an_explici
     assert numbers(ws) == ["500.16.7.2/1/423.105/2026"]
 
 
+def test_a_register_lost_before_its_first_letter_is_not_replaced_and_comes_back_from_a_copy(workspace, letter):
+    """The outbox marker outlives its register: a new one would take the marker and lock the old one out."""
+    saved = workspace.register_path.with_name("salinan.sqlite")
+    workspace.register_path.rename(saved)
+
+    with pytest.raises(RegisterError) as caught:
+        generate(workspace, KIND, letter)
+    assert "register create" not in str(caught.value) and "pulihkan" in str(caught.value)
+    assert "outbox" in one_galat_line(run(workspace, "register", "create"))
+    assert not workspace.register_path.exists()
+
+    saved.rename(workspace.register_path)
+    assert generate(workspace, KIND, letter).number == "500.16.7.2/1/423.105/2026"
+
+
 @pytest.mark.parametrize("left_behind", ["register", "backup", "outbox document"])
 def test_creating_is_refused_wherever_a_register_may_have_lived(workspace, letter, left_behind):
     letters(workspace, letter, 1)

@@ -64,8 +64,8 @@ def _restore_or_create(workspace: Workspace) -> str:
             f"pulihkan cadangan terbaru {newest} ke {workspace.register_path} (lihat README: memulihkan register), "
             "lalu jalankan 'docgen register check'"
         )
-    if next(outbox_documents(workspace.outbox), None) is not None:
-        return "outbox sudah berisi dokumen, jadi register baru tidak dibuat; pulihkan register dari cadangan"
+    if (workspace.outbox / MARKER).exists() or next(outbox_documents(workspace.outbox), None) is not None:
+        return "outbox ini sudah pernah punya register, jadi register baru tidak dibuat; pulihkan register dari cadangan"
     return "untuk workspace baru jalankan 'docgen register create' (folder baru: 'docgen init FOLDER')"
 
 
@@ -101,6 +101,13 @@ def creation_refusal(workspace: Workspace) -> str | None:
     newest = _backup_hint(workspace)
     if newest:
         return f"Ada cadangan register {newest}; pulihkan cadangan itu (lihat README), jangan membuat register baru"
+    if (workspace.outbox / MARKER).exists():
+        # The marker outlives its register: a register was made for this outbox before, and a
+        # new one would restart numbering (and take the marker, locking the old one out).
+        return (
+            f"Outbox ini sudah punya register (outbox/{MARKER}); pulihkan register itu dari cadangan. "
+            "Bila memang memulai dari nol, pindahkan folder outbox lama ke tempat lain dahulu"
+        )
     found = next(outbox_documents(workspace.outbox), None)
     if found is not None:
         return (
