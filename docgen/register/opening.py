@@ -65,7 +65,7 @@ def _restore_or_create(workspace: Workspace) -> str:
             "lalu jalankan 'docgen register check'"
         )
     if (workspace.outbox / MARKER).exists() or next(outbox_documents(workspace.outbox), None) is not None:
-        return "outbox ini sudah pernah punya register, jadi register baru tidak dibuat; pulihkan register dari cadangan"
+        return "outbox ini sudah pernah punya register, jadi tidak dibuat baru; pulihkan register dari cadangan"
     return "untuk workspace baru jalankan 'docgen register create' (folder baru: 'docgen init FOLDER')"
 
 
