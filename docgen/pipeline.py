@@ -7,6 +7,7 @@ taken, and a failure after that voids the number with its reason instead of losi
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -92,9 +93,11 @@ def _produce_docx(
     *,
     converter: Converter | None,
     marks: Marks | None,
+    rendered: bytes | None = None,
 ) -> list[Output]:
-    """Render the DOCX and, with a converter, its PDF (with QR and footer once it has a number)."""
-    docx = compiled.render(context, Bounds.of(workspace.profile.limits))
+    """Render the DOCX (unless ``rendered`` is it already) and, with a converter, its PDF
+    (with QR and footer once it has a number)."""
+    docx = rendered or compiled.render(context, Bounds.of(workspace.profile.limits))
     outputs: list[Output] = [("docx", docx, ".docx")]
     if converter is not None:
         with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
@@ -238,8 +241,7 @@ def generate(
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
     context = kind.render_context(request.model_copy(update={"kka": kka}), profile, number="")
-    if not draft:
-        _trial(workspace, compiled, context, summary.doc_date.year, kind.name)
+    trial = None if draft else _trial(workspace, compiled, context, summary.doc_date.year, kind.name)
     reg = register or Register.open(workspace)
     try:
         doc_id, reservation = reg.start_document(
@@ -253,9 +255,10 @@ def generate(
         )
         context["nomor"] = reservation.number if reservation else ""
         marks = _marks(reg, doc_id, reservation)
+        rendered = _numbered(compiled, trial, reservation)
         return issue_outputs(
             reg, kind, doc_id, reservation,
-            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks),
+            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks, rendered=rendered),
             year=summary.doc_date.year, template_sha256=compiled.sha256, intake=intake,
         )  # fmt: skip
     finally:
@@ -263,15 +266,31 @@ def generate(
             reg.close()
 
 
-def _trial(workspace: Workspace, compiled: CompiledDocx, context: dict[str, Any], year: int, kind: str) -> None:
+_STAND_IN = f"DOCGEN-NOMOR-{secrets.token_hex(12)}"  # per process: no request can contain it
+
+
+def _trial(
+    workspace: Workspace, compiled: CompiledDocx, context: dict[str, Any], year: int, kind: str
+) -> list[tuple[str, bytes]]:
     """Render this very request once (with a stand-in number) and check the outbox, before reserving.
 
     A template that fails or runs away only for some data (``{{ 1/0 }}`` in one branch, a loop
-    over a long list) is then refused without consuming a number; a render costs about a
-    millisecond, so doing it twice is cheap.
+    over a long list) is then refused without consuming a number. The parts rendered here become
+    the document once the number is known (:func:`_numbered`), so the request is rendered once.
     """
-    docx = compiled.render({**context, "nomor": context.get("nomor") or "0"}, Bounds.of(workspace.profile.limits))
-    check_outbox(workspace, kind, year, expected=len(docx) * 4)  # room for the DOCX and its PDF
+    parts = compiled.render_parts({**context, "nomor": _STAND_IN}, Bounds.of(workspace.profile.limits))
+    size = sum(len(data) for _, data in parts)
+    check_outbox(workspace, kind, year, expected=size * 4)  # room for the DOCX and its PDF
+    return parts
+
+
+def _numbered(
+    compiled: CompiledDocx, trial: list[tuple[str, bytes]] | None, reservation: Reservation | None
+) -> bytes | None:
+    """The trial render with the reserved number filled in, when that is exact (else render again)."""
+    if trial is None or reservation is None:
+        return None
+    return compiled.with_number(trial, _STAND_IN, reservation.number)
 
 
 def _marks(reg: Register, doc_id: int, reservation: Reservation | None) -> Marks | None:
@@ -315,13 +334,14 @@ def number_document(
         compiled = _template(workspace, kind)
         to_pdf = _converter(pdf, converter)
         context = kind.render_context(request.model_copy(update={"kka": doc.kka}), workspace.profile, number="")
-        _trial(workspace, compiled, context, int(doc.doc_date[:4]), kind.name)
+        trial = _trial(workspace, compiled, context, int(doc.doc_date[:4]), kind.name)
         reservation = reg.reserve_for(doc_id, kind.series_for(workspace.profile), insert_after=insert_after)
         context["nomor"] = reservation.number
         marks = _marks(reg, doc_id, reservation)
+        rendered = _numbered(compiled, trial, reservation)
         return issue_outputs(
             reg, kind, doc_id, reservation,
-            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks),
+            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks, rendered=rendered),
             year=int(doc.doc_date[:4]), state=State.NUMBERED, template_sha256=compiled.sha256,
         )  # fmt: skip
     finally:
