@@ -7,7 +7,8 @@ The CLI translates exactly these into "Galat: ..." lines; anything else is a bug
     ├── RequestError     a request's fields do not fit the kind's model
     ├── TemplateError    a template cannot be read or rendered
     ├── RegisterError    the register refuses a change (state, number, missing row)
-    │   └── RegisterBusy the register stayed locked too long; retrying may help
+    │   ├── RegisterBusy the register stayed locked too long; retrying may help
+    │   └── RegisterUnusable  the register itself is missing, replaced or not this outbox's
     └── RenderError      writing an output failed
 """
 
@@ -18,6 +19,7 @@ __all__ = [
     "DocgenError",
     "RegisterBusy",
     "RegisterError",
+    "RegisterUnusable",
     "RenderError",
     "RequestError",
     "TemplateError",
@@ -61,3 +63,9 @@ class RegisterBusy(RegisterError):
 
 class RenderError(DocgenError):
     """An output document could not be produced or written."""
+
+
+class RegisterUnusable(RegisterError):
+    """The register as a whole cannot be used: missing, emptied, replaced under a running process,
+    or belonging to another outbox. No request is at fault, so a job stops (leaving its input in
+    place) instead of filing the input as failed."""

@@ -514,3 +514,34 @@ def test_sigterm_with_a_fifo_in_the_inbox_still_stops_the_watcher(workspace, tmp
     proc.send_signal(signal.SIGTERM)
 
     assert proc.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize("damage", ["deleted", "replaced"])
+def test_a_register_lost_under_a_running_watcher_stops_it_and_the_dropped_file_waits(
+    workspace, tmp_path, processes, damage
+):
+    """Not the file's fault: nothing is numbered, nothing goes to failed/, the watcher says why and exits."""
+    proc = start_cli_watcher(workspace, tmp_path / "watch.log", "--settle", "0.2")
+    processes.append(proc)
+    started(workspace)
+    saved = tmp_path / "register-lama.sqlite"
+    for suffix in ("", "-wal", "-shm"):  # moved aside as the README's restore procedure says
+        if Path(f"{workspace.register_path}{suffix}").exists():
+            os.replace(f"{workspace.register_path}{suffix}", f"{saved}{suffix}")
+    if damage == "replaced":
+        with sqlite3.connect(saved) as old, sqlite3.connect(workspace.register_path) as new:
+            old.backup(new)  # the same books in another file
+
+    drop(inbox(workspace) / "surat.yaml", yaml_text(request("Surat saat register hilang")))
+
+    assert proc.wait(timeout=60) == 1
+    log = (tmp_path / "watch.log").read_text(encoding="utf-8", errors="replace")
+    assert "Galat:" in log and "Galat tak terduga" not in log and "Traceback" not in log, log
+    assert (inbox(workspace) / "surat.yaml").is_file()
+    assert not (inbox(workspace) / "failed" / "surat.yaml").exists()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{workspace.register_path}{suffix}").unlink(missing_ok=True)
+        if Path(f"{saved}{suffix}").exists():
+            os.replace(f"{saved}{suffix}", f"{workspace.register_path}{suffix}")
+    with Register.open(workspace) as reg:
+        assert [n["number"] for n in reg.numbers()] == []

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from docgen.errors import RegisterBusy, RegisterError
+from docgen.errors import RegisterBusy, RegisterError, RegisterUnusable
 from docgen.register.schema import MIGRATIONS
 
 __all__ = ["SCHEMA_VERSION", "RegisterAbsent", "atomic", "connect", "has_schema", "register_error"]
@@ -28,7 +28,7 @@ __all__ = ["SCHEMA_VERSION", "RegisterAbsent", "atomic", "connect", "has_schema"
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class RegisterAbsent(RegisterError):
+class RegisterAbsent(RegisterUnusable):
     """The register file is missing, empty or holds no docgen schema; ``reason`` says which.
 
     The caller that knows the workspace turns it into a message naming the backup to restore.
@@ -200,7 +200,7 @@ def _same_file(conn: sqlite3.Connection) -> None:
         if (st.st_dev, st.st_ino) == identity:
             return
         what = "diganti berkas lain"
-    raise RegisterError(
+    raise RegisterUnusable(
         f"Register {path} {what} sejak proses ini membukanya; tidak ada yang ditulis. Hentikan proses docgen "
         "yang masih berjalan, pulihkan register dari cadangan terbaru (lihat README), lalu ulangi"
     )
@@ -221,7 +221,7 @@ def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """
     refusal = getattr(conn, "write_refusal", None)
     if refusal:
-        raise RegisterError(refusal)
+        raise RegisterUnusable(refusal)
     _begin_immediate(conn)
     try:
         _same_file(conn)

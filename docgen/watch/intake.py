@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Workspace
-from docgen.errors import DocgenError, RegisterBusy, RenderError, RequestError
+from docgen.errors import DocgenError, RegisterBusy, RegisterUnusable, RenderError, RequestError
 from docgen.inbox import SIDECAR_SUFFIXES, Job
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
@@ -221,6 +221,8 @@ def process_file(
                     (outcome.again if known["source"] == source else outcome.duplicates).append(("", known))
                     return outcome
             items = read_items(workspace, job, path, content, stack)
+        except RegisterUnusable:
+            raise  # not this file's fault: the watcher stops and the file waits in the inbox
         except DocgenError as exc:
             outcome.errors.append(("", str(exc)))
             return outcome
@@ -257,6 +259,8 @@ def _make_item(
                 outcome.errors.append((item.label, f"{exc} (dicoba {retries} kali)"))
             else:
                 time.sleep(0.5 * 2 ** (attempt - 1))
+        except RegisterUnusable:
+            raise
         except DocgenError as exc:
             outcome.errors.append((item.label, str(exc)))
             return
