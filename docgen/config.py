@@ -125,9 +125,25 @@ class RegisterSettings(_Frozen):
     """Where the register lives, how long a writer waits for SQLite's lock, and its backups."""
 
     path: str = "registers/docgen.sqlite"
-    busy_timeout_s: float = Field(30.0, gt=0, description="Seconds; SQLite's lock is not fair.")
+    url: str | None = Field(
+        None,
+        description="postgresql://user@host:5432/docgen for one register shared by several PCs; "
+        "none: SQLite at `path`. Keep the password in ~/.pgpass or PGPASSWORD, not here.",
+    )
+    busy_timeout_s: float = Field(30.0, gt=0, description="Seconds a writer waits for the register's lock.")
     backup_dir: str = Field("registers/cadangan", description="Folder of 'docgen register backup', in the workspace.")
     backup_keep: int = Field(0, ge=0, description="Backups kept; older ones are deleted. 0 keeps every backup.")
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_url(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        if not v.startswith(("postgresql://", "postgres://")):
+            raise ValueError(
+                "harus alamat PostgreSQL seperti postgresql://docgen@server:5432/docgen (kosongkan untuk SQLite)"
+            )
+        return v.strip()
 
 
 class Profile(_Frozen):

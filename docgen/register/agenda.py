@@ -63,7 +63,8 @@ def insert_incoming_row(
     earlier = conn.execute(
         "SELECT i.doc_id, (SELECT n.number FROM numbers n WHERE n.doc_id = i.doc_id ORDER BY n.id DESC LIMIT 1)"
         " AS agenda, i.dedup_key = ? AS same_letter FROM incoming i JOIN documents d ON d.id = i.doc_id"
-        " WHERE d.state != 'batal' AND (i.dedup_key = ? OR (? IS NOT NULL AND i.scan_sha256 = ?)) LIMIT 1",
+        " WHERE d.state != 'batal' AND (i.dedup_key = ?"
+        " OR (CAST(? AS TEXT) IS NOT NULL AND i.scan_sha256 = ?)) LIMIT 1",  # typed: PostgreSQL must know ?'s type
         (key, key, scan_sha256, scan_sha256),
     ).fetchone()
     if earlier is not None:

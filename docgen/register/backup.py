@@ -93,6 +93,11 @@ def backup_register(workspace: Workspace, *, target_dir: Path | None = None, kee
     """
     from docgen.register.opening import open_connection
 
+    if workspace.profile.books.url:
+        raise RegisterError(
+            "Register di PostgreSQL dicadangkan di server dengan pg_dump (lihat README: PostgreSQL), "
+            "bukan dengan 'docgen register backup'"
+        )
     folder = Path(target_dir) if target_dir is not None else backup_dir(workspace)
     keep = workspace.profile.books.backup_keep if keep is None else keep
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 0:

@@ -106,11 +106,12 @@ class Register:
         with atomic(self.conn):
             doc_id = self.conn.execute(
                 "INSERT INTO documents (kind, state, kka, subject, addressee, doc_date, signer, sifat,"
-                " request_json, created_at, updated_at, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " request_json, created_at, updated_at, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
                 (kind, state, kka, summary.subject, summary.addressee, summary.doc_date.isoformat(),
                  summary.signer, summary.sifat, json.dumps(request, ensure_ascii=False, default=str),
                  stamp, stamp, new_token()),
-            ).lastrowid  # fmt: skip
+            ).fetchone()[0]  # fmt: skip
             append_event(self.conn, "document.created", doc_id=doc_id, kind=kind, state=str(state))
             if with_row is not None:
                 with_row(self.conn, doc_id)
@@ -205,11 +206,11 @@ class Register:
                 (template_sha256, source_sha256, stamp, doc_id),
             )
             if issue is not None:
-                self.conn.execute(
+                changed = self.conn.execute(
                     "UPDATE numbers SET status = 'issued', issued_at = ? WHERE id = ? AND status = 'reserved'",
                     (stamp, issue.number_id),
-                )
-                if self.conn.execute("SELECT changes()").fetchone()[0] != 1:
+                ).rowcount
+                if changed != 1:
                     raise RegisterError(f"Nomor {issue.number} tidak lagi berstatus dipesan; tidak diterbitkan")
                 self.conn.execute("UPDATE documents SET number_id = ? WHERE id = ?", (issue.number_id, doc_id))
                 append_event(self.conn, "number.issued", doc_id=doc_id, number_id=issue.number_id, number=issue.number)

@@ -19,11 +19,12 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from docgen.errors import RegisterBusy, RegisterError, RegisterUnusable
 from docgen.register.schema import MIGRATIONS
 
-__all__ = ["SCHEMA_VERSION", "RegisterAbsent", "atomic", "connect", "has_schema", "register_error"]
+__all__ = ["SCHEMA_VERSION", "RegisterAbsent", "atomic", "connect", "has_schema", "migrate", "register_error"]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -51,6 +52,38 @@ class _Connection(sqlite3.Connection):
     path: Path | None = None
     identity: tuple[int, int] | None = None
     write_refusal: str | None = None
+
+    # The backend seam: what ``atomic`` and the migrations ask of a connection. The PostgreSQL
+    # adapter (docgen.register.postgres.PgConnection) answers the same calls.
+
+    def begin_write(self) -> None:
+        _begin_immediate(self)
+
+    def commit_write(self) -> None:
+        try:
+            self.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.rollback_write()
+            raise register_error(exc, self.path) from exc
+
+    def rollback_write(self) -> None:
+        # After some failures (disk full, I/O) SQLite has already rolled back on its own.
+        if self.in_transaction:
+            with suppress(sqlite3.Error):
+                self.execute("ROLLBACK")
+
+    def check_same(self) -> None:
+        _same_file(self)
+
+    def schema_version(self) -> int:
+        return int(self.execute("PRAGMA user_version").fetchone()[0])
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute(f"PRAGMA user_version = {int(version)}")
+
+    def has_schema(self) -> bool:
+        """Whether the file holds any table at all (a fresh or zero-length file holds none)."""
+        return self.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 
 def register_error(exc: sqlite3.Error, path: Path | None) -> RegisterError:
@@ -111,7 +144,7 @@ def connect(path: Path, *, busy_timeout_s: float, create: bool = False) -> sqlit
         # Waiting for the write lock is done by _begin_immediate's short polls; statements
         # inside a transaction never wait long in WAL mode.
         conn.execute("PRAGMA busy_timeout = 1")
-        _migrate(conn, path, create=create)
+        migrate(conn, str(path))
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc) or "malformed" in str(exc):
@@ -126,26 +159,41 @@ def connect(path: Path, *, busy_timeout_s: float, create: bool = False) -> sqlit
     return conn
 
 
-def has_schema(conn: sqlite3.Connection) -> bool:
-    """Whether the file holds any table at all (a fresh or zero-length file holds none)."""
-    return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+def has_schema(conn: Any) -> bool:
+    """Whether the register's store holds any table at all (a fresh one holds none)."""
+    method = getattr(conn, "has_schema", None)
+    if method is not None:
+        return bool(method())
+    return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0  # a bare sqlite3
 
 
-def _migrate(conn: sqlite3.Connection, path: Path, *, create: bool) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def migrate(conn: Any, where: str) -> None:
+    """Bring the register to this program's schema, one migration per transaction.
+
+    A register newer than the program is refused before anything is touched; each migration
+    and its version number commit together, so a register is never half-migrated.
+    """
+    from docgen.register.schema import PG_MIGRATIONS
+
+    steps = MIGRATIONS if isinstance(conn, sqlite3.Connection) else PG_MIGRATIONS
+    version = conn.schema_version()
     if version > SCHEMA_VERSION:
-        raise RegisterError(f"Register {path} dibuat oleh docgen yang lebih baru (skema {version}); perbarui docgen")
-    if version == 0 and has_schema(conn):
-        raise RegisterError(f"Register {path} berisi tabel yang bukan register docgen; pastikan jalurnya benar")
+        raise RegisterError(
+            f"Register {where} dibuat oleh docgen yang lebih baru (skema {version}, program ini {SCHEMA_VERSION}); "
+            "perbarui docgen di komputer ini"
+        )
+    if version == 0 and conn.has_schema():
+        raise RegisterError(f"Register {where} berisi tabel yang bukan register docgen; pastikan jalurnya benar")
     while version < SCHEMA_VERSION:
         with atomic(conn):
             # Re-read inside the lock: another process may have migrated meanwhile.
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = conn.schema_version()
             if version >= SCHEMA_VERSION:
                 break
-            for statement in _statements(MIGRATIONS[version]):
+            step = steps[version]
+            for statement in _statements(step) if isinstance(step, str) else step:
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.set_schema_version(version + 1)
         version += 1
 
 
@@ -206,40 +254,31 @@ def _same_file(conn: sqlite3.Connection) -> None:
     )
 
 
-def _rollback(conn: sqlite3.Connection) -> None:
-    # After some failures (disk full, I/O) SQLite has already rolled back on its own.
-    if conn.in_transaction:
-        with suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-
-
 @contextmanager
-def atomic(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction, taken with ``BEGIN IMMEDIATE``; rolled back on any exception.
+def atomic(conn: Any) -> Iterator[Any]:
+    """One write transaction holding the register's write lock; rolled back on any exception.
 
-    SQLite's own errors leave as one-line ``RegisterError`` naming cause and fix.
+    SQLite takes ``BEGIN IMMEDIATE``, PostgreSQL a transaction-scoped advisory lock: either way one
+    writer at a time, reading the counters after the lock. Database errors leave as one-line
+    ``RegisterError`` naming cause and fix.
     """
     refusal = getattr(conn, "write_refusal", None)
     if refusal:
         raise RegisterUnusable(refusal)
-    _begin_immediate(conn)
+    conn.begin_write()
     try:
-        _same_file(conn)
+        conn.check_same()
         yield conn
     except sqlite3.Error as exc:
-        _rollback(conn)
+        conn.rollback_write()
         raise register_error(exc, getattr(conn, "path", None)) from exc
     except (UnicodeEncodeError, OverflowError) as exc:
-        # Text with a lone surrogate or a number past 2**63 cannot be stored by SQLite at all.
-        _rollback(conn)
+        # Text with a lone surrogate or a number past 2**63 cannot be stored at all.
+        conn.rollback_write()
         raise RegisterError(
             f"Nilai yang akan dicatat di register tidak bisa disimpan ({exc}); perbaiki teks atau angkanya lalu ulangi"
         ) from exc
     except BaseException:
-        _rollback(conn)
+        conn.rollback_write()
         raise
-    try:
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        _rollback(conn)
-        raise register_error(exc, getattr(conn, "path", None)) from exc
+    conn.commit_write()

@@ -85,7 +85,7 @@ def reserve_number(
     if insert_after is None:
         seq = conn.execute(
             "INSERT INTO counters (series, year, last_seq) VALUES (?, ?, 1) "
-            "ON CONFLICT (series, year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
+            "ON CONFLICT (series, year) DO UPDATE SET last_seq = counters.last_seq + 1 RETURNING last_seq",
             (series, year),
         ).fetchone()[0]
         suffix = ""
@@ -103,9 +103,9 @@ def reserve_number(
     number = format_number(rule.pattern, parts)
     number_id = conn.execute(
         "INSERT INTO numbers (series, year, seq, suffix, number, status, doc_id, reserved_at,"
-        " holder_pid, holder_host) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
+        " holder_pid, holder_host) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?) RETURNING id",
         (series, year, seq, suffix, number, doc_id, now_iso(), os.getpid(), _HOST),
-    ).lastrowid
+    ).fetchone()[0]
     append_event(conn, "number.reserved", doc_id=doc_id, number_id=number_id, number=number, series=series)
     return Reservation(number_id, number, series, year, seq, suffix)
 

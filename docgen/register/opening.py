@@ -15,10 +15,11 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import closing, suppress
 from pathlib import Path
+from typing import Any
 
 from docgen.config import Workspace
 from docgen.errors import DocgenError, RegisterError
-from docgen.register.db import RegisterAbsent, connect, has_schema
+from docgen.register.db import RegisterAbsent, connect, has_schema, migrate
 
 __all__ = [
     "MARKER",
@@ -58,6 +59,8 @@ def _backup_hint(workspace: Workspace) -> str | None:
 
 def _restore_or_create(workspace: Workspace) -> str:
     """The fix to name when there is no usable register: restore a backup, or create a first one."""
+    if workspace.profile.books.url and (workspace.outbox / MARKER).exists():
+        return "pulihkan basis data dari cadangan pg_dump terbaru (lihat README: PostgreSQL)"
     newest = _backup_hint(workspace)
     if newest:
         return (
@@ -69,8 +72,36 @@ def _restore_or_create(workspace: Workspace) -> str:
     return "untuk workspace baru jalankan 'docgen register create' (folder baru: 'docgen init FOLDER')"
 
 
-def open_connection(workspace: Workspace) -> sqlite3.Connection:
+def _open_postgres(workspace: Workspace, *, create: bool) -> Any:
+    """The register on the office's PostgreSQL server: the same checks as a file's, in its words."""
+    from docgen.register.postgres import connect_pg, redacted
+
+    url = workspace.profile.books.url
+    assert url is not None
+    conn = connect_pg(url, busy_timeout_s=workspace.profile.books.busy_timeout_s)
+    try:
+        where = f"PostgreSQL {redacted(url)}"
+        if conn.schema_version() == 0 and not conn.has_schema():
+            if not create:
+                reason = "belum berisi register docgen"
+                raise RegisterAbsent(f"Register {where} {reason}; {_restore_or_create(workspace)}", reason=reason)
+        elif create:
+            raise RegisterError(f"Register {where} sudah berisi register; register tidak dibuat ulang")
+        migrate(conn, where)
+        if create:
+            _write_marker(workspace, _register_id(conn), replace=True)
+        else:
+            conn.write_refusal = identity_problem(conn, workspace)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_connection(workspace: Workspace) -> Any:
     """Open the existing register; a missing, empty or schema-less one is refused with its fix."""
+    if workspace.profile.books.url:
+        return _open_postgres(workspace, create=False)
     path = workspace.register_path
     try:
         conn = connect(path, busy_timeout_s=workspace.profile.books.busy_timeout_s)
@@ -88,7 +119,7 @@ def open_connection(workspace: Workspace) -> sqlite3.Connection:
 def creation_refusal(workspace: Workspace) -> str | None:
     """Why a new register may not be made here, or None when this is a fresh workspace."""
     path = workspace.register_path
-    if path.is_file() and path.stat().st_size > 0:
+    if not workspace.profile.books.url and path.is_file() and path.stat().st_size > 0:
         try:
             # Read-write, not read-only: a read-only reader of a WAL file leaves -wal/-shm behind.
             uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=rw"
@@ -117,11 +148,13 @@ def creation_refusal(workspace: Workspace) -> str | None:
     return None
 
 
-def create_connection(workspace: Workspace) -> sqlite3.Connection:
+def create_connection(workspace: Workspace) -> Any:
     """Make a new register (``docgen init``, ``docgen register create``) and mark the outbox as its own."""
     refusal = creation_refusal(workspace)
     if refusal:
         raise RegisterError(refusal)
+    if workspace.profile.books.url:
+        return _open_postgres(workspace, create=True)
     conn = connect(workspace.register_path, busy_timeout_s=workspace.profile.books.busy_timeout_s, create=True)
     try:
         _write_marker(workspace, _register_id(conn), replace=True)
@@ -131,7 +164,7 @@ def create_connection(workspace: Workspace) -> sqlite3.Connection:
     return conn
 
 
-def _register_id(conn: sqlite3.Connection) -> str:
+def _register_id(conn: Any) -> str:
     row = conn.execute("SELECT value FROM meta WHERE key = 'register_id'").fetchone()
     return str(row[0]) if row else ""
 
@@ -159,7 +192,7 @@ def _write_marker(workspace: Workspace, register_id: str, *, replace: bool) -> N
         # Opening only adds a missing marker; a read-only outbox must not stop a reader.
 
 
-def identity_problem(conn: sqlite3.Connection, workspace: Workspace) -> str | None:
+def identity_problem(conn: Any, workspace: Workspace) -> str | None:
     """Why this register must not write beside this outbox, or None when they belong together.
 
     A missing marker (a register from before issue 8, or a deleted marker) is written now, unless

@@ -253,7 +253,7 @@ class Watcher:
         A backup already taken today, by this watcher or by hand, counts: restarts do not pile up copies.
         """
         today = date.today()
-        if not self.settings.backup_daily or self._backup_day == today:
+        if not self.settings.backup_daily or self._backup_day == today or self.workspace.profile.books.url:
             return
         self._backup_day = today
         try:

@@ -1,0 +1,262 @@
+"""The register on PostgreSQL: the same SQL and the same promises, through a thin adapter.
+
+Several workstations draw numbers from one server, so the register's code stays one code path:
+this adapter lets it speak to PostgreSQL as it speaks to SQLite (``?`` parameters, rows read by
+name or position, one ``atomic`` write transaction at a time). Writers are serialised with one
+transaction-scoped advisory lock, the equivalent of SQLite's ``BEGIN IMMEDIATE``: under READ
+COMMITTED every statement after the lock sees every commit before it, so a counter can never be
+read twice and the event chain can never fork (proved by the hammer test, not assumed).
+psycopg is imported only when a profile names a PostgreSQL URL.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from docgen.errors import RegisterBusy, RegisterError, RegisterUnusable
+
+__all__ = ["PgConnection", "WRITE_LOCK", "connect_pg", "is_postgres", "redacted"]
+
+#: Key of the advisory lock every write transaction takes (any fixed 64-bit number; "docgen" in ASCII).
+WRITE_LOCK = 0x646F6367656E
+_PARAM = re.compile(r"\?")
+RETRIES = 3  # reconnects before a command gives up (the watcher retries whole files on top of this)
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url) and str(url).split(":", 1)[0] in ("postgresql", "postgres")
+
+
+def redacted(url: str) -> str:
+    """The URL without its password: it is never printed, logged or stored in the register."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class Row(Sequence[Any]):
+    """A result row read by position (``row[0]``) or by column name (``row["number"]``), like
+    ``sqlite3.Row``, so the register's queries read the same on both backends."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: Any) -> Any:
+    index = {column.name: i for i, column in enumerate(cursor.description or ())}
+    return lambda values: Row(index, values)
+
+
+class _Cursor:
+    """What the register uses of a cursor: fetchone, fetchall, iteration and rowcount."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+        self.rowcount = cursor.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall() if self._cursor.description else []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class PgConnection:
+    """A psycopg connection that answers like the register's SQLite connection.
+
+    ``execute`` takes the register's ``?`` placeholders. Outside ``atomic`` each statement runs
+    in autocommit; inside it one transaction holds :data:`WRITE_LOCK`. A connection the server
+    dropped is opened again before the next transaction (never inside one: that transaction is
+    lost, rolled back by the server, and reported so that the caller may run it again).
+    """
+
+    path = None
+    identity = None
+    write_refusal: str | None = None
+
+    def __init__(self, url: str, *, busy_timeout_s: float) -> None:
+        self.url = url
+        self.busy_timeout_s = busy_timeout_s
+        self._conn: Any = None
+        self._open()
+
+    # -- the connection ----------------------------------------------------------------------
+
+    def _open(self) -> None:
+        import psycopg
+
+        last: Exception | None = None
+        for attempt in range(RETRIES):
+            try:
+                self._conn = psycopg.connect(
+                    self.url, autocommit=True, row_factory=_row_factory, connect_timeout=10,
+                    application_name="docgen",
+                )  # fmt: skip
+                return
+            except psycopg.OperationalError as exc:
+                last = exc
+                if _permanent(exc):
+                    break
+                time.sleep(0.5 * 2**attempt)
+        assert last is not None
+        raise pg_error(last, self.url) from last
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg
+
+        return self._conn is not None and self._conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        import psycopg
+
+        try:
+            return _Cursor(self._conn.execute(_PARAM.sub("%s", sql), tuple(params)))
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
+
+    # -- what ``atomic`` needs -----------------------------------------------------------------
+
+    def begin_write(self) -> None:
+        """Start a write transaction holding the register's one write lock (like BEGIN IMMEDIATE).
+
+        A connection the server dropped while idle is opened again first: nothing was done yet.
+        """
+        import psycopg
+
+        if self._conn.closed or self._conn.broken:
+            self._open()
+        try:
+            self._begin()
+        except psycopg.errors.LockNotAvailable as exc:
+            self.rollback_write()
+            raise RegisterBusy("Register sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi") from exc
+        except psycopg.OperationalError:
+            self.rollback_write()
+            self._open()
+            try:
+                self._begin()
+            except psycopg.Error as again:
+                self.rollback_write()
+                raise pg_error(again, self.url) from again
+
+    def _begin(self) -> None:
+        self._conn.execute("BEGIN")
+        self._conn.execute(f"SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'")
+        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+    def commit_write(self) -> None:
+        import psycopg
+
+        try:
+            self._conn.execute("COMMIT")
+        except psycopg.Error as exc:
+            self.rollback_write()
+            raise pg_error(exc, self.url, committing=True) from exc
+
+    def rollback_write(self) -> None:
+        import contextlib
+
+        import psycopg
+
+        if self._conn is None or self._conn.closed:
+            return
+        with contextlib.suppress(psycopg.Error):
+            self._conn.execute("ROLLBACK")
+
+    def check_same(self) -> None:
+        """SQLite checks its file was not swapped; a server database has no such file."""
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        row = self.execute("SELECT to_regclass('docgen_schema') IS NOT NULL").fetchone()
+        if not row[0]:
+            return 0
+        found = self.execute("SELECT version FROM docgen_schema").fetchone()
+        return int(found[0]) if found else 0
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute("CREATE TABLE IF NOT EXISTS docgen_schema (version INTEGER NOT NULL)")
+        self.execute("DELETE FROM docgen_schema")
+        self.execute("INSERT INTO docgen_schema (version) VALUES (?)", (version,))
+
+    def has_schema(self) -> bool:
+        row = self.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchone()
+        return int(row[0]) > 0
+
+
+def _permanent(exc: Exception) -> bool:
+    """Errors a retry cannot mend: a wrong password, a missing database or role."""
+    text = str(exc).lower()
+    return any(word in text for word in ("password", "does not exist", "authentication", "no pg_hba.conf"))
+
+
+def pg_error(exc: Exception, url: str, *, committing: bool = False) -> RegisterError:
+    """One Indonesian line naming the cause and the fix; the password never appears in it."""
+    import psycopg
+
+    where = f"Register PostgreSQL {redacted(url)}"
+    parts = urlsplit(url)
+    text = str(exc).replace(parts.password or "\0", "***") if parts.password else str(exc)
+    low = text.lower()
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if "password" in low or "authentication failed" in low:
+        return RegisterUnusable(f"{where}: sandi atau pengguna ditolak server; periksa [register] url di docgen.toml")
+    if "database" in low and "does not exist" in low:
+        return RegisterUnusable(
+            f"{where}: basis data tidak ada di server; buat dulu (README: PostgreSQL), lalu 'docgen register create'"
+        )
+    if "role" in low and "does not exist" in low:
+        return RegisterUnusable(f"{where}: pengguna tidak ada di server; buat pengguna itu (lihat README: PostgreSQL)")
+    if "no pg_hba.conf" in low:
+        return RegisterUnusable(f"{where}: server menolak komputer ini (pg_hba.conf); minta admin membuka aksesnya")
+    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.InsufficientPrivilege):
+        return RegisterError(f"{where}: pengguna ini tidak boleh menulis ({first}); periksa hak akses pengguna")
+    if isinstance(exc, psycopg.OperationalError):
+        if committing:
+            return RegisterBusy(
+                f"{where}: sambungan putus saat menyimpan; jalankan 'docgen register check' untuk memastikan "
+                "hasilnya, lalu ulangi bila belum tercatat"
+            )
+        return RegisterBusy(
+            f"{where}: server tidak terjangkau atau sambungan putus ({first}); pastikan server hidup dan jaringan "
+            "tersambung, lalu ulangi (tidak ada nomor yang terpakai)"
+        )
+    return RegisterError(f"{where}: galat basis data ({first}); jalankan 'docgen register check'")
+
+
+def connect_pg(url: str, *, busy_timeout_s: float) -> PgConnection:
+    return PgConnection(url, busy_timeout_s=busy_timeout_s)
