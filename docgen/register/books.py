@@ -85,6 +85,20 @@ class Register:
                 insert_after=insert_after,
             )  # fmt: skip
 
+    def reserve_block(self, series: str, count: int, *, doc_date: date, kka: str, sifat: str = "") -> list[Reservation]:
+        """Reserve ``count`` consecutive numbers in one transaction (a batch of documents).
+
+        One lock and one commit for the whole block instead of one per number; each number is still
+        its own row, issued or voided on its own, so the register's promises hold per number.
+        """
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10_000:
+            raise RegisterError(f"Jumlah nomor dalam satu blok harus 1 sampai 10000, bukan {count!r}")
+        with atomic(self.conn):
+            return [
+                reserve_number(self.conn, self.profile, series, doc_date=doc_date, kka=kka, sifat=sifat)
+                for _ in range(count)
+            ]
+
     def start_document(
         self,
         kind: str,
