@@ -13,15 +13,18 @@ import select
 import signal
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from docgen.config import Workspace
+from docgen.config import Workspace, copy_defaults, load_workspace
+from docgen.inbox import create_inbox
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace
+from docgen.register import Register
 
 REPO = Path(__file__).resolve().parents[1]
 PROTECTED = (REPO / "registers", REPO / "outbox")
@@ -51,13 +54,185 @@ def _stay_out_of_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert _snapshot(PROTECTED) == before, "a test wrote into the repository's registers/ or outbox/"
 
 
+# -- the register's two backends: SQLite (a file) and PostgreSQL (a server) -------------------
+
+#: Test modules whose every workspace test runs once per backend (issue 9: the same promises on both).
+BOTH_BACKENDS = ("test_register_", "test_incoming", "test_archive", "test_watch")
+BACKENDS = ("sqlite", "postgresql")
+#: The server the tests use: trust authentication for user postgres on the local machine.
+PG_SERVER = os.environ.get("DOCGEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+_pg_answer: list[str | None] = []  # memo of the one reachability probe: [None] = answers, [reason] = not
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): about the SQLite file itself; runs on SQLite only")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each workspace test of the register, intake, archive and watcher modules on both backends."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if not metafunc.module.__name__.rpartition(".")[2].startswith(BOTH_BACKENDS):
+        return
+    only = metafunc.definition.get_closest_marker("sqlite_only")
+    metafunc.parametrize("backend", BACKENDS[:1] if only else BACKENDS, indirect=True)
+
+
+def require_postgres() -> None:
+    """Skip when no PostgreSQL answers at PG_SERVER, except under CI (``CI=true``), where it fails."""
+    if not _pg_answer:
+        import psycopg
+
+        try:
+            psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3).close()
+            _pg_answer.append(None)
+        except psycopg.Error as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            _pg_answer.append(
+                f"PostgreSQL tidak menjawab di {PG_SERVER} ({first}); jalankan tools/install-system-deps.sh"
+            )
+    reason = _pg_answer[0]
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
+def backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` or ``postgresql``: which register the test's workspaces get (SQLite elsewhere)."""
+    name: str = getattr(request, "param", "sqlite")
+    if name == "postgresql":
+        require_postgres()
+    return name
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql)
+
+
+def use_postgres(root: Path) -> str:
+    """Give the workspace at ``root`` a fresh database of its own; return its name (drop it later).
+
+    The url goes into the workspace's docgen.toml, so every process that loads the workspace
+    (holders, watcher subprocesses, the CLI) reaches the same register.
+    """
+    name = f"docgen_test_{uuid.uuid4().hex[:16]}"
+    _pg_admin(f"CREATE DATABASE {name}")
+    profile = root / "docgen.toml"
+    text = profile.read_text(encoding="utf-8")
+    assert "\n[register]\n" in text, "the shipped profile lost its [register] section"
+    url = f'url = "{PG_SERVER}/{name}"'
+    profile.write_text(text.replace("\n[register]\n", f"\n[register]\n{url}\n", 1), encoding="utf-8")
+    return name
+
+
+def drop_database(name: str) -> None:
+    """Drop a database a test created; WITH (FORCE) ends connections left open (watcher subprocesses)."""
+    assert name.startswith("docgen_test_")
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def make_workspace(backend: str) -> Iterator[Callable[[Path], Workspace]]:
+    """``docgen init`` at a path, on the test's backend: a fresh database per workspace on PostgreSQL."""
+    created: list[str] = []
+
+    def make(target: Path) -> Workspace:
+        if backend == "sqlite":
+            return create_workspace(target)
+        root = copy_defaults(target)
+        created.append(use_postgres(root))
+        ws = load_workspace(root, env={})
+        Register.create(ws).close()
+        create_inbox(ws)
+        return ws
+
+    yield make
+    for name in created:
+        drop_database(name)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, make_workspace: Callable[[Path], Workspace]) -> Workspace:
     """A fresh workspace (shipped profile and templates, empty register) under ``tmp_path``."""
-    ws = create_workspace(tmp_path / "ws")
+    ws = make_workspace(tmp_path / "ws")
     assert ws.root.is_relative_to(tmp_path.resolve())
     assert ws.register_path.is_relative_to(tmp_path.resolve())
     return ws
+
+
+class RawRegister:
+    """A plain connection to the register behind docgen's back, as someone tampering with it opens it.
+
+    SQLite: ``sqlite3`` on the file; PostgreSQL: ``psycopg`` on the database, both in autocommit
+    and both taking ``?`` placeholders, so one tamper test serves both backends.
+    """
+
+    def __init__(self, ws: Workspace) -> None:
+        self.url = ws.profile.books.url
+        if self.url:
+            import psycopg
+
+            self.conn: Any = psycopg.connect(self.url, autocommit=True)
+        else:
+            import sqlite3
+
+            self.conn = sqlite3.connect(ws.register_path, isolation_level=None)
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.conn.execute(sql.replace("?", "%s") if self.url else sql, params)
+
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.execute(sql, params).fetchone()[0]
+
+    def drop_append_only(self) -> None:
+        """Remove the triggers that keep the event log append-only; the hash chain must still tell."""
+        if self.url:
+            self.execute("DROP TRIGGER events_no_update ON events")
+            self.execute("DROP TRIGGER events_no_truncate ON events")
+        else:
+            self.execute("DROP TRIGGER events_no_update")
+            self.execute("DROP TRIGGER events_no_delete")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.one("SELECT version FROM docgen_schema" if self.url else "PRAGMA user_version"))
+
+    @schema_version.setter
+    def schema_version(self, version: int) -> None:
+        self.execute(
+            f"UPDATE docgen_schema SET version = {int(version)}"
+            if self.url
+            else f"PRAGMA user_version = {int(version)}"
+        )
+
+    def __enter__(self) -> RawRegister:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+
+def raw_errors() -> tuple[type[Exception], ...]:
+    """What a plain connection raises when the database refuses a statement, on either backend."""
+    import sqlite3
+
+    import psycopg
+
+    return (sqlite3.DatabaseError, psycopg.Error)
+
+
+def count_rows(ws: Workspace, table: str, where: str = "") -> int:
+    """Rows of a register table, read through the register's own connection (either backend)."""
+    from docgen.register import Register
+
+    with Register.open(ws) as reg:
+        return int(reg.conn.execute(f"SELECT COUNT(*) FROM {table} {where}").fetchone()[0])
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import time
-from contextlib import closing
 
 import pytest
+from conftest import RawRegister, raw_errors
 
 from docgen.pipeline import generate
 from docgen.register import Register, State, check_register
@@ -21,9 +20,9 @@ def check(ws, *, fix: bool = False):
         return check_register(reg, fix=fix)
 
 
-def raw(ws) -> sqlite3.Connection:
-    """A plain sqlite3 connection to the register, as someone tampering with it would open it."""
-    return closing(sqlite3.connect(ws.register_path, isolation_level=None))
+def raw(ws) -> RawRegister:
+    """A plain connection to the register (sqlite3 or psycopg), as someone tampering with it would open it."""
+    return RawRegister(ws)
 
 
 def names_event(problem: str, event_id: int) -> bool:
@@ -82,7 +81,7 @@ def test_edited_event_is_reported_by_its_id(workspace, letters):
         [(event_id,)] = conn.execute(
             "SELECT id FROM events WHERE action = 'number.issued' ORDER BY id LIMIT 1 OFFSET 1"
         ).fetchall()
-        conn.execute("DROP TRIGGER events_no_update")
+        conn.drop_append_only()
         conn.execute(
             "UPDATE events SET detail = ? WHERE id = ?",
             ('{"number": "500.16.7.2/99/423.105/2026"}', event_id),
@@ -99,7 +98,7 @@ def test_deleted_middle_event_breaks_the_chain(workspace, letters):
         ids = [r[0] for r in conn.execute("SELECT id FROM events ORDER BY id")]
         victim = ids[len(ids) // 2]
         following = ids[ids.index(victim) + 1]
-        conn.execute("DROP TRIGGER events_no_delete")
+        conn.drop_append_only()
         conn.execute("DELETE FROM events WHERE id = ?", (victim,))
 
     report = check(workspace)
@@ -115,7 +114,7 @@ def test_deleted_middle_event_breaks_the_chain(workspace, letters):
     ],
 )
 def test_event_log_is_append_only(workspace, letters, statement):
-    with raw(workspace) as conn, pytest.raises(sqlite3.DatabaseError, match="append-only"):
+    with raw(workspace) as conn, pytest.raises(raw_errors(), match="append-only"):
         conn.execute(statement)
 
     report = check(workspace)

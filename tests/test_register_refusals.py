@@ -8,13 +8,11 @@ from __future__ import annotations
 import enum
 import json
 import os
-import sqlite3
 import traceback
-from contextlib import closing
 from datetime import date
 
 import pytest
-from conftest import run_together
+from conftest import RawRegister, run_together
 from conftest import signed_draft as make_signed_draft
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -98,22 +96,22 @@ class Kode(enum.IntEnum):
 def test_every_event_either_is_refused_or_verifies_from_what_is_stored(workspace, doc_id, detail):
     with Register.open(workspace) as reg:
         conn = reg.conn
+        conn.begin_write()
         try:
-            conn.execute("BEGIN IMMEDIATE")
             append_event(conn, "uji", doc_id=doc_id, **{f"k_{k}": v for k, v in detail.items()})
-            conn.execute("COMMIT")
+            conn.commit_write()
         except RegisterError:
-            conn.execute("ROLLBACK")
+            conn.rollback_write()
             assert isinstance(doc_id, bool) or not isinstance(doc_id, int) or not 0 < doc_id < 2**63
         except UnicodeEncodeError:
-            conn.execute("ROLLBACK")  # a lone surrogate: refused by SQLite, nothing stored
+            conn.rollback_write()  # a lone surrogate: refused by the database driver, nothing stored
         assert verify_chain(conn) == []
 
 
 def test_a_register_written_by_the_old_boolean_bug_still_verifies_but_other_edits_do_not(workspace, letter):
     generate(workspace, KIND, letter)
-    with closing(sqlite3.connect(workspace.register_path, isolation_level=None)) as conn:
-        prev = conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()[0]
+    with RawRegister(workspace) as conn:
+        prev = conn.one("SELECT hash FROM events ORDER BY id DESC LIMIT 1")
         at, detail = "2026-11-28T01:00:00.000000+00:00", json.dumps({"source": "sidecar"})
         old_bug = event_hash(prev, at, "stamp.sidecar", True, None, detail)  # hashed as true, stored as 1
         insert = "INSERT INTO events (at, action, doc_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)"
@@ -198,7 +196,7 @@ def test_a_numbered_letter_is_not_numbered_again(workspace, signed_draft):
 def test_list_and_show_cut_megabyte_values_and_json_keeps_them(workspace, letter):
     made = generate(workspace, KIND, letter)
     huge = "Hal sangat panjang " * 60_000  # about 1 MB, as a register from before the limits may hold
-    with closing(sqlite3.connect(workspace.register_path, isolation_level=None)) as conn:
+    with RawRegister(workspace) as conn:
         conn.execute("UPDATE documents SET subject = ?, addressee = ? WHERE id = ?", (huge, huge, made.id))
 
     for args in (("register", "list"), ("register", "show", str(made.id))):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
 from datetime import date
 
 import pytest
+from conftest import RawRegister
 
 from docgen.errors import DocgenError, RegisterError
 from docgen.pipeline import generate, number_document
@@ -70,7 +69,7 @@ def test_letter_goes_through_the_whole_signature_flow(workspace, draft):
         ]
         assert "number.issued" in [e["action"] for e in reg.events(draft)]
         current = reg.files(draft, current_only=True)
-        assert [f["path"] for f in current] == [result.path]
+        assert [f"outbox/{f['path']}" for f in current] == [result.path]  # the register's paths: outbox-relative
         report = check_register(reg)
     assert report.ok, report.problems
 
@@ -260,22 +259,24 @@ def test_reopening_the_register_keeps_its_data_and_schema_version(workspace, let
         with Register.open(workspace) as reg:
             [doc] = reg.documents()
             assert (doc.id, doc.number) == (made.id, "500.16.7.2/1/423.105/2026")
-            assert reg.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+            assert reg.conn.schema_version() == len(MIGRATIONS)
+    with RawRegister(workspace) as raw:
+        assert raw.schema_version == len(MIGRATIONS)
     assert generate(workspace, KIND, letter).number == "500.16.7.2/2/423.105/2026"
 
 
 def test_register_from_a_newer_docgen_is_refused(workspace, letter):
     generate(workspace, KIND, letter)
     newer = len(MIGRATIONS) + 1
-    with closing(sqlite3.connect(workspace.register_path, isolation_level=None)) as conn:
-        conn.execute(f"PRAGMA user_version = {newer}")
+    with RawRegister(workspace) as raw:
+        raw.schema_version = newer
 
-    with pytest.raises(RegisterError):
+    with pytest.raises(RegisterError, match="lebih baru"):
         Register.open(workspace)
 
-    with closing(sqlite3.connect(workspace.register_path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == newer
-        assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+    with RawRegister(workspace) as raw:
+        assert raw.schema_version == newer
+        assert raw.one("SELECT COUNT(*) FROM documents") == 1
 
 
 def test_a_letter_signed_on_another_day_is_numbered_and_dated_that_day(workspace, letter):
