@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,6 +24,7 @@ __all__ = ["PgConnection", "WRITE_LOCK", "connect_pg", "is_postgres", "redacted"
 #: Key of the advisory lock every write transaction takes (any fixed 64-bit number; "docgen" in ASCII).
 WRITE_LOCK = 0x646F6367656E
 _PARAM = re.compile(r"\?")
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # statements that may be asked again after a reconnect
 RETRIES = 3  # reconnects before a command gives up (the watcher retries whole files on top of this)
 
 
@@ -104,6 +105,7 @@ class PgConnection:
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self._conn: Any = None
+        self._writing = False  # inside begin_write .. commit_write/rollback_write
         self._open()
 
     # -- the connection ----------------------------------------------------------------------
@@ -138,10 +140,38 @@ class PgConnection:
             self._conn.close()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        """Run one statement; outside ``atomic`` a connection the server dropped is replaced first.
+
+        A long-running process (the watcher) keeps one connection for days; a server restart or an
+        idle-connection cut is only noticed when the next statement fails. A read outside a write
+        transaction changed nothing, so it is asked again once on a new connection; inside one, the
+        failure is reported (the server rolled the transaction back) and ``begin_write`` reconnects.
+        """
+        import psycopg
+
+        query, args = _PARAM.sub("%s", sql), tuple(params)
+        if not self._writing and (self._conn.closed or self._conn.broken):
+            self._open()
+        try:
+            return _Cursor(self._conn.execute(query, args))
+        except psycopg.OperationalError as exc:
+            if self._writing or not (self._conn.closed or self._conn.broken) or not _READ.match(sql):
+                raise pg_error(exc, self.url) from exc
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
+        self._open()
+        try:
+            return _Cursor(self._conn.execute(query, args))
+        except psycopg.Error as exc:
+            raise pg_error(exc, self.url) from exc
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """One statement for many rows, pipelined by psycopg: copying a register is not a round trip per row."""
         import psycopg
 
         try:
-            return _Cursor(self._conn.execute(_PARAM.sub("%s", sql), tuple(params)))
+            with self._conn.cursor() as cursor:
+                cursor.executemany(_PARAM.sub("%s", sql), [tuple(r) for r in rows])
         except psycopg.Error as exc:
             raise pg_error(exc, self.url) from exc
 
@@ -172,6 +202,7 @@ class PgConnection:
 
     def _begin(self) -> None:
         self._conn.execute("BEGIN")
+        self._writing = True
         self._conn.execute(f"SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'")
         self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
@@ -183,12 +214,14 @@ class PgConnection:
         except psycopg.Error as exc:
             self.rollback_write()
             raise pg_error(exc, self.url, committing=True) from exc
+        self._writing = False
 
     def rollback_write(self) -> None:
         import contextlib
 
         import psycopg
 
+        self._writing = False
         if self._conn is None or self._conn.closed:
             return
         with contextlib.suppress(psycopg.Error):
@@ -229,10 +262,11 @@ def pg_error(exc: Exception, url: str, *, committing: bool = False) -> RegisterE
     import psycopg
 
     where = f"Register PostgreSQL {redacted(url)}"
-    parts = urlsplit(url)
-    text = str(exc).replace(parts.password or "\0", "***") if parts.password else str(exc)
-    low = text.lower()
+    text, password = str(exc), urlsplit(url).password
+    low = text.lower()  # classified before redaction: a password "x" must not turn "exist" into "e***ist"
     first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if password:
+        first = first.replace(password, "***")
     if "password" in low or "authentication failed" in low:
         return RegisterUnusable(f"{where}: sandi atau pengguna ditolak server; periksa [register] url di docgen.toml")
     if "database" in low and "does not exist" in low:
