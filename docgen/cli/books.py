@@ -232,3 +232,35 @@ def backup(
     with handle_errors():
         target = backup_register(workspace(), target_dir=ke, keep=simpan)
     console.print(f"Cadangan register ditulis ke [bold]{escape(str(target))}[/] (sudah diperiksa).")
+
+
+@register_app.command("copy-to")
+def copy_to(
+    url: Annotated[str, typer.Argument(help="Empty PostgreSQL database: postgresql://user@host:5432/db.")],
+) -> None:
+    """Copy this workspace's SQLite register into an EMPTY PostgreSQL database, then check the copy.
+
+    Every row keeps its id (numbering continues where it stopped); afterwards row counts, the
+    event chain and every file's hash are checked on the server. The SQLite file is left as it
+    was. Stop every docgen process first. Put the password in ~/.pgpass or PGPASSWORD, not in
+    the URL. Then set [register] url in docgen.toml. Example:
+    docgen register copy-to postgresql://docgen@server:5432/docgen
+    """
+    from docgen.register.transfer import copy_to_postgres
+
+    with handle_errors():
+        report = copy_to_postgres(workspace(), url)
+    table = Table(title=f"Register disalin ke {escape(report.target)}")
+    table.add_column("Tabel")
+    table.add_column("Baris", justify="right")
+    for name, count in report.rows.items():
+        table.add_row(name, str(count))
+    console.print(table)
+    console.print(
+        f"[green]salinan sama dengan register SQLite[/]: id register {report.register_id[:8]}, isi setiap tabel "
+        f"sama, {report.events} peristiwa berantai utuh, {report.files} berkas cocok dengan outbox, "
+        f"{report.numbers} nomor."
+    )
+    console.print(
+        escape("Langkah berikut: isi [register] url di docgen.toml setiap komputer (lihat README: PostgreSQL).")
+    )
