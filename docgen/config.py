@@ -19,13 +19,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from docgen.archive import ArchiveCodes, well_formed
-from docgen.errors import ConfigError
+from docgen.errors import ConfigError, RegisterError
 from docgen.pattern import validate_pattern
 from docgen.sections import (
     ArchiveSettings,
     CapStyle,
     DispositionSettings,
     Limits,
+    OutboxSettings,
     Place,
     StampLayout,
     Verification,
@@ -41,6 +42,7 @@ __all__ = [
     "Limits",
     "Office",
     "Official",
+    "OutboxSettings",
     "Profile",
     "Place",
     "Series",
@@ -156,6 +158,7 @@ class Profile(_Frozen):
     kinds: dict[str, KindSettings] = Field(default_factory=dict)
     # Named `books` in code: pydantic reserves the attribute name `register`.
     books: RegisterSettings = Field(RegisterSettings(), alias="register")
+    outbox: OutboxSettings = OutboxSettings()
     verification: Verification = Verification()
     stamp: dict[str, StampLayout] = Field(default_factory=dict, description="Stamp positions per kind.")
     cap: CapStyle = CapStyle()
@@ -198,7 +201,58 @@ class Workspace:
 
     @property
     def outbox(self) -> Path:
-        return self.root / "outbox"
+        """The outbox folder as this PC names it (``[outbox] path``), normalised but not resolved.
+
+        Not resolved: a share reached through a symlink keeps the name this PC uses, and the
+        register's paths are relative to this folder, never to where the share really lives.
+        """
+        configured = self.profile.outbox.path
+        folder = Path(os.path.normpath(self.root / configured))  # an absolute path replaces the root
+        if not folder.is_relative_to(self.root) and not Path(configured).is_absolute():
+            raise ConfigError(
+                f"[outbox] path '{configured}' keluar dari workspace {self.root}; untuk folder di luar "
+                "workspace tulis jalur absolut, mis. /mnt/arsip-dpmptsp/outbox"
+            )
+        return folder
+
+    @property
+    def outbox_elsewhere(self) -> bool:
+        """Whether the outbox really lies outside the workspace (another disk, a share, via a symlink too)."""
+        return not self.outbox.resolve().is_relative_to(self.root)
+
+    def outbox_file(self, recorded: str) -> Path:
+        """The file a register path (relative to the outbox) names on this PC.
+
+        The path comes from the register, so it is data: one that would leave the outbox is refused.
+        """
+        target = Path(os.path.normpath(self.outbox / recorded))
+        if Path(recorded).is_absolute() or not target.is_relative_to(self.outbox) or target == self.outbox:
+            raise RegisterError(
+                f"Jalur berkas '{recorded[:200]}' di register keluar dari folder outbox; register rusak, "
+                "jalankan 'docgen register check' dan pulihkan dari cadangan"
+            )
+        return target
+
+    def shown(self, path: Path) -> str:
+        """A path as office staff should read it: workspace-relative inside the workspace, else absolute."""
+        path = Path(os.path.normpath(path))
+        if path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return str(path)
+
+    def require_outbox(self) -> Path:
+        """The outbox, refused when it lies outside the workspace and is missing.
+
+        An outbox on a share that is not mounted would otherwise be created on this PC's own disk,
+        where the other PCs (and the register's check) never see the documents.
+        """
+        outbox = self.outbox
+        if not outbox.is_dir() and not outbox.is_relative_to(self.root):
+            raise ConfigError(
+                f"Folder outbox {outbox} tidak ada; pasang (mount) folder bersamanya dulu, "
+                "atau perbaiki [outbox] path di docgen.toml"
+            )
+        return outbox
 
     @property
     def templates(self) -> Path:
@@ -281,7 +335,7 @@ def load_workspace(root: Path | str | None = None, *, env: Mapping[str, str] | N
         message, _ = summarize(exc)
         raise ConfigError(f"Profil {path} salah: {message}") from exc
     workspace = Workspace(root=root, profile=profile)
-    _ = workspace.register_path, workspace.emblem  # a path escaping the workspace fails now
+    _ = workspace.register_path, workspace.emblem, workspace.outbox  # a path escaping the workspace fails now
     for name, settings in profile.kinds.items():
         if settings.kka:
             try:

@@ -212,7 +212,8 @@ def print_sheet(workspace: Workspace, agenda: str, *, merge: bool = False, today
             sheet = _sheet(workspace, reg, doc, doc.number or agenda)
             outputs: list[Output] = [("disposisi", sheet, "-disposisi.pdf")]
             if merge and scan is not None:
-                outputs.append(("gabung", _merged(sheet, (workspace.root / scan["path"]).read_bytes()), "-gabung.pdf"))
+                scanned = workspace.outbox_file(scan["path"]).read_bytes()  # register paths are outbox-relative
+                outputs.append(("gabung", _merged(sheet, scanned), "-gabung.pdf"))
             return outputs
 
         return issue_outputs(reg, get_kind(KIND), doc.id, None, produce, year=int(doc.doc_date[:4]))

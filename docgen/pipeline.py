@@ -43,7 +43,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Result:
-    """What a generation produced, as ``--json`` prints it."""
+    """What a generation produced, as ``--json`` prints it.
+
+    ``path`` and each file's path are for people and scripts on this PC: workspace-relative
+    (``outbox/2026/...``) when the outbox is inside the workspace, absolute otherwise, so
+    ``workspace.root / path`` is always the file. The register keeps them relative to the outbox.
+    """
 
     id: int
     kind: str
@@ -165,8 +170,11 @@ def issue_outputs(
             raise RenderError(f"Gagal menulis hasil ({_one_line(exc)}); {done}; {fix}") from exc
         raise
     doc = reg.document(doc_id)
-    files = [{"role": r.role, "path": r.path, "sha256": r.sha256} for r in records]
-    return Result(doc_id, kind.name, doc.number, doc.state, records[0].path, records[0].sha256, files)
+    files = [
+        {"role": r.role, "path": reg.workspace.shown(w.path), "sha256": r.sha256}
+        for r, (_, w) in zip(records, written, strict=True)
+    ]
+    return Result(doc_id, kind.name, doc.number, doc.state, files[0]["path"], records[0].sha256, files)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -196,7 +204,8 @@ def check_outbox(workspace: Workspace, kind: str, year: int, *, expected: int = 
     The year folder is created and proven writable, and the disks of the outbox and the
     register must have room for ``expected`` bytes with a margin (see ``check_room``).
     """
-    check_room(workspace.outbox / str(year) / kind, also=[workspace.register_path.parent], expected=expected)
+    outbox = workspace.require_outbox()  # a share that is not mounted is refused, not filled on this disk
+    check_room(outbox / str(year) / kind, also=[workspace.register_path.parent], expected=expected)
 
 
 def _existing_stem(reg: Register, doc_id: int) -> str:

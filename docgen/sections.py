@@ -17,6 +17,7 @@ __all__ = [
     "CapStyle",
     "DispositionSettings",
     "Limits",
+    "OutboxSettings",
     "Place",
     "StampLayout",
     "Verification",
@@ -110,6 +111,27 @@ class ArchiveSettings(_Frozen):
     extra_codes: str = Field(
         "klasifikasi-arsip.csv", description="Workspace CSV adding or overriding codes; ignored if absent."
     )
+
+
+class OutboxSettings(_Frozen):
+    """Where finished documents land: in the workspace, or a folder shared by several PCs.
+
+    The register keeps every file's path relative to this folder, so each PC may mount the
+    same share at a different place (``/mnt/arsip/outbox`` on one, ``/media/arsip/outbox`` on
+    another) and still find, verify and check the documents the others wrote.
+    """
+
+    path: str = Field(
+        "outbox",
+        description="Workspace-relative folder, or an absolute path such as a mounted share /mnt/arsip-dpmptsp/outbox.",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("jalur outbox kosong; tulis 'outbox' atau jalur folder bersama")
+        return v.strip()
 
 
 class WatchSettings(_Frozen):

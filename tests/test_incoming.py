@@ -112,7 +112,7 @@ def assert_register_ok(ws) -> None:
     assert report.ok, report.problems
     assert report.files == len(recorded) > 0
     for row in recorded:
-        data = (ws.root / row["path"]).read_bytes()
+        data = (ws.outbox / row["path"]).read_bytes()  # the register keeps paths relative to the outbox
         assert hashlib.sha256(data).hexdigest() == row["sha256"], row["path"]
 
 

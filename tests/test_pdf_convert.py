@@ -122,7 +122,7 @@ def test_numbered_letter_pdf_has_number_addressee_recorded_hashes_and_a_readable
         token = reg.document(result.id).token
     assert sorted(r["role"] for r in rows) == ["docx", "pdf"]
     for row in rows:
-        path = ws.root / row["path"]
+        path = ws.outbox / row["path"]  # the register keeps paths relative to the outbox
         assert path.is_file()
         assert row["sha256"] == sha256(path), row["path"]
         assert row["size"] == path.stat().st_size

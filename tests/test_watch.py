@@ -321,7 +321,7 @@ def test_valid_yaml_goes_to_done_with_one_docx_and_one_numbered_document(workspa
     assert [(d.number, d.state, d.subject) for d in docs] == [(FIRST, "numbered", request()["hal"])]
     assert [p.name for p in outbox_docx(workspace)] == ["500.16.7.2-1-423.105-2026.docx"]
     with Register.open(workspace) as reg:
-        assert [f["path"] for f in reg.files(docs[0].id)] == ["outbox/2026/surat-keluar/500.16.7.2-1-423.105-2026.docx"]
+        assert [f["path"] for f in reg.files(docs[0].id)] == ["2026/surat-keluar/500.16.7.2-1-423.105-2026.docx"]
         assert check_register(reg).ok
 
 
@@ -505,9 +505,9 @@ def test_masuk_scan_with_sidecar_enters_the_agenda_with_a_disposition_sheet(work
     with Register.open(workspace) as reg:
         files = {f["role"]: f["path"] for f in reg.files(doc.id)}
         assert check_register(reg).ok
-    assert files["disposisi"] == "outbox/2026/surat-masuk/1-2026-disposisi.pdf"
-    assert len(PdfReader(workspace.root / files["disposisi"]).pages) >= 1
-    assert (workspace.root / files["scan"]).read_bytes() == (folder / "done" / "dlh.pdf").read_bytes()
+    assert files["disposisi"] == "2026/surat-masuk/1-2026-disposisi.pdf"  # relative to the outbox
+    assert len(PdfReader(workspace.outbox / files["disposisi"]).pages) >= 1
+    assert (workspace.outbox / files["scan"]).read_bytes() == (folder / "done" / "dlh.pdf").read_bytes()
 
 
 def test_same_masuk_scan_again_goes_to_duplicate(workspace):
@@ -549,8 +549,8 @@ def test_stamp_pdf_with_id_sidecar_numbers_and_stamps_the_signed_draft(workspace
     with Register.open(workspace) as reg:
         [stamped] = [f for f in reg.files(doc_id, current_only=True) if f["role"] == "pdf"]
         assert check_register(reg).ok
-    assert stamped["path"] == "outbox/2026/surat-keluar/500.16.7.2-1-423.105-2026.pdf"
-    text = " ".join(PdfReader(workspace.root / stamped["path"]).pages[0].extract_text().split())
+    assert stamped["path"] == "2026/surat-keluar/500.16.7.2-1-423.105-2026.pdf"  # relative to the outbox
+    text = " ".join(PdfReader(workspace.outbox / stamped["path"]).pages[0].extract_text().split())
     assert FIRST in text
     assert (folder / "done" / "ttd.pdf").read_bytes() == signed_pdf  # the original is not changed
 

@@ -183,12 +183,12 @@ def assert_each_request_made_once(ws: Workspace, hals: set[str]) -> None:
         for d in docs:
             [docx] = [f["path"] for f in reg.files(d.id, current_only=True) if f["role"] == "docx"]
             recorded.add(docx)
-            assert escape(d.subject) in docx_text(ws.root / docx), f"{docx} does not carry '{d.subject}'"
+            assert escape(d.subject) in docx_text(ws.outbox / docx), f"{docx} does not carry '{d.subject}'"
         report = check_register(reg)
         assert report.ok, report.problems
         assert not [n for n in reg.numbers() if n["status"] == "reserved"], "a number was left reserved"
-    on_disk = {p.relative_to(ws.root).as_posix() for p in (ws.root / "outbox").rglob("*.docx")}
-    assert {p for p in on_disk if not p.startswith("outbox/_yatim/")} == recorded, "a DOCX the register does not know"
+    on_disk = {p.relative_to(ws.outbox).as_posix() for p in ws.outbox.rglob("*.docx")}
+    assert {p for p in on_disk if not p.startswith("_yatim/")} == recorded, "a DOCX the register does not know"
 
 
 def soak(ws: Workspace, tmp_path: Path, processes: list, options: list[str], sizes: dict[str, int]) -> None:

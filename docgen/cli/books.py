@@ -112,7 +112,8 @@ def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: J
             console.print(f"[bold]{key}[/]: {escape(clip(value))}")
     for f in files:
         tag = "" if f["current"] else " (versi lama)"
-        console.print(f"berkas {f['role']}: {escape(clip(f['path']))}{tag}  sha256 {f['sha256']}")
+        where = reg.workspace.shown(reg.workspace.outbox / f["path"])  # the register's path is outbox-relative
+        console.print(f"berkas {f['role']}: {escape(clip(where))}{tag}  sha256 {f['sha256']}")
     for e in events:
         console.print(f"  {e['at'][:19]}  {e['action']}  {escape(clip(e['detail']))}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import sqlite3
 from collections.abc import Callable
@@ -378,4 +379,10 @@ class Register:
         return [dict(r) for r in self.conn.execute(sql + " ORDER BY n.series, n.year, n.seq, n.suffix", args)]
 
     def relative(self, path: Path) -> str:
-        return path.resolve().relative_to(self.workspace.root).as_posix()
+        """The path the register keeps for an outbox file: relative to the outbox, never to the
+        workspace, so every PC finds it wherever it mounts a shared outbox (``[outbox] path``)."""
+        outbox = self.workspace.outbox
+        path = Path(os.path.normpath(path.absolute()))
+        if not path.is_relative_to(outbox):  # named through another route (a symlink) to the same folder
+            path, outbox = path.resolve(), outbox.resolve()
+        return path.relative_to(outbox).as_posix()

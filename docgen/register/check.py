@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.errors import DocgenError
 from docgen.register.books import Register
 from docgen.register.db import atomic
 from docgen.register.events import verify_chain
@@ -72,13 +73,24 @@ def check_register(reg: Register, *, fix: bool = False) -> CheckReport:
 
 
 def _check_files(reg: Register, report: CheckReport) -> None:
-    for row in reg.conn.execute("SELECT * FROM files ORDER BY id"):
+    workspace = reg.workspace
+    if not workspace.outbox.is_dir() and workspace.outbox_elsewhere:
+        report.problems.append(
+            f"folder outbox {workspace.outbox} tidak ada; pasang (mount) folder bersamanya lalu periksa lagi"
+        )
+    for row in reg.conn.execute("SELECT * FROM files ORDER BY id").fetchall():
         report.files += 1
-        path = reg.workspace.root / row["path"]
+        try:
+            path = workspace.outbox_file(row["path"])
+        except DocgenError as exc:
+            report.problems.append(f"dokumen {row['doc_id']}: {exc}")
+            continue
         if not path.is_file():
-            report.problems.append(f"berkas {row['path']} (dokumen {row['doc_id']}) hilang dari outbox")
+            report.problems.append(f"berkas {workspace.shown(path)} (dokumen {row['doc_id']}) hilang dari outbox")
         elif file_sha256(path) != row["sha256"]:
-            report.problems.append(f"berkas {row['path']} (dokumen {row['doc_id']}) berubah sejak diterbitkan")
+            report.problems.append(
+                f"berkas {workspace.shown(path)} (dokumen {row['doc_id']}) berubah sejak diterbitkan"
+            )
     for row in reg.conn.execute(
         "SELECT n.number, n.doc_id FROM numbers n WHERE n.status = 'issued' AND NOT EXISTS "
         "(SELECT 1 FROM files f WHERE f.doc_id = n.doc_id AND f.current = 1)"
@@ -113,15 +125,15 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
     # no process can still be writing them, so they need no grace period.
     abandoned = {file_stem(r[0]) for r in reg.conn.execute("SELECT number FROM numbers WHERE status = 'void'")}
     for path in sorted(p for p in outbox.rglob("*") if p.is_file()):
-        rel = reg.relative(path)
         parts = path.relative_to(outbox).parts
         if parts[0] == ORPHANS:
             continue
         if path.name.startswith("."):
-            _check_temporary(path, outbox, report, fix=fix)
+            _check_temporary(reg, path, report, fix=fix)
             continue
-        if rel in known:
+        if reg.relative(path) in known:
             continue
+        rel = reg.workspace.shown(path)
         left_by_dead_run = any(path.stem == a or path.stem.startswith(a + "-") for a in abandoned)
         if not left_by_dead_run and time.time() - path.stat().st_mtime < ORPHAN_GRACE_S:
             # Another process may have just linked it into place and be recording it now.
@@ -129,7 +141,7 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
             continue
         if fix:
             _set_aside(path, path.relative_to(outbox), outbox)
-            report.fixed.append(f"berkas {rel} tidak tercatat; dipindah ke outbox/{ORPHANS}/")
+            report.fixed.append(f"berkas {rel} tidak tercatat; dipindah ke {reg.workspace.shown(outbox / ORPHANS)}/")
         else:
             report.problems.append(f"berkas {rel} ada di outbox tetapi tidak tercatat di register")
 
@@ -146,28 +158,30 @@ def _set_aside(path: Path, rel: Path, outbox: Path) -> Path:
     return target
 
 
-def _check_temporary(path: Path, outbox: Path, report: CheckReport, *, fix: bool) -> None:
+def _check_temporary(reg: Register, path: Path, report: CheckReport, *, fix: bool) -> None:
     """A hidden ``.<name>.<pid>.tmp`` left by a writer that died is reported and, with fix, set aside.
 
     Its writer is judged by its pid (dead: left over at once) and its age (past the grace period a
     living pid is another process that reused the number). Other hidden files are not docgen's.
+    On an outbox outside the workspace (a share) the writer may be another PC, whose pid says
+    nothing here: a young temporary file there is always taken to be in progress.
     """
     match = _TEMPORARY.match(path.name)
     if match is None:
         return
-    pid, rel = int(match["pid"]), f"outbox/{path.relative_to(outbox).as_posix()}"
+    workspace = reg.workspace
+    outbox = workspace.outbox
+    pid, rel = int(match["pid"]), workspace.shown(path)
     young = time.time() - path.stat().st_mtime < ORPHAN_GRACE_S
-    if young and holder_alive(pid, socket.gethostname()):
+    if young and (workspace.outbox_elsewhere or holder_alive(pid, socket.gethostname())):
         report.in_progress.append(f"berkas sementara {rel} sedang ditulis proses {pid}")
         return
     if fix:
         # Set aside under a visible name: a hidden file in _yatim would be missed by whoever looks there.
         moved = _set_aside(path, path.relative_to(outbox).with_name(f"{match['name']}.{pid}.tmp"), outbox)
-        report.fixed.append(
-            f"berkas sementara {rel} sisa proses {pid}; dipindah ke {moved.relative_to(outbox.parent).as_posix()}"
-        )
+        report.fixed.append(f"berkas sementara {rel} sisa proses {pid}; dipindah ke {workspace.shown(moved)}")
     else:
         report.problems.append(
             f"berkas sementara {rel} tertinggal (penulisnya, proses {pid}, terhenti sebelum selesai); jalankan "
-            f"'docgen register check --fix' untuk memindahkannya ke outbox/{ORPHANS}/"
+            f"'docgen register check --fix' untuk memindahkannya ke {workspace.shown(outbox / ORPHANS)}/"
         )

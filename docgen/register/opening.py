@@ -142,7 +142,7 @@ def creation_refusal(workspace: Workspace) -> str | None:
     found = next(outbox_documents(workspace.outbox), None)
     if found is not None:
         return (
-            f"Outbox sudah berisi dokumen ({found.relative_to(workspace.root).as_posix()}); register baru akan "
+            f"Outbox sudah berisi dokumen ({workspace.shown(found)}); register baru akan "
             "mengulang nomor dari 1, jadi tidak dibuat. Pulihkan register lamanya dari cadangan"
         )
     return None
@@ -150,6 +150,8 @@ def creation_refusal(workspace: Workspace) -> str | None:
 
 def create_connection(workspace: Workspace) -> Any:
     """Make a new register (``docgen init``, ``docgen register create``) and mark the outbox as its own."""
+    # An outbox on a share that is not mounted looks empty: it must be there before it is judged.
+    workspace.require_outbox()
     refusal = creation_refusal(workspace)
     if refusal:
         raise RegisterError(refusal)
