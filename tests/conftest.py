@@ -66,6 +66,7 @@ _pg_answer: list[str | None] = []  # memo of the one reachability probe: [None] 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): about the SQLite file itself; runs on SQLite only")
+    config.addinivalue_line("markers", "postgresql_only(reason): about the server; runs on PostgreSQL only")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -74,8 +75,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if not metafunc.module.__name__.rpartition(".")[2].startswith(BOTH_BACKENDS):
         return
-    only = metafunc.definition.get_closest_marker("sqlite_only")
-    metafunc.parametrize("backend", BACKENDS[:1] if only else BACKENDS, indirect=True)
+    chosen = list(BACKENDS)
+    for mark in metafunc.definition.iter_markers():  # the closest one wins: a test's over its module's
+        if mark.name in ("sqlite_only", "postgresql_only"):
+            chosen = [mark.name.removesuffix("_only")]
+            break
+    metafunc.parametrize("backend", chosen, indirect=True)
 
 
 def require_postgres() -> None:
@@ -138,18 +143,21 @@ def drop_database(name: str) -> None:
 
 
 @pytest.fixture
-def make_workspace(backend: str) -> Iterator[Callable[[Path], Workspace]]:
+def make_workspace(backend: str) -> Iterator[Callable[..., Workspace]]:
     """``docgen init`` at a path, on the test's backend: a fresh database per workspace on PostgreSQL."""
     created: list[str] = []
 
-    def make(target: Path) -> Workspace:
-        if backend == "sqlite":
+    def make(target: Path, *, register: bool = True) -> Workspace:
+        """With ``register=False``: a copy of the shipped folder, no register yet (an empty database)."""
+        if backend == "sqlite" and register:
             return create_workspace(target)
         root = copy_defaults(target)
-        created.append(use_postgres(root))
+        if backend == "postgresql":
+            created.append(use_postgres(root))
         ws = load_workspace(root, env={})
-        Register.create(ws).close()
-        create_inbox(ws)
+        if register:
+            Register.create(ws).close()
+            create_inbox(ws)
         return ws
 
     yield make
@@ -158,7 +166,7 @@ def make_workspace(backend: str) -> Iterator[Callable[[Path], Workspace]]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, make_workspace: Callable[[Path], Workspace]) -> Workspace:
+def workspace(tmp_path: Path, make_workspace: Callable[..., Workspace]) -> Workspace:
     """A fresh workspace (shipped profile and templates, empty register) under ``tmp_path``."""
     ws = make_workspace(tmp_path / "ws")
     assert ws.root.is_relative_to(tmp_path.resolve())
@@ -216,6 +224,40 @@ class RawRegister:
 
     def __exit__(self, *exc: object) -> None:
         self.conn.close()
+
+
+def register_tables(ws: Workspace) -> list[str] | None:
+    """The tables of a PostgreSQL register's database, sorted; None when the database is gone."""
+    import psycopg
+
+    assert ws.profile.books.url
+    try:
+        with psycopg.connect(ws.profile.books.url, autocommit=True, connect_timeout=10) as conn:
+            rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").fetchall()
+    except psycopg.OperationalError as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    return [row[0] for row in rows]
+
+
+def has_register(ws: Workspace) -> bool:
+    """Whether a register exists: the SQLite file, or tables in the PostgreSQL database."""
+    if ws.profile.books.url:
+        return bool(register_tables(ws))
+    return ws.register_path.exists()
+
+
+def lose_register(ws: Workspace) -> None:
+    """What a careless clean-up does: the SQLite file and its WAL files deleted, or every table
+    of the PostgreSQL database dropped (the database itself stays, empty)."""
+    if ws.profile.books.url:
+        with RawRegister(ws) as raw:
+            raw.execute("DROP SCHEMA public CASCADE")
+            raw.execute("CREATE SCHEMA public")
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{ws.register_path}{suffix}").unlink(missing_ok=True)
 
 
 def raw_errors() -> tuple[type[Exception], ...]:

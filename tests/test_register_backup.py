@@ -23,6 +23,8 @@ from docgen.register.backup import backup_register, backups, latest_backup
 from docgen.register.db import SCHEMA_VERSION
 from docgen.register.events import verify_chain
 
+pytestmark = pytest.mark.sqlite_only("docgen's own backups are SQLite files; PostgreSQL is backed up with pg_dump")
+
 KIND = "surat-keluar"
 NAME = re.compile(r"^docgen-\d{8}-\d{6}(-\d+)?\.sqlite$")
 runner = CliRunner()
@@ -197,3 +199,15 @@ def test_an_unwritable_backup_folder_is_one_clear_line(workspace, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("Galat: Folder cadangan") and "tak terduga" not in result.stderr
     assert sorted(os.listdir(tmp_path)) == ["berkas", "ws"]
+
+
+@pytest.mark.postgresql_only("the refusal is PostgreSQL's")
+def test_a_register_on_postgresql_is_not_backed_up_by_docgen_but_points_to_pg_dump(workspace, letter):
+    generate(workspace, KIND, letter)
+    with pytest.raises(RegisterError, match="pg_dump"):
+        backup_register(workspace)
+    result = run(workspace, "register", "backup")
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Galat: ") and "pg_dump" in line
+    assert not (workspace.root / "registers" / "cadangan").exists()

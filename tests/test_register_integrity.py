@@ -11,16 +11,19 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from conftest import RawRegister, _pg_admin, drop_database, has_register, lose_register, register_tables
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import copy_defaults, load_workspace
+from docgen.config import load_workspace
 from docgen.errors import DocgenError, RegisterError
 from docgen.pipeline import create_workspace, generate
 from docgen.register import Register, check_register
@@ -54,10 +57,7 @@ def letters(ws, letter, count: int) -> list[str]:
     return [generate(ws, KIND, letter).number for _ in range(count)]
 
 
-def remove_register(ws) -> None:
-    """What a careless clean-up does: the register and its WAL files are gone."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{ws.register_path}{suffix}").unlink(missing_ok=True)
+remove_register = lose_register
 
 
 def schemaless(path: Path) -> None:
@@ -69,11 +69,32 @@ def schemaless(path: Path) -> None:
     assert path.stat().st_size > 0
 
 
-DAMAGES = {
-    "deleted": remove_register,
-    "emptied": lambda ws: (remove_register(ws), ws.register_path.write_bytes(b"")),
-    "schema-less": lambda ws: (remove_register(ws), schemaless(ws.register_path)),
+def _pg_recreated(ws) -> None:
+    name = urlsplit(ws.profile.books.url).path.lstrip("/")
+    drop_database(name)
+    _pg_admin(f"CREATE DATABASE {name}")
+
+
+def _pg_dropped(ws) -> None:
+    drop_database(urlsplit(ws.profile.books.url).path.lstrip("/"))
+
+
+DAMAGES = {  # on SQLite the file; on PostgreSQL the database
+    "deleted": lambda ws: _pg_dropped(ws) if ws.profile.books.url else remove_register(ws),
+    "emptied": lambda ws: (
+        _pg_recreated(ws) if ws.profile.books.url else (remove_register(ws), ws.register_path.write_bytes(b""))
+    ),
+    "schema-less": lambda ws: (
+        remove_register(ws) if ws.profile.books.url else (remove_register(ws), schemaless(ws.register_path))
+    ),
 }
+
+
+def register_state(ws) -> object:
+    """What a refused open must leave as it was: the file's bytes, or the database's tables."""
+    if ws.profile.books.url:
+        return register_tables(ws)
+    return ws.register_path.read_bytes() if ws.register_path.exists() else None
 
 
 # -- opening never creates ------------------------------------------------------------------------
@@ -83,7 +104,7 @@ DAMAGES = {
 def test_a_damaged_register_is_refused_and_numbering_never_restarts(workspace, letter, tmp_path, damage):
     assert letters(workspace, letter, 2) == ["500.16.7.2/1/423.105/2026", "500.16.7.2/2/423.105/2026"]
     DAMAGES[damage](workspace)
-    before = workspace.register_path.read_bytes() if workspace.register_path.exists() else None
+    before = register_state(workspace)
 
     with pytest.raises(RegisterError) as caught:
         generate(workspace, KIND, letter)
@@ -95,10 +116,11 @@ def test_a_damaged_register_is_refused_and_numbering_never_restarts(workspace, l
         line = one_galat_line(run(workspace, *args))
         assert "cadangan" in line and "tak terduga" not in line
 
-    after = workspace.register_path.read_bytes() if workspace.register_path.exists() else None
+    after = register_state(workspace)
     assert after == before, "a refused open must not create or migrate anything"
 
 
+@pytest.mark.sqlite_only("docgen's own backups are SQLite files; PostgreSQL is backed up with pg_dump")
 def test_missing_register_names_the_newest_backup_and_restoring_it_continues_numbering(workspace, letter):
     letters(workspace, letter, 1)
     backup_register(workspace)
@@ -118,14 +140,16 @@ def test_missing_register_names_the_newest_backup_and_restoring_it_continues_num
     assert generate(workspace, KIND, letter).number == "500.16.7.2/3/423.105/2026"
 
 
-def test_a_fresh_copy_of_the_shipped_folder_gets_its_register_only_by_an_explicit_create(tmp_path, letter):
-    ws = load_workspace(copy_defaults(tmp_path / "salinan"), env={})
-    assert not ws.register_path.exists()
+def test_a_fresh_copy_of_the_shipped_folder_gets_its_register_only_by_an_explicit_create(
+    tmp_path, letter, make_workspace
+):
+    ws = make_workspace(tmp_path / "salinan", register=False)
+    assert not has_register(ws)
 
     with pytest.raises(RegisterError) as caught:
         generate(ws, KIND, letter)
     assert "docgen register create" in str(caught.value)
-    assert not ws.register_path.exists()
+    assert not has_register(ws)
 
     result = run(ws, "register", "create")
     assert result.exit_code == 0, result.output
@@ -134,43 +158,74 @@ def test_a_fresh_copy_of_the_shipped_folder_gets_its_register_only_by_an_explici
     assert numbers(ws) == ["500.16.7.2/1/423.105/2026"]
 
 
+def set_aside(ws) -> Callable[[], None]:
+    """Move the register out of reach (the file renamed, or the tables moved to another schema);
+    return what puts it back, as restoring a copy would."""
+    if ws.profile.books.url:
+        with RawRegister(ws) as raw:
+            raw.execute("ALTER SCHEMA public RENAME TO salinan")
+            raw.execute("CREATE SCHEMA public")
+
+        def back() -> None:
+            with RawRegister(ws) as raw:
+                raw.execute("DROP SCHEMA public CASCADE")
+                raw.execute("ALTER SCHEMA salinan RENAME TO public")
+
+        return back
+    saved = ws.register_path.with_name("salinan.sqlite")
+    ws.register_path.rename(saved)
+    return lambda: saved.rename(ws.register_path)
+
+
 def test_a_register_lost_before_its_first_letter_is_not_replaced_and_comes_back_from_a_copy(workspace, letter):
     """The outbox marker outlives its register: a new one would take the marker and lock the old one out."""
-    saved = workspace.register_path.with_name("salinan.sqlite")
-    workspace.register_path.rename(saved)
+    put_back = set_aside(workspace)
 
     with pytest.raises(RegisterError) as caught:
         generate(workspace, KIND, letter)
     assert "register create" not in str(caught.value) and "pulihkan" in str(caught.value)
     assert "outbox" in one_galat_line(run(workspace, "register", "create"))
-    assert not workspace.register_path.exists()
+    assert not has_register(workspace)
 
-    saved.rename(workspace.register_path)
+    put_back()
     assert generate(workspace, KIND, letter).number == "500.16.7.2/1/423.105/2026"
 
 
-@pytest.mark.parametrize("left_behind", ["register", "backup", "outbox document"])
+def refuses_to_create(ws) -> None:
+    """``register create`` and ``init`` are refused, and neither the register nor its folder changes."""
+    before = (sorted(p.name for p in ws.register_path.parent.iterdir()), has_register(ws))
+    with pytest.raises(RegisterError):
+        Register.create(ws)
+    one_galat_line(run(ws, "register", "create"))
+    with pytest.raises(DocgenError):
+        create_workspace(ws.root)  # init refuses a folder holding a profile anyway
+    assert (sorted(p.name for p in ws.register_path.parent.iterdir()), has_register(ws)) == before
+
+
+@pytest.mark.parametrize("left_behind", ["register", "outbox document"])
 def test_creating_is_refused_wherever_a_register_may_have_lived(workspace, letter, left_behind):
     letters(workspace, letter, 1)
-    if left_behind == "backup":
-        backup_register(workspace)
     if left_behind != "register":
         remove_register(workspace)
-    before = sorted(p.name for p in workspace.register_path.parent.iterdir())
-
-    with pytest.raises(RegisterError):
-        Register.create(workspace)
-    one_galat_line(run(workspace, "register", "create"))
-    with pytest.raises(DocgenError):
-        create_workspace(workspace.root)  # init refuses a folder holding a profile anyway
-    assert sorted(p.name for p in workspace.register_path.parent.iterdir()) == before
+    refuses_to_create(workspace)
 
 
-def test_demo_creates_a_register_in_a_fresh_clone_but_not_beside_old_letters(tmp_path, monkeypatch):
+@pytest.mark.sqlite_only("docgen's own backups are SQLite files; PostgreSQL is backed up with pg_dump")
+def test_creating_is_refused_beside_a_backup_of_a_lost_register(workspace, letter):
+    letters(workspace, letter, 1)
+    backup_register(workspace)
+    remove_register(workspace)
+    (workspace.outbox / MARKER).unlink()
+    for made in workspace.outbox.rglob("*.docx"):
+        made.unlink()  # only the backup is left to tell that a register lived here
+    refuses_to_create(workspace)
+
+
+def test_demo_creates_a_register_in_a_fresh_clone_but_not_beside_old_letters(tmp_path, monkeypatch, make_workspace):
     empty_bin = tmp_path / "tanpa-soffice"
     empty_bin.mkdir()
+    fresh = make_workspace(tmp_path / "klon", register=False)
     monkeypatch.setenv("PATH", str(empty_bin))  # DOCX steps only: the demo's PDF steps need LibreOffice
-    fresh = load_workspace(copy_defaults(tmp_path / "klon"), env={})
 
     result = run(fresh, "demo")
     assert result.exit_code == 0, result.output
@@ -179,7 +234,7 @@ def test_demo_creates_a_register_in_a_fresh_clone_but_not_beside_old_letters(tmp
 
     remove_register(fresh)
     one_galat_line(run(fresh, "demo"))
-    assert not fresh.register_path.exists()
+    assert not has_register(fresh)
 
 
 # -- a register deleted or replaced under a running process ---------------------------------------
@@ -201,6 +256,7 @@ except RegisterError as exc:
 """
 
 
+@pytest.mark.sqlite_only("a file deleted or replaced under an open connection; a server database has no file")
 @pytest.mark.parametrize("how", ["deleted", "replaced by a backup"])
 def test_a_worker_notices_its_register_was_deleted_or_replaced_and_writes_nothing(workspace, letter, how):
     generate(workspace, KIND, letter)
@@ -224,6 +280,7 @@ def test_a_worker_notices_its_register_was_deleted_or_replaced_and_writes_nothin
         assert numbers(workspace) == ["500.16.7.2/1/423.105/2026"], "nothing was written into the restored file"
 
 
+@pytest.mark.sqlite_only("a file replaced under an open connection; a server database has no file")
 def test_an_open_register_refuses_writes_after_its_file_was_replaced(workspace, letter):
     generate(workspace, KIND, letter)
     backup = backup_register(workspace)
@@ -237,12 +294,26 @@ def test_an_open_register_refuses_writes_after_its_file_was_replaced(workspace, 
 # -- a register that does not belong to the outbox beside it --------------------------------------
 
 
-def test_a_register_from_another_workspace_is_refused_for_writes_and_reported(workspace, letter, tmp_path):
+def take_register_of(ws, other):
+    """Give ``ws`` the register of ``other``: its file copied over, or docgen.toml pointed at its
+    database (a workstation set up with another office's url); returns ``ws`` as loaded now."""
+    if not ws.profile.books.url:
+        remove_register(ws)
+        shutil.copyfile(other.register_path, ws.register_path)
+        return ws
+    profile = ws.root / "docgen.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace(ws.profile.books.url, other.profile.books.url), encoding="utf-8")
+    return load_workspace(ws.root, env={})
+
+
+def test_a_register_from_another_workspace_is_refused_for_writes_and_reported(
+    workspace, letter, tmp_path, make_workspace
+):
     letters(workspace, letter, 2)
-    other = create_workspace(tmp_path / "kantor-lain")
+    other = make_workspace(tmp_path / "kantor-lain")
     generate(other, KIND, letter)
-    remove_register(workspace)
-    shutil.copyfile(other.register_path, workspace.register_path)
+    workspace = take_register_of(workspace, other)
     outbox_before = sorted(p for p in workspace.outbox.rglob("*") if p.is_file())
 
     with pytest.raises(RegisterError, match="bukan register outbox ini"):
@@ -255,11 +326,10 @@ def test_a_register_from_another_workspace_is_refused_for_writes_and_reported(wo
     assert numbers(workspace) == ["500.16.7.2/1/423.105/2026"]
 
 
-def test_an_empty_register_beside_an_outbox_of_letters_is_refused(workspace, letter, tmp_path):
+def test_an_empty_register_beside_an_outbox_of_letters_is_refused(workspace, letter, tmp_path, make_workspace):
     letters(workspace, letter, 1)
-    fresh = create_workspace(tmp_path / "kosong")
-    remove_register(workspace)
-    shutil.copyfile(fresh.register_path, workspace.register_path)
+    fresh = make_workspace(tmp_path / "kosong")
+    workspace = take_register_of(workspace, fresh)
     (workspace.outbox / MARKER).unlink()  # as beside an outbox from before issue 8
 
     with pytest.raises(RegisterError, match="kosong padahal outbox berisi dokumen"):
@@ -279,6 +349,7 @@ def downgrade_to_v4(ws) -> None:
     (ws.outbox / MARKER).unlink()
 
 
+@pytest.mark.sqlite_only("PostgreSQL registers begin at issue 9: none predates issue 8")
 def test_a_register_from_before_issue_8_migrates_and_marks_its_outbox(workspace, letter):
     letters(workspace, letter, 2)
     downgrade_to_v4(workspace)
@@ -333,6 +404,7 @@ def immutable():
         subprocess.run(["chattr", "-i", str(path)], check=False)
 
 
+@pytest.mark.sqlite_only("file-system permissions of the SQLite file; see the read-only user test")
 @pytest.mark.parametrize("what", ["file", "folder"])
 def test_a_read_only_register_is_one_clear_line_and_changes_nothing(workspace, letter, tmp_path, immutable, what):
     letters(workspace, letter, 1)
@@ -349,6 +421,7 @@ def test_a_read_only_register_is_one_clear_line_and_changes_nothing(workspace, l
         assert "hanya bisa dibaca" in line
 
 
+@pytest.mark.sqlite_only("garbage written into the SQLite file")
 def test_a_damaged_register_file_is_one_clear_line(workspace, letter):
     letters(workspace, letter, 3)  # closed: the WAL is checkpointed into the file
     data = bytearray(workspace.register_path.read_bytes())

@@ -78,9 +78,17 @@ def _open_postgres(workspace: Workspace, *, create: bool) -> Any:
 
     url = workspace.profile.books.url
     assert url is not None
-    conn = connect_pg(url, busy_timeout_s=workspace.profile.books.busy_timeout_s)
+    where = f"PostgreSQL {redacted(url)}"
     try:
-        where = f"PostgreSQL {redacted(url)}"
+        conn = connect_pg(url, busy_timeout_s=workspace.profile.books.busy_timeout_s)
+    except RegisterAbsent as exc:
+        outbox = workspace.outbox
+        if create or not ((outbox / MARKER).exists() or next(outbox_documents(outbox), None) is not None):
+            raise
+        # A database dropped beside an outbox of letters: creating it anew would restart numbering.
+        fix = _restore_or_create(workspace)
+        raise RegisterAbsent(f"Register {where}: {exc.reason}; {fix}", reason=exc.reason) from exc
+    try:
         if conn.schema_version() == 0 and not conn.has_schema():
             if not create:
                 reason = "belum berisi register docgen"

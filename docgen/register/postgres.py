@@ -270,8 +270,11 @@ def pg_error(exc: Exception, url: str, *, committing: bool = False) -> RegisterE
     if "password" in low or "authentication failed" in low:
         return RegisterUnusable(f"{where}: sandi atau pengguna ditolak server; periksa [register] url di docgen.toml")
     if "database" in low and "does not exist" in low:
-        return RegisterUnusable(
-            f"{where}: basis data tidak ada di server; buat dulu (README: PostgreSQL), lalu 'docgen register create'"
+        from docgen.register.db import RegisterAbsent  # the opener names the fix: create, or restore a dump
+
+        return RegisterAbsent(
+            f"{where}: basis data tidak ada di server; buat dulu (README: PostgreSQL), lalu 'docgen register create'",
+            reason="basis data tidak ada di server",
         )
     if "role" in low and "does not exist" in low:
         return RegisterUnusable(f"{where}: pengguna tidak ada di server; buat pengguna itu (lihat README: PostgreSQL)")
