@@ -76,13 +76,20 @@ def seqs(ws) -> list[tuple[int, str]]:
         ),
         (
             "127.0.0.1:5432/docgen_test_tidak_ada",
+            "basis data tidak ada di server; pulihkan basis data dari cadangan pg_dump terbaru "
+            "(lihat README: PostgreSQL)",
+        ),
+        (
+            "127.0.0.1:5432/docgen_test_tidak_ada",
             "basis data tidak ada di server; buat dulu (README: PostgreSQL), lalu 'docgen register create'",
         ),
     ],
-    ids=["closed-port", "missing-database"],
+    ids=["closed-port", "missing-database-beside-letters", "missing-database-new-office"],
 )
-def test_an_unusable_server_is_one_line_naming_it_and_the_fix_without_the_password(workspace, where, expected):
+def test_an_unusable_server_is_one_line_naming_it_and_the_fix_without_the_password(workspace, where, expected, request):
     require_postgres()
+    if request.node.callspec.id == "missing-database-new-office":
+        (workspace.outbox / ".register-id").unlink()  # no register was ever made for this outbox
     user = "postgres"
     url = f"postgresql://{user}:{SECRET}@{where}"
     result = runner.invoke(

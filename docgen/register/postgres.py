@@ -201,10 +201,13 @@ class PgConnection:
                 raise pg_error(again, self.url) from again
 
     def _begin(self) -> None:
-        self._conn.execute("BEGIN")
+        # One round trip, not three (numbering benchmark: 8 round trips per number became 6). Without
+        # parameters psycopg sends the three statements as one simple query; all values are ours.
         self._writing = True
-        self._conn.execute(f"SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'")
-        self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        self._conn.execute(
+            f"BEGIN; SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'; "
+            f"SELECT pg_advisory_xact_lock({int(WRITE_LOCK)})"
+        )
 
     def commit_write(self) -> None:
         import psycopg
