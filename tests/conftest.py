@@ -260,6 +260,34 @@ def lose_register(ws: Workspace) -> None:
         Path(f"{ws.register_path}{suffix}").unlink(missing_ok=True)
 
 
+def set_aside(ws: Workspace) -> Callable[[], None]:
+    """Move the register out of reach (the file renamed, or the tables moved to another schema);
+    return what puts it back, as restoring a copy would."""
+    if ws.profile.books.url:
+        with RawRegister(ws) as raw:
+            raw.execute("ALTER SCHEMA public RENAME TO salinan")
+            raw.execute("CREATE SCHEMA public")
+
+        def back() -> None:
+            with RawRegister(ws) as raw:
+                raw.execute("DROP SCHEMA public CASCADE")
+                raw.execute("ALTER SCHEMA salinan RENAME TO public")
+
+        return back
+    saved = ws.register_path.with_name("salinan.sqlite")
+    for suffix in ("", "-wal", "-shm"):  # moved together, as the README's restore procedure says
+        if Path(f"{ws.register_path}{suffix}").exists():
+            os.replace(f"{ws.register_path}{suffix}", f"{saved}{suffix}")
+
+    def put_back() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{ws.register_path}{suffix}").unlink(missing_ok=True)
+            if Path(f"{saved}{suffix}").exists():
+                os.replace(f"{saved}{suffix}", f"{ws.register_path}{suffix}")
+
+    return put_back
+
+
 def raw_errors() -> tuple[type[Exception], ...]:
     """What a plain connection raises when the database refuses a statement, on either backend."""
     import sqlite3

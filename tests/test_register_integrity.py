@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import RawRegister, _pg_admin, drop_database, has_register, lose_register, register_tables
+from conftest import _pg_admin, drop_database, has_register, lose_register, register_tables, set_aside
 from typer.testing import CliRunner
 
 from docgen.cli import app
@@ -156,25 +155,6 @@ def test_a_fresh_copy_of_the_shipped_folder_gets_its_register_only_by_an_explici
     assert generate(ws, KIND, letter).number == "500.16.7.2/1/423.105/2026"
     one_galat_line(run(ws, "register", "create"))  # a second create is refused
     assert numbers(ws) == ["500.16.7.2/1/423.105/2026"]
-
-
-def set_aside(ws) -> Callable[[], None]:
-    """Move the register out of reach (the file renamed, or the tables moved to another schema);
-    return what puts it back, as restoring a copy would."""
-    if ws.profile.books.url:
-        with RawRegister(ws) as raw:
-            raw.execute("ALTER SCHEMA public RENAME TO salinan")
-            raw.execute("CREATE SCHEMA public")
-
-        def back() -> None:
-            with RawRegister(ws) as raw:
-                raw.execute("DROP SCHEMA public CASCADE")
-                raw.execute("ALTER SCHEMA salinan RENAME TO public")
-
-        return back
-    saved = ws.register_path.with_name("salinan.sqlite")
-    ws.register_path.rename(saved)
-    return lambda: saved.rename(ws.register_path)
 
 
 def test_a_register_lost_before_its_first_letter_is_not_replaced_and_comes_back_from_a_copy(workspace, letter):

@@ -19,9 +19,11 @@ import signal
 import sqlite3
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import count_rows, set_aside
 from test_watch import (
     CSV_COLUMNS,
     FIRST,
@@ -90,8 +92,7 @@ def sheet_row(data: dict) -> list:
 
 def counts(ws: Workspace) -> dict[str, int]:
     """Rows in the register's books: a refusal must leave every one of them as it was."""
-    with sqlite3.connect(ws.register_path) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("numbers", "documents", "events")}
+    return {t: count_rows(ws, t) for t in ("numbers", "documents", "events")}
 
 
 def notes(folder: Path) -> dict[str, str]:
@@ -475,6 +476,7 @@ def backups(ws: Workspace) -> list[Path]:
     return sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
 
 
+@pytest.mark.sqlite_only("docgen's own backups are SQLite files; PostgreSQL is backed up with pg_dump")
 def test_watcher_takes_one_register_backup_a_day(workspace):
     drop(inbox(workspace) / "a.yaml", yaml_text(request("Surat a")))
     run_once(workspace)
@@ -491,6 +493,17 @@ def test_daily_backup_can_be_turned_off(workspace):
     assert backups(workspace) == []
 
 
+@pytest.mark.postgresql_only("the server's register is backed up with pg_dump, outside docgen")
+def test_the_watcher_leaves_a_server_register_to_pg_dump_and_logs_no_failure(workspace, caplog):
+    drop(inbox(workspace) / "a.yaml", yaml_text(request()))
+    with caplog.at_level(logging.ERROR, logger="docgen.watch"):
+        summary = run_once(workspace)
+    assert summary.counts["done"] == 1
+    assert not (workspace.root / "registers" / "cadangan").exists()
+    assert not [r.message for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.sqlite_only("docgen's own backups are SQLite files; PostgreSQL is backed up with pg_dump")
 def test_failed_backup_is_logged_and_the_watcher_goes_on(workspace, caplog):
     blocked = workspace.root / "registers" / "cadangan"
     blocked.parent.mkdir(exist_ok=True)
@@ -516,32 +529,47 @@ def test_sigterm_with_a_fifo_in_the_inbox_still_stops_the_watcher(workspace, tmp
     assert proc.wait(timeout=30) == 0
 
 
-@pytest.mark.parametrize("damage", ["deleted", "replaced"])
-def test_a_register_lost_under_a_running_watcher_stops_it_and_the_dropped_file_waits(
-    workspace, tmp_path, processes, damage
-):
-    """Not the file's fault: nothing is numbered, nothing goes to failed/, the watcher says why and exits."""
-    proc = start_cli_watcher(workspace, tmp_path / "watch.log", "--settle", "0.2")
+def damaged_under_the_watcher(ws: Workspace, log: Path, processes: list, damage: Callable[[], object]) -> None:
+    """Start a watcher, ``damage`` the register, drop a letter: the watcher must say why and exit,
+    leaving the letter waiting in the inbox (not the file's fault) and nothing numbered."""
+    proc = start_cli_watcher(ws, log, "--settle", "0.2")
     processes.append(proc)
-    started(workspace)
-    saved = tmp_path / "register-lama.sqlite"
-    for suffix in ("", "-wal", "-shm"):  # moved aside as the README's restore procedure says
-        if Path(f"{workspace.register_path}{suffix}").exists():
-            os.replace(f"{workspace.register_path}{suffix}", f"{saved}{suffix}")
-    if damage == "replaced":
+    started(ws)
+    damage()
+
+    drop(inbox(ws) / "surat.yaml", yaml_text(request("Surat saat register hilang")))
+
+    assert proc.wait(timeout=60) == 1
+    text = log.read_text(encoding="utf-8", errors="replace")
+    assert "Galat:" in text and "Galat tak terduga" not in text and "Traceback" not in text, text
+    assert (inbox(ws) / "surat.yaml").is_file()
+    assert not (inbox(ws) / "failed" / "surat.yaml").exists()
+
+
+def test_a_register_lost_under_a_running_watcher_stops_it_and_the_dropped_file_waits(workspace, tmp_path, processes):
+    """The file moved aside, or on PostgreSQL the tables: restored, the register shows nothing numbered."""
+    put_back: list[Callable[[], None]] = []
+    damaged_under_the_watcher(
+        workspace, tmp_path / "watch.log", processes, lambda: put_back.append(set_aside(workspace))
+    )
+    put_back[0]()
+    with Register.open(workspace) as reg:
+        assert [n["number"] for n in reg.numbers()] == []
+
+
+@pytest.mark.sqlite_only("a file replaced under a running watcher; a server database has no file")
+def test_a_register_replaced_under_a_running_watcher_stops_it_and_the_dropped_file_waits(
+    workspace, tmp_path, processes
+):
+    put_back: list[Callable[[], None]] = []
+
+    def replace() -> None:
+        put_back.append(set_aside(workspace))
+        saved = workspace.register_path.with_name("salinan.sqlite")
         with sqlite3.connect(saved) as old, sqlite3.connect(workspace.register_path) as new:
             old.backup(new)  # the same books in another file
 
-    drop(inbox(workspace) / "surat.yaml", yaml_text(request("Surat saat register hilang")))
-
-    assert proc.wait(timeout=60) == 1
-    log = (tmp_path / "watch.log").read_text(encoding="utf-8", errors="replace")
-    assert "Galat:" in log and "Galat tak terduga" not in log and "Traceback" not in log, log
-    assert (inbox(workspace) / "surat.yaml").is_file()
-    assert not (inbox(workspace) / "failed" / "surat.yaml").exists()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{workspace.register_path}{suffix}").unlink(missing_ok=True)
-        if Path(f"{saved}{suffix}").exists():
-            os.replace(f"{saved}{suffix}", f"{workspace.register_path}{suffix}")
+    damaged_under_the_watcher(workspace, tmp_path / "watch.log", processes, replace)
+    put_back[0]()
     with Register.open(workspace) as reg:
         assert [n["number"] for n in reg.numbers()] == []

@@ -10,11 +10,10 @@ import csv
 import datetime as dt
 import io
 import json
-import sqlite3
 from pathlib import Path
 
 import yaml
-from conftest import signed_draft
+from conftest import count_rows, signed_draft
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from test_watch import CSV_COLUMNS, inbox, request, scan_pdf
@@ -65,9 +64,7 @@ def job_for(ws: Workspace, folder: str):
 
 def tally(ws: Workspace) -> dict[str, int]:
     """Rows of the register's books, and the voided numbers among them."""
-    with sqlite3.connect(ws.register_path) as conn:
-        void = conn.execute("SELECT count(*) FROM numbers WHERE status = 'void'").fetchone()[0]
-    return {**counts(ws), "void": void}
+    return {**counts(ws), "void": count_rows(ws, "numbers", "WHERE status = 'void'")}
 
 
 def take(ws: Workspace, folder: str, path: Path) -> tuple[dict, dict, object]:

@@ -13,12 +13,24 @@ from docgen.register import Register
 from docgen.watch import Watcher
 
 
-def _locked_for(path, seconds: float) -> threading.Thread:
-    """Hold the register's write lock from another connection, as a second program would."""
+def _locked_for(ws, seconds: float) -> threading.Thread:
+    """Hold the register's write lock from another connection, as a second program would:
+    SQLite's BEGIN IMMEDIATE on the file, or the advisory lock every PostgreSQL writer takes."""
     ready = threading.Event()
 
     def hold() -> None:
-        conn = sqlite3.connect(path, isolation_level=None)
+        if ws.profile.books.url:
+            import psycopg
+
+            from docgen.register.postgres import WRITE_LOCK
+
+            with psycopg.connect(ws.profile.books.url) as conn:  # one transaction until the block ends
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                ready.set()
+                threading.Event().wait(seconds)
+                conn.rollback()
+            return
+        conn = sqlite3.connect(ws.register_path, isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         ready.set()
         threading.Event().wait(seconds)
@@ -34,7 +46,7 @@ def _locked_for(path, seconds: float) -> threading.Thread:
 def test_a_briefly_locked_register_is_retried_and_the_letter_is_made(workspace):
     ws = load_workspace(workspace.root, env={"DOCGEN_REGISTER__BUSY_TIMEOUT_S": "0.2"})
     drop(inbox(ws) / "surat.yaml", yaml_text(request("Saat register sibuk")))
-    holder = _locked_for(ws.register_path, 1.0)  # longer than one wait, shorter than three tries
+    holder = _locked_for(ws, 1.0)  # longer than one wait, shorter than three tries
 
     summary = Watcher(ws, settle_s=0.05).run(once=True)
     holder.join(5)
@@ -48,7 +60,7 @@ def test_a_briefly_locked_register_is_retried_and_the_letter_is_made(workspace):
 def test_a_register_locked_too_long_fails_the_file_with_a_note_and_takes_no_number(workspace):
     ws = load_workspace(workspace.root, env={"DOCGEN_REGISTER__BUSY_TIMEOUT_S": "0.2"})
     drop(inbox(ws) / "surat.yaml", yaml_text(request("Register terkunci lama")))
-    holder = _locked_for(ws.register_path, 8.0)
+    holder = _locked_for(ws, 8.0)
 
     summary = Watcher(ws, settle_s=0.05).run(once=True)
     holder.join(10)

@@ -283,6 +283,12 @@ def pg_error(exc: Exception, url: str, *, committing: bool = False) -> RegisterE
         return RegisterUnusable(f"{where}: pengguna tidak ada di server; buat pengguna itu (lihat README: PostgreSQL)")
     if "no pg_hba.conf" in low:
         return RegisterUnusable(f"{where}: server menolak komputer ini (pg_hba.conf); minta admin membuka aksesnya")
+    if isinstance(exc, psycopg.errors.UndefinedTable):
+        # The register's tables vanished under a running program: not the fault of the file in hand.
+        return RegisterUnusable(
+            f"{where}: tabel register hilang dari basis data ({first}); pulihkan basis data dari cadangan pg_dump "
+            "terbaru (lihat README: PostgreSQL) lalu jalankan 'docgen register check'"
+        )
     if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.InsufficientPrivilege):
         return RegisterError(f"{where}: pengguna ini tidak boleh menulis ({first}); periksa hak akses pengguna")
     if isinstance(exc, psycopg.OperationalError):
