@@ -1,9 +1,10 @@
 # Two commands do all setup on a fresh machine (Python >= 3.11 with venv):
 #   make demo   create .venv, install docgen, run `docgen demo` in this folder
-#   make test   also install LibreOffice, fonts, poppler and zbar from Debian packages when
-#               missing (tools/install-system-deps.sh), then run the test suite
-# .ci/run calls `make test`; with CI=true a missing LibreOffice fails the PDF tests instead of
-# skipping them.
+#   make test   also install LibreOffice, fonts, poppler, zbar and PostgreSQL from Debian packages
+#               when missing and start PostgreSQL at 127.0.0.1:5432 (tools/install-system-deps.sh),
+#               then run the test suite: the register tests run on SQLite and on PostgreSQL
+# .ci/run calls `make test`; with CI=true a missing LibreOffice or PostgreSQL fails the tests
+# that need them instead of skipping them.
 
 PYTHON ?= python3
 VENV   ?= .venv
