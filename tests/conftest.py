@@ -60,7 +60,7 @@ def _stay_out_of_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 BOTH_BACKENDS = ("test_register_", "test_incoming", "test_archive", "test_watch")
 BACKENDS = ("sqlite", "postgresql")
 #: The server the tests use: trust authentication for user postgres on the local machine.
-PG_SERVER = os.environ.get("DOCGEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+PG_SERVER = os.environ.get("PG_TEST_SERVER", "postgresql://postgres@127.0.0.1:5432")
 _pg_answer: list[str | None] = []  # memo of the one reachability probe: [None] = answers, [reason] = not
 
 

@@ -14,7 +14,7 @@
 set -uo pipefail
 
 PG_HOST=127.0.0.1
-PG_PORT="${DOCGEN_TEST_PG_PORT:-5432}"
+PG_PORT="${PG_TEST_PORT:-5432}"
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
