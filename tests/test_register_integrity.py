@@ -401,6 +401,27 @@ def test_a_read_only_register_is_one_clear_line_and_changes_nothing(workspace, l
         assert "hanya bisa dibaca" in line
 
 
+@pytest.mark.postgresql_only(
+    "a database that refuses writes (a standby, a read-only setting): the server's read-only file"
+)
+def test_a_register_the_server_only_lets_us_read_is_one_clear_line_and_changes_nothing(workspace, letter, tmp_path):
+    letters(workspace, letter, 1)
+    request = tmp_path / "surat.yaml"
+    request.write_text(yaml.safe_dump(letter), encoding="utf-8")
+    name = urlsplit(workspace.profile.books.url).path.lstrip("/")
+    _pg_admin(f"ALTER DATABASE {name} SET default_transaction_read_only = on")  # for sessions opened from now
+
+    line = one_galat_line(run(workspace, "new", KIND, "--data", str(request)))
+    assert "tak terduga" not in line and "tidak boleh menulis" in line
+    assert run(workspace, "register", "list").exit_code == 0, "a read-only register can still be read"
+    assert "tidak boleh menulis" in one_galat_line(run(workspace, "register", "state", "1", "sent"))
+
+    _pg_admin(f"ALTER DATABASE {name} RESET default_transaction_read_only")
+    assert numbers(workspace) == ["500.16.7.2/1/423.105/2026"]
+    with Register.open(workspace) as reg:
+        assert reg.document(1).state != "sent" and check_register(reg).ok
+
+
 @pytest.mark.sqlite_only("garbage written into the SQLite file")
 def test_a_damaged_register_file_is_one_clear_line(workspace, letter):
     letters(workspace, letter, 3)  # closed: the WAL is checkpointed into the file
