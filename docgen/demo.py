@@ -19,6 +19,7 @@ from docgen.incoming import dispose, enter_incoming, finish, receive
 from docgen.kinds import get_kind
 from docgen.pipeline import Result, generate, number_document
 from docgen.register import CheckReport, Register, State, check_register
+from docgen.register.db import RegisterAbsent
 from docgen.register.opening import creation_refusal
 from docgen.render.convert import ColdConverter
 from docgen.stamping import stamp_document
@@ -134,9 +135,13 @@ def _demo_register(workspace: Workspace) -> Register:
     ``make demo`` runs in a fresh clone of the repository, whose registers/ folder is empty. Anywhere
     a register may have lived, a missing one is refused like everywhere else, naming the backup.
     """
-    if not workspace.register_path.exists() and creation_refusal(workspace) is None:
-        return Register.create(workspace)
-    return Register.open(workspace)
+    try:
+        return Register.open(workspace)
+    except RegisterAbsent:
+        # Missing (SQLite) or an empty database (PostgreSQL): only a fresh workspace gets a new one.
+        if creation_refusal(workspace) is None:
+            return Register.create(workspace)
+        raise
 
 
 def _incoming_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:

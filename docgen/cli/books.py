@@ -14,11 +14,21 @@ from docgen.cli.common import console, handle_errors, print_json, workspace
 from docgen.register.states import LABELS, State
 
 if TYPE_CHECKING:
+    from docgen.config import Workspace
     from docgen.register import Register
 
 __all__ = ["register_app"]
 
 register_app = typer.Typer(help="The register: agenda numbers, documents, states, audit.", no_args_is_help=True)
+
+
+def register_place(ws: Workspace) -> str:
+    """Where the register lives, as an admin names it: the SQLite file, or the server without its password."""
+    if ws.profile.books.url:
+        from docgen.register.postgres import redacted
+
+        return f"PostgreSQL {redacted(ws.profile.books.url)}"
+    return str(ws.register_path)
 
 
 def _open() -> Register:
@@ -212,7 +222,7 @@ def create() -> None:
     with handle_errors():
         ws = workspace()
         Register.create(ws).close()
-    console.print(f"Register baru dibuat di [bold]{escape(str(ws.register_path))}[/].")
+    console.print(f"Register baru dibuat di [bold]{escape(register_place(ws))}[/].")
 
 
 @register_app.command("backup")

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from docgen.cli.books import register_place
 from docgen.cli.common import console, handle_errors, print_json, workspace
 from docgen.errors import RequestError
 
@@ -71,7 +72,7 @@ def demo() -> None:
     assert check is not None
     verdict = "[green]baik[/]" if check.ok else "[red]ada masalah[/]"
     console.print(
-        f"Register {escape(str(ws.register_path))}: {check.numbers} nomor, {check.files} berkas, "
+        f"Register {escape(register_place(ws))}: {check.numbers} nomor, {check.files} berkas, "
         f"{check.events} peristiwa; pemeriksaan {verdict}."
     )
     console.print("Lihat semua: 'docgen register list'; buku agenda: 'docgen register export --format xlsx'.")
