@@ -75,6 +75,15 @@ class _Connection(sqlite3.Connection):
     def check_same(self) -> None:
         _same_file(self)
 
+    def last_event_hash(self) -> str | None:
+        """The newest event's hash (None for an empty log), read inside the write transaction."""
+        row = self.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def write_event(self, sql: str, params: tuple[Any, ...], new_hash: str) -> None:
+        """Insert an event row; nothing is read back (PostgreSQL defers it to save a round trip)."""
+        self.execute(sql, params)
+
     def schema_version(self) -> int:
         return int(self.execute("PRAGMA user_version").fetchone()[0])
 
@@ -269,6 +278,7 @@ def atomic(conn: Any) -> Iterator[Any]:
     try:
         conn.check_same()
         yield conn
+        conn.commit_write()  # PostgreSQL sends its deferred event rows with the COMMIT
     except sqlite3.Error as exc:
         conn.rollback_write()
         raise register_error(exc, getattr(conn, "path", None)) from exc
@@ -281,4 +291,3 @@ def atomic(conn: Any) -> Iterator[Any]:
     except BaseException:
         conn.rollback_write()
         raise
-    conn.commit_write()

@@ -71,13 +71,14 @@ def append_event(
     Ids are checked to be plain integers first, so what is hashed is what SQLite stores.
     """
     doc_id, number_id = _optional_id(doc_id, "dokumen"), _optional_id(number_id, "nomor")
-    row = conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
-    prev = row[0] if row else GENESIS
+    prev = conn.last_event_hash() or GENESIS
     at = now_iso()
     text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
-    conn.execute(
+    digest = event_hash(prev, at, action, doc_id, number_id, text)
+    conn.write_event(
         "INSERT INTO events (at, action, doc_id, number_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (at, action, doc_id, number_id, text, prev, event_hash(prev, at, action, doc_id, number_id, text)),
+        (at, action, doc_id, number_id, text, prev, digest),
+        digest,
     )
 
 
