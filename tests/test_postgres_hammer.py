@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import time
@@ -53,7 +54,7 @@ def _issue_one(reg: Register, request: dict, summary, year_dir: Path) -> str:
                 return reservation.number
 
 
-def _worker(root: str, index: int, barrier, queue) -> None:
+def _worker(root: str, index: int, barrier, out) -> None:
     try:
         ws = load_workspace(root, env={})
         kind = get_kind(KIND)
@@ -64,7 +65,7 @@ def _worker(root: str, index: int, barrier, queue) -> None:
         year_dir.mkdir(parents=True, exist_ok=True)
         issued = []
         with Register.open(ws) as reg:
-            queue.put((index, "backend", reg.conn.execute("SELECT pg_backend_pid()").fetchone()[0]))
+            out.send((index, "backend", reg.conn.execute("SELECT pg_backend_pid()").fetchone()[0]))
             barrier.wait(timeout=60)
             for _ in range(EACH):
                 for attempt in range(5):
@@ -74,20 +75,26 @@ def _worker(root: str, index: int, barrier, queue) -> None:
                     except RegisterBusy:  # cut while taking the number: nothing taken, take it again
                         if attempt == 4:
                             raise
-                queue.put((index, "progress", len(issued)))
-        queue.put((index, "ok", issued))
+                out.send((index, "progress", len(issued)))
+        out.send((index, "ok", issued))
     except BaseException:
-        queue.put((index, "error", traceback.format_exc()))
+        out.send((index, "error", traceback.format_exc()))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_eight_processes_two_killed_one_cut_leave_every_number_accounted_for(workspace):
     ctx = multiprocessing.get_context("fork")
-    barrier, queue = ctx.Barrier(WORKERS), ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(str(workspace.root), i, barrier, queue)) for i in range(WORKERS)]
+    barrier = ctx.Barrier(WORKERS)
+    # One pipe per worker, not a shared Queue: a worker killed while writing to a Queue can die
+    # holding the Queue's lock and silence every other worker.
+    pipes = [ctx.Pipe(duplex=False) for _ in range(WORKERS)]
+    procs = [ctx.Process(target=_worker, args=(str(workspace.root), i, barrier, pipes[i][1])) for i in range(WORKERS)]
     for p in procs:
         p.start()
+    for _, sender in pipes:
+        sender.close()  # the children hold their ends: a dead child's pipe reads as closed
+    listening = {reader: i for i, (reader, _) in enumerate(pipes)}
     backends: dict[int, int] = {}
     progress = dict.fromkeys(range(WORKERS), 0)
     results: dict[int, list[str]] = {}
@@ -97,15 +104,23 @@ def test_eight_processes_two_killed_one_cut_leave_every_number_accounted_for(wor
     deadline = time.monotonic() + 300
     try:
         while len(results) + len(errors) + len(killed) < WORKERS and time.monotonic() < deadline:
-            index, what, payload = queue.get(timeout=120)
-            if what == "backend":
-                backends[index] = payload
-            elif what == "progress":
-                progress[index] = payload
-            elif what == "ok":
-                results[index] = payload
-            else:
-                errors.append(payload)
+            ready = multiprocessing.connection.wait(list(listening), timeout=120)
+            assert ready, "no worker said anything for 120 s"
+            messages = []
+            for reader in ready:
+                try:
+                    messages.append(reader.recv())
+                except (EOFError, OSError):
+                    del listening[reader]  # a worker ended (or was killed)
+            for index, what, payload in messages:
+                if what == "backend":
+                    backends[index] = payload
+                elif what == "progress":
+                    progress[index] = payload
+                elif what == "ok":
+                    results[index] = payload
+                else:
+                    errors.append(payload)
             for victim in VICTIMS:
                 if victim not in killed and progress[victim] >= EACH // 3:
                     os.kill(procs[victim].pid, signal.SIGKILL)

@@ -21,7 +21,7 @@ from docgen.errors import RegisterError
 from docgen.kinds import Summary
 from docgen.register.db import atomic, register_error
 from docgen.register.events import append_event, now_iso, strict_id
-from docgen.register.numbering import Reservation, holder_alive, reserve_number
+from docgen.register.numbering import Reservation, holder_alive, reads_for, reserve_number
 from docgen.register.opening import create_connection, open_connection
 from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
 from docgen.register.states import LABELS, State, check_transition
@@ -80,7 +80,8 @@ class Register:
         self, series: str, *, doc_date: date, kka: str, sifat: str = "", insert_after: int | None = None
     ) -> Reservation:
         """Reserve one number not yet tied to a document (batch tools, benchmarks, tests)."""
-        with atomic(self.conn):
+        reads = reads_for(self.profile, series, doc_date) if insert_after is None else ()
+        with atomic(self.conn, reads=reads):
             return reserve_number(
                 self.conn, self.profile, series, doc_date=doc_date, kka=kka, sifat=sifat,
                 insert_after=insert_after,
@@ -94,7 +95,7 @@ class Register:
         """
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 10_000:
             raise RegisterError(f"Jumlah nomor dalam satu blok harus 1 sampai 10000, bukan {count!r}")
-        with atomic(self.conn):
+        with atomic(self.conn, reads=reads_for(self.profile, series, doc_date)):
             return [
                 reserve_number(self.conn, self.profile, series, doc_date=doc_date, kka=kka, sifat=sifat)
                 for _ in range(count)
@@ -118,7 +119,8 @@ class Register:
         agenda adds its own row there); if it raises, nothing is created and no number is taken.
         """
         stamp = now_iso()
-        with atomic(self.conn):
+        reads = reads_for(self.profile, series, summary.doc_date) if series and insert_after is None else ()
+        with atomic(self.conn, reads=reads):
             doc_id = self.conn.execute(
                 "INSERT INTO documents (kind, state, kka, subject, addressee, doc_date, signer, sifat,"
                 " request_json, created_at, updated_at, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -145,7 +147,11 @@ class Register:
         ``docgen number ID`` at once exactly one reserves, the others are refused and take nothing.
         """
         doc_id = strict_id(doc_id)
-        with atomic(self.conn):
+        # The date read here only chooses what to fetch with the lock; the document is read again
+        # inside the transaction, and a read that no longer matches is simply asked afresh.
+        seen = self.document(doc_id)
+        reads = reads_for(self.profile, series, date.fromisoformat(seen.doc_date)) if insert_after is None else ()
+        with atomic(self.conn, reads=reads):
             doc = self.document(doc_id)
             self._refuse_second_number(doc)
             check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)

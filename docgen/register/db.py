@@ -56,8 +56,14 @@ class _Connection(sqlite3.Connection):
     # The backend seam: what ``atomic`` and the migrations ask of a connection. The PostgreSQL
     # adapter (docgen.register.postgres.PgConnection) answers the same calls.
 
-    def begin_write(self) -> None:
+    def begin_write(self, reads: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> None:
+        """Take the write lock; ``reads`` (what the transaction will read first) cost nothing extra
+        in-process, so SQLite runs them when they are asked for."""
         _begin_immediate(self)
+
+    def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """A statement whose result nobody reads (PostgreSQL defers it to the next round trip)."""
+        self.execute(sql, params)
 
     def commit_write(self) -> None:
         try:
@@ -82,7 +88,7 @@ class _Connection(sqlite3.Connection):
 
     def write_event(self, sql: str, params: tuple[Any, ...], new_hash: str) -> None:
         """Insert an event row; nothing is read back (PostgreSQL defers it to save a round trip)."""
-        self.execute(sql, params)
+        self.write(sql, params)
 
     def schema_version(self) -> int:
         return int(self.execute("PRAGMA user_version").fetchone()[0])
@@ -264,17 +270,18 @@ def _same_file(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
-def atomic(conn: Any) -> Iterator[Any]:
+def atomic(conn: Any, *, reads: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> Iterator[Any]:
     """One write transaction holding the register's write lock; rolled back on any exception.
 
     SQLite takes ``BEGIN IMMEDIATE``, PostgreSQL a transaction-scoped advisory lock: either way one
-    writer at a time, reading the counters after the lock. Database errors leave as one-line
-    ``RegisterError`` naming cause and fix.
+    writer at a time, reading the counters after the lock. ``reads`` names the statements the
+    transaction will read first (a reservation's counter), which PostgreSQL fetches with the lock.
+    Database errors leave as one-line ``RegisterError`` naming cause and fix.
     """
     refusal = getattr(conn, "write_refusal", None)
     if refusal:
         raise RegisterUnusable(refusal)
-    conn.begin_write()
+    conn.begin_write(reads)
     try:
         conn.check_same()
         yield conn

@@ -12,13 +12,14 @@ import socket
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from docgen.config import Profile
 from docgen.errors import RegisterError
 from docgen.pattern import NumberParts, format_number
 from docgen.register.events import append_event, now_iso
 
-__all__ = ["Reservation", "reserve_number", "series_year"]
+__all__ = ["Reservation", "reads_for", "reserve_number", "series_year"]
 
 _HOST = socket.gethostname()
 
@@ -59,6 +60,21 @@ def _next_suffix(conn: sqlite3.Connection, series: str, year: int, after: int, s
     return chr(ord("a") + taken)
 
 
+_LAST_SEQ = "SELECT last_seq FROM counters WHERE series = ? AND year = ?"
+_NEXT_ID = "SELECT COALESCE(MAX(id), 0) + 1 FROM numbers"
+
+
+def reads_for(profile: Profile, series: str, doc_date: date) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    """The reads :func:`reserve_number` starts with, for ``atomic(conn, reads=...)``.
+
+    PostgreSQL sends them with the write lock, so a reservation costs two round trips (the lock
+    with these reads, then the writes with the COMMIT) instead of six; SQLite simply runs them.
+    """
+    if series not in profile.series:
+        return ()
+    return ((_LAST_SEQ, (series, series_year(profile, series, doc_date))), (_NEXT_ID, ()))
+
+
 def reserve_number(
     conn: sqlite3.Connection,
     profile: Profile,
@@ -83,11 +99,16 @@ def reserve_number(
     rule = profile.series[series]
     year = series_year(profile, series, doc_date)
     if insert_after is None:
-        seq = conn.execute(
-            "INSERT INTO counters (series, year, last_seq) VALUES (?, ?, 1) "
-            "ON CONFLICT (series, year) DO UPDATE SET last_seq = counters.last_seq + 1 RETURNING last_seq",
-            (series, year),
-        ).fetchone()[0]
+        # Read, then write the known value: under the register's one write lock nobody else can
+        # move the counter in between, and the write needs no answer (on PostgreSQL it travels
+        # with the COMMIT; the reads were fetched with the lock, see ``reads_for``).
+        row = conn.execute(_LAST_SEQ, (series, year)).fetchone()
+        seq = (row[0] if row else 0) + 1
+        conn.write(
+            "INSERT INTO counters (series, year, last_seq) VALUES (?, ?, ?) "
+            "ON CONFLICT (series, year) DO UPDATE SET last_seq = excluded.last_seq",
+            (series, year, seq),
+        )
         suffix = ""
     else:
         seq, suffix = insert_after, _next_suffix(conn, series, year, insert_after, rule.insert_style)
@@ -101,11 +122,12 @@ def reserve_number(
         suffix=suffix,
     )
     number = format_number(rule.pattern, parts)
-    number_id = conn.execute(
-        "INSERT INTO numbers (series, year, seq, suffix, number, status, doc_id, reserved_at,"
-        " holder_pid, holder_host) VALUES (?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?) RETURNING id",
-        (series, year, seq, suffix, number, doc_id, now_iso(), os.getpid(), _HOST),
-    ).fetchone()[0]
+    number_id = int(conn.execute(_NEXT_ID).fetchone()[0])  # numbers are never deleted: ids only grow
+    conn.write(
+        "INSERT INTO numbers (id, series, year, seq, suffix, number, status, doc_id, reserved_at,"
+        " holder_pid, holder_host) VALUES (?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?)",
+        (number_id, series, year, seq, suffix, number, doc_id, now_iso(), os.getpid(), _HOST),
+    )
     append_event(conn, "number.reserved", doc_id=doc_id, number_id=number_id, number=number, series=series)
     return Reservation(number_id, number, series, year, seq, suffix)
 

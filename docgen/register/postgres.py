@@ -88,6 +88,23 @@ class _Cursor:
         return iter(self.fetchall())
 
 
+class _Answered:
+    """Rows already fetched (with the write lock), answered like a cursor."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+        self.rowcount = len(rows)
+
+    def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._rows)
+
+
 class PgConnection:
     """A psycopg connection that answers like the register's SQLite connection.
 
@@ -113,6 +130,7 @@ class PgConnection:
         self._head_known = False
         self._events_exist = False  # once true, begin_write fetches the head with the lock
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._prefetched: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
         self._open()
 
     # -- the connection ----------------------------------------------------------------------
@@ -156,6 +174,12 @@ class PgConnection:
         """
         import psycopg
 
+        if self._prefetched:
+            rows = self._prefetched.pop((sql, tuple(params)), None)
+            if rows is not None:
+                # Read with the lock at the start of this transaction; used once, before the
+                # transaction wrote anything it could change (reserve_number reads first).
+                return _Answered(rows)
         query, args = _PARAM.sub("%s", sql), tuple(params)
         if self._pending:
             try:
@@ -189,8 +213,10 @@ class PgConnection:
 
     # -- what ``atomic`` needs -----------------------------------------------------------------
 
-    def begin_write(self) -> None:
+    def begin_write(self, reads: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> None:
         """Start a write transaction holding the register's one write lock (like BEGIN IMMEDIATE).
+
+        ``reads`` are answered in the same round trip, after the lock is held (see ``execute``).
 
         A connection the server dropped while idle is opened again first: nothing was done yet.
         """
@@ -199,7 +225,7 @@ class PgConnection:
         if self._conn.closed or self._conn.broken:
             self._open()
         try:
-            self._begin()
+            self._begin(reads)
         except psycopg.errors.LockNotAvailable as exc:
             self.rollback_write()
             raise RegisterBusy("Register sedang dipakai proses lain terlalu lama; coba lagi sebentar lagi") from exc
@@ -207,25 +233,39 @@ class PgConnection:
             self.rollback_write()
             self._open()
             try:
-                self._begin()
+                self._begin(reads)
             except psycopg.Error as again:
                 self.rollback_write()
                 raise pg_error(again, self.url) from again
 
-    def _begin(self) -> None:
-        # One round trip, not three or four. Without parameters psycopg sends the statements as one
-        # simple query; all values are ours. The chain head is read after the lock is held.
+    def _begin(self, reads: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> None:
+        # One round trip for BEGIN, the lock, the chain head and the caller's first reads: psycopg
+        # binds the reads' values on the client (mogrify) and sends it all as one simple query.
+        import psycopg
+
         self._writing = True
         self._pending.clear()
-        head = "; SELECT hash FROM events ORDER BY id DESC LIMIT 1" if self._events_exist else ""
-        cursor = self._conn.execute(
-            f"BEGIN; SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'; "
-            f"SELECT pg_advisory_xact_lock({int(WRITE_LOCK)}){head}"
-        )
+        self._prefetched.clear()
+        statements = [
+            "BEGIN",
+            f"SET LOCAL lock_timeout = '{int(self.busy_timeout_s * 1000)}ms'",
+            f"SELECT pg_advisory_xact_lock({int(WRITE_LOCK)})",
+        ]
+        head = self._events_exist
         if head:
-            while cursor.nextset():
-                pass
-            row = cursor.fetchone()
+            statements.append("SELECT hash FROM events ORDER BY id DESC LIMIT 1")
+        binder = psycopg.ClientCursor(self._conn)
+        statements += [binder.mogrify(_PARAM.sub("%s", sql), params) for sql, params in reads]
+        cursor = self._conn.cursor()
+        cursor.execute("; ".join(statements).encode("utf-8"), prepare=False)
+        results = [cursor.fetchall() if cursor.description else []]
+        while cursor.nextset():
+            results.append(cursor.fetchall() if cursor.description else [])
+        answers = results[len(results) - len(reads) :] if reads else []
+        for (sql, params), rows in zip(reads, answers, strict=True):
+            self._prefetched[(sql, tuple(params))] = rows
+        if head:
+            row = results[3][0] if results[3] else None
             self._head, self._head_known = (row[0] if row else None), True
         else:
             self._head, self._head_known = None, False
@@ -237,12 +277,16 @@ class PgConnection:
             self._head, self._head_known, self._events_exist = (row[0] if row else None), True, True
         return self._head
 
-    def write_event(self, sql: str, params: tuple[Any, ...], new_hash: str) -> None:
-        """Queue an event row; it is sent with the next statement or the COMMIT, in order."""
+    def write(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """Queue a statement whose result nobody reads; sent with the next statement or the COMMIT."""
         if not self._writing:
             self.execute(sql, params)
             return
         self._pending.append((_PARAM.sub("%s", sql), tuple(params)))
+
+    def write_event(self, sql: str, params: tuple[Any, ...], new_hash: str) -> None:
+        """Queue an event row and remember it as the chain's head for the next event."""
+        self.write(sql, params)
         self._head = new_hash
 
     def _send_pending(self, query: str, args: tuple[Any, ...]) -> Any:
@@ -274,6 +318,7 @@ class PgConnection:
             self.rollback_write()
             raise pg_error(exc, self.url, committing=True) from exc
         self._writing = False
+        self._prefetched.clear()
         self._head_known = False
 
     def rollback_write(self) -> None:
@@ -283,6 +328,7 @@ class PgConnection:
 
         self._writing = False
         self._pending.clear()
+        self._prefetched.clear()
         self._head_known = False
         if self._conn is None or self._conn.closed:
             return
