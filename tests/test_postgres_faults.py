@@ -138,8 +138,10 @@ def test_a_password_in_the_url_is_never_printed_or_stored_in_the_register(worksp
 
 
 @on_postgres
-def test_a_connection_ended_while_idle_is_replaced_before_the_next_read_and_write(workspace):
-    with Register.open(workspace) as reg:
+@pytest.mark.parametrize("long_running", [False, True], ids=["command", "watcher-pool"])
+def test_a_connection_ended_while_idle_is_replaced_before_the_next_read_and_write(workspace, long_running):
+    with Register.open(workspace, long_running=long_running) as reg:
+        assert reg.conn.pooled == long_running
         first = reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
         terminate(backend_pid(reg))
         assert [n["number"] for n in reg.numbers()] == [first.number]  # a read outside a transaction
@@ -151,8 +153,11 @@ def test_a_connection_ended_while_idle_is_replaced_before_the_next_read_and_writ
 
 @on_postgres
 @pytest.mark.parametrize("moment", ["statement", "commit"])
-def test_a_connection_ended_inside_a_transaction_writes_nothing_and_the_next_one_succeeds(workspace, moment):
-    with Register.open(workspace) as reg:
+@pytest.mark.parametrize("long_running", [False, True], ids=["command", "watcher-pool"])
+def test_a_connection_ended_inside_a_transaction_writes_nothing_and_the_next_one_succeeds(
+    workspace, moment, long_running
+):
+    with Register.open(workspace, long_running=long_running) as reg:
         reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
         pid = backend_pid(reg)
         with pytest.raises(RegisterBusy) as caught, atomic(reg.conn):

@@ -48,9 +48,13 @@ class Register:
         self.conn = conn
 
     @classmethod
-    def open(cls, workspace: Workspace) -> Register:
-        """Open the existing register; a missing, empty or schema-less one is refused, never created."""
-        return cls(workspace, open_connection(workspace))
+    def open(cls, workspace: Workspace, *, long_running: bool = False) -> Register:
+        """Open the existing register; a missing, empty or schema-less one is refused, never created.
+
+        ``long_running`` is for processes that run for days (the watcher): on PostgreSQL the
+        connection is held in a pool that replaces it after a server restart.
+        """
+        return cls(workspace, open_connection(workspace, long_running=long_running))
 
     @classmethod
     def create(cls, workspace: Workspace) -> Register:

@@ -72,7 +72,7 @@ def _restore_or_create(workspace: Workspace) -> str:
     return "untuk workspace baru jalankan 'docgen register create' (folder baru: 'docgen init FOLDER')"
 
 
-def _open_postgres(workspace: Workspace, *, create: bool) -> Any:
+def _open_postgres(workspace: Workspace, *, create: bool, pooled: bool = False) -> Any:
     """The register on the office's PostgreSQL server: the same checks as a file's, in its words."""
     from docgen.register.postgres import connect_pg, redacted
 
@@ -80,7 +80,7 @@ def _open_postgres(workspace: Workspace, *, create: bool) -> Any:
     assert url is not None
     where = f"PostgreSQL {redacted(url)}"
     try:
-        conn = connect_pg(url, busy_timeout_s=workspace.profile.books.busy_timeout_s)
+        conn = connect_pg(url, busy_timeout_s=workspace.profile.books.busy_timeout_s, pooled=pooled)
     except RegisterAbsent as exc:
         outbox = workspace.outbox
         if create or not ((outbox / MARKER).exists() or next(outbox_documents(outbox), None) is not None):
@@ -106,10 +106,13 @@ def _open_postgres(workspace: Workspace, *, create: bool) -> Any:
     return conn
 
 
-def open_connection(workspace: Workspace) -> Any:
-    """Open the existing register; a missing, empty or schema-less one is refused with its fix."""
+def open_connection(workspace: Workspace, *, long_running: bool = False) -> Any:
+    """Open the existing register; a missing, empty or schema-less one is refused with its fix.
+
+    ``long_running`` (the watcher) keeps a PostgreSQL connection in a pool that outlives server restarts.
+    """
     if workspace.profile.books.url:
-        return _open_postgres(workspace, create=False)
+        return _open_postgres(workspace, create=False, pooled=long_running)
     path = workspace.register_path
     try:
         conn = connect(path, busy_timeout_s=workspace.profile.books.busy_timeout_s)

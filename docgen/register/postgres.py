@@ -118,26 +118,68 @@ class PgConnection:
     identity = None
     write_refusal: str | None = None
 
-    def __init__(self, url: str, *, busy_timeout_s: float) -> None:
+    def __init__(self, url: str, *, busy_timeout_s: float, pooled: bool = False) -> None:
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self._conn: Any = None
+        self._pool: Any = None
         self._writing = False  # inside begin_write .. commit_write/rollback_write
         # Round trips are what a numbering transaction costs here (the write lock is held through
         # them), so the chain head is fetched with the lock and event rows, whose result nobody
-        # reads, travel with the next statement or the COMMIT (pipeline mode): 6 waits became 4.
+        # reads, travel with the next statement or the COMMIT: a reservation costs 2 round trips.
         self._head: str | None = None  # newest event hash, valid inside the current write transaction
         self._head_known = False
         self._events_exist = False  # once true, begin_write fetches the head with the lock
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._prefetched: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
-        self._open()
+        self._open()  # a direct first connection: a wrong password or a missing database is named exactly
+        if pooled:
+            self._start_pool()
+
+    @property
+    def pooled(self) -> bool:
+        return self._pool is not None
+
+    def _start_pool(self) -> None:
+        """Hand the connection over to a one-connection pool, for processes that run for days.
+
+        The watcher keeps its register open across server restarts and network cuts: the pool
+        checks a connection before handing it out again and opens new ones in the background with
+        backoff, so the next file finds a working connection (or a clear "unreachable" line).
+        """
+        from psycopg_pool import ConnectionPool
+
+        self._conn.close()
+        self._conn = None
+        self._pool = ConnectionPool(
+            self.url, min_size=1, max_size=1, open=True, name="docgen", check=ConnectionPool.check_connection,
+            kwargs={"autocommit": True, "row_factory": _row_factory, "connect_timeout": 10,
+                    "application_name": "docgen"},
+        )  # fmt: skip
+        self._conn = self._take()
+
+    def _take(self) -> Any:
+        from psycopg_pool import PoolTimeout
+
+        try:
+            return self._pool.getconn(timeout=min(self.busy_timeout_s, 30.0))
+        except PoolTimeout as exc:
+            raise RegisterBusy(
+                f"Register PostgreSQL {redacted(self.url)}: server tidak terjangkau; pastikan server hidup dan "
+                "jaringan tersambung, lalu ulangi (tidak ada nomor yang terpakai)"
+            ) from exc
 
     # -- the connection ----------------------------------------------------------------------
 
     def _open(self) -> None:
         import psycopg
 
+        if self._pool is not None:
+            if self._conn is not None:
+                self._pool.putconn(self._conn)  # a broken one is discarded and replaced by the pool
+            self._conn = None
+            self._conn = self._take()
+            return
         last: Exception | None = None
         for attempt in range(RETRIES):
             try:
@@ -161,7 +203,12 @@ class PgConnection:
         return self._conn is not None and self._conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def close(self) -> None:
-        if self._conn is not None:
+        if self._pool is not None:
+            if self._conn is not None:
+                self._pool.putconn(self._conn)
+                self._conn = None
+            self._pool.close()
+        elif self._conn is not None:
             self._conn.close()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Cursor:
@@ -409,5 +456,5 @@ def pg_error(exc: Exception, url: str, *, committing: bool = False) -> RegisterE
     return RegisterError(f"{where}: galat basis data ({first}); jalankan 'docgen register check'")
 
 
-def connect_pg(url: str, *, busy_timeout_s: float) -> PgConnection:
-    return PgConnection(url, busy_timeout_s=busy_timeout_s)
+def connect_pg(url: str, *, busy_timeout_s: float, pooled: bool = False) -> PgConnection:
+    return PgConnection(url, busy_timeout_s=busy_timeout_s, pooled=pooled)

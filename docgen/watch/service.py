@@ -207,7 +207,7 @@ class Watcher:
         observer = None if once else self._observe()
         restore = self._handle_signals()
         try:
-            with Register.open(self.workspace) as reg:
+            with Register.open(self.workspace, long_running=True) as reg:
                 for line in check_register(reg, fix=True).fixed:  # finish what a killed run left
                     log.warning("perbaikan saat mulai: %s", line)
                 self._backup_if_due()
