@@ -15,9 +15,9 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from docgen.errors import RegisterBusy, RegisterError, RegisterUnusable
+from docgen.errors import RegisterBusy
+from docgen.register.pg_errors import is_postgres, permanent, pg_error, redacted
 
 __all__ = ["PgConnection", "WRITE_LOCK", "connect_pg", "is_postgres", "redacted"]
 
@@ -26,22 +26,6 @@ WRITE_LOCK = 0x646F6367656E
 _PARAM = re.compile(r"\?")
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)  # statements that may be asked again after a reconnect
 RETRIES = 3  # reconnects before a command gives up (the watcher retries whole files on top of this)
-
-
-def is_postgres(url: str | None) -> bool:
-    return bool(url) and str(url).split(":", 1)[0] in ("postgresql", "postgres")
-
-
-def redacted(url: str) -> str:
-    """The URL without its password: it is never printed, logged or stored in the register."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" if parts.username else f"***@{host}"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 class Row(Sequence[Any]):
@@ -190,7 +174,7 @@ class PgConnection:
                 return
             except psycopg.OperationalError as exc:
                 last = exc
-                if _permanent(exc):
+                if permanent(exc):
                     break
                 time.sleep(0.5 * 2**attempt)
         assert last is not None
@@ -404,56 +388,6 @@ class PgConnection:
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"
         ).fetchone()
         return int(row[0]) > 0
-
-
-def _permanent(exc: Exception) -> bool:
-    """Errors a retry cannot mend: a wrong password, a missing database or role."""
-    text = str(exc).lower()
-    return any(word in text for word in ("password", "does not exist", "authentication", "no pg_hba.conf"))
-
-
-def pg_error(exc: Exception, url: str, *, committing: bool = False) -> RegisterError:
-    """One Indonesian line naming the cause and the fix; the password never appears in it."""
-    import psycopg
-
-    where = f"Register PostgreSQL {redacted(url)}"
-    text, password = str(exc), urlsplit(url).password
-    low = text.lower()  # classified before redaction: a password "x" must not turn "exist" into "e***ist"
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    if password:
-        first = first.replace(password, "***")
-    if "password" in low or "authentication failed" in low:
-        return RegisterUnusable(f"{where}: sandi atau pengguna ditolak server; periksa [register] url di docgen.toml")
-    if "database" in low and "does not exist" in low:
-        from docgen.register.db import RegisterAbsent  # the opener names the fix: create, or restore a dump
-
-        return RegisterAbsent(
-            f"{where}: basis data tidak ada di server; buat dulu (README: PostgreSQL), lalu 'docgen register create'",
-            reason="basis data tidak ada di server",
-        )
-    if "role" in low and "does not exist" in low:
-        return RegisterUnusable(f"{where}: pengguna tidak ada di server; buat pengguna itu (lihat README: PostgreSQL)")
-    if "no pg_hba.conf" in low:
-        return RegisterUnusable(f"{where}: server menolak komputer ini (pg_hba.conf); minta admin membuka aksesnya")
-    if isinstance(exc, psycopg.errors.UndefinedTable):
-        # The register's tables vanished under a running program: not the fault of the file in hand.
-        return RegisterUnusable(
-            f"{where}: tabel register hilang dari basis data ({first}); pulihkan basis data dari cadangan pg_dump "
-            "terbaru (lihat README: PostgreSQL) lalu jalankan 'docgen register check'"
-        )
-    if isinstance(exc, psycopg.errors.ReadOnlySqlTransaction | psycopg.errors.InsufficientPrivilege):
-        return RegisterError(f"{where}: pengguna ini tidak boleh menulis ({first}); periksa hak akses pengguna")
-    if isinstance(exc, psycopg.OperationalError):
-        if committing:
-            return RegisterBusy(
-                f"{where}: sambungan putus saat menyimpan; jalankan 'docgen register check' untuk memastikan "
-                "hasilnya, lalu ulangi bila belum tercatat"
-            )
-        return RegisterBusy(
-            f"{where}: server tidak terjangkau atau sambungan putus ({first}); pastikan server hidup dan jaringan "
-            "tersambung, lalu ulangi (tidak ada nomor yang terpakai)"
-        )
-    return RegisterError(f"{where}: galat basis data ({first}); jalankan 'docgen register check'")
 
 
 def connect_pg(url: str, *, busy_timeout_s: float, pooled: bool = False) -> PgConnection:
