@@ -533,3 +533,21 @@ def signed_draft(ws: Workspace, data: dict) -> int:
         reg.set_state(doc_id, State.VERIFIED)
         reg.set_state(doc_id, State.SIGNED)
     return doc_id
+
+
+def cli(ws: Workspace, *args: str) -> Any:
+    """``docgen --workspace WS ARGS`` in-process (typer's CliRunner), for messages and exit codes."""
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    return CliRunner().invoke(app, ["--workspace", str(ws.root), *args])
+
+
+def one_galat_line(result: Any) -> str:
+    """The CLI's refusal: exit 1 and exactly one 'Galat:' line, never 'Galat tak terduga'."""
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Galat: ") and "tak terduga" not in lines[0], lines[0]
+    return lines[0]

@@ -18,21 +18,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import cli as run
 from conftest import decode_qr, render_page
+from conftest import one_galat_line as one_error_line
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
-from typer.testing import CliRunner
 
-from docgen.cli import app
 from docgen.errors import DocgenError, RegisterError, RequestError
 from docgen.incoming import dispose, enter_incoming, finish, print_sheet, receive
 from docgen.kinds import get_kind
 from docgen.register import Register, check_register
 from docgen.register.agenda import QUEUES, incoming_details, queue, rounds
 from docgen.verify import Verdict, verify
-
-runner = CliRunner()
 
 SENDER = "Dinas Lingkungan Hidup Kota Pasuruan"
 LETTER_NO = "600.4/215/423.109/2026"
@@ -90,18 +88,6 @@ def books(ws) -> dict:
             "files": conn.execute("SELECT COUNT(*) FROM files").fetchone()[0],
             "outbox": sorted(p.relative_to(ws.root).as_posix() for p in ws.outbox.rglob("*") if p.is_file()),
         }
-
-
-def run(ws, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws.root), *args])
-
-
-def one_error_line(result) -> str:
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Galat:"), lines[0]
-    return lines[0]
 
 
 def assert_register_ok(ws) -> None:

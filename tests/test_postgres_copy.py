@@ -18,9 +18,9 @@ from datetime import date
 import psycopg
 import pytest
 from conftest import PG_SERVER, drop_database, require_postgres
-from typer.testing import CliRunner
+from conftest import cli as run
+from conftest import one_galat_line as one_error_line
 
-from docgen.cli import app
 from docgen.config import load_workspace
 from docgen.incoming import dispose, enter_incoming, receive
 from docgen.kinds import get_kind
@@ -28,7 +28,6 @@ from docgen.pipeline import generate
 from docgen.register import Intake, Register, check_register
 from docgen.register.transfer import TABLES
 
-runner = CliRunner()
 KIND = "surat-keluar"
 TODAY = date(2026, 11, 28)
 
@@ -42,17 +41,6 @@ def empty_database() -> Iterator[str]:
         admin.execute(f"CREATE DATABASE {name}")
     yield f"{PG_SERVER}/{name}"
     drop_database(name)
-
-
-def run(ws, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws.root), *args])
-
-
-def one_error_line(result) -> str:
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def sqlite_dump(ws) -> list[str]:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 import pytest
 from conftest import PG_SERVER, require_postgres
+from conftest import one_galat_line as error_line
 from typer.testing import CliRunner
 
 from docgen.cli import app
@@ -38,13 +39,6 @@ def with_password(url: str, password: str = SECRET) -> str:
     parts = urlsplit(url)
     netloc = f"{parts.username}:{password}@{parts.hostname}:{parts.port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def error_line(result) -> str:
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def backend_pid(reg: Register) -> int:

@@ -11,9 +11,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from conftest import cli as run
 
-from docgen.cli import app
 from docgen.config import load_workspace
 from docgen.errors import ConfigError, RegisterError
 from docgen.kinds import get_kind
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.sqlite_only("docgen's own backups are SQLite files; Pos
 
 KIND = "surat-keluar"
 NAME = re.compile(r"^docgen-\d{8}-\d{6}(-\d+)?\.sqlite$")
-runner = CliRunner()
-
-
-def run(ws, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws.root), *args])
 
 
 def issued(path: Path) -> list[str]:

@@ -18,10 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import _pg_admin, drop_database, has_register, lose_register, register_tables, set_aside
-from typer.testing import CliRunner
+from conftest import _pg_admin, drop_database, has_register, lose_register, one_galat_line, register_tables, set_aside
+from conftest import cli as run
 
-from docgen.cli import app
 from docgen.config import load_workspace
 from docgen.errors import DocgenError, RegisterError
 from docgen.pipeline import create_workspace, generate
@@ -31,20 +30,6 @@ from docgen.register.db import SCHEMA_VERSION
 from docgen.register.opening import MARKER
 
 KIND = "surat-keluar"
-runner = CliRunner()
-
-
-def run(ws, *args: str):
-    return runner.invoke(app, ["--workspace", str(ws.root), *args])
-
-
-def one_galat_line(result) -> str:
-    """The CLI's error: exit 1 and exactly one 'Galat:' line, never 'Galat tak terduga'."""
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Galat: "), lines[0]
-    return lines[0]
 
 
 def numbers(ws) -> list[str]:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
+from conftest import cli, one_galat_line
 
-from docgen.cli import app
 from docgen.errors import RenderError
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace, generate, issue_outputs
@@ -26,7 +25,6 @@ from docgen.register import Register, State
 
 KIND = "surat-keluar"
 FIRST = "500.16.7.2/1/423.105/2026"
-runner = CliRunner()
 
 
 def unavailable(message: str) -> None:
@@ -42,12 +40,6 @@ def numbers(ws) -> list[dict]:
 
 def documents_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-
-
-def one_galat_line(result) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Galat:") and "tak terduga" not in lines[0], result.stderr
-    return lines[0]
 
 
 # -- the year folder cannot be created ------------------------------------------------------------
@@ -67,7 +59,7 @@ def test_a_kind_folder_that_is_a_file_is_refused_before_a_number_in_the_cli(work
     (workspace.outbox / "2026" / KIND).write_text("bukan folder")
     request = tmp_path / "surat.yaml"
     request.write_text(yaml.safe_dump(letter, allow_unicode=True), encoding="utf-8")
-    result = runner.invoke(app, ["--workspace", str(workspace.root), "new", KIND, "--data", str(request)])
+    result = cli(workspace, "new", KIND, "--data", str(request))
     assert result.exit_code == 1
     assert "periksa izin folder outbox" in one_galat_line(result)
     assert numbers(workspace) == []
@@ -146,7 +138,7 @@ def test_the_cli_refuses_on_a_nearly_full_disk_in_one_line(small_disk, letter, t
     fill(small_disk, leave=5_000_000)
     request = tmp_path / "surat.yaml"
     request.write_text(yaml.safe_dump(letter, allow_unicode=True), encoding="utf-8")
-    result = runner.invoke(app, ["--workspace", str(ws.root), "new", KIND, "--data", str(request)])
+    result = cli(ws, "new", KIND, "--data", str(request))
     assert result.exit_code == 1
     assert "kosongkan ruang disk" in one_galat_line(result)
 
