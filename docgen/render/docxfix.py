@@ -1,0 +1,155 @@
+"""Post-render fixes of a rendered DOCX part: table grids that match their cells, unique drawing ids.
+
+Rendering a template as text can leave a valid XML part that is still a damaged document:
+
+- a column loop (``{%tc for c in kolom %}``) or a removed cell changes how many cells a row has,
+  but the table's grid (``w:tblGrid``/``w:gridCol``) keeps the template's column count; LibreOffice
+  then drops the extra columns from the PDF without a word;
+- a picture inside a loop repeats its ``wp:docPr id``, and Word reports duplicate ids as damage.
+
+Plain docxtpl fixes both after rendering (``fix_tables``, ``fix_docpr_ids``); the compiled renderer
+does it here, on the tree it parses anyway to prove the part is well-formed, and re-serialises a
+part only when something was fixed, so a letter whose tables and pictures are fine costs no more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from lxml import etree
+
+__all__ = ["DrawingIds", "fix_part", "fix_table_grid", "reserved_ids"]
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_XML_PART = re.compile(r"^word/[^/]+\.xml$")
+
+
+class DrawingIds:
+    """The ``wp:docPr`` ids one output document uses so far, across all its parts.
+
+    Word wants every drawing id unique in the whole package (body, headers, footers, notes), so one
+    instance is shared by all parts of one render; it starts with the ids of the parts that were
+    not rendered (they keep theirs).
+    """
+
+    def __init__(self, reserved: Iterable[int] = ()) -> None:
+        self.seen: set[int] = set(reserved)
+        self._next = max(self.seen, default=0) + 1
+
+    def claim(self, current: str | None) -> str | None:
+        """Keep ``current`` if it is a number not used yet; otherwise a fresh id to use instead."""
+        if current is not None and current.isdigit() and int(current) not in self.seen:
+            self.seen.add(int(current))
+            self._next = max(self._next, int(current) + 1)
+            return None
+        while self._next in self.seen:
+            self._next += 1
+        self.seen.add(self._next)
+        return str(self._next)
+
+
+def reserved_ids(members: dict[str, tuple[Any, bytes]], rendered: set[str]) -> frozenset[int]:
+    """The drawing ids in the package's XML parts that are not rendered (read once per template)."""
+    found: set[int] = set()
+    for name, (_info, data) in members.items():
+        if name in rendered or not _XML_PART.match(name) or b"docPr" not in data:
+            continue
+        try:
+            root = etree.fromstring(data)
+        except etree.XMLSyntaxError:
+            continue  # not a part Word reads as XML we can repair; leave it to Word
+        values = (drawing.get("id", "") for drawing in root.iter(_WP + "docPr"))
+        found.update(int(value) for value in values if value.isdigit())
+    return frozenset(found)
+
+
+def fix_part(data: bytes, ids: DrawingIds) -> bytes:
+    """Parse a rendered part (raises ``etree.XMLSyntaxError`` if broken) and return it fixed.
+
+    The bytes come back unchanged when every table grid already matches its cells and no drawing
+    id repeats, which is the common case.
+    """
+    root = etree.fromstring(data)
+    changed = False
+    if b"<w:tbl" in data:
+        for table in root.iter(_W + "tbl"):
+            changed |= fix_table_grid(table)
+    if b"docPr" in data:
+        for drawing in root.iter(_WP + "docPr"):
+            fresh = ids.claim(drawing.get("id"))
+            if fresh is not None:
+                drawing.set("id", fresh)
+                changed = True
+    if not changed:
+        return data
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _row_width(row: etree._Element) -> int:
+    """Grid columns a row spans: its cells' ``gridSpan`` plus any ``gridBefore``/``gridAfter``."""
+    width = 0
+    props = row.find(_W + "trPr")
+    if props is not None:
+        for skip in ("gridBefore", "gridAfter"):
+            element = props.find(_W + skip)
+            width += _int(element.get(_W + "val") if element is not None else None, 0)
+    for cell in row.findall(_W + "tc"):
+        span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+        width += max(1, _int(span.get(_W + "val") if span is not None else None, 1))
+    return width
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(float(value)) if value is not None else default
+    except ValueError:
+        return default
+
+
+def fix_table_grid(table: etree._Element) -> bool:
+    """Make one table's grid as wide as its widest row; True if the grid changed.
+
+    Widths follow docxtpl's ``fix_tables`` so both produce the same grid: added columns share the
+    table's total width with the old ones (scaled down in proportion), and the width of removed
+    columns is shared out among those left, so the table keeps its width on the page. Unlike
+    docxtpl, spans and ``gridBefore``/``gridAfter`` count when columns are added, and rows of a
+    nested table count only for that table.
+    """
+    grid = table.find(_W + "tblGrid")
+    if grid is None:
+        return False
+    columns = grid.findall(_W + "gridCol")
+    needed = max((_row_width(row) for row in table.findall(_W + "tr")), default=0)
+    if needed == 0 or needed == len(columns):
+        return False
+    widths = [float(_int(c.get(_W + "w"), 0)) for c in columns]
+    if needed > len(columns):
+        total = sum(widths) or _table_width(table)
+        share = total / needed
+        if columns and sum(widths) > 0:
+            scale = share / (sum(widths) / len(columns))
+            for column, width in zip(columns, widths, strict=True):
+                column.set(_W + "w", str(int(width * scale)))
+        for _ in range(needed - len(columns)):
+            added = etree.SubElement(grid, _W + "gridCol")
+            if share > 0:
+                added.set(_W + "w", str(int(share)))
+        return True
+    removed = sum(widths[needed:])
+    for column in columns[needed:]:
+        grid.remove(column)
+    extra = int(removed / needed)
+    for column, width in zip(columns[:needed], widths[:needed], strict=True):
+        column.set(_W + "w", str(int(width + extra)))
+    return True
+
+
+def _table_width(table: etree._Element) -> float:
+    """The table's preferred width in twips, when the template gives one (``w:tblW`` of type dxa)."""
+    width = table.find(f"{_W}tblPr/{_W}tblW")
+    if width is None or width.get(_W + "type", "dxa") != "dxa":
+        return 0.0
+    return float(_int(width.get(_W + "w"), 0))
