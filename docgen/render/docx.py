@@ -25,11 +25,10 @@ from markupsafe import escape
 
 from docgen.errors import TemplateError
 from docgen.render.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
-from docgen.render.docxfix import DrawingIds, fix_part, reserved_ids
+from docgen.render.docxsource import is_templated, unescape_tags
 
 __all__ = ["Bounds", "CompiledDocx", "compile_docx"]
 
-_RENDERED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 _EMBLEM_DESCR = "lambang"
 
 
@@ -65,23 +64,22 @@ class CompiledDocx:
         static = io.BytesIO()
         with zipfile.ZipFile(static, "w") as out:
             for name, (info, data) in members.items():
-                if _RENDERED.match(name) and b"{" in data:
+                if is_templated(name, data):
                     self.parts.append(self._compile(name, data.decode("utf-8")))
                 else:
                     out.writestr(info, data, compress_type=info.compress_type)
         self._static = static.getvalue()
-        self._drawing_ids = reserved_ids(members, {p.name for p in self.parts})
         self.prints_number_plainly = all(_prints_plainly(self._env.parse(p.source), "nomor") for p in self.parts)
 
     def _compile(self, name: str, xml: str) -> _Part:
-        source = self._cleaner.patch_xml(xml)
+        source = unescape_tags(self._cleaner.patch_xml(xml))  # quotes LibreOffice wrote as &quot;
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
         try:
             return _Part(name, source, self._env.from_string(source))
         except JinjaError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} ({name}) rusak di baris {getattr(exc, 'lineno', '?')}: "
-                f"{exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word"
+                f"{exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word atau LibreOffice"
             ) from exc
 
     def render(self, context: dict[str, Any], bounds: Bounds | None = None) -> bytes:
@@ -97,10 +95,9 @@ class CompiledDocx:
         """The rendered XML of each templated part, not yet zipped (see :meth:`render`)."""
         bounds = bounds or Bounds()
         budget = [bounds.output_bytes]
-        ids = DrawingIds(self._drawing_ids)  # drawing ids unique across all parts
         try:
             with bounded(bounds):
-                return [(part.name, self._render_part(part, context, bounds, budget, ids)) for part in self.parts]
+                return [(part.name, self._render_part(part, context, bounds, budget)) for part in self.parts]
         except RenderStopped as exc:  # the timer went off between two parts
             raise TemplateError(explain(self.path.name, exc)) from exc
 
@@ -127,9 +124,7 @@ class CompiledDocx:
         old, new = stand_in.encode("utf-8"), str(escape(number)).encode("utf-8")
         return self.pack([(name, data.replace(old, new)) for name, data in parts])
 
-    def _render_part(
-        self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int], ids: DrawingIds
-    ) -> bytes:
+    def _render_part(self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int]) -> bytes:
         chunks: list[str] = []
         try:
             for chunk in part.template.generate(context):
@@ -152,7 +147,7 @@ class CompiledDocx:
         except (UnicodeEncodeError, RenderStopped) as exc:
             raise TemplateError(explain(self.path.name, exc)) from exc
         try:
-            data = fix_part(data, ids)  # table grids match their cells, drawing ids unique
+            etree.fromstring(data)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"
