@@ -25,6 +25,7 @@ from markupsafe import escape
 
 from docgen.errors import TemplateError
 from docgen.render.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
+from docgen.render.docxfix import DrawingIds, fix_part, reserved_ids
 from docgen.render.docxsource import is_templated, unescape_tags
 
 __all__ = ["Bounds", "CompiledDocx", "compile_docx"]
@@ -69,6 +70,7 @@ class CompiledDocx:
                 else:
                     out.writestr(info, data, compress_type=info.compress_type)
         self._static = static.getvalue()
+        self._drawing_ids = reserved_ids(members, {p.name for p in self.parts})
         self.prints_number_plainly = all(_prints_plainly(self._env.parse(p.source), "nomor") for p in self.parts)
 
     def _compile(self, name: str, xml: str) -> _Part:
@@ -95,9 +97,10 @@ class CompiledDocx:
         """The rendered XML of each templated part, not yet zipped (see :meth:`render`)."""
         bounds = bounds or Bounds()
         budget = [bounds.output_bytes]
+        ids = DrawingIds(self._drawing_ids)  # drawing ids unique across all parts
         try:
             with bounded(bounds):
-                return [(part.name, self._render_part(part, context, bounds, budget)) for part in self.parts]
+                return [(part.name, self._render_part(part, context, bounds, budget, ids)) for part in self.parts]
         except RenderStopped as exc:  # the timer went off between two parts
             raise TemplateError(explain(self.path.name, exc)) from exc
 
@@ -124,7 +127,9 @@ class CompiledDocx:
         old, new = stand_in.encode("utf-8"), str(escape(number)).encode("utf-8")
         return self.pack([(name, data.replace(old, new)) for name, data in parts])
 
-    def _render_part(self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int]) -> bytes:
+    def _render_part(
+        self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int], ids: DrawingIds
+    ) -> bytes:
         chunks: list[str] = []
         try:
             for chunk in part.template.generate(context):
@@ -147,7 +152,7 @@ class CompiledDocx:
         except (UnicodeEncodeError, RenderStopped) as exc:
             raise TemplateError(explain(self.path.name, exc)) from exc
         try:
-            etree.fromstring(data)
+            data = fix_part(data, ids)  # table grids match their cells, drawing ids unique
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"
