@@ -8,7 +8,6 @@ taken, and a failure after that voids the number with its reason instead of losi
 from __future__ import annotations
 
 import secrets
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -164,7 +163,9 @@ def issue_outputs(
                     f"Nomor {reservation.number} tertahan (belum terbit, belum batal): {_one_line(exc)}; "
                     f"pembatalannya pun gagal ({_one_line(void_exc)}); {fix}"
                 ) from exc
-        if isinstance(exc, OSError | sqlite3.OperationalError) and not isinstance(exc, DocgenError):
+        # The register's own failures arrive as RegisterError (atomic converts them); only the
+        # file system speaks in OSError here.
+        if isinstance(exc, OSError) and not isinstance(exc, DocgenError):
             fix = DISK_FULL_FIX if disk_full(exc) else "periksa ruang disk dan izin folder outbox dan registers"
             done = f"nomor {reservation.number} dibatalkan" if reservation is not None else "tidak ada yang berubah"
             raise RenderError(f"Gagal menulis hasil ({_one_line(exc)}); {done}; {fix}") from exc
