@@ -27,6 +27,7 @@ from docgen.errors import TemplateError
 from docgen.render.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
 from docgen.render.docxfix import DrawingIds, fix_part, reserved_ids
 from docgen.render.docxsource import is_templated, unescape_tags
+from docgen.render.filters import OFFICE_FILTERS
 
 __all__ = ["Bounds", "CompiledDocx", "compile_docx"]
 
@@ -61,6 +62,7 @@ class CompiledDocx:
             _swap_emblem(members, emblem, path)
         self._cleaner = DocxTemplate(path)  # used only for its XML clean-up helpers
         self._env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self._env.filters.update(OFFICE_FILTERS)
         self.parts: list[_Part] = []
         static = io.BytesIO()
         with zipfile.ZipFile(static, "w") as out:
