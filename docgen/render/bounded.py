@@ -21,6 +21,8 @@ from typing import Any
 from jinja2.exceptions import SecurityError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import MAX_RANGE, ImmutableSandboxedEnvironment
 
+from docgen.render.filters import FilterError, unknown_filter_hint
+
 __all__ = ["BoundedEnvironment", "Bounds", "RenderStopped", "bounded", "explain"]
 
 _local = threading.local()  # deadline (monotonic seconds) and limit of the render on this thread
@@ -158,6 +160,10 @@ def explain(template: str, exc: BaseException) -> str:
         cause = f"nama yang tidak dikenal ({exc})"
     elif isinstance(exc, MemoryError):
         cause = "memori habis saat mengisi templat"
+    elif isinstance(exc, FilterError):  # already one line naming the filter, the value and the fix
+        cause = str(exc)
+    elif isinstance(exc, Exception) and (hint := unknown_filter_hint(exc)):  # a misspelt filter in {% if %}
+        cause = hint
     else:
         cause = f"{type(exc).__name__}: {exc}"
     cause = " ".join(cause.split())
