@@ -16,7 +16,7 @@ from typing import Any, Literal
 from docgen.archive import AKTIF, BELUM, ArchiveCodes, retention_status
 from docgen.config import Workspace
 from docgen.register import Register
-from docgen.render.tables import write_table
+from docgen.tables import write_table
 
 __all__ = ["NOT_DUE", "ArchiveEntry", "archive_entries", "export_archive_list", "retention_due"]
 

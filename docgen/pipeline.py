@@ -19,9 +19,10 @@ from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.errors import DocgenError, RenderError, RequestError
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
+from docgen.names import file_stem
 from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.register.states import check_transition
-from docgen.render import CompiledDocx, Written, compile_docx, file_stem, write_new
+from docgen.render import CompiledDocx, Written, compile_docx, write_new
 from docgen.render.bounded import Bounds
 from docgen.render.convert import ColdConverter, Converter
 from docgen.render.files import DISK_FULL_FIX, check_room, disk_full

@@ -26,8 +26,8 @@ from conftest import PG_SERVER
 from docgen.config import load_workspace
 from docgen.errors import RegisterBusy
 from docgen.kinds import get_kind, validate_request
+from docgen.names import file_stem
 from docgen.register import FileRecord, Register, State, check_register
-from docgen.render.files import file_stem
 
 KIND = "surat-keluar"
 WORKERS, EACH = 8, 250

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.errors import DocgenError
+from docgen.names import file_stem
 from docgen.register.books import Register
 from docgen.register.db import atomic
 from docgen.register.events import verify_chain
 from docgen.register.numbering import holder_alive
 from docgen.register.opening import ORPHANS
-from docgen.render.files import file_stem
 
 __all__ = ["CheckReport", "check_register", "file_sha256"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docgen.register.books import Register
-from docgen.render.tables import write_table
+from docgen.tables import write_table
 
 __all__ = ["AGENDA_COLUMNS", "agenda_rows", "export_agenda"]
 

@@ -10,7 +10,6 @@ import contextlib
 import errno
 import hashlib
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,14 +17,12 @@ from pathlib import Path
 
 from docgen.errors import RenderError
 
-__all__ = ["MARGIN_BYTES", "DISK_FULL_FIX", "Written", "check_room", "disk_full", "file_stem", "write_new"]
+__all__ = ["MARGIN_BYTES", "DISK_FULL_FIX", "Written", "check_room", "disk_full", "write_new"]
 
 #: Free space kept beyond twice the expected output: SQLite's journal and the event log need room too.
 MARGIN_BYTES = 20_000_000
 DISK_FULL_FIX = "kosongkan ruang disk lalu jalankan 'docgen register check --fix'"
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
-
-_UNSAFE = re.compile(r"[^0-9A-Za-z.\-_]+")
 
 
 @dataclass(frozen=True)
@@ -33,16 +30,6 @@ class Written:
     path: Path
     sha256: str
     size: int
-
-
-def file_stem(number: str) -> str:
-    """A file name from a document number: ``500.16.7.2/57/423.105/2026`` -> ``500.16.7.2-57-423.105-2026``.
-
-    Slashes and anything else unsafe become ``-`` and leading dots are dropped, so a number can
-    never name a path outside its folder.
-    """
-    stem = _UNSAFE.sub("-", number).strip("-.")
-    return stem or "tanpa-nomor"
 
 
 def disk_full(exc: BaseException) -> bool:
