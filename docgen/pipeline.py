@@ -79,7 +79,9 @@ def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:
     """
     compiled = compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
     if not compiled.proven:
-        example = validate_request(kind, kind.dated_example(), workspace.profile, source="contoh bawaan")
+        example = validate_request(
+            kind, kind.dated_example(), workspace.profile, source="contoh bawaan", roots=(workspace.root,)
+        )
         compiled.render(
             kind.render_context(example, workspace.profile, number="1"), Bounds.of(workspace.profile.limits)
         )
@@ -235,16 +237,20 @@ def generate(
     source: str = "",
     register: Register | None = None,
     intake: Intake | None = None,
+    request_dir: Path | None = None,
 ) -> Result:
     """Generate one document; numbered now unless ``draft`` (numbered later by ``number_document``).
 
     ``intake`` (the folder watcher's) is recorded in the transaction that issues the document.
+    Pictures the request names are looked up in ``request_dir`` (the request file's folder),
+    then in the workspace, and nowhere else.
     """
     kind = get_kind(kind_name)
     if not kind.template.endswith(".docx"):
         raise RequestError(f"Jenis {kind.name} tidak dibuat dari templat; lihat 'docgen kinds {kind.name}'")
     profile = workspace.profile
-    request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source)
+    roots = tuple(dict.fromkeys(p.resolve() for p in (request_dir, workspace.root) if p is not None))
+    request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source, roots=roots)
     if draft and insert_after is not None:
         raise RequestError("Konsep belum bernomor; --insert-after dipakai saat memberi nomor")
     compiled = _template(workspace, kind)  # template problems surface before a number is taken
@@ -337,7 +343,9 @@ def number_document(
             if "tanggal" not in kind.model.model_fields:
                 raise RequestError(f"Jenis {kind.name} tidak punya kolom tanggal; --tanggal tidak berlaku")
             data["tanggal"] = tanggal.isoformat()
-        request = validate_request(kind, data, workspace.profile, source=f"dokumen {doc_id}")
+        request = validate_request(
+            kind, data, workspace.profile, source=f"dokumen {doc_id}", roots=(workspace.root,), stored=True
+        )
         if tanggal is not None and tanggal.isoformat() != doc.doc_date:
             check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)  # refuse before changing
             reg.redate(doc_id, kind.summary(request, workspace.profile).doc_date, request.model_dump(mode="json"))

@@ -181,5 +181,8 @@ class Limits(_Frozen):
     note_bytes: int = Field(20_000, ge=1_000, description="Largest .error.txt note the watcher writes, bytes.")
     render_s: float = Field(20.0, gt=0, description="Seconds one template render may take before it is stopped.")
     output_bytes: int = Field(50_000_000, gt=0, description="Largest rendered document, bytes.")
+    picture_bytes: int = Field(20_000_000, gt=0, description="Largest picture file a request may name, bytes.")
+    picture_pixels: int = Field(40_000_000, gt=0, description="Largest picture a request may name, pixels.")
+    picture_dpi: int = Field(200, ge=72, le=1200, description="Pictures are scaled down to this at their size.")
     years_back: int = Field(10, ge=0, description="A document date may lie this many years before today.")
     years_ahead: int = Field(1, ge=0, description="... and this many years after today.")

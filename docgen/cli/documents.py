@@ -136,6 +136,7 @@ def new(
             insert_after=insert_after,
             pdf=pdf,
             source=data.name,
+            request_dir=data.parent,
         )
     report_result(result, as_json)
 
@@ -202,7 +203,7 @@ def template_check(
             targets = [(k, ws.template(k.template)) for k in docx_kinds()]
         else:
             targets = [(get_kind(kind or file.stem), file)]
-        reports = [check_template(k, path, ws.profile) for k, path in targets]
+        reports = [check_template(k, path, ws.profile, roots=(ws.root,)) for k, path in targets]
     bad = False
     for r in reports:
         if r.ok:

@@ -11,6 +11,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -275,11 +276,20 @@ def _types(annotation: Any) -> tuple[Any, ...]:
 
 
 def validate_request(
-    kind: Kind, data: Any, profile: Profile, *, codes: ArchiveCodes | None = None, source: str = ""
+    kind: Kind,
+    data: Any,
+    profile: Profile,
+    *,
+    codes: ArchiveCodes | None = None,
+    source: str = "",
+    roots: tuple[Path, ...] = (),
+    stored: bool = False,
 ) -> Request:
     """Validate request data against the kind's model; one Indonesian line on failure.
 
     With ``codes`` every archive code in the request must exist in the classification tables.
+    Picture fields are looked up under ``roots`` only (the request's folder, the workspace);
+    ``stored`` marks a request docgen saved itself, whose pictures are recorded by full path.
     The profile's limits bound the request's shape first (depth, list sizes, total text), then
     every field (length, characters, dates in the window), so nothing refusable reaches a number.
     """
@@ -289,7 +299,7 @@ def validate_request(
     problem = shape_problem(data, profile.limits)
     if problem:
         raise RequestError(f"Permintaan {kind.name}{where} {problem}")
-    context = {"profile": profile, "codes": codes, "limits": profile.limits}
+    context = {"profile": profile, "codes": codes, "limits": profile.limits, "roots": roots, "stored": stored}
     try:
         return kind.model.model_validate(data, context=context)
     except ValidationError as exc:

@@ -38,11 +38,14 @@ class Bounds:
 
     render_s: float = 20.0
     output_bytes: int = 50_000_000
+    picture_dpi: int = 200  # pictures are scaled down to this resolution at their printed size
 
     @classmethod
     def of(cls, limits: Any) -> Bounds:
         """The bounds of a profile's ``[limits]`` section."""
-        return cls(render_s=float(limits.render_s), output_bytes=int(limits.output_bytes))
+        return cls(
+            render_s=float(limits.render_s), output_bytes=int(limits.output_bytes), picture_dpi=int(limits.picture_dpi)
+        )
 
     def check(self) -> None:
         _check()

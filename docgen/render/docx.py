@@ -24,14 +24,18 @@ from lxml import etree
 from markupsafe import escape
 
 from docgen.errors import TemplateError
+from docgen.pictures import placing
 from docgen.render.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
-from docgen.render.docxfix import DrawingIds, fix_part, reserved_ids
+from docgen.render.docxfix import BrokenReference, DrawingIds, fix_part, relationship_ids, reserved_ids
 from docgen.render.docxsource import is_templated, unescape_tags
-from docgen.render.filters import OFFICE_FILTERS
+from docgen.render.filters import OFFICE_FILTERS, unknown_filter_hint
+from docgen.render.media import Media, sized
 
 __all__ = ["Bounds", "CompiledDocx", "compile_docx"]
 
 _EMBLEM_DESCR = "lambang"
+_PACKAGE_META = re.compile(r"^(\[Content_Types\]\.xml|(.*/)?_rels/[^/]+\.rels)$")
+"""Parts a placed picture changes; packed per document instead of with the unchanged parts."""
 
 
 @dataclass(frozen=True)
@@ -63,15 +67,24 @@ class CompiledDocx:
         self._cleaner = DocxTemplate(path)  # used only for its XML clean-up helpers
         self._env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined)
         self._env.filters.update(OFFICE_FILTERS)
+        self._env.filters["gambar"] = sized
         self.parts: list[_Part] = []
+        self._meta: dict[str, tuple[zipfile.ZipInfo, bytes]] = {}
         static = io.BytesIO()
         with zipfile.ZipFile(static, "w") as out:
             for name, (info, data) in members.items():
                 if is_templated(name, data):
                     self.parts.append(self._compile(name, data.decode("utf-8")))
+                elif _PACKAGE_META.match(name):
+                    self._meta[name] = (info, data)
                 else:
                     out.writestr(info, data, compress_type=info.compress_type)
         self._static = static.getvalue()
+        self._relationships = {
+            p.name: relationship_ids(self._meta.get(_rels_of(p.name), (None, b""))[1])
+            for p in self.parts
+            if p.name.startswith("word/")
+        }
         self._drawing_ids = reserved_ids(members, {p.name for p in self.parts})
         self.prints_number_plainly = all(_prints_plainly(self._env.parse(p.source), "nomor") for p in self.parts)
 
@@ -83,7 +96,7 @@ class CompiledDocx:
         except JinjaError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} ({name}) rusak di baris {getattr(exc, 'lineno', '?')}: "
-                f"{exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word atau LibreOffice"
+                f"{unknown_filter_hint(exc) or exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word atau LibreOffice"
             ) from exc
 
     def render(self, context: dict[str, Any], bounds: Bounds | None = None) -> bytes:
@@ -100,17 +113,25 @@ class CompiledDocx:
         bounds = bounds or Bounds()
         budget = [bounds.output_bytes]
         ids = DrawingIds(self._drawing_ids)  # drawing ids unique across all parts
+        media = Media(bounds.picture_dpi)
         try:
-            with bounded(bounds):
-                return [(part.name, self._render_part(part, context, bounds, budget, ids)) for part in self.parts]
+            with bounded(bounds), placing(media.place):
+                rendered = [
+                    (part.name, self._render_part(part, context, bounds, budget, ids, media)) for part in self.parts
+                ]
         except RenderStopped as exc:  # the timer went off between two parts
             raise TemplateError(explain(self.path.name, exc)) from exc
+        return rendered + media.members({name: data for name, (_info, data) in self._meta.items()})
 
     def pack(self, parts: list[tuple[str, bytes]]) -> bytes:
         """Zip rendered parts with the template's unchanged ones into a DOCX."""
         buffer = io.BytesIO(self._static)
         buffer.seek(0, io.SEEK_END)
+        replaced = {name for name, _ in parts}
         with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as out:
+            for name, (info, data) in self._meta.items():
+                if name not in replaced:
+                    out.writestr(info, data, compress_type=info.compress_type)
             for name, data in parts:
                 out.writestr(name, data)
         return buffer.getvalue()
@@ -127,11 +148,12 @@ class CompiledDocx:
         if not self.prints_number_plainly:
             return None
         old, new = stand_in.encode("utf-8"), str(escape(number)).encode("utf-8")
-        return self.pack([(name, data.replace(old, new)) for name, data in parts])
+        return self.pack([(name, data.replace(old, new) if name.endswith(".xml") else data) for name, data in parts])
 
     def _render_part(
-        self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int], ids: DrawingIds
+        self, part: _Part, context: dict[str, Any], bounds: Bounds, budget: list[int], ids: DrawingIds, media: Media
     ) -> bytes:
+        media.part = part.name
         chunks: list[str] = []
         try:
             for chunk in part.template.generate(context):
@@ -153,11 +175,17 @@ class CompiledDocx:
                 raise RenderStopped(f"hasilnya melebihi {bounds.output_bytes} bita (limits.output_bytes)")
         except (UnicodeEncodeError, RenderStopped) as exc:
             raise TemplateError(explain(self.path.name, exc)) from exc
-        try:
-            data = fix_part(data, ids)  # table grids match their cells, drawing ids unique
+        known = self._relationships.get(part.name)
+        try:  # table grids match their cells, drawing ids unique, every relationship resolves
+            data = fix_part(data, ids, None if known is None else known | media.added_ids(part.name))
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"
+            ) from exc
+        except BrokenReference as exc:
+            raise TemplateError(
+                f"Templat {self.path.name} ({part.name}, paragraf ke-{exc.paragraph}) merujuk relasi {exc.rid} "
+                "yang tidak ada di paketnya; sisipkan ulang gambar, tautan atau kepala/kaki halaman itu di Word"
             ) from exc
         return data
 
@@ -167,6 +195,12 @@ class CompiledDocx:
 
     def parse(self) -> list[nodes.Template]:
         return [self._env.parse(p.source) for p in self.parts]
+
+
+def _rels_of(part: str) -> str:
+    """``word/document.xml`` -> ``word/_rels/document.xml.rels``."""
+    folder, _, base = part.rpartition("/")
+    return f"{folder}/_rels/{base}.rels"
 
 
 def _prints_plainly(ast: nodes.Template, name: str) -> bool:

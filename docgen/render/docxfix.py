@@ -20,11 +20,33 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["DrawingIds", "fix_part", "fix_table_grid", "reserved_ids"]
+__all__ = ["BrokenReference", "DrawingIds", "fix_part", "fix_table_grid", "relationship_ids", "reserved_ids"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _XML_PART = re.compile(r"^word/[^/]+\.xml$")
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REFERENCES = etree.XPath("//@*[namespace-uri()=$ns]")
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+class BrokenReference(ValueError):
+    """A part points at a relationship id its ``.rels`` part does not have (Word: unreadable content)."""
+
+    def __init__(self, rid: str, paragraph: int) -> None:
+        super().__init__(rid, paragraph)
+        self.rid = rid
+        self.paragraph = paragraph
+
+
+def relationship_ids(rels: bytes | None) -> frozenset[str]:
+    """The ids a ``.rels`` part declares (none when the part has no ``.rels``)."""
+    if not rels:
+        return frozenset()
+    try:
+        return frozenset(e.get("Id", "") for e in etree.fromstring(rels).iter(_PKG_REL))
+    except etree.XMLSyntaxError:
+        return frozenset()
 
 
 class DrawingIds:
@@ -66,13 +88,20 @@ def reserved_ids(members: dict[str, tuple[Any, bytes]], rendered: set[str]) -> f
     return frozenset(found)
 
 
-def fix_part(data: bytes, ids: DrawingIds) -> bytes:
+def fix_part(data: bytes, ids: DrawingIds, relationships: frozenset[str] | set[str] | None = None) -> bytes:
     """Parse a rendered part (raises ``etree.XMLSyntaxError`` if broken) and return it fixed.
 
     The bytes come back unchanged when every table grid already matches its cells and no drawing
-    id repeats, which is the common case.
+    id repeats, which is the common case. With ``relationships`` (the ids the part's ``.rels``
+    declares), a reference to any other id raises :class:`BrokenReference`: that cannot be fixed,
+    only refused.
     """
     root = etree.fromstring(data)
+    if relationships is not None:
+        for ref in _REFERENCES(root, ns=_R):
+            if str(ref) not in relationships:
+                paragraphs = ref.getparent().xpath("count(preceding::w:p)", namespaces={"w": _W[1:-1]})
+                raise BrokenReference(str(ref), int(paragraphs) + 1)
     changed = False
     if b"<w:tbl" in data:
         for table in root.iter(_W + "tbl"):

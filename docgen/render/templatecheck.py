@@ -32,10 +32,10 @@ class TemplateReport:
         return not self.unknown and not self.unshown
 
 
-def check_template(kind: Kind, path: Path, profile: Profile) -> TemplateReport:
+def check_template(kind: Kind, path: Path, profile: Profile, roots: tuple[Path, ...] = ()) -> TemplateReport:
     """Check ``path`` against ``kind``, using the kind's example request as the context."""
     compiled = compile_docx(path)
-    request = validate_request(kind, kind.dated_example(), profile, source="contoh bawaan")
+    request = validate_request(kind, kind.dated_example(), profile, source="contoh bawaan", roots=roots)
     context = kind.render_context(request, profile, number="1")
     used: set[str] = set()
     unknown: set[str] = set()
