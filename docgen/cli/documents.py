@@ -206,10 +206,15 @@ def template_check(
         reports = [check_template(k, path, ws.profile, roots=(ws.root,)) for k, path in targets]
     bad = False
     for r in reports:
+        for note in r.notes:
+            console.print(f"[yellow]{r.template}[/]: {escape(note)}")
         if r.ok:
-            console.print(f"[green]{r.template}[/] cocok dengan jenis {r.kind}.")
+            used = f" (filter: {', '.join(r.filters)})" if r.filters else ""
+            console.print(f"[green]{r.template}[/] cocok dengan jenis {r.kind}{used}.")
             continue
         bad = True
+        for problem in r.problems:
+            console.print(f"[red]{r.template}[/]: {escape(problem)}")
         if r.unknown:
             console.print(f"[red]{r.template}[/]: variabel tidak dikenal jenis {r.kind}: {', '.join(r.unknown)}")
         if r.unshown:

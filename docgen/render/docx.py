@@ -193,6 +193,10 @@ class CompiledDocx:
         """The cleaned Jinja source of each rendered part (for ``docgen template check``)."""
         return [(p.name, p.source) for p in self.parts]
 
+    def relationships(self, part: str) -> frozenset[str] | None:
+        """The relationship ids ``part`` may use; None for parts outside ``word/``."""
+        return self._relationships.get(part)
+
     def parse(self) -> list[nodes.Template]:
         return [self._env.parse(p.source) for p in self.parts]
 

@@ -20,7 +20,16 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["BrokenReference", "DrawingIds", "fix_part", "fix_table_grid", "relationship_ids", "reserved_ids"]
+__all__ = [
+    "BrokenReference",
+    "DrawingIds",
+    "Finding",
+    "fix_part",
+    "fix_table_grid",
+    "inspect_part",
+    "relationship_ids",
+    "reserved_ids",
+]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
@@ -115,6 +124,43 @@ def fix_part(data: bytes, ids: DrawingIds, relationships: frozenset[str] | set[s
     if not changed:
         return data
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+Finding = tuple[int, str, bool]  # (line in the template source, Indonesian text, True if it breaks the document)
+
+
+def inspect_part(source: str, relationships: frozenset[str] | None, seen_ids: set[str]) -> list[Finding]:
+    """What ``docgen template check`` says about one part of a template, by source line.
+
+    ``source`` is the part as the renderer compiles it (one paragraph per line), so the lines
+    match the ones Jinja names in its errors. A reference to a missing relationship breaks the
+    document and is refused when a document is made; a repeated drawing id and a table grid that
+    does not match its cells are fixed in every output, so they are only told. ``seen_ids``
+    carries drawing ids across the parts of one package.
+    """
+    try:
+        root = etree.fromstring(source.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return []  # not XML before rendering; the trial render reports what is wrong with it
+    found: list[Finding] = []
+    if relationships is not None:
+        for ref in _REFERENCES(root, ns=_R):
+            if str(ref) not in relationships:
+                text = f"merujuk relasi {ref} yang tidak ada di paketnya; sisipkan ulang gambar atau tautan itu"
+                found.append((ref.getparent().sourceline or 0, text, True))
+    for drawing in root.iter(_WP + "docPr"):
+        value = drawing.get("id", "")
+        if value in seen_ids:
+            found.append((drawing.sourceline or 0, f"id gambar {value} dipakai dua kali (diperbaiki otomatis)", False))
+        seen_ids.add(value)
+    for table in root.iter(_W + "tbl"):
+        grid = table.find(_W + "tblGrid")
+        columns = len(grid.findall(_W + "gridCol")) if grid is not None else 0
+        widest = max((_row_width(row) for row in table.findall(_W + "tr")), default=0)
+        if grid is not None and widest and columns != widest:
+            text = f"tabel: kisi {columns} kolom, baris terlebar {widest} sel (disesuaikan otomatis saat dibuat)"
+            found.append((table.sourceline or 0, text, False))
+    return found
 
 
 def _row_width(row: etree._Element) -> int:
