@@ -357,7 +357,7 @@ def test_a_picture_cannot_be_put_in_the_document_properties(pictures, tmp_path):
         compile_docx(tmp_path / "t.docx").render({"peta": _load("foto/denah.png", pictures["folder"])})
 
 
-def test_a_template_pointing_at_a_missing_relationship_is_refused_naming_part_and_paragraph(tmp_path):
+def test_a_template_pointing_at_a_missing_relationship_is_refused_naming_part_and_line(tmp_path):
     document = docx.Document()
     document.add_paragraph("Satu {{ a }}")
     document.add_paragraph("Dua")
@@ -365,12 +365,18 @@ def test_a_template_pointing_at_a_missing_relationship_is_refused_naming_part_an
     with zipfile.ZipFile(tmp_path / "t.docx") as source:
         parts = {info.filename: source.read(info) for info in source.infolist()}
     xml = parts["word/document.xml"].decode()
-    link = '<w:hyperlink r:id="rId999"><w:r><w:t>tautan</w:t></w:r></w:hyperlink>'
-    parts["word/document.xml"] = re.sub(r"(<w:t>Dua</w:t></w:r>)", r"\1" + link, xml).encode()
-    with zipfile.ZipFile(tmp_path / "rusak.docx", "w") as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
+
+    def with_link(name: str, rid: str) -> Path:
+        link = f'<w:hyperlink r:id="{rid}"><w:r><w:t>tautan</w:t></w:r></w:hyperlink>'
+        parts["word/document.xml"] = re.sub(r"(<w:t>Dua</w:t></w:r>)", r"\1" + link, xml).encode()
+        with zipfile.ZipFile(tmp_path / name, "w") as out:
+            for part, data in parts.items():
+                out.writestr(part, data)
+        return tmp_path / name
+
+    sound = compile_docx(with_link("utuh.docx", "rId1"))  # a relationship the package has
+    line = next(n for n, text in enumerate(dict(sound.sources())["word/document.xml"].split("\n"), 1) if "Dua" in text)
     with pytest.raises(TemplateError) as caught:
-        compile_docx(tmp_path / "rusak.docx").render({"a": "x"})
+        compile_docx(with_link("rusak.docx", "rId999")).render({"a": "x"})
     message = str(caught.value)
-    assert "word/document.xml" in message and "paragraf ke-2" in message and "rId999" in message
+    assert f"(word/document.xml, baris {line})" in message and "rId999" in message

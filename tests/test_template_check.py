@@ -35,17 +35,24 @@ def _line_of(path: Path, needle: str) -> int:
     return next(n for n, line in enumerate(source.split("\n"), 1) if needle in line)
 
 
-def test_a_lost_relationship_is_a_problem_named_by_part_and_line(workspace):
-    path = workspace.template("surat-keluar.docx")
-    link = '<w:hyperlink r:id="rId4242"><w:r><w:t>laman kami</w:t></w:r></w:hyperlink>'
+def _with_link(path: Path, rid: str) -> None:
+    link = f'<w:hyperlink r:id="{rid}"><w:r><w:t>laman kami</w:t></w:r></w:hyperlink>'
     _edit(path, lambda xml: xml.replace("{{ hal }}</w:t></w:r>", "{{ hal }}</w:t></w:r>" + link, 1))
+
+
+def test_a_lost_relationship_is_a_problem_named_by_part_and_line(workspace, tmp_path):
+    path = workspace.template("surat-keluar.docx")
+    sound = tmp_path / "utuh.docx"
+    sound.write_bytes(path.read_bytes())
+    _with_link(sound, "rId1")  # a relationship the package has: the same paragraph, compiled
+    line = _line_of(sound, "laman kami")
+    _with_link(path, "rId4242")
     report = check_template(get_kind("surat-keluar"), path, workspace.profile, roots=(workspace.root,))
     assert not report.ok
-    line = _line_of(path, "rId4242")
-    assert any(f"word/document.xml baris {line}:" in p and "rId4242" in p for p in report.problems), report
+    assert any(f"(word/document.xml, baris {line})" in p and "rId4242" in p for p in report.problems), report
     result = cli(workspace, "template", "check", str(path), "--kind", "surat-keluar")
     assert result.exit_code == 1
-    assert f"word/document.xml baris {line}" in result.output and "rId4242" in result.output
+    assert f"word/document.xml, baris {line}" in result.output and "rId4242" in result.output
 
 
 def test_a_misspelt_filter_is_named_with_the_filters_that_exist(workspace):

@@ -26,7 +26,15 @@ from markupsafe import escape
 from docgen.errors import TemplateError
 from docgen.pictures import placing
 from docgen.render.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
-from docgen.render.docxfix import BrokenReference, DrawingIds, fix_part, relationship_ids, reserved_ids
+from docgen.render.docxfix import (
+    BrokenReference,
+    DrawingIds,
+    fix_part,
+    has_templated_references,
+    relationship_ids,
+    reserved_ids,
+    unresolved_references,
+)
 from docgen.render.docxsource import is_templated, unescape_tags
 from docgen.render.filters import OFFICE_FILTERS, unknown_filter_hint
 from docgen.render.media import Media, sized
@@ -38,11 +46,19 @@ _PACKAGE_META = re.compile(r"^(\[Content_Types\]\.xml|(.*/)?_rels/[^/]+\.rels)$"
 """Parts a placed picture changes; packed per document instead of with the unchanged parts."""
 
 
+_LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
+"""A text run holding a tab, newline or break character: only then has docxtpl's listing work to do."""
+_RESHAPING = re.compile(r"\{%-?\s*(?:tc|hm|colspan)\b")
+"""Tags that change how many cells a table row has (column loops, removed cells, merges)."""
+_CHECK_EVERY = 64  # output chunks between two looks at the clock (a timer stops the main thread anyway)
+
+
 @dataclass(frozen=True)
 class _Part:
     name: str
     source: str  # cleaned XML as Jinja compiles it
     template: Any  # jinja2.Template
+    reshapes_tables: bool  # only then can a rendered grid stop matching its cells
 
 
 class CompiledDocx:
@@ -85,19 +101,38 @@ class CompiledDocx:
             for p in self.parts
             if p.name.startswith("word/")
         }
+        self._check_references()
         self._drawing_ids = reserved_ids(members, {p.name for p in self.parts})
         self.prints_number_plainly = all(_prints_plainly(self._env.parse(p.source), "nomor") for p in self.parts)
 
     def _compile(self, name: str, xml: str) -> _Part:
         source = unescape_tags(self._cleaner.patch_xml(xml))  # quotes LibreOffice wrote as &quot;
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        reshapes = bool(_RESHAPING.search(re.sub(r"<[^>]*>", "", xml)))  # tags may be split over runs
         try:
-            return _Part(name, source, self._env.from_string(source))
+            return _Part(name, source, self._env.from_string(source), reshapes)
         except JinjaError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} ({name}) rusak di baris {getattr(exc, 'lineno', '?')}: "
                 f"{unknown_filter_hint(exc) or exc}; perbaiki tanda {{{{ }}}} atau {{% %}} di Word atau LibreOffice"
             ) from exc
+
+    def _check_references(self) -> None:
+        """Refuse a template whose part points at a relationship its package lacks (a lost picture,
+        link, header): Word calls such a file unreadable. Only tag-built references are left to
+        check per render."""
+        self._templated_refs = set()
+        for part in self.parts:
+            known = self._relationships.get(part.name)
+            if known is None:
+                continue
+            for line, rid in unresolved_references(part.source, known):
+                raise TemplateError(
+                    f"Templat {self.path.name} ({part.name}, baris {line}) merujuk relasi {rid} yang tidak ada "
+                    "di paketnya; sisipkan ulang gambar, tautan atau kepala/kaki halaman itu di Word"
+                )
+            if has_templated_references(part.source):
+                self._templated_refs.add(part.name)
 
     def render(self, context: dict[str, Any], bounds: Bounds | None = None) -> bytes:
         """Render one document; user data is autoescaped and never compiled as a template.
@@ -156,18 +191,20 @@ class CompiledDocx:
         media.part = part.name
         chunks: list[str] = []
         try:
-            for chunk in part.template.generate(context):
+            for n, chunk in enumerate(part.template.generate(context)):
                 chunks.append(chunk)
                 budget[0] -= len(chunk)  # characters: never more than the bytes they encode to
                 if budget[0] < 0:
                     raise RenderStopped(f"hasilnya melebihi {bounds.output_bytes} bita (limits.output_bytes)")
-                bounds.check()
+                if n % _CHECK_EVERY == 0:
+                    bounds.check()
         except Exception as exc:  # whatever a template does while rendering is the template's fault
             raise TemplateError(explain(self.path.name, exc)) from exc
         # The same post-processing docxtpl applies after rendering (DocxTemplate.render_xml_part).
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", "".join(chunks))
+        xml = "".join(chunks).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # undo _compile's breaks
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        xml = self._cleaner.resolve_listing(xml)
+        if _LISTING.search(xml):  # else resolve_listing would return the text unchanged, slowly
+            xml = self._cleaner.resolve_listing(xml)
         try:
             data = xml.encode("utf-8")
             budget[0] -= len(data) - len(xml)  # the bytes beyond one per character
@@ -175,9 +212,11 @@ class CompiledDocx:
                 raise RenderStopped(f"hasilnya melebihi {bounds.output_bytes} bita (limits.output_bytes)")
         except (UnicodeEncodeError, RenderStopped) as exc:
             raise TemplateError(explain(self.path.name, exc)) from exc
-        known = self._relationships.get(part.name)
+        known = self._relationships.get(part.name) if part.name in self._templated_refs else None
         try:  # table grids match their cells, drawing ids unique, every relationship resolves
-            data = fix_part(data, ids, None if known is None else known | media.added_ids(part.name))
+            data = fix_part(
+                data, ids, None if known is None else known | media.added_ids(part.name), grids=part.reshapes_tables
+            )
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 f"Templat {self.path.name} menghasilkan XML rusak ({exc}); periksa letak tanda {{%p %}}"

@@ -26,9 +26,11 @@ __all__ = [
     "Finding",
     "fix_part",
     "fix_table_grid",
+    "has_templated_references",
     "inspect_part",
     "relationship_ids",
     "reserved_ids",
+    "unresolved_references",
 ]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -36,6 +38,11 @@ _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _XML_PART = re.compile(r"^word/[^/]+\.xml$")
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REFERENCES = etree.XPath("//@*[namespace-uri()=$ns]")
+_LITERAL_REF = re.compile(r'\sr:[A-Za-z]+="([^"]*)"')  # the prefix every editor uses for relationships
+_SPANS = etree.XPath(
+    "boolean(w:tr/w:tc/w:tcPr/w:gridSpan | w:tr/w:trPr/w:gridBefore | w:tr/w:trPr/w:gridAfter)",
+    namespaces={"w": _W[1:-1]},
+)
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
@@ -97,11 +104,15 @@ def reserved_ids(members: dict[str, tuple[Any, bytes]], rendered: set[str]) -> f
     return frozenset(found)
 
 
-def fix_part(data: bytes, ids: DrawingIds, relationships: frozenset[str] | set[str] | None = None) -> bytes:
+def fix_part(
+    data: bytes, ids: DrawingIds, relationships: frozenset[str] | set[str] | None = None, *, grids: bool = True
+) -> bytes:
     """Parse a rendered part (raises ``etree.XMLSyntaxError`` if broken) and return it fixed.
 
     The bytes come back unchanged when every table grid already matches its cells and no drawing
-    id repeats, which is the common case. With ``relationships`` (the ids the part's ``.rels``
+    id repeats, which is the common case. ``grids=False`` skips the tables of a part whose template
+    has no tag that changes a row's cells (its grids are as the author's editor wrote them). With
+    ``relationships`` (the ids the part's ``.rels``
     declares), a reference to any other id raises :class:`BrokenReference`: that cannot be fixed,
     only refused.
     """
@@ -112,7 +123,7 @@ def fix_part(data: bytes, ids: DrawingIds, relationships: frozenset[str] | set[s
                 paragraphs = ref.getparent().xpath("count(preceding::w:p)", namespaces={"w": _W[1:-1]})
                 raise BrokenReference(str(ref), int(paragraphs) + 1)
     changed = False
-    if b"<w:tbl" in data:
+    if grids and b"<w:tbl" in data:
         for table in root.iter(_W + "tbl"):
             changed |= fix_table_grid(table)
     if b"docPr" in data:
@@ -129,25 +140,39 @@ def fix_part(data: bytes, ids: DrawingIds, relationships: frozenset[str] | set[s
 Finding = tuple[int, str, bool]  # (line in the template source, Indonesian text, True if it breaks the document)
 
 
-def inspect_part(source: str, relationships: frozenset[str] | None, seen_ids: set[str]) -> list[Finding]:
-    """What ``docgen template check`` says about one part of a template, by source line.
+def unresolved_references(source: str, relationships: frozenset[str]) -> list[tuple[int, str]]:
+    """Literal relationship ids in a template part that its ``.rels`` lacks, with their source lines.
+
+    Checked once when the template is compiled: user data is escaped and cannot write an
+    attribute, so a render can only add references through a placed picture (always resolved) or
+    a tag inside an ``r:`` attribute (:func:`has_templated_references`, checked per render).
+    """
+    return [
+        (number, match[1])
+        for number, line in enumerate(source.split("\n"), 1)
+        for match in _LITERAL_REF.finditer(line)
+        if "{" not in match[1] and match[1] not in relationships
+    ]
+
+
+def has_templated_references(source: str) -> bool:
+    return any("{" in match[1] for match in _LITERAL_REF.finditer(source))
+
+
+def inspect_part(source: str, seen_ids: set[str]) -> list[Finding]:
+    """What ``docgen template check`` tells about one part of a template, by source line.
 
     ``source`` is the part as the renderer compiles it (one paragraph per line), so the lines
-    match the ones Jinja names in its errors. A reference to a missing relationship breaks the
-    document and is refused when a document is made; a repeated drawing id and a table grid that
-    does not match its cells are fixed in every output, so they are only told. ``seen_ids``
-    carries drawing ids across the parts of one package.
+    match the ones Jinja names in its errors. A repeated drawing id and a table grid that does
+    not match its cells are fixed in every output, so they are only told (a missing relationship
+    stops the compile: :func:`unresolved_references`). ``seen_ids`` carries drawing ids across
+    the parts of one package.
     """
     try:
         root = etree.fromstring(source.encode("utf-8"))
     except etree.XMLSyntaxError:
         return []  # not XML before rendering; the trial render reports what is wrong with it
     found: list[Finding] = []
-    if relationships is not None:
-        for ref in _REFERENCES(root, ns=_R):
-            if str(ref) not in relationships:
-                text = f"merujuk relasi {ref} yang tidak ada di paketnya; sisipkan ulang gambar atau tautan itu"
-                found.append((ref.getparent().sourceline or 0, text, True))
     for drawing in root.iter(_WP + "docPr"):
         value = drawing.get("id", "")
         if value in seen_ids:
@@ -197,7 +222,11 @@ def fix_table_grid(table: etree._Element) -> bool:
     if grid is None:
         return False
     columns = grid.findall(_W + "gridCol")
-    needed = max((_row_width(row) for row in table.findall(_W + "tr")), default=0)
+    rows = table.findall(_W + "tr")
+    if _SPANS(table):  # some cell spans columns or a row skips some: count them
+        needed = max((_row_width(row) for row in rows), default=0)
+    else:  # one grid column per cell, counted in C
+        needed = max((len(row.findall(_W + "tc")) for row in rows), default=0)
     if needed == 0 or needed == len(columns):
         return False
     widths = [float(_int(c.get(_W + "w"), 0)) for c in columns]

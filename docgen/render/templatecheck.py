@@ -89,5 +89,5 @@ def _inspect(compiled: CompiledDocx, report: TemplateReport) -> None:
     """Relationships, drawing ids and table grids of every templated part, by part and line."""
     seen: set[str] = set()
     for name, source in compiled.sources():
-        for line, text, breaks in inspect_part(source, compiled.relationships(name), seen):
+        for line, text, breaks in inspect_part(source, seen):
             (report.problems if breaks else report.notes).append(f"{name} baris {line}: {text}")
