@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from docgen.archive import ArchiveCodes, well_formed
 from docgen.errors import ConfigError, RegisterError
 from docgen.pattern import validate_pattern
+from docgen.permitsettings import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, PermitType, Staff
 from docgen.sections import (
     ArchiveSettings,
     CapStyle,
@@ -83,6 +84,7 @@ class Official(_Frozen):
     nip: str = Field(description="18-digit civil-servant number; spaces allowed.")
     rank: str = Field("", description="Pangkat/golongan, e.g. 'Pembina Tingkat I'.")
     position: str = Field(min_length=1, description="Jabatan as printed above the signature.")
+    agency: str = Field("", description="The official's agency when not this office (head of an OPD teknis).")
 
     @field_validator("nip")
     @classmethod
@@ -166,6 +168,19 @@ class Profile(_Frozen):
     archive: ArchiveSettings = ArchiveSettings()
     watch: WatchSettings = WatchSettings()
     limits: Limits = Limits()
+    staff: dict[str, Staff] = Field(default_factory=dict, description="Inspection team members by key.")
+    izin: dict[str, PermitType] = Field(default_factory=lambda: dict(DEFAULT_PERMITS), description="Permit types.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _permit_series(cls, data: Any) -> Any:
+        """A profile written before the permit kinds existed gets their series, so it keeps loading."""
+        if isinstance(data, dict) and isinstance(data.get("series"), dict):
+            series = dict(data["series"])
+            for name, pattern in DEFAULT_PERMIT_SERIES.items():
+                series.setdefault(name, {"pattern": pattern})
+            data = {**data, "series": series}
+        return data
 
     def stamp_layout(self, kind: str) -> StampLayout:
         return self.stamp.get(kind, StampLayout())
@@ -177,6 +192,9 @@ class Profile(_Frozen):
         for name, ks in self.kinds.items():
             if ks.series is not None and ks.series not in self.series:
                 raise ValueError(f"kinds.{name}.series '{ks.series}' tidak ada di [series]")
+        for name, permit in self.izin.items():
+            if permit.series not in self.series:
+                raise ValueError(f"izin.{name}.series '{permit.series}' tidak ada di [series]")
         return self
 
 

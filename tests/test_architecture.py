@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
 # < register, render < pipeline < stamping, verify < demo < cli.
 LAYER = {
     "text": 0, "pattern": 0, "errors": 0, "validation": 0, "archive": 0, "data": 0, "sections": 0, "requests": 0,
-    "names": 0, "tables": 0, "pictures": 0,
+    "names": 0, "tables": 0, "pictures": 0, "permitsettings": 0,
     "config": 1,
     "kinds": 2,
     "register": 3, "render": 3, "inbox": 3,

@@ -1,0 +1,205 @@
+"""Field types the permit officers' kinds share: applicant, permit object, inspection team.
+
+A BAP, its rekomendasi and the permit printed on it describe the same applicant and object,
+so they are written with the same models; the chain between them (a rekomendasi resting on a
+BAP, a permit on a rekomendasi) compares applicants with :func:`same_applicant`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
+
+from docgen.config import Profile
+from docgen.kinds.base import Request, Teks
+from docgen.text import format_nip
+
+__all__ = [
+    "AnggotaTim",
+    "Kbli",
+    "Koordinat",
+    "Nib",
+    "Nik",
+    "Objek",
+    "Pemohon",
+    "Ukuran",
+    "same_applicant",
+    "team_context",
+]
+
+
+def _digits(count: int, name: str) -> Any:
+    """A number people write with spaces or dots (``9120 0012 34567``) that must have ``count`` digits.
+
+    A spreadsheet stores NIB and NIK as numbers, dropping leading zeros and turning long ones
+    into ``9.12E+12``; those are refused with the fix, never silently repaired.
+    """
+
+    def check(value: Any) -> str:
+        if isinstance(value, float) or (isinstance(value, str) and re.search(r"\d[eE][+-]?\d", value)):
+            raise ValueError(f"{name} tertulis sebagai angka desimal/eksponen; tulis {count} angkanya sebagai teks")
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"{name} harus {count} angka")
+        digits = re.sub(r"[\s.\-]", "", value)
+        if not digits.isdigit() or not digits.isascii():
+            raise ValueError(f"{name} hanya berisi angka, diterima '{value[:30]}'")
+        if len(digits) != count:
+            raise ValueError(f"{name} harus {count} angka, diterima {len(digits)}")
+        return digits
+
+    return BeforeValidator(check)
+
+
+Nib = Annotated[str, _digits(13, "NIB")]
+"""Nomor Induk Berusaha from OSS: 13 digits."""
+Nik = Annotated[str, _digits(16, "NIK")]
+"""Nomor Induk Kependudukan: 16 digits."""
+Kbli = Annotated[str, _digits(5, "kode KBLI")]
+"""Klasifikasi Baku Lapangan Usaha Indonesia: 5 digits."""
+
+
+class Pemohon(Request):
+    """The applicant: a person or a business, with the numbers that identify it."""
+
+    nama: Teks
+    alamat: Teks
+    nik: Nik | None = None
+    nib: Nib | None = None
+    penanggung_jawab: Teks | None = None  # the person acting for a business
+    telepon: Teks | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_only(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError("tulis pemohon sebagai {nama: ..., alamat: ...}")
+        return value
+
+
+class Koordinat(Request):
+    """A point as read from a phone's map: latitude and longitude in decimal degrees."""
+
+    lintang: float = Field(ge=-11.5, le=6.5, description="Indonesia lies between 11°S and 6°N")
+    bujur: float = Field(ge=94.5, le=141.5, description="and between 95°E and 141°E")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """Accept ``"-7.6453, 112.9075"`` as pasted from a map."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",")]
+            if len(parts) != 2:
+                raise ValueError("tulis koordinat seperti -7.6453, 112.9075 (lintang, bujur)")
+            try:
+                return {"lintang": float(parts[0]), "bujur": float(parts[1])}
+            except ValueError:
+                raise ValueError("koordinat harus dua angka desimal, misalnya -7.6453, 112.9075") from None
+        return value
+
+    def text(self) -> str:
+        ns = "LS" if self.lintang < 0 else "LU"
+        return f"{abs(self.lintang):.6f}° {ns}, {self.bujur:.6f}° BT"
+
+
+class Ukuran(Request):
+    """An object's dimensions in metres (a billboard: width, height of the board, pole height)."""
+
+    panjang_m: float | None = Field(None, gt=0, le=1000)
+    lebar_m: float | None = Field(None, gt=0, le=1000)
+    tinggi_m: float | None = Field(None, gt=0, le=500)
+    sisi: int | None = Field(None, ge=1, le=8, description="Faces of a billboard")
+
+    def text(self) -> str:
+        """``4 m × 6 m, tinggi 8 m, 2 sisi`` in the office's decimal comma."""
+        parts = []
+        if self.panjang_m is not None and self.lebar_m is not None:
+            parts.append(f"{_m(self.panjang_m)} × {_m(self.lebar_m)}")
+        elif self.panjang_m is not None or self.lebar_m is not None:
+            parts.append(_m(self.panjang_m or self.lebar_m or 0))
+        if self.tinggi_m is not None:
+            parts.append(f"tinggi {_m(self.tinggi_m)}")
+        if self.sisi is not None:
+            parts.append(f"{self.sisi} sisi")
+        return ", ".join(parts) or "-"
+
+
+def _m(value: float) -> str:
+    return f"{value:g}".replace(".", ",") + " m"
+
+
+class Objek(Request):
+    """What the permit is for: a billboard, a stretch of pavement, a building, a school."""
+
+    uraian: Teks  # "Reklame papan (billboard) 'Toko Maju'"
+    alamat: Teks
+    koordinat: Koordinat | None = None
+    ukuran: Ukuran | None = None
+
+
+class AnggotaTim(Request):
+    """One member of the inspection team: a key of ``[staff]``, or written out in full."""
+
+    nama: Teks
+    nip: str = ""
+    jabatan: Teks
+    instansi: Teks | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_staff(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        profile: Profile | None = (info.context or {}).get("profile")
+        if profile is None:
+            return {"nama": value, "jabatan": "-"}
+        member = profile.staff.get(value.strip()) or profile.officials.get(value.strip())
+        if member is None:
+            known = ", ".join([*profile.staff, *profile.officials])
+            raise ValueError(f"anggota '{value[:40]}' tidak ada di [staff] profil; pilih: {known}")
+        return {
+            "nama": member.name,
+            "nip": member.nip,
+            "jabatan": member.position,
+            "instansi": member.agency or profile.office.kop[-1],
+        }
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, value: str) -> str:
+        return format_nip(value, spasi=False) if value.strip() else ""
+
+
+def team_context(members: list[AnggotaTim]) -> list[dict[str, str]]:
+    """The team as templates print it: numbered, NIP grouped (``19900114 201503 2 002``)."""
+    return [
+        {
+            "no": str(n),
+            "nama": m.nama,
+            "nip": format_nip(m.nip) if m.nip else "-",
+            "jabatan": m.jabatan,
+            "instansi": m.instansi or "",
+        }
+        for n, m in enumerate(members, 1)
+    ]
+
+
+def _name_key(name: str) -> str:
+    """``PT. Maju  Jaya`` and ``pt maju jaya`` are one applicant; punctuation and case aside."""
+    return " ".join(re.sub(r"[^\w\s]", " ", name.casefold()).split())
+
+
+def same_applicant(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two applicants (request data, as the register keeps it) are the same.
+
+    NIB identifies a business and NIK a person, so when both sides give one it decides; the
+    name (case and punctuation aside) decides otherwise.
+    """
+    for key in ("nib", "nik"):
+        if a.get(key) and b.get(key):
+            return str(a[key]) == str(b[key])
+    return _name_key(str(a.get("nama", ""))) == _name_key(str(b.get("nama", "")))
