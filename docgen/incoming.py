@@ -19,7 +19,8 @@ from pypdf import PdfReader, PdfWriter
 from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
-from docgen.pipeline import Output, Result, check_outbox, issue_outputs
+from docgen.makers import Output, check_outbox
+from docgen.pipeline import Result, issue_outputs
 from docgen.register import DocumentRow, Intake, Register, State
 from docgen.register.agenda import (
     add_disposition,

@@ -7,8 +7,6 @@ taken, and a failure after that voids the number with its reason instead of losi
 
 from __future__ import annotations
 
-import secrets
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -16,23 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Workspace, copy_defaults, load_workspace
-from docgen.errors import DocgenError, RenderError, RequestError
+from docgen.errors import DocgenError, RegisterError, RenderError, RequestError
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
+from docgen.makers import Output, maker_for
 from docgen.names import file_stem
 from docgen.register import FileRecord, Intake, Register, Reservation, State
+from docgen.register.chain import find_document, link_in_tx
+from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
-from docgen.render import CompiledDocx, Written, compile_docx, write_new
-from docgen.render.bounded import Bounds
-from docgen.render.convert import ColdConverter, Converter
-from docgen.render.files import DISK_FULL_FIX, check_room, disk_full
-from docgen.render.stamp import Marks, make_marks, stamp_pdf
+from docgen.render import Written, write_new
+from docgen.render.convert import Converter
+from docgen.render.files import DISK_FULL_FIX, disk_full
+from docgen.render.stamp import Marks, make_marks
 from docgen.requests import load_request  # re-exported: the CLI and the watcher read requests here
 
 __all__ = [
-    "Output",
     "Result",
-    "check_outbox",
     "create_workspace",
     "generate",
     "issue_outputs",
@@ -69,52 +67,6 @@ def create_workspace(target: Path | str) -> Workspace:
     Register.create(workspace).close()  # the one place besides 'docgen register create' that makes one
     create_inbox(workspace)
     return workspace
-
-
-def _template(workspace: Workspace, kind: Kind) -> CompiledDocx:
-    """The compiled template, proven once per process to render the kind's example.
-
-    A template broken in a way Jinja only notices while rendering (a tag left open across
-    paragraphs) is found here, before any number is reserved.
-    """
-    compiled = compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
-    if not compiled.proven:
-        example = validate_request(
-            kind, kind.dated_example(), workspace.profile, source="contoh bawaan", roots=(workspace.root,)
-        )
-        compiled.render(
-            kind.render_context(example, workspace.profile, number="1"), Bounds.of(workspace.profile.limits)
-        )
-        compiled.proven = True
-    return compiled
-
-
-Output = tuple[str, bytes, str]  # (role, content, file-name ending)
-
-
-def _produce_docx(
-    workspace: Workspace,
-    kind: Kind,
-    compiled: CompiledDocx,
-    context: dict[str, Any],
-    *,
-    converter: Converter | None,
-    marks: Marks | None,
-    rendered: bytes | None = None,
-) -> list[Output]:
-    """Render the DOCX (unless ``rendered`` is it already) and, with a converter, its PDF
-    (with QR and footer once it has a number)."""
-    docx = rendered or compiled.render(context, Bounds.of(workspace.profile.limits))
-    outputs: list[Output] = [("docx", docx, ".docx")]
-    if converter is not None:
-        with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
-            source = Path(tmp) / "dokumen.docx"
-            source.write_bytes(docx)
-            pdf = converter.convert(source, Path(tmp)).read_bytes()
-        if marks is not None:
-            pdf = stamp_pdf(pdf, marks, workspace, kind.name, elements=frozenset({"qr", "footer"}))
-        outputs.append(("pdf", pdf, ".pdf"))
-    return outputs
 
 
 def issue_outputs(
@@ -202,27 +154,10 @@ def _free_name(folder: Path, stem: str, ending: str) -> Path:
     return target
 
 
-def check_outbox(workspace: Workspace, kind: str, year: int, *, expected: int = 0) -> None:
-    """Refuse before any number is reserved a document whose files could not be written.
-
-    The year folder is created and proven writable, and the disks of the outbox and the
-    register must have room for ``expected`` bytes with a margin (see ``check_room``).
-    """
-    outbox = workspace.require_outbox()  # a share that is not mounted is refused, not filled on this disk
-    check_room(outbox / str(year) / kind, also=[workspace.register_path.parent], expected=expected)
-
-
 def _existing_stem(reg: Register, doc_id: int) -> str:
     """Drafts are named by id; an already numbered document keeps its number's name."""
     doc = reg.document(doc_id)
     return file_stem(doc.number) if doc.number and doc.number_status == "issued" else f"konsep-{doc_id:06d}"
-
-
-def _converter(pdf: bool, converter: Converter | None) -> Converter | None:
-    """Checked before any number is reserved: without LibreOffice a PDF request fails at once."""
-    if not pdf:
-        return None
-    return converter or ColdConverter()
 
 
 def generate(
@@ -246,68 +181,56 @@ def generate(
     then in the workspace, and nowhere else.
     """
     kind = get_kind(kind_name)
-    if not kind.template.endswith(".docx"):
-        raise RequestError(f"Jenis {kind.name} tidak dibuat dari templat; lihat 'docgen kinds {kind.name}'")
     profile = workspace.profile
     roots = tuple(dict.fromkeys(p.resolve() for p in (request_dir, workspace.root) if p is not None))
     request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source, roots=roots)
     if draft and insert_after is not None:
         raise RequestError("Konsep belum bernomor; --insert-after dipakai saat memberi nomor")
-    compiled = _template(workspace, kind)  # template problems surface before a number is taken
-    to_pdf = _converter(pdf, converter)
+    maker = maker_for(workspace, kind, pdf=pdf, converter=converter)  # template problems surface now
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
     context = kind.render_context(request.model_copy(update={"kka": kka}), profile, number="")
-    trial = None if draft else _trial(workspace, compiled, context, summary.doc_date.year, kind.name)
+    trial = None if draft else maker.trial(context, summary.doc_date.year)
     reg = register or Register.open(workspace)
     try:
+        basis = _basis(reg, kind, request)
         doc_id, reservation = reg.start_document(
             kind.name,
             summary,
             request.model_dump(mode="json"),
             state=State.DRAFT if draft else State.NUMBERED,
-            series=None if draft else kind.series_for(profile),
+            series=None if draft else kind.series_for(profile, request),
             kka=kka,
             insert_after=insert_after,
+            with_row=None if basis is None else lambda conn, new_id: link_in_tx(conn, new_id, basis.id),
         )
         context["nomor"] = reservation.number if reservation else ""
         marks = _marks(reg, doc_id, reservation)
-        rendered = _numbered(compiled, trial, reservation)
         return issue_outputs(
-            reg, kind, doc_id, reservation,
-            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks, rendered=rendered),
-            year=summary.doc_date.year, template_sha256=compiled.sha256, intake=intake,
+            reg, kind, doc_id, reservation, lambda: maker.outputs(context, trial, reservation, marks),
+            year=summary.doc_date.year, template_sha256=maker.sha256, intake=intake,
         )  # fmt: skip
     finally:
         if register is None:
             reg.close()
 
 
-_STAND_IN = f"DOCGEN-NOMOR-{secrets.token_hex(12)}"  # per process: no request can contain it
-
-
-def _trial(
-    workspace: Workspace, compiled: CompiledDocx, context: dict[str, Any], year: int, kind: str
-) -> list[tuple[str, bytes]]:
-    """Render this very request once (with a stand-in number) and check the outbox, before reserving.
-
-    A template that fails or runs away only for some data (``{{ 1/0 }}`` in one branch, a loop
-    over a long list) is then refused without consuming a number. The parts rendered here become
-    the document once the number is known (:func:`_numbered`), so the request is rendered once.
-    """
-    parts = compiled.render_parts({**context, "nomor": _STAND_IN}, Bounds.of(workspace.profile.limits))
-    size = sum(len(data) for _, data in parts)
-    check_outbox(workspace, kind, year, expected=size * 4)  # room for the DOCX and its PDF
-    return parts
-
-
-def _numbered(
-    compiled: CompiledDocx, trial: list[tuple[str, bytes]] | None, reservation: Reservation | None
-) -> bytes | None:
-    """The trial render with the reserved number filled in, when that is exact (else render again)."""
-    if trial is None or reservation is None:
+def _basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None:
+    """The document this request rests on, checked before any number is taken (and again, under
+    the lock, when the link is written)."""
+    if kind.basis is None:
         return None
-    return compiled.with_number(trial, _STAND_IN, reservation.number)
+    ref = kind.basis.named_by(request)
+    if ref is None:
+        return None
+    try:
+        basis = find_document(reg.conn, ref, kinds=kind.basis.kinds)
+    except RegisterError as exc:
+        raise RequestError(f"Permintaan {kind.name}: '{kind.basis.field}' {exc}") from exc
+    refusal = kind.basis.check(request, basis.kind, basis.request)
+    if refusal:
+        raise RequestError(f"Permintaan {kind.name}: '{kind.basis.field}' {basis.number}: {refusal}")
+    return basis
 
 
 def _marks(reg: Register, doc_id: int, reservation: Reservation | None) -> Marks | None:
@@ -350,18 +273,16 @@ def number_document(
             check_transition(doc_id, State(doc.state), State.NUMBERED, reason=None)  # refuse before changing
             reg.redate(doc_id, kind.summary(request, workspace.profile).doc_date, request.model_dump(mode="json"))
             doc = reg.document(doc_id)
-        compiled = _template(workspace, kind)
-        to_pdf = _converter(pdf, converter)
+        maker = maker_for(workspace, kind, pdf=pdf, converter=converter)
         context = kind.render_context(request.model_copy(update={"kka": doc.kka}), workspace.profile, number="")
-        trial = _trial(workspace, compiled, context, int(doc.doc_date[:4]), kind.name)
-        reservation = reg.reserve_for(doc_id, kind.series_for(workspace.profile), insert_after=insert_after)
+        trial = maker.trial(context, int(doc.doc_date[:4]))
+        series = kind.series_for(workspace.profile, request)
+        reservation = reg.reserve_for(doc_id, series, insert_after=insert_after)
         context["nomor"] = reservation.number
         marks = _marks(reg, doc_id, reservation)
-        rendered = _numbered(compiled, trial, reservation)
         return issue_outputs(
-            reg, kind, doc_id, reservation,
-            lambda: _produce_docx(workspace, kind, compiled, context, converter=to_pdf, marks=marks, rendered=rendered),
-            year=int(doc.doc_date[:4]), state=State.NUMBERED, template_sha256=compiled.sha256,
+            reg, kind, doc_id, reservation, lambda: maker.outputs(context, trial, reservation, marks),
+            year=int(doc.doc_date[:4]), state=State.NUMBERED, template_sha256=maker.sha256,
         )  # fmt: skip
     finally:
         if register is None:

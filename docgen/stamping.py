@@ -15,7 +15,8 @@ from typing import Any
 from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
-from docgen.pipeline import Result, check_outbox, issue_outputs
+from docgen.makers import check_outbox
+from docgen.pipeline import Result, issue_outputs
 from docgen.register import Intake, Register, State
 from docgen.render.stamp import make_marks, preflight, stamp_pdf, stand_in_marks
 

@@ -17,7 +17,7 @@ LAYER = {
     "config": 1,
     "kinds": 2,
     "register": 3, "render": 3, "inbox": 3,
-    "pipeline": 4,
+    "pipeline": 4, "makers": 4,
     "stamping": 5, "verify": 5, "incoming": 5, "filing": 5,
     "demo": 6, "watch": 6,
     "cli": 7,

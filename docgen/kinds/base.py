@@ -34,6 +34,7 @@ from docgen.text import format_nip, jumlah_lampiran
 from docgen.validation import bad_character, blank_looking, shown, summarize
 
 __all__ = [
+    "Basis",
     "Kind",
     "Kka",
     "Lampiran",
@@ -228,6 +229,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Basis:
+    """The document a document of this kind rests on (a rekomendasi on its BAP).
+
+    ``field`` is the request field naming it (its number, or register id); ``None`` there means
+    this request rests on nothing (the model decides when that is allowed). ``check`` gets this
+    request and the basis's kind and request data (as the register keeps them) and returns why
+    the basis cannot carry this document, or ``None``.
+    """
+
+    kinds: tuple[str, ...]
+    field: str
+    check: Callable[[Any, str, dict[str, Any]], str | None]
+
+    def named_by(self, request: Request) -> str | None:
+        value = getattr(request, self.field, None)
+        return str(value) if value is not None and str(value).strip() else None
+
+
+@dataclass(frozen=True)
 class Kind:
     """One document kind, declared once: model, template, numbering and context."""
 
@@ -246,6 +266,9 @@ class Kind:
     field_help: dict[str, str] = field(default_factory=dict)
     shown_as: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Template names that show a field when it is not printed under its own name."""
+    basis: Basis | None = None
+    series_of: Callable[[Any, Profile], str | None] | None = None
+    """The series one request numbers from, when the kind has several (an izin: by its type)."""
 
     def render_context(self, request: Request, profile: Profile, *, number: str) -> dict[str, Any]:
         """Everything the template sees: the kind's fields, the kop and the number."""
@@ -261,7 +284,11 @@ class Kind:
         dated = {name for name, info in self.model.model_fields.items() if date in _types(info.annotation)}
         return {key: day if key in dated else value for key, value in self.example.items()}
 
-    def series_for(self, profile: Profile) -> str:
+    def series_for(self, profile: Profile, request: Request | None = None) -> str:
+        if request is not None and self.series_of is not None:
+            chosen = self.series_of(request, profile)
+            if chosen:
+                return chosen
         settings = profile.kinds.get(self.name)
         return (settings.series if settings and settings.series else None) or self.series
 

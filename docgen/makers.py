@@ -1,0 +1,174 @@
+"""How a kind's outputs are made: from a Word template, or drawn as a PDF form from a layout.
+
+The pipeline's promises (validate, prove the template on this very request before a number is
+taken, reserve, write, record) are the same for every kind; only these two steps differ. Letters
+and reports are DOCX rendered by the compiled docxtpl renderer (and converted to PDF on request);
+certificates and permits are drawn directly with reportlab, because officers print many a day
+and LibreOffice costs a second a page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from docgen.config import Workspace
+from docgen.kinds import Kind, validate_request
+from docgen.register import Reservation
+from docgen.render import CompiledDocx, compile_docx
+from docgen.render.bounded import Bounds
+from docgen.render.convert import ColdConverter, Converter
+from docgen.render.files import check_room
+from docgen.render.stamp import Marks, stamp_pdf, stand_in_marks
+
+__all__ = ["Maker", "Output", "check_outbox", "maker_for"]
+
+Output = tuple[str, bytes, str]  # (role, content, file-name ending)
+
+_STAND_IN = f"DOCGEN-NOMOR-{secrets.token_hex(12)}"  # per process: no request can contain it
+
+
+class Maker(Protocol):
+    """The kind-specific part of making one document."""
+
+    sha256: str  # the template or layout the outputs are made from, recorded with them
+
+    def trial(self, context: dict[str, Any], year: int) -> Any:
+        """Make this request once with a stand-in number before any number is reserved."""
+
+    def outputs(
+        self, context: dict[str, Any], trial: Any, reservation: Reservation | None, marks: Marks | None
+    ) -> list[Output]:
+        """The files of the document, with its number (``context['nomor']``) when it has one."""
+
+
+def check_outbox(workspace: Workspace, kind: str, year: int, *, expected: int = 0) -> None:
+    """Refuse before any number is reserved a document whose files could not be written.
+
+    The year folder is created and proven writable, and the disks of the outbox and the
+    register must have room for ``expected`` bytes with a margin (see ``check_room``).
+    """
+    outbox = workspace.require_outbox()  # a share that is not mounted is refused, not filled on this disk
+    check_room(outbox / str(year) / kind, also=[workspace.register_path.parent], expected=expected)
+
+
+def maker_for(workspace: Workspace, kind: Kind, *, pdf: bool = False, converter: Converter | None = None) -> Maker:
+    """The maker of ``kind``; its template or layout is loaded and proven once per process."""
+    if kind.template.endswith(".docx"):
+        return DocxMaker(workspace, kind, (converter or ColdConverter()) if pdf else None)
+    return FormMaker(workspace, kind)
+
+
+class DocxMaker:
+    """A kind made from a Word template; with a converter, also its PDF (QR and footer stamped on)."""
+
+    def __init__(self, workspace: Workspace, kind: Kind, converter: Converter | None) -> None:
+        self.workspace, self.kind, self.converter = workspace, kind, converter
+        self.compiled = _proven_template(workspace, kind)
+        self.sha256 = self.compiled.sha256
+        self.bounds = Bounds.of(workspace.profile.limits)
+
+    def trial(self, context: dict[str, Any], year: int) -> list[tuple[str, bytes]]:
+        """Render this very request (stand-in number) and check the outbox has room.
+
+        A template that fails or runs away only for some data (``{{ 1/0 }}`` in one branch, a loop
+        over a long list) is refused without consuming a number. The parts rendered here become
+        the document once the number is known, so the request is rendered once.
+        """
+        parts = self.compiled.render_parts({**context, "nomor": _STAND_IN}, self.bounds)
+        size = sum(len(data) for _, data in parts)
+        check_outbox(self.workspace, self.kind.name, year, expected=size * 4)  # room for the DOCX and its PDF
+        return parts
+
+    def outputs(
+        self, context: dict[str, Any], trial: Any, reservation: Reservation | None, marks: Marks | None
+    ) -> list[Output]:
+        rendered = None
+        if trial is not None and reservation is not None:  # exact when the template only prints {{ nomor }}
+            rendered = self.compiled.with_number(trial, _STAND_IN, reservation.number)
+        docx = rendered or self.compiled.render(context, self.bounds)
+        outputs: list[Output] = [("docx", docx, ".docx")]
+        if self.converter is not None:
+            with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
+                source = Path(tmp) / "dokumen.docx"
+                source.write_bytes(docx)
+                pdf = self.converter.convert(source, Path(tmp)).read_bytes()
+            if marks is not None:
+                pdf = stamp_pdf(pdf, marks, self.workspace, self.kind.name, elements=frozenset({"qr", "footer"}))
+            outputs.append(("pdf", pdf, ".pdf"))
+        return outputs
+
+
+def _proven_template(workspace: Workspace, kind: Kind) -> CompiledDocx:
+    """The compiled template, proven once per process to render the kind's example.
+
+    A template broken in a way Jinja only notices while rendering (a tag left open across
+    paragraphs) is found here, before any number is reserved.
+    """
+    compiled = compile_docx(workspace.template(kind.template), emblem=workspace.emblem)
+    if not compiled.proven:
+        example = validate_request(
+            kind, kind.dated_example(), workspace.profile, source="contoh bawaan", roots=(workspace.root,)
+        )
+        compiled.render(
+            kind.render_context(example, workspace.profile, number="1"), Bounds.of(workspace.profile.limits)
+        )
+        compiled.proven = True
+    return compiled
+
+
+class FormMaker:
+    """A kind drawn as a PDF form from a layout in ``templates/`` (certificates, permits)."""
+
+    def __init__(self, workspace: Workspace, kind: Kind) -> None:
+        from docgen.render.boxform import load_box_layout
+
+        self.workspace, self.kind = workspace, kind
+        path = workspace.template(kind.template)
+        self.layout = load_box_layout(path, workspace.root)
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def trial(self, context: dict[str, Any], year: int) -> None:
+        """Draw this request with marks as long as the real ones, so a missing value is found now."""
+        marks = stand_in_marks(self.workspace.profile, date(year, 12, 28))
+        pdf = self._draw({**context, "nomor": marks.number}, marks)
+        check_outbox(self.workspace, self.kind.name, year, expected=len(pdf) * 2)
+
+    def outputs(
+        self, context: dict[str, Any], trial: Any, reservation: Reservation | None, marks: Marks | None
+    ) -> list[Output]:
+        return [("pdf", self._draw(context, marks), ".pdf")]
+
+    def _draw(self, context: dict[str, Any], marks: Marks | None) -> bytes:
+        from docgen.render.boxform import draw_box_form
+
+        return draw_box_form(
+            self.layout, form_values(context), qr_url=marks.url if marks else "", footer=marks.footer if marks else ()
+        )
+
+
+def form_values(context: dict[str, Any]) -> dict[str, str | list[str]]:
+    """A kind's context as a form's placeholders: texts and lists of texts, the kop as ``kop_1``...
+
+    Nested values (the signer, the office) are flattened with ``_``: ``penandatangan_nama``.
+    """
+    values: dict[str, str | list[str]] = {}
+
+    def put(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                put(f"{prefix}_{key}" if prefix else str(key), inner)
+        elif isinstance(value, list | tuple):
+            values[prefix] = [str(v) for v in value]
+        elif value is not None:
+            values[prefix] = str(value)
+
+    put("", context)
+    kantor = context.get("kantor", {})
+    for n, line in enumerate(kantor.get("kop", []), 1):
+        values[f"kop_{n}"] = str(line)
+    return values
