@@ -6,13 +6,15 @@ The pipeline looks kinds up here by name; nothing else needs to know which kinds
 from __future__ import annotations
 
 from docgen.errors import RequestError
+from docgen.kinds.bap import KIND as BAP
 from docgen.kinds.base import Kind, Request, Summary, validate_request
+from docgen.kinds.rekomendasi import KIND as REKOMENDASI
 from docgen.kinds.surat_keluar import KIND as SURAT_KELUAR
 from docgen.kinds.surat_masuk import KIND as SURAT_MASUK
 
 __all__ = ["KINDS", "Kind", "Request", "Summary", "docx_kinds", "get_kind", "validate_request"]
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI)}
 
 
 def docx_kinds() -> list[Kind]:
