@@ -16,7 +16,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-__all__ = ["Fitted", "fit_text", "form_fonts", "wrap_text"]
+__all__ = ["Fitted", "cut_line", "fit_text", "form_fonts", "wrap_text"]
 
 _LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 Fitted = tuple[float, list[str]]  # the size text was set in, and its lines
@@ -62,7 +62,11 @@ def fit_text(text: str, font: str, size: float, floor: float, width: float, most
         size = max(floor, size - 0.5)
     if len(lines) <= keep or keep <= 0:
         return size, lines[: max(keep, 0)]
-    last = lines[keep - 1]
-    while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
-        last = last[:-1]
-    return size, [*lines[: keep - 1], last.rstrip() + "…"]
+    return size, [*lines[: keep - 1], cut_line(lines[keep - 1], font, size, width)]
+
+
+def cut_line(line: str, font: str, size: float, width: float) -> str:
+    """``line`` ending in an ellipsis, shortened until both fit ``width``: the mark of text cut off."""
+    while line and pdfmetrics.stringWidth(line + "…", font, size) > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
