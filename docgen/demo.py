@@ -125,6 +125,7 @@ def run_demo(workspace: Workspace, *, today: date | None = None) -> DemoReport:
         report.voided.append(wrong.number or "")
         _pdf_steps(workspace, reg, today, report)
         _incoming_steps(workspace, reg, today, report)
+        _permit_steps(workspace, reg, today, report)
         report.check = check_register(reg)
     return report
 
@@ -142,6 +143,32 @@ def _demo_register(workspace: Workspace) -> Register:
         if creation_refusal(workspace) is None:
             return Register.create(workspace)
         raise
+
+
+def _permit_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:
+    """The permit officers' chain (business map P6.2): BAP, its rekomendasi, the permit, and a
+    Sertifikat Standar of low risk printed directly."""
+    bap_data = get_kind("bap").dated_example(today)
+    bap = generate(workspace, "bap", bap_data, register=reg)
+    report.steps.append(("BAP pemeriksaan lapangan dengan foto (kesimpulan: sesuai)", bap))
+    rek_data = get_kind("rekomendasi").dated_example(today) | {"bap": bap.number, "pemohon": bap_data["pemohon"]}
+    rek = generate(workspace, "rekomendasi", rek_data, register=reg)
+    report.steps.append(("Rekomendasi teknis yang bersandar pada BAP itu", rek))
+    permit = {
+        "jenis": "reklame",
+        "tanggal": today.isoformat(),
+        "pemohon": bap_data["pemohon"],
+        "objek": bap_data["objek"],
+        "berlaku_dari": today.isoformat(),
+        "rekomendasi": rek.number,
+    }
+    report.steps.append(
+        ("Izin reklame (PDF dengan kode QR) atas dasar rekomendasi", generate(workspace, "izin", permit, register=reg))
+    )
+    certificate = generate(
+        workspace, "sertifikat-standar", get_kind("sertifikat-standar").dated_example(today), register=reg
+    )
+    report.steps.append(("Sertifikat Standar risiko menengah rendah, langsung terbit", certificate))
 
 
 def _incoming_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:

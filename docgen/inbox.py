@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from docgen.config import Workspace
-from docgen.kinds import docx_kinds
+from docgen.kinds import made_kinds
 
 __all__ = ["OUTCOME_DIRS", "SIDECAR_SUFFIXES", "Job", "create_inbox", "ignored", "jobs"]
 
@@ -65,8 +65,8 @@ def ignored(name: str) -> bool:
 
 def jobs(workspace: Workspace) -> list[Job]:
     inbox = workspace.root / "inbox"
-    found = [Job("request", k.name, inbox / k.name) for k in docx_kinds()]
-    found += [Job("stamp", k.name, inbox / "stamp" / k.name) for k in docx_kinds()]
+    found = [Job("request", k.name, inbox / k.name) for k in made_kinds()]
+    found += [Job("stamp", k.name, inbox / "stamp" / k.name) for k in made_kinds()]
     found.append(Job("masuk", "surat-masuk", inbox / "masuk"))
     return found
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from docgen.config import Workspace
+from docgen.errors import RequestError
 from docgen.kinds import Kind, validate_request
 from docgen.register import Reservation
 from docgen.render import CompiledDocx, compile_docx
@@ -60,7 +61,9 @@ def maker_for(workspace: Workspace, kind: Kind, *, pdf: bool = False, converter:
     """The maker of ``kind``; its template or layout is loaded and proven once per process."""
     if kind.template.endswith(".docx"):
         return DocxMaker(workspace, kind, (converter or ColdConverter()) if pdf else None)
-    return FormMaker(workspace, kind)
+    if kind.template.endswith(".toml"):
+        return FormMaker(workspace, kind)
+    raise RequestError(f"Jenis {kind.name} tidak dibuat dari templat; lihat 'docgen kinds {kind.name}'")
 
 
 class DocxMaker:
@@ -146,15 +149,20 @@ class FormMaker:
     def _draw(self, context: dict[str, Any], marks: Marks | None) -> bytes:
         from docgen.render.boxform import draw_box_form
 
+        lists = {box.text.strip().strip("{}").strip() for box in self.layout.box if box.is_list}
+        values = {
+            k: v if k in lists or not isinstance(v, list) else "\n".join(v) for k, v in form_values(context).items()
+        }
         return draw_box_form(
-            self.layout, form_values(context), qr_url=marks.url if marks else "", footer=marks.footer if marks else ()
+            self.layout, values, qr_url=marks.url if marks else "", footer=marks.footer if marks else ()
         )
 
 
 def form_values(context: dict[str, Any]) -> dict[str, str | list[str]]:
     """A kind's context as a form's placeholders: texts and lists of texts, the kop as ``kop_1``...
 
-    Nested values (the signer, the office) are flattened with ``_``: ``penandatangan_nama``.
+    Nested values (the signer, the office) are flattened with ``_``: ``penandatangan_nama``; a list
+    printed in a box that is not a list box (the signer's position lines) is joined by line breaks.
     """
     values: dict[str, str | list[str]] = {}
 

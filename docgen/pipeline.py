@@ -28,6 +28,7 @@ from docgen.render.convert import Converter
 from docgen.render.files import DISK_FULL_FIX, disk_full
 from docgen.render.stamp import Marks, make_marks
 from docgen.requests import load_request  # re-exported: the CLI and the watcher read requests here
+from docgen.text import tanggal
 
 __all__ = [
     "Result",
@@ -190,10 +191,16 @@ def generate(
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
     context = kind.render_context(request.model_copy(update={"kka": kka}), profile, number="")
-    trial = None if draft else maker.trial(context, summary.doc_date.year)
     reg = register or Register.open(workspace)
     try:
         basis = _basis(reg, kind, request)
+        if basis is not None:  # printed as the document's basis: its number and date as registered
+            day, title = tanggal(date.fromisoformat(basis.doc_date)), get_kind(basis.kind).title.split(" (")[0]
+            text = f"{title} Nomor {basis.number} tanggal {day}"
+            context["dasar_dokumen"] = {"nomor": basis.number, "tanggal": day, "teks": text}
+            if kind.basis is not None and kind.basis.field in context:  # the registered number, however named
+                context[kind.basis.field] = basis.number
+        trial = None if draft else maker.trial(context, summary.doc_date.year)
         doc_id, reservation = reg.start_document(
             kind.name,
             summary,

@@ -21,24 +21,35 @@ from docgen.pipeline import generate
 from docgen.register import Register
 from docgen.text import tanggal
 
+_BASIS: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _its_bap(workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rekomendasi rests on a registered BAP (concluded sesuai): the workspace gets the example's first."""
+    monkeypatch.setitem(_BASIS, "bap", generate(workspace, "bap", get_kind("bap").dated_example()).number)
+
 
 def rekomendasi_request(**changes: Any) -> dict[str, Any]:
-    """The shipped example (BAP and letter dated today, signed by kadis-pupr), with ``changes``."""
+    """The shipped example (BAP and letter dated today, signed by kadis-pupr), with ``changes``;
+    it rests on the BAP :func:`_its_bap` registered."""
     data = copy.deepcopy(get_kind("rekomendasi").dated_example())
+    data["bap"] = _BASIS["bap"]
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
 
 def test_the_letter_cites_the_bap_by_number_and_date(workspace: Workspace) -> None:
     bap_day = date.today() - timedelta(days=3)
-    data = rekomendasi_request(bap="500.16.7.2/BAP-014/423.105/2026", tanggal_bap=bap_day.isoformat())
+    bap = generate(workspace, "bap", get_kind("bap").dated_example(bap_day)).number
+    data = rekomendasi_request(bap=bap, tanggal_bap=bap_day.isoformat())
     result = generate(workspace, "rekomendasi", data)
     text = lines(output(workspace, result))
     dasar = text[text.index("Dasar:") + 1 :][:3]
     assert dasar == [
         "1.\tPeraturan Daerah Kota Pasuruan tentang Penyelenggaraan Reklame;",
         "2.\tPeraturan Wali Kota Pasuruan tentang Pendelegasian Kewenangan Perizinan kepada DPMPTSP;",
-        f"3.\tBerita Acara Pemeriksaan Lapangan Nomor 500.16.7.2/BAP-014/423.105/2026 tanggal {tanggal(bap_day)}.",
+        f"3.\tBerita Acara Pemeriksaan Lapangan Nomor {bap} tanggal {tanggal(bap_day)}.",
     ]
     assert f"Nomor | : | {result.number}" in text
     assert "Hal | : | Rekomendasi Izin Reklame" in text

@@ -17,6 +17,7 @@ from docgen.cli.common import state
 from docgen.cli.documents import register_commands
 from docgen.cli.incoming import arsip_app, disposisi_app, masuk_app
 from docgen.cli.pdf import register_pdf_commands
+from docgen.cli.reports import laporan_app
 from docgen.cli.watching import register_watch_command
 
 __all__ = ["app", "main"]
@@ -60,6 +61,7 @@ app.add_typer(register_app, name="register")
 app.add_typer(masuk_app, name="masuk")
 app.add_typer(disposisi_app, name="disposisi")
 app.add_typer(arsip_app, name="arsip")
+app.add_typer(laporan_app, name="laporan")
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.markup import escape
@@ -112,14 +112,22 @@ def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: J
 
     Example: docgen register show 12
     """
+    from docgen.register.chain import basis_of, resting_on
+
     with handle_errors(), _open() as reg:
         doc, files, events = reg.document(doc_id), reg.files(doc_id), reg.events(doc_id)
+        basis, dependents = basis_of(reg.conn, doc.id), resting_on(reg.conn, doc.id)
     if as_json:
-        print_json({"document": doc.as_dict(), "files": files, "events": events})
+        chain = {"basis": _brief(basis) if basis else None, "resting_on": [_brief(d) for d in dependents]}
+        print_json({"document": doc.as_dict(), "files": files, "events": events, **chain})
         return
     for key, value in doc.as_dict().items():
         if key != "request" and value not in (None, ""):
             console.print(f"[bold]{key}[/]: {escape(clip(value))}")
+    if basis is not None:
+        console.print(f"[bold]dasar[/]: {escape(_label(basis))}")
+    for dependent in dependents:
+        console.print(f"[bold]menjadi dasar bagi[/]: {escape(_label(dependent))}")
     for f in files:
         tag = "" if f["current"] else " (versi lama)"
         where = reg.workspace.shown(reg.workspace.outbox / f["path"])  # the register's path is outbox-relative
@@ -140,6 +148,8 @@ def set_state(
     """
     with handle_errors(), _open() as reg:
         doc = reg.set_state(doc_id, target, reason=reason)
+        if target == State.BATAL:
+            _warn_dependents(reg, doc.id)
     console.print(f"Dokumen {doc.id} sekarang {doc.state} ({LABELS[State(doc.state)]}).")
 
 
@@ -157,8 +167,30 @@ def void(
     """
     with handle_errors(), _open() as reg:
         doc = reg.void_number(number, reason=reason, year=year)
+        _warn_dependents(reg, doc.id if doc else None)
     tail = f"; dokumen {doc.id} menjadi {doc.state}" if doc else ""
     console.print(f"Nomor {escape(number)} dibatalkan{tail}.")
+
+
+def _label(doc: Any) -> str:
+    return f"{doc.kind} {doc.number or 'tanpa nomor'} (id {doc.id}, {doc.state})"
+
+
+def _brief(doc: Any) -> dict[str, Any]:
+    return {"id": doc.id, "kind": doc.kind, "number": doc.number, "state": doc.state}
+
+
+def _warn_dependents(reg: Register, doc_id: int | None) -> None:
+    """Voiding a BAP or rekomendasi leaves the documents resting on it standing: say which."""
+    from docgen.register.chain import resting_on
+
+    standing = [d for d in resting_on(reg.conn, doc_id) if d.state != State.BATAL] if doc_id else []
+    if standing:
+        names = "; ".join(_label(d) for d in standing)
+        console.print(
+            f"[yellow]Perhatian[/]: dokumen yang bersandar pada dokumen ini masih berlaku: {escape(names)}; "
+            "periksa apakah perlu dibatalkan juga"
+        )
 
 
 @register_app.command("export")

@@ -8,13 +8,22 @@ from __future__ import annotations
 from docgen.errors import RequestError
 from docgen.kinds.bap import KIND as BAP
 from docgen.kinds.base import Kind, Request, Summary, validate_request
+from docgen.kinds.izin import KIND as IZIN
 from docgen.kinds.rekomendasi import KIND as REKOMENDASI
+from docgen.kinds.sertifikat_standar import KIND as SERTIFIKAT_STANDAR
 from docgen.kinds.surat_keluar import KIND as SURAT_KELUAR
 from docgen.kinds.surat_masuk import KIND as SURAT_MASUK
 
-__all__ = ["KINDS", "Kind", "Request", "Summary", "docx_kinds", "get_kind", "validate_request"]
+__all__ = ["KINDS", "Kind", "Request", "Summary", "docx_kinds", "get_kind", "made_kinds", "validate_request"]
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI)}
+KINDS: dict[str, Kind] = {
+    kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI, SERTIFIKAT_STANDAR, IZIN)
+}
+
+
+def made_kinds() -> list[Kind]:
+    """The kinds ``docgen new`` makes: from a Word template or drawn from a form layout."""
+    return [kind for kind in KINDS.values() if kind.template.endswith((".docx", ".toml"))]
 
 
 def docx_kinds() -> list[Kind]:

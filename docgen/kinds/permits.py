@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.config import Profile
-from docgen.kinds.base import Request, Teks
+from docgen.kinds.base import Request, Teks, _real_day
 from docgen.text import format_nip
 
 __all__ = [
     "AnggotaTim",
+    "Berlaku",
     "Kbli",
     "Koordinat",
     "Nib",
@@ -54,6 +56,9 @@ def _digits(count: int, name: str) -> Any:
 
     return BeforeValidator(check)
 
+
+Berlaku = Annotated[date, BeforeValidator(_real_day)]
+"""An end of validity: a real date, possibly years ahead (outside the document-date window)."""
 
 Nib = Annotated[str, _digits(13, "NIB")]
 """Nomor Induk Berusaha from OSS: 13 digits."""

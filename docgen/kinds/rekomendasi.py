@@ -15,6 +15,7 @@ from pydantic import Field, ValidationInfo, field_validator
 from docgen.config import Official, Profile
 from docgen.kinds.bap import OBJEK_EXAMPLE, PEMOHON_EXAMPLE, JenisIzin, objek_context, pemohon_context, permit_name
 from docgen.kinds.base import (
+    Basis,
     Kind,
     Kka,
     Lampiran,
@@ -26,7 +27,7 @@ from docgen.kinds.base import (
     TeksList,
     signer_label,
 )
-from docgen.kinds.permits import Objek, Pemohon
+from docgen.kinds.permits import Berlaku, Objek, Pemohon, same_applicant
 from docgen.text import format_nip, tanggal
 
 __all__ = ["KIND", "Rekomendasi"]
@@ -47,7 +48,7 @@ class Rekomendasi(Request):
     pemohon: Pemohon
     objek: Objek
     syarat: TeksList = Field(default_factory=list)
-    berlaku_sampai: Tanggal | None = None
+    berlaku_sampai: Berlaku | None = None
     masa_berlaku: Teks | None = Field(None, validate_default=True)
     tembusan: TeksList = Field(default_factory=list)
     penandatangan: Penandatangan
@@ -144,6 +145,22 @@ def _summary(req: Rekomendasi, profile: Profile) -> Summary:
     )
 
 
+def _rests_on(req: Rekomendasi, basis_kind: str, bap: dict[str, Any]) -> str | None:
+    """A rekomendasi is issued only on a BAP that found the object *sesuai*, for the same
+    applicant and permit, dated as the request says (business map P6.2)."""
+    if bap.get("kesimpulan") != "sesuai":
+        fixes = "; ".join(f"{n}) {fix}" for n, fix in enumerate(bap.get("perbaikan") or [], 1))
+        return f"BAP itu menyimpulkan tidak sesuai; rekomendasi baru dapat dibuat setelah perbaikan: {fixes}"
+    applicant = bap.get("pemohon") or {}
+    if not same_applicant(req.pemohon.model_dump(), applicant):
+        return f"BAP itu untuk {applicant.get('nama', '?')}, bukan {req.pemohon.nama}"
+    if bap.get("jenis_izin") and bap["jenis_izin"] != req.jenis_izin:
+        return f"BAP itu untuk izin {bap['jenis_izin']}, bukan izin {req.jenis_izin}"
+    if bap.get("tanggal") and bap["tanggal"] != req.tanggal_bap.isoformat():
+        return f"BAP itu bertanggal {bap['tanggal']}, bukan {req.tanggal_bap.isoformat()}; perbaiki tanggal_bap"
+    return None
+
+
 KIND = Kind(
     name="rekomendasi",
     title="Surat Rekomendasi (teknis)",
@@ -155,6 +172,7 @@ KIND = Kind(
     numbered="generation",
     context=_context,
     summary=_summary,
+    basis=Basis(kinds=("bap",), field="bap", check=_rests_on),
     shown_as={"tanggal": ("tanggal", "tempat_tanggal"), "jenis_izin": ("jenis_izin", "hal")},
     field_help={
         "tanggal": "tanggal surat, 2026-11-28",
