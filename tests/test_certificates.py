@@ -101,3 +101,31 @@ def test_a_permit_without_an_end_date_runs_for_its_types_default_years(workspace
     result = generate(workspace, "izin", _example("izin", berlaku_dari=start.isoformat()))
     end = date(start.year + 5, start.month, start.day) - timedelta(days=1)  # pendidikan: 5 years, as the profile says
     assert f"{end.day} {MONTHS[end.month - 1]} {end.year}" in _text(workspace, result)
+
+
+def test_a_permit_request_dropped_into_its_inbox_folder_is_made_by_the_watcher(workspace):
+    import yaml
+
+    from docgen.watch import Watcher
+
+    folder = workspace.root / "inbox" / "izin"
+    assert folder.is_dir()  # docgen init makes a folder per kind, permits included
+    (folder / "tk-bina-insani.yaml").write_text(yaml.safe_dump(_example("izin"), allow_unicode=True), encoding="utf-8")
+    Watcher(workspace, settle_s=0.2).run(once=True)
+    assert (folder / "done" / "tk-bina-insani.yaml").exists()
+    pdfs = list((workspace.root / "outbox").rglob("izin/*.pdf"))
+    assert len(pdfs) == 1 and "YAYASAN PENDIDIKAN BINA INSANI" in " ".join(
+        PdfReader(pdfs[0]).pages[0].extract_text().split()
+    )
+
+
+def test_a_wet_signed_printout_of_a_permit_is_stamped_with_its_number(workspace, tmp_path):
+    from docgen.stamping import stamp_document
+
+    result = generate(workspace, "izin", _example("izin"))
+    scan = tmp_path / "pindaian.pdf"
+    scan.write_bytes((workspace.root / result.path).read_bytes())  # standing in for the signed scan
+    stamped = stamp_document(workspace, scan, "izin", doc_id=result.id)
+    assert stamped.number == result.number
+    text = " ".join(PdfReader(workspace.root / stamped.path).pages[0].extract_text().split())
+    assert result.number in text
