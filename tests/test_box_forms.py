@@ -24,7 +24,8 @@ FOOTER = [
 OFFICE = {
     "kop_1": "PEMERINTAH KOTA PASURUAN",
     "kop_2": "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
-    "kop_3": "Jalan Pahlawan Nomor 28, Pasuruan, Jawa Timur 67118",
+    "kantor_alamat": "Jalan Pahlawan Nomor 28, Pasuruan, Jawa Timur 67118",
+    "kantor_kontak": "Telepon (0343) 000000",
     "tanggal_terbit": "28 November 2026",
     "penandatangan_jabatan": "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
     "penandatangan_nama": "Drs. Budi Santoso, M.Si.",
@@ -43,7 +44,7 @@ CERTIFICATE = {
     "skala_usaha": "kecil",
     "status_verifikasi": "Terverifikasi",
     "tanggal_verifikasi": "27 November 2026",
-    "kantor": "DPMPTSP Kota Pasuruan",
+    "penerbit": "DPMPTSP Kota Pasuruan",
 }
 PERMIT = {
     **OFFICE,
@@ -57,7 +58,7 @@ PERMIT = {
     "berlaku_dari": "1 Desember 2026",
     "berlaku_sampai": "30 November 2027",
     "syarat": ["Konstruksi diperiksa setiap enam bulan.", "Materi reklame tidak melanggar kesusilaan."],
-    "dasar": "Rekomendasi 600/REK-003/423.104/2026",
+    "dasar_dokumen_teks": "Rekomendasi 600/REK-003/423.104/2026",
 }
 LAYOUTS = {"sertifikat-standar": CERTIFICATE, "izin": PERMIT}
 
