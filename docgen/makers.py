@@ -24,6 +24,7 @@ from docgen.render import CompiledDocx, compile_docx
 from docgen.render.bounded import Bounds
 from docgen.render.convert import ColdConverter, Converter
 from docgen.render.files import check_room
+from docgen.render.formvalues import form_values
 from docgen.render.stamp import Marks, stamp_pdf, stand_in_marks
 
 __all__ = ["Maker", "Output", "check_outbox", "maker_for"]
@@ -156,27 +157,3 @@ class FormMaker:
         return draw_box_form(
             self.layout, values, qr_url=marks.url if marks else "", footer=marks.footer if marks else ()
         )
-
-
-def form_values(context: dict[str, Any]) -> dict[str, str | list[str]]:
-    """A kind's context as a form's placeholders: texts and lists of texts, the kop as ``kop_1``...
-
-    Nested values (the signer, the office) are flattened with ``_``: ``penandatangan_nama``; a list
-    printed in a box that is not a list box (the signer's position lines) is joined by line breaks.
-    """
-    values: dict[str, str | list[str]] = {}
-
-    def put(prefix: str, value: Any) -> None:
-        if isinstance(value, dict):
-            for key, inner in value.items():
-                put(f"{prefix}_{key}" if prefix else str(key), inner)
-        elif isinstance(value, list | tuple):
-            values[prefix] = [str(v) for v in value]
-        elif value is not None:
-            values[prefix] = str(value)
-
-    put("", context)
-    kantor = context.get("kantor", {})
-    for n, line in enumerate(kantor.get("kop", []), 1):
-        values[f"kop_{n}"] = str(line)
-    return values

@@ -89,3 +89,13 @@ def test_a_table_whose_grid_does_not_match_its_cells_is_told_but_not_refused(wor
     assert any("word/document.xml baris" in n and "2 kolom" in n and "3 sel" in n for n in report.notes), report
     result = cli(workspace, "template", "check", str(path), "--kind", "surat-keluar")
     assert result.exit_code == 0 and "3 sel" in result.output
+
+
+def test_a_form_layout_with_a_placeholder_its_kind_lacks_is_named(workspace):
+    path = workspace.template("izin.toml")
+    path.write_text(path.read_text(encoding="utf-8").replace("{pemegang}", "{pemegang_izin}"), encoding="utf-8")
+    result = cli(workspace, "template", "check", str(path))
+    assert result.exit_code == 1
+    assert "pemegang_izin" in result.output
+    result = cli(workspace, "template", "check")  # every kind's template or layout, forms included
+    assert "sertifikat-standar.toml cocok" in result.output and "pemegang_izin" in result.output

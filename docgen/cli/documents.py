@@ -194,16 +194,19 @@ def template_check(
 
     Example: docgen template check templates/surat-keluar.docx
     """
-    from docgen.kinds import docx_kinds, get_kind
-    from docgen.render.templatecheck import check_template
+    from docgen.kinds import get_kind, made_kinds
+    from docgen.render.templatecheck import check_form, check_template
 
     with handle_errors():
         ws = workspace()
         if file is None:
-            targets = [(k, ws.template(k.template)) for k in docx_kinds()]
+            targets = [(k, ws.template(k.template)) for k in made_kinds()]
         else:
             targets = [(get_kind(kind or file.stem), file)]
-        reports = [check_template(k, path, ws.profile, roots=(ws.root,)) for k, path in targets]
+        reports = [
+            (check_form if path.suffix == ".toml" else check_template)(k, path, ws.profile, roots=(ws.root,))
+            for k, path in targets
+        ]
     bad = False
     for r in reports:
         for note in r.notes:

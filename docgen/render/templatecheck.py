@@ -19,8 +19,9 @@ from docgen.kinds import Kind, validate_request
 from docgen.render.docx import CompiledDocx, compile_docx
 from docgen.render.docxfix import inspect_part
 from docgen.render.filters import OFFICE_FILTERS
+from docgen.render.formvalues import form_values
 
-__all__ = ["TemplateReport", "check_template"]
+__all__ = ["TemplateReport", "check_form", "check_template"]
 
 
 @dataclass
@@ -91,3 +92,26 @@ def _inspect(compiled: CompiledDocx, report: TemplateReport) -> None:
     for name, source in compiled.sources():
         for line, text, breaks in inspect_part(source, seen):
             (report.problems if breaks else report.notes).append(f"{name} baris {line}: {text}")
+
+
+def check_form(kind: Kind, path: Path, profile: Profile, roots: tuple[Path, ...] = ()) -> TemplateReport:
+    """Check a PDF form layout against ``kind``: it loads, every placeholder is one the kind
+    provides, ``{nomor}`` is printed, and the kind's example draws. ``roots[-1]`` is the workspace."""
+    from docgen.render.boxform import draw_box_form, load_box_layout
+
+    report = TemplateReport(kind.name, path.name)
+    try:
+        layout = load_box_layout(path, roots[-1] if roots else path.parent.parent)
+    except DocgenError as exc:
+        report.problems.append(str(exc))
+        return report
+    request = validate_request(kind, kind.dated_example(), profile, source="contoh bawaan", roots=roots)
+    values = form_values(kind.render_context(request, profile, number="1"), layout)
+    report.unknown = sorted(layout.fields - set(values))
+    report.unshown = [] if "nomor" in layout.fields else ["nomor"]
+    if not report.unknown:
+        try:
+            draw_box_form(layout, values, qr_url=f"{profile.verification.base_url}/contoh", footer=["contoh"])
+        except DocgenError as exc:
+            report.problems.append(f"contoh bawaan jenis {kind.name} gagal digambar: {exc}")
+    return report
