@@ -15,7 +15,8 @@ import hashlib
 import io
 import tomllib
 import zlib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -32,7 +34,16 @@ from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError, TemplateError
 from docgen.render.boxlayout import BUILTIN_FONTS, LEAD, SANS, Box, BoxLayout, FooterBox, QrBox
-from docgen.render.boxtext import draw_border, draw_text, fit_list, place
+from docgen.render.boxtext import (
+    Chunks,
+    PageFonts,
+    draw_border,
+    draw_text,
+    fit_list,
+    place,
+    raw_family,
+    shared_base_fonts,
+)
 from docgen.render.qr import draw_qr_path
 from docgen.render.textfit import form_fonts
 from docgen.validation import field_path, summarize
@@ -82,9 +93,13 @@ def _load(path: str, _mtime: int, _size: int, root: str) -> BoxLayout:
 
 @dataclass(frozen=True)
 class _Template:
-    """PDF objects serialised once; ints in ``objects`` are references to other entries (0 = root)."""
+    """PDF objects serialised once; ints in ``objects`` are references to other entries (0 = root).
 
-    objects: tuple[tuple[bytes | int, ...], ...]
+    ``fonts`` names the entries left empty that stand for a font's shared ASCII subset: each page
+    fills them with its own objects of that subset, which its values use too."""
+
+    objects: tuple[Chunks, ...]
+    fonts: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,9 +159,11 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
     width, height = (v * mm for v in layout.size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=fonts[layout.font][0])
+    page_fonts = PageFonts(c, _names(fonts))
     background = _workspace_file(root, layout.background, "background", source) if layout.background else None
     if background and background.suffix.lower() != ".pdf":
-        c.drawImage(_image(root, layout.background, "background", source), 0, 0, width, height)
+        with _binary_streams():  # images are encoded as they are drawn
+            c.drawImage(_image(root, layout.background, "background", source), 0, 0, width, height)
     for i, picture in enumerate(layout.image):
         reader = _image(root, picture.path, f"{field_path(('image', i))}.path", source)
         x, y, w, h = (
@@ -157,7 +174,8 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
         )
         iw, ih = reader.getSize()
         scale = min(w / iw, h / ih)
-        c.drawImage(reader, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale, mask="auto")
+        with _binary_streams():
+            c.drawImage(reader, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale, mask="auto")
     for ln in layout.line:
         c.setLineWidth(ln.width_pt)
         c.line(ln.x1_mm * mm, height - ln.y1_mm * mm, ln.x2_mm * mm, height - ln.y2_mm * mm)
@@ -167,11 +185,29 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
         draw_border(c, box, height)
     draw_border(c, layout.footer, height)
     c.showPage()
-    c.save()
+    page_fonts.finish(tag=0)
+    with _binary_streams():
+        c.save()
     page = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
     if background and background.suffix.lower() == ".pdf":
         page = _under(page, background, width, height, source)
-    return _Assets(fonts, _template(page, width, height))
+    return _Assets(fonts, _template(page, width, height, shared_base_fonts(_names(fonts))))
+
+
+def _names(fonts: Mapping[str, tuple[str, str]]) -> list[str]:
+    return [name for pair in fonts.values() for name in pair]
+
+
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Streams flate-compressed only: reportlab's default ASCII85 on top (for 7-bit channels) costs
+    ~2 ms a page in pure Python and a quarter more bytes."""
+    before = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = before
 
 
 def _under(page: Any, background: Path, width: float, height: float, source: str) -> Any:
@@ -191,17 +227,25 @@ def _under(page: Any, background: Path, width: float, height: float, source: str
         raise ConfigError(f"Tata letak {source} salah: 'background' {background.name} bukan PDF yang terbaca") from exc
 
 
-def _template(page: Any, width: float, height: float) -> _Template:
-    """The page as one form XObject, its resources serialised with references left as slots."""
+def _template(page: Any, width: float, height: float, shared: Mapping[str, str]) -> _Template:
+    """The page as one form XObject, its resources serialised with references left as slots.
+
+    Fonts whose ``/BaseFont`` is in ``shared`` become empty slots each page fills (``_Template.fonts``)."""
     objects: list[tuple[bytes | int, ...]] = [()]
     seen: dict[tuple[int, int], int] = {}
+    fonts: list[tuple[int, str]] = []
 
     def ref(obj: IndirectObject) -> int:
         key = (obj.idnum, obj.generation)
         if key not in seen:
             seen[key] = len(objects)
             objects.append(())
-            objects[seen[key]] = body(obj.get_object())
+            target = obj.get_object()
+            name = shared.get(str(target.get("/BaseFont"))) if isinstance(target, DictionaryObject) else None
+            if name is not None and target.get("/Type") == "/Font":
+                fonts.append((seen[key], name))
+            else:
+                objects[seen[key]] = body(target)
         return seen[key]
 
     def body(obj: Any) -> tuple[bytes | int, ...]:
@@ -227,7 +271,7 @@ def _template(page: Any, width: float, height: float) -> _Template:
     head = f"<</Type/XObject/Subtype/Form/BBox[0 0 {width:.4f} {height:.4f}]/Resources ".encode()
     tail = f"/Filter/FlateDecode/Length {len(content)}>>\nstream\n".encode()
     objects[0] = (head, *resources, tail, content, b"\nendstream")
-    return _Template(tuple(_joined(o) for o in objects))
+    return _Template(tuple(_joined(o) for o in objects), tuple(fonts))
 
 
 def _bytes(obj: Any) -> bytes:
@@ -247,23 +291,12 @@ def _joined(chunks: tuple[bytes | int, ...]) -> tuple[bytes | int, ...]:
     return tuple(out)
 
 
-class _Raw(pdfdoc.PDFObject):
-    """One template object in a reportlab document; references get numbers as they are written."""
-
-    def __init__(self, chunks: tuple[bytes | int, ...], family: list[_Raw]) -> None:
-        self.chunks, self.family = chunks, family
-
-    def format(self, document: Any) -> bytes:
-        return b"".join(
-            c if isinstance(c, bytes) else document.Reference(self.family[c]).format(document) for c in self.chunks
-        )
-
-
-def _embed(c: Canvas, template: _Template) -> None:
+def _embed(c: Canvas, template: _Template, fonts: PageFonts) -> None:
     """Draw the static layer: its objects join this document, the page calls it by name."""
-    family: list[_Raw] = []
-    family.extend(_Raw(chunks, family) for chunks in template.objects)
-    c._doc.Reference(family[0], pdfdoc.xObjectName(_STATIC))
+    members = raw_family(template.objects)
+    for slot, name in template.fonts:
+        members[slot] = fonts.shared(name)
+    c._doc.Reference(members[0], pdfdoc.xObjectName(_STATIC))
     c.doForm(_STATIC)
 
 
@@ -293,7 +326,8 @@ def draw_box_form(
     width, height = (v * mm for v in layout.size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=assets.fonts[layout.font][0])
-    _embed(c, assets.static)
+    fonts = PageFonts(c, _names(assets.fonts))
+    _embed(c, assets.static, fonts)
     for i, (box, parts) in enumerate(zip(layout.box, layout._parts, strict=True)):
         if not any(name for _, name in parts):
             continue  # a label: already in the static layer
@@ -313,7 +347,9 @@ def draw_box_form(
     if footer:
         draw_text(c, layout.footer, assets.fonts, layout.font, height, "\n".join(footer))
     c.showPage()
-    c.save()
+    fonts.finish()
+    with _binary_streams():
+        c.save()
     return buffer.getvalue()
 
 
