@@ -39,6 +39,7 @@ from docgen.watch import Watcher
 from docgen.watch.stability import StabilityTracker
 
 KIND = "surat-keluar"
+PERMIT_KINDS = ("bap", "rekomendasi", "sertifikat-standar", "izin")  # each made by 'docgen new', each watched
 FIRST = "500.16.7.2/1/423.105/2026"
 SECOND = "500.16.7.2/2/423.105/2026"
 THIRD = "500.16.7.2/3/423.105/2026"
@@ -695,10 +696,13 @@ def test_status_shows_counts_per_folder(workspace):
         cells = [c.strip() for c in line.strip("│┃ ").split("│")]
         if cells and cells[0].startswith("inbox/"):
             rows[cells[0]] = cells[1:5]
+    quiet = ["0", "0", "0", "0"]
     assert rows == {
         "inbox/surat-keluar": ["2", "1", "1", "1"],
-        "inbox/stamp/surat-keluar": ["0", "0", "0", "0"],
-        "inbox/masuk": ["0", "0", "0", "0"],
+        "inbox/stamp/surat-keluar": quiet,
+        "inbox/masuk": quiet,
+        **{f"inbox/{kind}": quiet for kind in PERMIT_KINDS},
+        **{f"inbox/stamp/{kind}": quiet for kind in PERMIT_KINDS},
     }
 
 
@@ -707,7 +711,8 @@ def test_status_json_gives_numbers_to_check(workspace):
     result = runner.invoke(app, ["--workspace", str(workspace.root), "watch", "--status", "--json"])
     assert result.exit_code == 0, result.output
     rows = {row["folder"]: row for row in json.loads(result.output)}
-    assert set(rows) == {"inbox/surat-keluar", "inbox/stamp/surat-keluar", "inbox/masuk"}
+    permits = {f"inbox/{kind}" for kind in PERMIT_KINDS} | {f"inbox/stamp/{kind}" for kind in PERMIT_KINDS}
+    assert set(rows) == {"inbox/surat-keluar", "inbox/stamp/surat-keluar", "inbox/masuk"} | permits
     keluar = rows["inbox/surat-keluar"]
     assert (keluar["menunggu"], keluar["done"], keluar["failed"], keluar["duplicate"]) == (2, 1, 1, 1)
     assert time.strptime(keluar["terakhir"], "%Y-%m-%d %H:%M:%S")
