@@ -8,7 +8,6 @@ spreadsheet whose bad rows were fixed makes documents only for the rows not yet 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
@@ -16,13 +15,14 @@ import os
 import re
 import time
 import typing
-import zipfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from docgen.batch.rows import sheet_requests
+from docgen.batch.tables import read_table
 from docgen.config import Workspace
 from docgen.errors import DocgenError, RegisterBusy, RegisterUnusable, RenderError, RequestError
 from docgen.inbox import SIDECAR_SUFFIXES, Job
@@ -36,7 +36,6 @@ from docgen.stamping import stamp_document
 from docgen.watch.entries import read_regular, staged
 from docgen.watch.names import safe_name, shown
 from docgen.watch.sidecar import stamp_target
-from docgen.watch.tables import read_table, row_request
 
 __all__ = ["Item", "Outcome", "file_away", "file_source", "note_text", "process_file", "read_items", "sidecar_of"]
 
@@ -121,17 +120,10 @@ def _from_name(workspace: Workspace, pdf: Path) -> dict[str, Any]:
 
 
 def _table_items(job: Job, path: Path, content: bytes, limits: Limits) -> list[Item]:
-    name = shown(path.name)
-    try:
-        headers, rows = read_table(content, name, path.suffix.lower(), limits)
-    except (csv.Error, UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise RequestError(
-            f"{name} tidak bisa dibaca sebagai tabel ({exc}); simpan ulang sebagai CSV UTF-8 atau XLSX"
-        ) from exc
-    if not headers and not rows:
-        raise RequestError(f"{name} kosong; baris pertama berisi nama kolom, berikutnya satu surat per baris")
-    lists = _list_fields(job.kind)
-    return [Item(f"baris {number}", row_request(headers, values, lists)) for number, values in rows]
+    """One item per row, read the way ``docgen batch`` reads a sheet (docgen.batch.rows)."""
+    headers, rows = read_table(content, shown(path.name), path.suffix.lower(), limits)
+    made = sheet_requests(get_kind(job.kind), headers, rows)
+    return [Item(f"baris {row.number}", row.data) for row in made]
 
 
 def read_items(workspace: Workspace, job: Job, path: Path, content: bytes, stack: ExitStack) -> list[Item]:

@@ -13,20 +13,22 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from typing import Any
 
 from docgen.errors import RequestError
 from docgen.sections import Limits
-from docgen.watch.names import thousands
 
-__all__ = ["Row", "read_table", "row_request"]
+__all__ = ["Row", "read_table", "thousands"]
 
 Row = tuple[int, list[Any]]  # (row number as the clerk sees it, values from column A on)
 _SNIFF_CHARS = 10_000  # the header line is enough to tell the delimiter
+
+
+def thousands(count: int) -> str:
+    """``5000`` as ``5.000``, as the office writes numbers; kept here so batch never imports watch."""
+    return f"{count:,}".replace(",", ".")
 
 
 def _blank(value: Any) -> bool:
@@ -58,8 +60,18 @@ def _too_wide(name: str, number: int, limits: Limits) -> RequestError:
     )
 
 
-def _xlsx_rows(content: bytes, name: str, limits: Limits) -> Iterator[Row]:
-    """Rows of the first sheet as stored, with their own row numbers; the dimension is ignored.
+def _worksheet(book: Any, name: str, sheet: str | None) -> Any:
+    """The named worksheet, or the first; a name that is not there lists the ones that are."""
+    if sheet is None:
+        return book.worksheets[0]
+    titles = [ws.title for ws in book.worksheets]
+    if sheet not in titles:
+        raise RequestError(f"{name} tidak punya lembar '{sheet}'; lembar yang ada: {', '.join(titles)}")
+    return book.worksheets[titles.index(sheet)]
+
+
+def _xlsx_rows(content: bytes, name: str, limits: Limits, sheet: str | None) -> Iterator[Row]:
+    """Rows of the chosen (else the first) sheet as stored, with their own numbers; the dimension is ignored.
 
     openpyxl's row parser is used directly: its worksheet iterators fill the gaps up to the
     declared (or last) row and column with empty cells, which is exactly what a hostile file
@@ -70,11 +82,11 @@ def _xlsx_rows(content: bytes, name: str, limits: Limits) -> Iterator[Row]:
 
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        with sheet._get_source() as source:
+        chosen = _worksheet(book, name, sheet)
+        with chosen._get_source() as source:
             parser = WorkSheetParser(
                 source,
-                sheet._shared_strings,
+                chosen._shared_strings,
                 data_only=True,
                 epoch=book.epoch,
                 date_formats=book._date_formats,
@@ -104,17 +116,33 @@ def _sparse_guard(rows: Iterable[Row], name: str, limits: Limits) -> Iterator[Ro
         yield number, list(values[:width])
 
 
-def read_table(content: bytes, name: str, suffix: str, limits: Limits) -> tuple[list[str], list[Row]]:
-    """Column names (row 1) and the non-empty data rows; over a limit is a RequestError naming it.
+def read_table(
+    content: bytes, name: str, suffix: str, limits: Limits, *, sheet: str | None = None
+) -> tuple[list[str], list[Row]]:
+    """Column names (row 1) and the non-empty data rows of ``sheet`` (an XLSX's first by default).
 
-    Raises ``csv.Error``, ``UnicodeDecodeError``, ``zipfile.BadZipFile``, ``KeyError`` or
-    ``ValueError`` for a file that is not a readable table; the caller words those.
+    Every refusal is a RequestError naming the file: over a limit, no such sheet, empty, or not
+    a readable table at all (the batch and the watcher word that the same way).
     """
+    if suffix == ".csv" and sheet is not None:
+        raise RequestError(f"{name} adalah CSV dengan satu lembar saja; pilih lembar hanya untuk berkas XLSX")
+    try:
+        headers, rows = _table(content, name, suffix, limits, sheet)
+    except (csv.Error, UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise RequestError(
+            f"{name} tidak bisa dibaca sebagai tabel ({exc}); simpan ulang sebagai CSV UTF-8 atau XLSX"
+        ) from exc
+    if not headers and not rows:
+        raise RequestError(f"{name} kosong; baris pertama berisi nama kolom, berikutnya satu surat per baris")
+    return headers, rows
+
+
+def _table(content: bytes, name: str, suffix: str, limits: Limits, sheet: str | None) -> tuple[list[str], list[Row]]:
     if suffix == ".csv":
         source: Iterable[Row] = _csv_rows(content)
     else:
         _check_zip(content, name, limits)
-        source = _xlsx_rows(content, name, limits)
+        source = _xlsx_rows(content, name, limits, sheet)
     headers: list[str] | None = None
     rows: list[Row] = []
     for number, values in _sparse_guard(source, name, limits):
@@ -131,33 +159,3 @@ def read_table(content: bytes, name: str, suffix: str, limits: Limits) -> tuple[
             )
         rows.append((number, values))
     return headers or [], rows
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def row_request(headers: list[str], values: list[Any], lists: set[str]) -> dict[str, Any]:
-    """A spreadsheet row as a request: empty cells left out, ``a.b`` headers nested, list cells split."""
-    data: dict[str, Any] = {}
-    for header, raw in zip(headers, values, strict=False):
-        value = _cell(raw)
-        if not header or value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        if header in lists and isinstance(value, str):
-            value = [part.strip() for part in re.split(r"\n|\|", value) if part.strip()]
-        target = data
-        *parents, leaf = header.split(".")
-        for parent in parents:
-            existing = target.setdefault(parent, {})
-            if not isinstance(existing, dict):
-                raise RequestError(f"kolom {header} bertabrakan dengan kolom {parent}; pakai salah satu saja")
-            target = existing
-        target[leaf] = value
-    return data
