@@ -20,6 +20,7 @@ from docgen.kinds import Kind, get_kind, validate_request
 from docgen.makers import Output, maker_for
 from docgen.names import file_stem
 from docgen.register import FileRecord, Intake, Register, Reservation, State
+from docgen.register.batches import attach_in_tx
 from docgen.register.chain import find_document, link_in_tx
 from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
@@ -174,12 +175,14 @@ def generate(
     register: Register | None = None,
     intake: Intake | None = None,
     request_dir: Path | None = None,
+    reserved: Reservation | None = None,
 ) -> Result:
     """Generate one document; numbered now unless ``draft`` (numbered later by ``number_document``).
 
     ``intake`` (the folder watcher's) is recorded in the transaction that issues the document.
     Pictures the request names are looked up in ``request_dir`` (the request file's folder),
-    then in the workspace, and nowhere else.
+    then in the workspace, and nowhere else. ``reserved`` is a number a batch reserved for this
+    request in its block; it is bound to the document in the transaction that creates it.
     """
     kind = get_kind(kind_name)
     profile = workspace.profile
@@ -201,16 +204,27 @@ def generate(
             if kind.basis is not None and kind.basis.field in context:  # the registered number, however named
                 context[kind.basis.field] = basis.number
         trial = None if draft else maker.trial(context, summary.doc_date.year)
+        series = kind.series_for(profile, request)
+        if reserved is not None and (draft or reserved.series != series):
+            raise RegisterError(f"Nomor {reserved.number} dipesan untuk seri {reserved.series}, bukan {series}")
+
+        def with_row(conn: Any, new_id: int) -> None:
+            if basis is not None:
+                link_in_tx(conn, new_id, basis.id)
+            if reserved is not None:
+                attach_in_tx(conn, new_id, reserved)
+
         doc_id, reservation = reg.start_document(
             kind.name,
             summary,
             request.model_dump(mode="json"),
             state=State.DRAFT if draft else State.NUMBERED,
-            series=None if draft else kind.series_for(profile, request),
+            series=None if draft or reserved is not None else series,
             kka=kka,
             insert_after=insert_after,
-            with_row=None if basis is None else lambda conn, new_id: link_in_tx(conn, new_id, basis.id),
+            with_row=with_row,
         )
+        reservation = reserved or reservation
         context["nomor"] = reservation.number if reservation else ""
         marks = _marks(reg, doc_id, reservation)
         return issue_outputs(

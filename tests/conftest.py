@@ -57,7 +57,7 @@ def _stay_out_of_the_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 # -- the register's two backends: SQLite (a file) and PostgreSQL (a server) -------------------
 
 #: Test modules whose every workspace test runs once per backend (issue 9: the same promises on both).
-BOTH_BACKENDS = ("test_register_", "test_incoming", "test_archive", "test_watch")
+BOTH_BACKENDS = ("test_register_", "test_incoming", "test_archive", "test_watch", "test_batch")
 BACKENDS = ("sqlite", "postgresql")
 #: The server the tests use: trust authentication for user postgres on the local machine.
 PG_SERVER = os.environ.get("PG_TEST_SERVER", "postgresql://postgres@127.0.0.1:5432")

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from docgen import __version__
+from docgen.cli.batching import register_batch_command
 from docgen.cli.books import register_app
 from docgen.cli.common import state
 from docgen.cli.documents import register_commands
@@ -55,6 +56,7 @@ def _root(
 
 
 register_commands(app)
+register_batch_command(app)
 register_pdf_commands(app)
 register_watch_command(app)
 app.add_typer(register_app, name="register")

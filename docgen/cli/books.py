@@ -112,14 +112,17 @@ def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: J
 
     Example: docgen register show 12
     """
+    from docgen.register.batches import batch_of
     from docgen.register.chain import basis_of, resting_on
 
     with handle_errors(), _open() as reg:
         doc, files, events = reg.document(doc_id), reg.files(doc_id), reg.events(doc_id)
         basis, dependents = basis_of(reg.conn, doc.id), resting_on(reg.conn, doc.id)
+        batch = batch_of(reg.conn, doc.id)
     if as_json:
         chain = {"basis": _brief(basis) if basis else None, "resting_on": [_brief(d) for d in dependents]}
-        print_json({"document": doc.as_dict(), "files": files, "events": events, **chain})
+        made_by = {"batch": batch.__dict__ if batch else None}
+        print_json({"document": doc.as_dict(), "files": files, "events": events, **chain, **made_by})
         return
     for key, value in doc.as_dict().items():
         if key != "request" and value not in (None, ""):
@@ -128,6 +131,10 @@ def show(doc_id: Annotated[int, typer.Argument(help="Document id.")], as_json: J
         console.print(f"[bold]dasar[/]: {escape(_label(basis))}")
     for dependent in dependents:
         console.print(f"[bold]menjadi dasar bagi[/]: {escape(_label(dependent))}")
+    if batch is not None:
+        source = f"{batch.source_name} (sha256 {batch.source_sha256[:12]}…)"
+        made = f"batch {batch.id}: {source}, {batch.run_by}, {batch.started_at[:19]}"
+        console.print(f"[bold]dibuat oleh[/]: {escape(made)}")
     for f in files:
         tag = "" if f["current"] else " (versi lama)"
         where = reg.workspace.shown(reg.workspace.outbox / f["path"])  # the register's path is outbox-relative

@@ -14,6 +14,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docgen.errors import DocgenError
 from docgen.names import file_stem
@@ -98,17 +99,29 @@ def _check_files(reg: Register, report: CheckReport) -> None:
         report.problems.append(f"nomor {row['number']} terbit tanpa berkas (dokumen {row['doc_id']})")
 
 
+def void_interrupted(reg: Register, row: Any) -> str:
+    """Void a reservation whose process stopped before issuing it (a crash, a killed batch)."""
+    with atomic(reg.conn):
+        reg.void_in_tx(row, "interrupted")
+    return f"nomor {row['number']} dibatalkan (interrupted)"
+
+
+def interrupted_reservations(reg: Register) -> list[Any]:
+    """Reserved numbers whose reserving process is gone (checked on this machine only)."""
+    rows = reg.conn.execute("SELECT * FROM numbers WHERE status = 'reserved' ORDER BY id").fetchall()
+    return [row for row in rows if not holder_alive(row["holder_pid"], row["holder_host"])]
+
+
 def _check_reservations(reg: Register, report: CheckReport, *, fix: bool) -> None:
     report.numbers = reg.conn.execute("SELECT COUNT(*) FROM numbers").fetchone()[0]
+    stopped = {row["id"] for row in interrupted_reservations(reg)}
     for row in reg.conn.execute("SELECT * FROM numbers WHERE status = 'reserved' ORDER BY id").fetchall():
         who = f"proses {row['holder_pid']} di {row['holder_host']}"
-        if holder_alive(row["holder_pid"], row["holder_host"]):
+        if row["id"] not in stopped:
             report.in_progress.append(f"nomor {row['number']} sedang dipakai {who}")
             continue
         if fix:
-            with atomic(reg.conn):
-                reg.void_in_tx(row, "interrupted")
-            report.fixed.append(f"nomor {row['number']} dibatalkan (interrupted)")
+            report.fixed.append(void_interrupted(reg, row))
         else:
             report.problems.append(
                 f"nomor {row['number']} dipesan sejak {row['reserved_at'][:19]} oleh {who} yang sudah "
@@ -124,9 +137,10 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
     # Files named after a void number were left by a run that died before recording them:
     # no process can still be writing them, so they need no grace period.
     abandoned = {file_stem(r[0]) for r in reg.conn.execute("SELECT number FROM numbers WHERE status = 'void'")}
+    reports = {f"batch-{r[0]}" for r in reg.conn.execute("SELECT id FROM batches")}  # docgen batch's reports
     for path in sorted(p for p in outbox.rglob("*") if p.is_file()):
         parts = path.relative_to(outbox).parts
-        if parts[0] == ORPHANS:
+        if parts[0] == ORPHANS or (len(parts) > 1 and parts[-2] in reports and path.stem == "batch-report"):
             continue
         if path.name.startswith("."):
             _check_temporary(reg, path, report, fix=fix)

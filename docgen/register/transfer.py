@@ -29,7 +29,19 @@ __all__ = ["TABLES", "CopyReport", "copy_to_postgres", "target_contents"]
 #: Every table of the register in an order that satisfies the foreign keys (documents.number_id is
 #: filled in after ``numbers``: the two tables point at each other). A migration that adds a table
 #: must add it here; copying refuses a register holding a table this list does not name.
-TABLES = ("meta", "counters", "documents", "numbers", "files", "events", "incoming", "dispositions", "intake", "links")
+TABLES = (
+    "meta",
+    "counters",
+    "documents",
+    "numbers",
+    "files",
+    "events",
+    "incoming",
+    "dispositions",
+    "intake",
+    "links",
+    "batches",
+)
 
 #: Per table: the columns compared and a fingerprint of the rows under them.
 Digests = dict[str, tuple[list[str], str]]

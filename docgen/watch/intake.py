@@ -14,7 +14,6 @@ import logging
 import os
 import re
 import time
-import typing
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -80,11 +79,6 @@ def file_source(path: Path) -> str:
     """
     st = path.lstat()
     return f"{shown(path.name)}|{st.st_ino}|{st.st_mtime_ns}"
-
-
-def _list_fields(kind: str) -> set[str]:
-    fields = get_kind(kind).model.model_fields
-    return {name for name, info in fields.items() if typing.get_origin(info.annotation) is list}
 
 
 def sidecar_of(pdf: Path) -> Path | None:

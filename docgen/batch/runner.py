@@ -1,0 +1,275 @@
+"""``docgen batch``: every row of a sheet validated, numbered in row order, made by worker processes.
+
+The register's promises hold for a batch as for one letter: nothing is numbered until every row
+was validated; numbers are reserved in blocks in row order, each bound to its document in the
+transaction creating it and issued in the transaction recording its files and the row's key. A
+row already made (same key: the named column, or the row's content) is never made again, whether
+the batch is resumed or simply run twice. Whatever stops a batch (a row failing to render, a
+worker killed, Ctrl-C, a full disk) leaves every reserved number issued or voided with its cause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docgen.batch.report import BatchLine, write_batch_report
+from docgen.batch.rows import BadRow, SheetRow, check_rows, read_sheet, sheet_requests
+from docgen.batch.worker import RowJob, RowResult, make_row, start_worker
+from docgen.config import Workspace
+from docgen.errors import RequestError
+from docgen.kinds import Kind, get_kind, made_kinds
+from docgen.register import Intake, Register, Reservation
+from docgen.register.batches import NumberWanted, finish_batch, reserve_many, start_batch
+from docgen.register.check import interrupted_reservations, void_interrupted
+from docgen.register.db import atomic
+from docgen.requests import load_request
+
+__all__ = ["BatchOptions", "BatchOutcome", "run_batch"]
+
+BLOCK = 100  # rows numbered per reservation block: few transactions, little to void after a crash
+IN_FLIGHT_PER_WORKER = 4  # rows handed out ahead per worker: enough to keep it busy, bounded memory
+
+Progress = Callable[[int, int], None]  # (rows finished, rows to make)
+
+
+class BatchOptions(BaseModel):
+    """What ``docgen batch`` was asked to do."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: str
+    source: Path
+    sheet: str | None = None
+    workers: int | None = Field(None, ge=1, le=64)
+    pdf: bool = False
+    draft: bool = False
+    resume: bool = False
+    skip_bad: bool = False
+    dry_run: bool = False
+    gabung: Path | None = None
+    common: Path | None = None
+    key_column: str | None = None
+
+
+@dataclass
+class BatchOutcome:
+    """What came of a batch: per-row lines (for the report), the bad rows, where things went."""
+
+    kind: str
+    rows: int
+    bad: list[BadRow] = field(default_factory=list)
+    lines: list[BatchLine] = field(default_factory=list)
+    batch_id: int | None = None
+    report: tuple[Path, Path] | None = None
+    merged: Path | None = None
+    stopped: str = ""  # why the batch stopped early (a worker killed, Ctrl-C), else empty
+    reserved: list[Reservation] = field(default_factory=list)  # every number this batch reserved
+
+    def count(self, status: str) -> int:
+        return sum(1 for line in self.lines if line.status == status)
+
+
+def run_batch(workspace: Workspace, options: BatchOptions, progress: Progress | None = None) -> BatchOutcome:
+    """Validate every row, then (unless a dry run, or bad rows without ``skip_bad``) make the rest."""
+    kind = get_kind(options.kind)
+    if kind not in made_kinds():
+        raise RequestError(
+            f"Jenis {kind.name} tidak dibuat dengan 'docgen new'; pilih: {', '.join(k.name for k in made_kinds())}"
+        )
+    if options.gabung is not None and kind.template.endswith(".docx") and not options.pdf:
+        raise RequestError("--gabung menggabungkan PDF: tambahkan --pdf untuk jenis yang dibuat dari templat Word")
+    content = _read_source(options.source, workspace)
+    headers, raw_rows = read_sheet(options.source, workspace.profile.limits, sheet=options.sheet)
+    common = load_request(options.common, workspace.profile.limits) if options.common else None
+    sheet_rows = sheet_requests(kind, headers, raw_rows, common=common, key_column=options.key_column)
+    roots = tuple(dict.fromkeys((options.source.parent.resolve(), workspace.root)))
+    good, bad = check_rows(kind, sheet_rows, workspace.profile, codes=workspace.archive_codes, roots=roots)
+    outcome = BatchOutcome(kind.name, len(sheet_rows), bad=bad)
+    outcome.lines = [
+        BatchLine(b.number, _key_of(sheet_rows, b.number), "tidak sah", None, [], f"{b.column}: {b.message}")
+        for b in bad
+    ]
+    if options.dry_run or (bad and not options.skip_bad):
+        return outcome
+    with Register.open(workspace) as reg:
+        for row in interrupted_reservations(reg):  # a batch killed before: account for its numbers
+            void_interrupted(reg, row)
+        outcome.batch_id = start_batch(reg, kind.name, options.source.name, hashlib.sha256(content).hexdigest())
+        todo = _not_yet_made(reg, kind, good, outcome)
+        try:
+            _make(workspace, reg, kind, options, todo, content, outcome, progress)
+        finally:
+            _void_leftovers(reg, outcome, todo)
+            counts = {s: outcome.count(s) for s in ("selesai", "sudah ada", "tidak sah", "gagal")}
+            finish_batch(reg, outcome.batch_id, counts)
+            outcome.lines.sort(key=lambda line: line.row)
+            folder = workspace.outbox / str(date.today().year) / kind.name / f"batch-{outcome.batch_id}"
+            outcome.report = write_batch_report(outcome.lines, folder, title=f"Batch {outcome.batch_id} {kind.name}")
+    if options.gabung is not None:
+        outcome.merged = _merge(workspace, outcome, options.gabung)
+    return outcome
+
+
+def _read_source(path: Path, workspace: Workspace) -> bytes:
+    limit = workspace.profile.limits.table_bytes
+    try:
+        if path.stat().st_size > limit:
+            raise RequestError(f"{path.name} lebih besar dari {limit} bait (limits.table_bytes); pecah berkasnya")
+        return path.read_bytes()
+    except OSError as exc:
+        raise RequestError(f"{path.name} tidak bisa dibaca ({exc.strerror}); periksa nama dan izinnya") from None
+
+
+def _key_of(rows: list[SheetRow], number: int) -> str:
+    return next((r.key for r in rows if r.number == number), "")
+
+
+def intake_key(kind: Kind, row_key: str) -> str:
+    """The key a row is recorded under: its kind and key (a column's value, or its content hash)."""
+    return hashlib.sha256(f"batch\0{kind.name}\0{row_key}".encode()).hexdigest()
+
+
+def _not_yet_made(
+    reg: Register, kind: Kind, good: list[tuple[SheetRow, Any]], outcome: BatchOutcome
+) -> list[tuple[SheetRow, Any]]:
+    """Rows whose key the register already holds are reported as made, never made again."""
+    todo = []
+    for row, request in good:
+        made = reg.intake(intake_key(kind, row.key))
+        if made is None:
+            todo.append((row, request))
+            continue
+        shown = reg.workspace.shown
+        files = [shown(reg.workspace.outbox / f["path"]) for f in reg.files(made["doc_id"], current_only=True)]
+        outcome.lines.append(BatchLine(row.number, row.key, "sudah ada", made.get("number"), files, ""))
+    return todo
+
+
+def _wanted(kind: Kind, request: Any, workspace: Workspace) -> NumberWanted:
+    profile = workspace.profile
+    summary = kind.summary(request, profile)
+    kka = summary.kka or kind.kka_for(profile)
+    return NumberWanted(kind.series_for(profile, request), summary.doc_date, kka, summary.sifat)
+
+
+def _jobs(
+    workspace: Workspace,
+    reg: Register,
+    kind: Kind,
+    options: BatchOptions,
+    todo: list[tuple[SheetRow, Any]],
+    sha: str,
+    outcome: BatchOutcome,
+) -> Iterator[RowJob]:
+    """Row jobs in row order; numbers reserved a block at a time, just before the block is handed out."""
+    for start in range(0, len(todo), BLOCK):
+        block = todo[start : start + BLOCK]
+        numbers: list[Reservation | None] = [None] * len(block)
+        if not options.draft:
+            numbers = list(reserve_many(reg, [_wanted(kind, request, workspace) for _, request in block]))
+            outcome.reserved.extend(n for n in numbers if n is not None)
+        for (row, _), reserved in zip(block, numbers, strict=True):
+            item = Intake(intake_key(kind, row.key), sha, f"batch:{outcome.batch_id}", f"baris {row.number}")
+            yield RowJob(row.number, row.data, item, reserved)
+
+
+def _make(
+    workspace: Workspace,
+    reg: Register,
+    kind: Kind,
+    options: BatchOptions,
+    todo: list[tuple[SheetRow, Any]],
+    content: bytes,
+    outcome: BatchOutcome,
+    progress: Progress | None,
+) -> None:
+    keys = {row.number: row.key for row, _ in todo}
+    total, finished = len(todo), 0
+    workers = options.workers or os.cpu_count() or 1
+    jobs = _jobs(workspace, reg, kind, options, todo, hashlib.sha256(content).hexdigest(), outcome)
+    init = (
+        str(workspace.root),
+        kind.name,
+        options.source.name,
+        str(options.source.parent.resolve()),
+        options.pdf,
+        options.draft,
+    )
+    running: dict[Future[RowResult], RowJob] = {}
+
+    def record(job: RowJob, result: RowResult) -> None:
+        nonlocal finished
+        status = "selesai" if result.status == "done" else "gagal"
+        outcome.lines.append(
+            BatchLine(job.number, keys[job.number], status, result.doc_number, result.files, result.error)
+        )
+        finished += 1
+        if progress is not None:
+            progress(finished, total)
+
+    if progress is not None:
+        progress(0, total)
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker, initargs=init) as pool:
+        try:
+            pending = iter(jobs)
+            for job in pending:
+                running[pool.submit(make_row, job)] = job
+                if len(running) >= workers * IN_FLIGHT_PER_WORKER:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        record(running.pop(future), future.result())
+            for future in list(running):
+                record(running.pop(future), future.result())
+        except BrokenProcessPool:
+            outcome.stopped = "proses pekerja berhenti mendadak; jalankan lagi dengan --resume untuk baris yang tersisa"
+            for job in running.values():
+                record(job, RowResult(job.number, "failed", error=outcome.stopped))
+            running.clear()
+        except KeyboardInterrupt:
+            outcome.stopped = "dihentikan (Ctrl-C); jalankan lagi dengan --resume untuk baris yang tersisa"
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future, job in running.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    record(job, future.result())
+            raise
+
+
+def _void_leftovers(reg: Register, outcome: BatchOutcome, todo: list[tuple[SheetRow, Any]]) -> None:
+    """Every number this batch reserved and did not issue is voided with the reason; every row
+    not reached is reported, so the report holds each row exactly once."""
+    reason = f"batch {outcome.batch_id}: {outcome.stopped or 'baris tidak selesai dibuat'}"[:300]
+    ids = [r.number_id for r in outcome.reserved]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = reg.conn.execute(f"SELECT * FROM numbers WHERE status = 'reserved' AND id IN ({marks})", chunk)
+        for row in rows.fetchall():
+            with atomic(reg.conn):
+                reg.void_in_tx(row, reason)
+    reported = {line.row for line in outcome.lines}
+    for row, _ in todo:
+        if row.number not in reported:
+            why = outcome.stopped or "tidak selesai"
+            outcome.lines.append(BatchLine(row.number, row.key, "gagal", None, [], f"belum dibuat: {why}"))
+
+
+def _merge(workspace: Workspace, outcome: BatchOutcome, target: Path) -> Path:
+    from docgen.render.merge import merge_pdfs
+
+    parts = []
+    for line in sorted(outcome.lines, key=lambda line: line.row):
+        pdf = next((f for f in line.files if f.endswith(".pdf")), None)
+        if line.status in ("selesai", "sudah ada") and pdf:
+            parts.append((f"Baris {line.row} - {line.number or 'konsep'}", workspace.root / pdf))
+    merge_pdfs(parts, target)
+    return target
