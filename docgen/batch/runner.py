@@ -141,13 +141,16 @@ def intake_key(kind: Kind, row_key: str) -> str:
 
 def _not_yet_made(
     reg: Register, kind: Kind, good: list[tuple[SheetRow, Any]], outcome: BatchOutcome
-) -> list[tuple[SheetRow, Any]]:
-    """Rows whose key the register already holds are reported as made, never made again."""
+) -> list[tuple[SheetRow, NumberWanted]]:
+    """Rows to make, with what their numbers are made of; rows whose key the register already
+    holds are reported as made, never made again. The validated request objects are not kept:
+    the workers validate each row's data again, and 10,000 of them held here cost memory."""
     todo = []
-    for row, request in good:
+    for index, (row, request) in enumerate(good):
+        good[index] = None  # type: ignore[call-overload]  # each request freed once its number's parts are known
         made = reg.intake(intake_key(kind, row.key))
         if made is None:
-            todo.append((row, request))
+            todo.append((row, _wanted(kind, request, reg.workspace)))
             continue
         shown = reg.workspace.shown
         files = [shown(reg.workspace.outbox / f["path"]) for f in reg.files(made["doc_id"], current_only=True)]
@@ -167,7 +170,7 @@ def _jobs(
     reg: Register,
     kind: Kind,
     options: BatchOptions,
-    todo: list[tuple[SheetRow, Any]],
+    todo: list[tuple[SheetRow, NumberWanted]],
     sha: str,
     outcome: BatchOutcome,
 ) -> Iterator[RowJob]:
@@ -176,7 +179,7 @@ def _jobs(
         block = todo[start : start + BLOCK]
         numbers: list[Reservation | None] = [None] * len(block)
         if not options.draft:
-            numbers = list(reserve_many(reg, [_wanted(kind, request, workspace) for _, request in block]))
+            numbers = list(reserve_many(reg, [wanted for _, wanted in block]))
             outcome.reserved.extend(n for n in numbers if n is not None)
         for (row, _), reserved in zip(block, numbers, strict=True):
             item = Intake(intake_key(kind, row.key), sha, f"batch:{outcome.batch_id}", f"baris {row.number}")
@@ -188,7 +191,7 @@ def _make(
     reg: Register,
     kind: Kind,
     options: BatchOptions,
-    todo: list[tuple[SheetRow, Any]],
+    todo: list[tuple[SheetRow, NumberWanted]],
     content: bytes,
     outcome: BatchOutcome,
     progress: Progress | None,
@@ -244,7 +247,7 @@ def _make(
             raise
 
 
-def _void_leftovers(reg: Register, outcome: BatchOutcome, todo: list[tuple[SheetRow, Any]]) -> None:
+def _void_leftovers(reg: Register, outcome: BatchOutcome, todo: list[tuple[SheetRow, NumberWanted]]) -> None:
     """Every number this batch reserved and did not issue is voided with the reason; every row
     not reached is reported, so the report holds each row exactly once."""
     reason = f"batch {outcome.batch_id}: {outcome.stopped or 'baris tidak selesai dibuat'}"[:300]

@@ -5,6 +5,11 @@ Each server gets its own profile directory and ports that were checked free (ano
 may hold unoserver's default port, and a client would silently convert through it). The
 unoserver *server* must run under a Python that can ``import uno`` (Debian's system Python
 with python3-uno); the package itself is lent to it from this environment.
+
+unoserver's own start-up sleeps a fixed 5 s (then 2 s more) before it serves, although
+LibreOffice answers in about a second. So each server is a small launcher (``_LAUNCHER``) that
+starts LibreOffice itself, connects as soon as the UNO socket answers and then runs unoserver's
+XML-RPC part; the pool starts every launcher at once and polls each one with a cheap call.
 """
 
 from __future__ import annotations
@@ -31,6 +36,47 @@ from docgen.render.convert import INSTALL_HINT, check_docx, find_soffice
 __all__ = ["ConverterPool", "uno_python"]
 
 _UNO_CANDIDATES = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
+_POLL_S = 0.02  # between readiness polls; LibreOffice starts in ~1 s, so coarse steps waste a visible share
+
+# Run by the uno Python: argv = soffice, profile URI, UNO port, XML-RPC port, start-up limit in seconds.
+# LibreOffice is started before ``import uno`` so the two overlap; the launcher exits (and takes
+# LibreOffice with it) when LibreOffice dies, when serving fails, or when its parent (docgen) is gone.
+_LAUNCHER = """\
+import os, signal, subprocess, sys, threading, time
+soffice, profile, uno_port, port, limit = sys.argv[1:6]
+parent = os.getppid()
+accept = f"socket,host=127.0.0.1,port={uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"
+office = subprocess.Popen([soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
+    "--nofirststartwizard", "--norestore", f"-env:UserInstallation={profile}", f"--accept={accept}"])
+signal.signal(signal.SIGTERM, lambda *_: office.terminate())  # then wait below for LibreOffice to exit
+import uno
+from com.sun.star.connection import NoConnectException
+from unoserver.server import UnoServer
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+deadline = time.monotonic() + float(limit)
+while True:
+    try:
+        resolver.resolve(f"uno:{accept}")
+        break
+    except NoConnectException:
+        if office.poll() is not None or time.monotonic() > deadline:
+            office.kill()
+            sys.exit(2)
+        time.sleep(0.02)
+server = UnoServer("127.0.0.1", port, "127.0.0.1", uno_port, profile)
+server.libreoffice_process = office
+serving = threading.Thread(target=server.serve, daemon=True)
+serving.start()
+while office.poll() is None:
+    if not serving.is_alive() or os.getppid() != parent:
+        office.kill()
+    try:
+        office.wait(timeout=0.5)
+    except subprocess.TimeoutExpired:
+        pass
+sys.exit(1)
+"""
 
 
 @cache
@@ -57,6 +103,7 @@ def _lend_unoserver(target: Path) -> Path:
         link = target / source.name
         if source.exists() and not link.exists():
             link.symlink_to(source, target_is_directory=True)
+    (target / "docgen_unoserver.py").write_text(_LAUNCHER, encoding="utf-8")
     return target
 
 
@@ -87,17 +134,14 @@ class _Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
 
-    def start(self) -> None:
+    def start(self, limit_s: float) -> None:
         profile = Path(tempfile.mkdtemp(prefix=f"profile-{self.index}-", dir=self.workdir))
         self.port, uno_port = _free_port(), _free_port()
         while uno_port == self.port:
             uno_port = _free_port()
         env = dict(os.environ, PYTHONPATH=str(self.lib))
-        cmd = [
-            uno_python(), "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(self.port),
-            "--uno-port", str(uno_port), "--user-installation", str(profile), "--executable", find_soffice(),
-            "--quiet",
-        ]  # fmt: skip
+        launcher = str(self.lib / "docgen_unoserver.py")
+        cmd = [uno_python(), launcher, find_soffice(), profile.as_uri(), str(uno_port), str(self.port), str(limit_s)]
         self.proc = subprocess.Popen(
             cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
@@ -106,11 +150,11 @@ class _Server:
         while time.monotonic() < deadline:
             if self.proc is None or self.proc.poll() is not None:
                 raise RenderError("LibreOffice (unoserver) berhenti saat dinyalakan; periksa pemasangan LibreOffice")
-            try:
-                self._proxy(5.0).info()
+            try:  # answered only once unoserver holds its UNO connection and serves
+                self._proxy(2.0).system.listMethods()
                 return
             except (OSError, xmlrpc.client.Error):
-                time.sleep(0.25)
+                time.sleep(_POLL_S)
         raise RenderError("LibreOffice (unoserver) tidak siap dalam batas waktu; coba lagi")
 
     def _proxy(self, timeout_s: float) -> xmlrpc.client.ServerProxy:
@@ -172,7 +216,7 @@ class ConverterPool:
         self._servers = [_Server(self._workdir, lib, i) for i in range(self.size)]
         try:
             for server in self._servers:
-                server.start()
+                server.start(self.start_timeout_s)
             deadline = time.monotonic() + self.start_timeout_s
             for server in self._servers:
                 server.wait_ready(deadline)
@@ -209,7 +253,7 @@ class ConverterPool:
                 if attempt == 1:  # restart this server and try once more
                     server.stop()
                     try:
-                        server.start()
+                        server.start(self.start_timeout_s)
                         server.wait_ready(time.monotonic() + self.start_timeout_s)
                     except RenderError as exc:
                         server.stop()  # the next caller restarts it again
