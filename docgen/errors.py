@@ -10,12 +10,14 @@ The CLI translates exactly these into "Galat: ..." lines; anything else is a bug
     │   ├── RegisterBusy the register stayed locked too long; retrying may help
     │   └── RegisterUnusable  the register itself is missing, replaced or not this outbox's
     └── RenderError      writing an output failed
+        └── DiskFull     ... because a disk is full: a batch stops instead of failing every row
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ConfigError",
+    "DiskFull",
     "DocgenError",
     "RegisterBusy",
     "RegisterError",
@@ -69,3 +71,7 @@ class RegisterUnusable(RegisterError):
     """The register as a whole cannot be used: missing, emptied, replaced under a running process,
     or belonging to another outbox. No request is at fault, so a job stops (leaving its input in
     place) instead of filing the input as failed."""
+
+
+class DiskFull(RenderError):
+    """An output could not be written because a disk (outbox or registers) is full."""

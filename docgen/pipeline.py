@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Workspace, copy_defaults, load_workspace
-from docgen.errors import DocgenError, RegisterError, RenderError, RequestError
+from docgen.errors import DiskFull, DocgenError, RegisterError, RenderError, RequestError
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.makers import Output, maker_for
@@ -125,7 +125,8 @@ def issue_outputs(
         if isinstance(exc, OSError) and not isinstance(exc, DocgenError):
             fix = DISK_FULL_FIX if disk_full(exc) else "periksa ruang disk dan izin folder outbox dan registers"
             done = f"nomor {reservation.number} dibatalkan" if reservation is not None else "tidak ada yang berubah"
-            raise RenderError(f"Gagal menulis hasil ({_one_line(exc)}); {done}; {fix}") from exc
+            error = DiskFull if disk_full(exc) else RenderError
+            raise error(f"Gagal menulis hasil ({_one_line(exc)}); {done}; {fix}") from exc
         raise
     doc = reg.document(doc_id)
     files = [

@@ -551,3 +551,45 @@ def one_galat_line(result: Any) -> str:
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("Galat: ") and "tak terduga" not in lines[0], lines[0]
     return lines[0]
+
+
+# -- a real full disk (a small tmpfs) ---------------------------------------------------------------
+
+
+def unavailable(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:
+    """A 30 MB tmpfs mounted for this test (needs root and mount)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        unavailable(f"tmpfs tidak bisa dipasang: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int = 0) -> Path:
+    """Fill ``disk`` until only ``leave`` bytes are free."""
+    stats = os.statvfs(disk)
+    free = stats.f_bavail * stats.f_frsize
+    filler = disk / "pengisi.bin"
+    with filler.open("ab") as out:
+        chunk = b"\0" * (1 << 20)
+        remaining = free - leave
+        try:
+            while remaining > 0:
+                remaining -= out.write(chunk[: min(len(chunk), remaining)])
+                out.flush()
+        except OSError:
+            pass
+    return filler

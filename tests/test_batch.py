@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import cli
+from conftest import cli, fill
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
@@ -198,3 +198,20 @@ def test_two_batches_of_one_kind_at_once_share_one_sequence(workspace, tmp_path)
     assert len(_made(workspace)) == 60
     with Register.open(workspace) as reg:
         assert check_register(reg).ok
+
+
+def test_a_disk_filling_up_stops_the_batch_and_every_reserved_number_is_accounted_for(
+    make_workspace, small_disk, tmp_path
+):
+    workspace = make_workspace(small_disk / "ws")
+    source = _sheet(tmp_path / "besar.xlsx", [_row(n) for n in range(1, 61)])
+    fill(small_disk, leave=21_500_000)  # room for a few certificates above the 20 MB safety margin
+    result = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--json")
+    assert result.exit_code == 1, result.output
+    outcome = json.loads(result.stdout)
+    assert "Ruang disk" in outcome["stopped"] or "Disk penuh" in outcome["stopped"]
+    assert 0 < outcome["counts"]["selesai"] < 60
+    assert sum(outcome["counts"].values()) == 60  # every row in the report, made or not
+    numbers = _numbers(workspace)
+    assert {n["status"] for n in numbers} <= {"issued", "void"}
+    assert len([n for n in numbers if n["status"] == "issued"]) == outcome["counts"]["selesai"]

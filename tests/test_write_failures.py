@@ -8,7 +8,6 @@ file system without attributes) the test is skipped on a workstation and fails u
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import cli, one_galat_line
+from conftest import cli, fill, one_galat_line, unavailable
 
 from docgen.errors import RenderError
 from docgen.kinds import get_kind
@@ -25,12 +24,6 @@ from docgen.register import Register, State
 
 KIND = "surat-keluar"
 FIRST = "500.16.7.2/1/423.105/2026"
-
-
-def unavailable(message: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI: {message}", pytrace=False)
-    pytest.skip(message)
 
 
 def numbers(ws) -> list[dict]:
@@ -89,39 +82,6 @@ def test_an_immutable_outbox_folder_is_refused_before_a_number(workspace, letter
 
 
 # -- a full disk ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def small_disk(tmp_path) -> Iterator[Path]:
-    """A 30 MB tmpfs mounted for this test (needs root and mount)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=30m", "tmpfs", str(mount)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        unavailable(f"tmpfs tidak bisa dipasang: {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path, leave: int = 0) -> Path:
-    """Fill ``disk`` until only ``leave`` bytes are free."""
-    stats = os.statvfs(disk)
-    free = stats.f_bavail * stats.f_frsize
-    filler = disk / "pengisi.bin"
-    with filler.open("ab") as out:
-        chunk = b"\0" * (1 << 20)
-        remaining = free - leave
-        try:
-            while remaining > 0:
-                remaining -= out.write(chunk[: min(len(chunk), remaining)])
-                out.flush()
-        except OSError:
-            pass
-    return filler
 
 
 def test_too_little_free_space_is_refused_before_a_number(small_disk, letter):

@@ -212,6 +212,8 @@ def _make(
 
     def record(job: RowJob, result: RowResult) -> None:
         nonlocal finished
+        if result.fatal and not outcome.stopped:
+            outcome.stopped = f"{result.error}; lanjutkan dengan --resume setelah ruang disk cukup"
         status = "selesai" if result.status == "done" else "gagal"
         outcome.lines.append(
             BatchLine(job.number, keys[job.number], status, result.doc_number, result.files, result.error)
@@ -226,6 +228,8 @@ def _make(
         try:
             pending = iter(jobs)
             for job in pending:
+                if outcome.stopped:  # a full disk: the rows not handed out yet are left for --resume
+                    break
                 running[pool.submit(make_row, job)] = job
                 if len(running) >= workers * IN_FLIGHT_PER_WORKER:
                     done, _ = wait(running, return_when=FIRST_COMPLETED)

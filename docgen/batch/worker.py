@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Workspace, load_workspace
-from docgen.errors import DocgenError
+from docgen.errors import DiskFull, DocgenError
 from docgen.pipeline import generate
 from docgen.register import Intake, Register, Reservation
+from docgen.render.files import disk_full
 
 __all__ = ["RowJob", "RowResult", "make_row", "start_worker"]
 
@@ -43,6 +44,7 @@ class RowResult:
     files: list[str] = field(default_factory=list)
     error: str = ""
     pid: int = 0
+    fatal: bool = False  # the disk is full: every next row would fail the same way
 
 
 def start_worker(root: str, kind: str, source_name: str, request_dir: str, pdf: bool, draft: bool) -> None:
@@ -78,5 +80,6 @@ def make_row(job: RowJob) -> RowResult:
         if job.reserved is not None:  # refused before the document took the number: void it here
             with contextlib.suppress(DocgenError):  # else the batch voids what is left reserved when it ends
                 reg.abandon(job.reserved, reason=f"baris {job.number} gagal: {exc}"[:300])
-        return RowResult(job.number, "failed", error=str(exc), pid=os.getpid())
+        fatal = isinstance(exc, DiskFull) or disk_full(exc)
+        return RowResult(job.number, "failed", error=str(exc), pid=os.getpid(), fatal=fatal)
     return RowResult(job.number, "done", result.number, [f["path"] for f in result.files], pid=os.getpid())

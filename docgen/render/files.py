@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen.errors import RenderError
+from docgen.errors import DiskFull, RenderError
 
 __all__ = ["MARGIN_BYTES", "DISK_FULL_FIX", "Written", "check_room", "disk_full", "write_new"]
 
@@ -57,7 +57,7 @@ def check_room(folder: Path, *, also: Iterable[Path] = (), expected: int = 0) ->
             pass
     except OSError as exc:
         if disk_full(exc):
-            raise RenderError(f"Disk penuh: {folder} tidak bisa ditulisi ({exc.strerror}); {DISK_FULL_FIX}") from exc
+            raise DiskFull(f"Disk penuh: {folder} tidak bisa ditulisi ({exc.strerror}); {DISK_FULL_FIX}") from exc
         raise RenderError(
             f"Folder {folder} tidak bisa dibuat atau ditulisi ({exc.strerror or exc}); periksa izin folder outbox "
             "dan pastikan tidak ada berkas bernama sama dengan folder itu"
@@ -70,7 +70,7 @@ def check_room(folder: Path, *, also: Iterable[Path] = (), expected: int = 0) ->
             continue
         free = stats.f_bavail * stats.f_frsize
         if free < need:
-            raise RenderError(
+            raise DiskFull(
                 f"Ruang disk di {place} tinggal {free / 1e6:.1f} MB, kurang dari {need / 1e6:.1f} MB yang dibutuhkan; "
                 "kosongkan ruang disk lalu coba lagi"
             )
@@ -96,7 +96,7 @@ def write_new(path: Path, data: bytes) -> Written:
             os.close(dir_fd)
     except OSError as exc:
         if disk_full(exc):
-            raise RenderError(f"Disk penuh saat menulis {path.name} ({exc.strerror}); {DISK_FULL_FIX}") from exc
+            raise DiskFull(f"Disk penuh saat menulis {path.name} ({exc.strerror}); {DISK_FULL_FIX}") from exc
         raise RenderError(f"Tidak bisa menulis {path} ({exc}); periksa ruang disk dan izin folder") from exc
     finally:
         with contextlib.suppress(OSError):  # the folder itself is unusable: nothing was written there
