@@ -270,7 +270,7 @@ def _void_leftovers(reg: Register, outcome: BatchOutcome, todo: list[tuple[Sheet
             outcome.lines.append(BatchLine(row.number, row.key, "gagal", None, [], f"belum dibuat: {why}"))
 
 
-def _merge(workspace: Workspace, outcome: BatchOutcome, target: Path) -> Path:
+def _merge(workspace: Workspace, outcome: BatchOutcome, target: Path) -> Path | None:
     from docgen.render.merge import merge_pdfs
 
     parts = []
@@ -278,5 +278,7 @@ def _merge(workspace: Workspace, outcome: BatchOutcome, target: Path) -> Path:
         pdf = next((f for f in line.files if f.endswith(".pdf")), None)
         if line.status in ("selesai", "sudah ada") and pdf:
             parts.append((f"Baris {line.row} - {line.number or 'konsep'}", workspace.root / pdf))
+    if not parts:  # nothing made as PDF (every row already made as drafts, or all failed): nothing to print
+        return None
     merge_pdfs(parts, target)
     return target

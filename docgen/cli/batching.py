@@ -58,7 +58,7 @@ def batch(
         except KeyboardInterrupt:
             err_console.print("Dihentikan (Ctrl-C): nomor yang belum terbit dibatalkan; lanjutkan dengan --resume")
             raise typer.Exit(130) from None
-    _report(outcome, as_json, dry_run)
+    _report(outcome, as_json, dry_run, gabung is not None)
     failed = outcome.count("gagal")
     if (outcome.bad and not skip_bad) or failed or outcome.stopped:
         raise typer.Exit(1)
@@ -86,7 +86,7 @@ def _with_progress(run, quiet: bool):  # type: ignore[no-untyped-def]
     return run(plain)
 
 
-def _report(outcome: BatchOutcome, as_json: bool, dry_run: bool) -> None:
+def _report(outcome: BatchOutcome, as_json: bool, dry_run: bool, merge_asked: bool) -> None:
     counts = {s: outcome.count(s) for s in ("selesai", "sudah ada", "tidak sah", "gagal")}
     if as_json:
         print_json(
@@ -117,6 +117,8 @@ def _report(outcome: BatchOutcome, as_json: bool, dry_run: bool) -> None:
             console.print(f"Laporan: {escape(str(outcome.report[0]))} (dan .csv)")
         if outcome.merged:
             console.print(f"PDF gabungan untuk dicetak: {escape(str(outcome.merged))}")
+        elif merge_asked:
+            err_console.print("Tidak ada PDF untuk digabung (konsep berupa DOCX, atau tidak ada yang selesai).")
     if outcome.stopped:
         err_console.print(f"Batch terhenti: {escape(outcome.stopped)}")
 
