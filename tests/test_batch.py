@@ -215,3 +215,18 @@ def test_a_disk_filling_up_stops_the_batch_and_every_reserved_number_is_accounte
     numbers = _numbers(workspace)
     assert {n["status"] for n in numbers} <= {"issued", "void"}
     assert len([n for n in numbers if n["status"] == "issued"]) == outcome["counts"]["selesai"]
+
+
+def test_ctrl_c_stops_the_batch_voiding_what_it_reserved_and_resume_finishes_it(workspace, tmp_path):
+    count = 120
+    source = _sheet(tmp_path / "besar.xlsx", [_row(n) for n in range(1, count + 1)])
+    proc = _start(workspace, source)
+    _wait_for_made(workspace, 5, proc)
+    os.kill(proc.pid, signal.SIGINT)  # Ctrl-C reaches the batch; its workers finish the row in hand
+    assert proc.wait(timeout=60) == 130
+    assert {n["status"] for n in _numbers(workspace)} <= {"issued", "void"}  # nothing left reserved
+    resumed = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert len(_made(workspace)) == count
+    with Register.open(workspace) as reg:
+        assert check_register(reg).ok
