@@ -230,3 +230,14 @@ def test_ctrl_c_stops_the_batch_voiding_what_it_reserved_and_resume_finishes_it(
     assert len(_made(workspace)) == count
     with Register.open(workspace) as reg:
         assert check_register(reg).ok
+
+
+def test_the_register_records_the_batch_and_shows_which_batch_made_a_document(workspace, tmp_path):
+    source = _sheet(tmp_path / "bulan-ini.xlsx", [_row(1), _row(2)])
+    outcome = json.loads(cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "1", "--json").stdout)
+    doc_id = next(iter(_made(workspace).values()))
+    shown = cli(workspace, "register", "show", str(doc_id))
+    assert f"dibuat oleh: batch {outcome['batch']}: bulan-ini.xlsx" in " ".join(shown.output.split())
+    with Register.open(workspace) as reg:
+        row = reg.conn.execute("SELECT counts, finished_at, run_by FROM batches").fetchone()
+    assert json.loads(row[0])["selesai"] == 2 and row[1] and "@" in row[2]
