@@ -38,17 +38,23 @@ __all__ = ["ConverterPool", "uno_python"]
 _UNO_CANDIDATES = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
 _POLL_S = 0.02  # between readiness polls; LibreOffice starts in ~1 s, so coarse steps waste a visible share
 
-# Run by the uno Python: argv = soffice, profile URI, UNO port, XML-RPC port, start-up limit in seconds.
-# LibreOffice is started before ``import uno`` so the two overlap; the launcher exits (and takes
-# LibreOffice with it) when LibreOffice dies, when serving fails, or when its parent (docgen) is gone.
+# Run by the uno Python as a session leader: argv = soffice, profile URI, UNO port, XML-RPC port, start-up
+# limit in seconds. LibreOffice is started before ``import uno`` so the two overlap. On SIGTERM, when
+# LibreOffice dies, when serving fails or when docgen itself is gone (SIGKILL of a batch), it closes
+# LibreOffice once (a second SIGTERM to oosplash while it shuts down can hang it), waits a little, and
+# ends by killing its own process group so that no soffice.bin outlives it.
 _LAUNCHER = """\
 import os, signal, subprocess, sys, threading, time
 soffice, profile, uno_port, port, limit = sys.argv[1:6]
-parent = os.getppid()
+parent, closing = os.getppid(), []
 accept = f"socket,host=127.0.0.1,port={uno_port},tcpNoDelay=1;urp;StarOffice.ComponentContext"
 office = subprocess.Popen([soffice, "--headless", "--invisible", "--nocrashreport", "--nodefault", "--nologo",
     "--nofirststartwizard", "--norestore", f"-env:UserInstallation={profile}", f"--accept={accept}"])
-signal.signal(signal.SIGTERM, lambda *_: office.terminate())  # then wait below for LibreOffice to exit
+def close(*_):
+    if not closing:
+        closing.append(time.monotonic())
+        office.terminate()
+signal.signal(signal.SIGTERM, close)
 import uno
 from com.sun.star.connection import NoConnectException
 from unoserver.server import UnoServer
@@ -60,22 +66,21 @@ while True:
         resolver.resolve(f"uno:{accept}")
         break
     except NoConnectException:
-        if office.poll() is not None or time.monotonic() > deadline:
-            office.kill()
-            sys.exit(2)
+        if office.poll() is not None or closing or time.monotonic() > deadline:
+            os.killpg(0, signal.SIGKILL)
         time.sleep(0.02)
 server = UnoServer("127.0.0.1", port, "127.0.0.1", uno_port, profile)
 server.libreoffice_process = office
 serving = threading.Thread(target=server.serve, daemon=True)
 serving.start()
-while office.poll() is None:
+while office.poll() is None and (not closing or time.monotonic() - closing[0] < 5):
     if not serving.is_alive() or os.getppid() != parent:
-        office.kill()
+        close()
     try:
-        office.wait(timeout=0.5)
+        office.wait(timeout=0.25)
     except subprocess.TimeoutExpired:
         pass
-sys.exit(1)
+os.killpg(0, signal.SIGKILL)
 """
 
 
@@ -167,9 +172,10 @@ class _Server:
         self._proxy(timeout_s).convert(*args)
 
     def terminate(self) -> None:
+        """Ask the launcher, not its whole group, to close LibreOffice (see ``_LAUNCHER``)."""
         if self.proc is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGTERM)
+                os.kill(self.proc.pid, signal.SIGTERM)
 
     def reap(self, deadline: float) -> None:
         """Wait for a terminated server, then kill its whole group (LibreOffice may outlive it)."""
