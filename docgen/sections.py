@@ -43,6 +43,22 @@ class Verification(_Frozen):
         ],
         description="Lines beside the QR; {office}, {number} and {url} are filled in.",
     )
+    public: list[Literal["number", "kind", "date", "signer", "office", "subject"]] = Field(
+        default_factory=lambda: ["number", "kind", "date", "signer", "office", "subject"],
+        description="Fields the verification page shows (the subject never for sifat Rahasia).",
+    )
+    public_void_reason: bool = Field(False, description="Show why a document was voided (else only the date).")
+    register_url: str | None = Field(
+        None,
+        description="PostgreSQL URL with a read-only role for 'docgen serve'; none: the register, read-only.",
+    )
+    requests_per_minute: int = Field(60, ge=1, description="Page and API answers per client address per minute.")
+    unknown_per_hour: int = Field(30, ge=1, description="Unknown tokens per client address per hour, then 429.")
+    upload_bytes: int = Field(20_000_000, gt=0, le=200_000_000, description="Largest PDF a visitor may upload.")
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies whose X-Forwarded-For names the client (e.g. ['127.0.0.1']).",
+    )
 
 
 class Place(_Frozen):

@@ -19,6 +19,7 @@ from docgen.cli.documents import register_commands
 from docgen.cli.incoming import arsip_app, disposisi_app, masuk_app
 from docgen.cli.pdf import register_pdf_commands
 from docgen.cli.reports import laporan_app
+from docgen.cli.serving import register_serve_command
 from docgen.cli.watching import register_watch_command
 
 __all__ = ["app", "main"]
@@ -57,6 +58,7 @@ def _root(
 
 register_commands(app)
 register_batch_command(app)
+register_serve_command(app)
 register_pdf_commands(app)
 register_watch_command(app)
 app.add_typer(register_app, name="register")
