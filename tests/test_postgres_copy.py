@@ -132,7 +132,7 @@ def test_every_register_table_is_copied(workspace, letter, empty_database):
         ("CREATE TABLE catatan (x int)", "tabel catatan"),
         (
             "register",
-            "tabel counters, dispositions, docgen_schema, documents, events, files dan lainnya; 1 dokumen, 1 nomor",
+            "tabel batches, counters, dispositions, docgen_schema, documents, events dan lainnya; 1 dokumen, 1 nomor",
         ),
     ],
     ids=["foreign-table", "docgen-register"],
