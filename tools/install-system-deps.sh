@@ -5,6 +5,7 @@
 #   fonts-liberation          metric-compatible Arial / Times New Roman (letters keep their layout)
 #   fonts-texgyre             metric-compatible Bookman Old Style (TeX Gyre Bonum) and others
 #   poppler-utils, zbar-tools render PDF pages and decode QR codes in the tests
+#   chromium, chromium-driver the verification page tested in a real headless browser (Selenium)
 #   postgresql                the register tests run on SQLite and on PostgreSQL at 127.0.0.1:5432
 #                             (user postgres, trust); only when no server answers there
 # Then, when no PostgreSQL answers on 127.0.0.1:5432, start the local cluster and let user postgres
@@ -39,6 +40,8 @@ grep -qi "Liberation Sans" <<<"$fonts" || need+=(fonts-liberation)
 grep -qi "TeX Gyre Bonum" <<<"$fonts" || need+=(fonts-texgyre)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 pg_ok=no
 pg_answers && pg_ok=yes
 [ "$pg_ok" = yes ] || pg_installed || need+=(postgresql)
