@@ -137,10 +137,11 @@ def create_app(workspace: Workspace, *, books: PublicBooks | None = None) -> Any
         Route(f"{base}/gaya.css", stylesheet),
         Route(f"{base}/lambang.png", emblem_image),
         Route(f"{base}/", index),
-        Route(f"{base}/{{token:str}}", page, methods=["GET", "HEAD"]),
-        Route(f"{base}/{{token:str}}", page_upload, methods=["POST"]),
-        Route(f"/api{base}/{{token:str}}", api, methods=["GET", "HEAD"]),
-        Route(f"/api{base}/{{token:str}}", api_upload, methods=["POST"]),
+        # :path, not :str: a token with a (%2F) slash in it is malformed and answered as unknown too
+        Route(f"{base}/{{token:path}}", page, methods=["GET", "HEAD"]),
+        Route(f"{base}/{{token:path}}", page_upload, methods=["POST"]),
+        Route(f"/api{base}/{{token:path}}", api, methods=["GET", "HEAD"]),
+        Route(f"/api{base}/{{token:path}}", api_upload, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={Exception: failed, 500: failed})
     return SecurityHeaders(app)

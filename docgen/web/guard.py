@@ -41,7 +41,9 @@ class SecurityHeaders:
 
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                own = message.get("headers", [])
+                named = {name.lower() for name, _ in own}  # the app's own choice wins (the stylesheet's caching)
+                message["headers"] = [*own, *((name, value) for name, value in HEADERS if name not in named)]
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from docgen.config import Profile
 from docgen.kinds import KINDS
+from docgen.register.events import local_date
 from docgen.register.lookup import PublicDoc
 from docgen.text import tanggal
 
@@ -56,7 +57,8 @@ def answer(doc: PublicDoc | None, profile: Profile) -> dict[str, Any]:
     fields = {_LABELS[name]: values[name] for name in settings.public if values.get(name)}
     result: dict[str, Any] = {"status": status, "keterangan": _EXPLAIN[status], "data": fields}
     if void:
-        result["dibatalkan"] = tanggal(date.fromisoformat(doc.voided_at[:10])) if doc.voided_at else "-"
+        # voided_at is UTC; the office reads the day in local time (06:30 WIB is that day, not the one before)
+        result["dibatalkan"] = tanggal(local_date(doc.voided_at)) if doc.voided_at else "-"
         if settings.public_void_reason and doc.void_reason:
             result["alasan"] = doc.void_reason
     return result
