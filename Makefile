@@ -27,6 +27,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/requests.py
+	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/batch.py
+	$(BIN)/python bench/serve.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
