@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="docgen-bench-batch-") as tmp:
         ws = create_workspace(Path(tmp) / "ws")
         profile = ws.root / "docgen.toml"  # a month's certificates may pass the default 5,000-row limit
-        profile.write_text(profile.read_text(encoding="utf-8").replace("rows = 5000 ", "rows = 20000"), encoding="utf-8")
+        text = profile.read_text(encoding="utf-8").replace("rows = 5000 ", "rows = 20000")
+        profile.write_text(text, encoding="utf-8")
         sheet = certificate_sheet(Path(tmp) / "sertifikat.xlsx", args.certificates)
         wall, peak_kb, done = run_measured(["batch", "sertifikat-standar", str(sheet), "--workers", "2"], ws.root)
         ok &= done.returncode == 0
