@@ -21,7 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from docgen.archive import ArchiveCodes, well_formed
 from docgen.errors import ConfigError, RegisterError
 from docgen.pattern import validate_pattern
-from docgen.permitsettings import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, PermitType, Staff
+from docgen.permitsettings import (
+    DEFAULT_PERMIT_SERIES,
+    DEFAULT_PERMITS,
+    DecreeSettings,
+    FinanceRoles,
+    PermitType,
+    Staff,
+)
 from docgen.sections import (
     ArchiveSettings,
     CapStyle,
@@ -170,6 +177,8 @@ class Profile(_Frozen):
     limits: Limits = Limits()
     staff: dict[str, Staff] = Field(default_factory=dict, description="Inspection team members by key.")
     izin: dict[str, PermitType] = Field(default_factory=lambda: dict(DEFAULT_PERMITS), description="Permit types.")
+    keputusan: DecreeSettings = DecreeSettings()
+    keuangan: FinanceRoles = FinanceRoles()
 
     @model_validator(mode="before")
     @classmethod

@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["DEFAULT_PERMIT_SERIES", "DEFAULT_PERMITS", "PermitType", "Staff"]
+__all__ = ["DEFAULT_PERMIT_SERIES", "DEFAULT_PERMITS", "DecreeSettings", "FinanceRoles", "PermitType", "Staff"]
 
 
 class _Frozen(BaseModel):
@@ -73,6 +73,29 @@ DEFAULT_PERMIT_SERIES: dict[str, str] = {
     "izin-trotoar": "{kka}/IT-{seq:04}/{unit}/{year}",
     "izin-bangunan": "{kka}/PBG-{seq:04}/{unit}/{year}",
     "izin-pendidikan": "{kka}/IP-{seq:04}/{unit}/{year}",
+    "keputusan": "{kka}/{seq}/{unit}/{year}",
+    "spp": "{seq:04}/SPP/{unit}/{year}",
+    "spm": "{seq:04}/SPM/{unit}/{year}",
+    "spj": "{seq:04}/SPJ/{unit}/{year}",
 }
 """Series the permit kinds number from, added to a profile that lacks them; an office changes
 them in [series] like any other."""
+
+
+class DecreeSettings(_Frozen):
+    """How the office writes its decrees (keputusan)."""
+
+    diktum: str = Field("KESATU", pattern="^(KESATU|PERTAMA)$", description="KESATU, KEDUA, ... or PERTAMA, KEDUA, ...")
+    issuer: str = Field(
+        "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA PASURUAN",
+        description="Printed after KEPUTUSAN and before the title's NOMOR line.",
+    )
+
+
+class FinanceRoles(_Frozen):
+    """Who holds each role in a payment packet (keys of [officials]); the forms print them."""
+
+    pa_kpa: str = Field("kadis", description="Pengguna Anggaran / Kuasa Pengguna Anggaran.")
+    ppk_skpd: str = Field("ppk-skpd", description="Pejabat Penatausahaan Keuangan SKPD.")
+    pptk: str = Field("pptk", description="Pejabat Pelaksana Teknis Kegiatan.")
+    bendahara: str = Field("bendahara", description="Bendahara Pengeluaran.")
