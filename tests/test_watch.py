@@ -33,13 +33,14 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from docgen.config import Workspace
-from docgen.kinds import get_kind
+from docgen.kinds import get_kind, made_kinds
 from docgen.register import Register, check_register
 from docgen.watch import Watcher
 from docgen.watch.stability import StabilityTracker
 
 KIND = "surat-keluar"
-PERMIT_KINDS = ("bap", "rekomendasi", "sertifikat-standar", "izin")  # each made by 'docgen new', each watched
+# every other kind 'docgen new' makes has its watched folders too (BAP, permits, decrees, payments...)
+PERMIT_KINDS = tuple(k.name for k in made_kinds() if k.name != KIND)
 FIRST = "500.16.7.2/1/423.105/2026"
 SECOND = "500.16.7.2/2/423.105/2026"
 THIRD = "500.16.7.2/3/423.105/2026"
