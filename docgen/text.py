@@ -21,6 +21,7 @@ __all__ = [
     "jumlah_lampiran",
     "nama_bulan",
     "nama_hari",
+    "ordinal_diktum",
     "romawi",
     "rupiah",
     "tanggal",
@@ -138,6 +139,23 @@ def hari_tanggal_terbilang(d: date) -> str:
     Example: ``Sabtu tanggal dua puluh delapan bulan November tahun dua ribu dua puluh enam``.
     """
     return f"{nama_hari(d)} tanggal {tanggal_terbilang(d)}"
+
+
+def ordinal_diktum(n: int, style: str = "KESATU") -> str:
+    """Name the ``n``-th diktum of a keputusan: ``KESATU`` (or ``PERTAMA``), ``KEDUA``, ...
+
+    Built on :func:`terbilang` so the words stay right past ten (``KESEBELAS``, ``KEDUA
+    BELAS``, ``KEDUA PULUH SATU``); only the first diktum depends on the region's style.
+
+    Raises:
+        TypeError: If ``n`` is not an int.
+        ValueError: If ``n`` is below 1 or ``style`` is neither ``KESATU`` nor ``PERTAMA``.
+    """
+    if style not in ("KESATU", "PERTAMA"):
+        raise ValueError(f"Gaya diktum harus KESATU atau PERTAMA, diterima {style!r}")
+    if _bulat(n, "Nomor diktum") < 1:
+        raise ValueError(f"Nomor diktum mulai dari 1, diterima {n}")
+    return style if n == 1 else f"KE{terbilang(n).upper()}"
 
 
 def _ke_sen(amount: int | Decimal | str) -> Decimal:

@@ -9,6 +9,7 @@ from docgen.errors import RequestError
 from docgen.kinds.bap import KIND as BAP
 from docgen.kinds.base import Kind, Request, Summary, validate_request
 from docgen.kinds.izin import KIND as IZIN
+from docgen.kinds.keputusan import KIND as KEPUTUSAN
 from docgen.kinds.rekomendasi import KIND as REKOMENDASI
 from docgen.kinds.sertifikat_standar import KIND as SERTIFIKAT_STANDAR
 from docgen.kinds.surat_keluar import KIND as SURAT_KELUAR
@@ -17,7 +18,7 @@ from docgen.kinds.surat_masuk import KIND as SURAT_MASUK
 __all__ = ["KINDS", "Kind", "Request", "Summary", "docx_kinds", "get_kind", "made_kinds", "validate_request"]
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI, SERTIFIKAT_STANDAR, IZIN)
+    kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI, SERTIFIKAT_STANDAR, IZIN, KEPUTUSAN)
 }
 
 

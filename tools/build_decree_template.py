@@ -1,0 +1,175 @@
+"""Generate the Word template of the Kepala Dinas's decree (keputusan, SK).
+
+Built from code for the same reasons as ``tools/build_templates.py`` (reviewable layout,
+byte-identical reruns), sharing its page setup, kop, signature, tembusan and save helpers and the
+permit templates' bordered table and row loop, so a change to the office's letterhead reaches
+every template.
+
+The decree's body is label + colon + text rows (Menimbang, Mengingat, the dikta) in one column
+grid, so the colons line up down the page as in the office's printed SKs. The lampiran starts on
+a new page and its member table repeats its header row on every page it flows onto.
+
+Usage, from the repository root: ``.venv/bin/python tools/build_decree_template.py`` writes
+templates/keputusan.docx.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from build_permit_templates import CENTER, JUSTIFY, TEAM_PT, grid_table, loop_rows
+from build_templates import (
+    SIGN_INDENT,
+    TEMPLATES,
+    TEXT_WIDTH,
+    _el,
+    add_kop,
+    add_signature,
+    add_tembusan,
+    borderless_table,
+    para,
+    run,
+    save_deterministic,
+    setup_document,
+    tag,
+)
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.shared import Cm
+from docx.table import Table, _Row
+
+ROOT = TEMPLATES.parent
+KEPUTUSAN = TEMPLATES / "keputusan.docx"
+
+LABEL_W, COLON_W = Cm(3.6), Cm(0.5)  # "Memperhatikan" and "KEDUA BELAS" fit on one line
+VALUE_W = TEXT_WIDTH - LABEL_W - COLON_W
+HANG = Cm(0.8)  # "a." and "10." hang in this much space
+LAMPIRAN_INDENT = Cm(7.5)  # the lampiran's heading sits in the right part of the page
+MEMBER_HEAD = ("No", "Nama", "NIP", "Jabatan dalam Tim", "Jabatan Dinas")
+MEMBER_KEYS = ("no", "nama", "nip", "jabatan_tim", "jabatan_dinas")
+
+
+def body_table(doc: DocxDocument, rows: int = 1) -> Table:
+    """Label | colon | text, without borders or cell margins."""
+    return borderless_table(doc, [LABEL_W, COLON_W, VALUE_W], rows=rows, pad=False)
+
+
+def row_flag(row: _Row, flag: str) -> None:
+    """Set a row property: ``tblHeader`` repeats the row on every page, ``cantSplit`` keeps it whole."""
+    row._tr.get_or_add_trPr().append(_el(f"w:{flag}"))
+
+
+def add_title(doc: DocxDocument) -> None:
+    """KEPUTUSAN <issuer> / NOMOR / TENTANG / the title / the issuer's title line."""
+    para(doc, "KEPUTUSAN {{ issuer }}", align=CENTER, bold=True)
+    para(doc, "NOMOR {{ nomor }}", align=CENTER, after=12)
+    para(doc, "TENTANG", align=CENTER, bold=True)
+    para(doc, "{{ tentang }}", align=CENTER, bold=True, after=12)
+    para(doc, "{{ issuer }},", align=CENTER, bold=True, after=12)
+
+
+def considered(doc: DocxDocument, label: str, items: str) -> None:
+    """``Menimbang : a. bahwa ...;`` with each item's mark hanging in the text column."""
+    label_cell, colon, value = body_table(doc).rows[0].cells
+    run(label_cell.paragraphs[0], label)
+    run(colon.paragraphs[0], ":")
+    run(value.paragraphs[0], f"{{%p for m in {items} %}}")
+    p = para(value, "{{ m.tanda }}", align=JUSTIFY, left=HANG, first=-HANG)
+    run(p, "\t")
+    run(p, "{{ m.teks }}")
+    tag(value, "{%p endfor %}")
+    para(doc)
+
+
+def add_considerations(doc: DocxDocument) -> None:
+    considered(doc, "Menimbang", "menimbang")
+    considered(doc, "Mengingat", "mengingat")
+    tag(doc, "{%p if memperhatikan %}")
+    considered(doc, "Memperhatikan", "memperhatikan")
+    tag(doc, "{%p endif %}")
+
+
+def add_decision(doc: DocxDocument) -> None:
+    """MEMUTUSKAN:, Menetapkan, then one ``KESATU : text`` row per diktum."""
+    para(doc, "MEMUTUSKAN:", align=CENTER, bold=True, after=12)
+    label, colon, value = body_table(doc).rows[0].cells
+    run(label.paragraphs[0], "Menetapkan")
+    run(colon.paragraphs[0], ":")
+    value.paragraphs[0].alignment = JUSTIFY
+    run(value.paragraphs[0], "{{ menetapkan }}")
+    para(doc)
+    table = body_table(doc, rows=3)
+    loop_rows(table, "{%tr for d in diktum %}", "{%tr endfor %}", 0)
+    label, colon, value = table.rows[1].cells
+    run(label.paragraphs[0], "{{ d.ke }}")
+    run(colon.paragraphs[0], ":")
+    value.paragraphs[0].alignment = JUSTIFY
+    value.paragraphs[0].paragraph_format.space_after = Cm(0.2)
+    run(value.paragraphs[0], "{{ d.teks }}")
+
+
+def add_enacted(doc: DocxDocument) -> None:
+    """Ditetapkan di / pada tanggal, then the signature block, kept on one page with it."""
+    para(doc)
+    for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}"):
+        para(doc, text, left=SIGN_INDENT).paragraph_format.keep_with_next = True
+    add_signature(doc)
+
+
+def add_lampiran_heading(doc: DocxDocument) -> None:
+    """LAMPIRAN KEPUTUSAN <issuer> and its NOMOR / TANGGAL / TENTANG, on a new page."""
+    heading = para(doc, "LAMPIRAN KEPUTUSAN {{ issuer }}", left=LAMPIRAN_INDENT)
+    heading.paragraph_format.page_break_before = True
+    fields = [("NOMOR", "{{ nomor }}"), ("TANGGAL", "{{ tanggal }}"), ("TENTANG", "{{ tentang }}")]
+    widths = [LAMPIRAN_INDENT, Cm(2.4), Cm(0.4)]
+    table = borderless_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=len(fields), pad=False)
+    for row, (label, value) in zip(table.rows, fields, strict=True):
+        run(row.cells[1].paragraphs[0], label)
+        run(row.cells[2].paragraphs[0], ":")
+        run(row.cells[3].paragraphs[0], value)
+    para(doc)
+    para(doc, "{{ lampiran.judul }}", align=CENTER, bold=True, after=12)
+
+
+def add_member_table(doc: DocxDocument) -> None:
+    """No / Nama / NIP / Jabatan dalam Tim / Jabatan Dinas; the header row repeats on each page."""
+    widths = [Cm(0.9), Cm(4.1), Cm(4.4), Cm(2.7)]  # NIP wide enough for 19900114 201503 2 002 on one line
+    table = grid_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=4)
+    for cell, head in zip(table.rows[0].cells, MEMBER_HEAD, strict=True):
+        cell.paragraphs[0].alignment = CENTER
+        run(cell.paragraphs[0], head, bold=True, size=TEAM_PT)
+    row_flag(table.rows[0], "tblHeader")
+    loop_rows(table, "{%tr for m in lampiran.anggota %}", "{%tr endfor %}", 1)
+    for cell, key in zip(table.rows[2].cells, MEMBER_KEYS, strict=True):
+        run(cell.paragraphs[0], f"{{{{ m.{key} }}}}", size=TEAM_PT)
+    table.rows[2].cells[0].paragraphs[0].alignment = CENTER
+    row_flag(table.rows[2], "cantSplit")
+
+
+def add_lampiran(doc: DocxDocument) -> None:
+    """The optional lampiran pages, signed like the decree itself."""
+    tag(doc, "{%p if lampiran %}")
+    add_lampiran_heading(doc)
+    add_member_table(doc)
+    add_signature(doc)
+    tag(doc, "{%p endif %}")
+
+
+def build_keputusan(path: Path) -> None:
+    doc = Document()
+    setup_document(doc)
+    for add in (add_kop, add_title, add_considerations, add_decision, add_enacted, add_tembusan, add_lampiran):
+        add(doc)
+    doc.core_properties.title = "Keputusan Kepala Dinas"
+    doc.core_properties.comments = "Template docxtpl; dibuat oleh tools/build_decree_template.py"
+    save_deterministic(doc, path)
+
+
+def main() -> None:
+    TEMPLATES.mkdir(exist_ok=True)
+    build_keputusan(KEPUTUSAN)
+    print(f"wrote {KEPUTUSAN.relative_to(ROOT)} ({KEPUTUSAN.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
