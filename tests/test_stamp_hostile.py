@@ -347,3 +347,15 @@ def test_an_incoming_scan_with_a_broken_page_is_refused_before_the_agenda_number
     with pytest.raises(RequestError, match="halaman 2 rusak"):
         enter_incoming(workspace, data, scan=scan, merge=True)
     assert numbers(workspace) == []
+
+
+@pytest.mark.parametrize("token", ["a" * 24, "w" * 24, "m" * 24])
+def test_a_footer_url_longer_than_a_narrow_page_is_broken_inside_the_width(token):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from docgen.render.stampfit import FOOTER_SIZE, footer_lines
+
+    url = f"https://dpmptsp.pasuruankota.go.id/verifikasi/{token}"
+    lines = footer_lines([f"Periksa di {url}"], 120.0)  # wide letters (w, m) made the URL overflow
+    assert all(stringWidth(line, "Helvetica", FOOTER_SIZE) <= 120.0 for line in lines), lines
+    assert "".join(lines).replace(" ", "") == f"Periksadi{url}"

@@ -154,7 +154,22 @@ def box_width(place: Place, number: str) -> float:
 
 
 def footer_lines(lines: list[str], width: float) -> list[str]:
-    return [part for line in lines for part in simpleSplit(line, "Helvetica", FOOTER_SIZE, width)]
+    """The footer wrapped at spaces, and a word longer than the width (the verification URL on a
+    narrow page: its length varies with the token) broken after a ``/`` or, failing that, anywhere."""
+    wrapped: list[str] = []
+    for line in lines:
+        for part in simpleSplit(line, "Helvetica", FOOTER_SIZE, width):
+            while part and stringWidth(part, "Helvetica", FOOTER_SIZE) > width:
+                cut = len(part) - 1
+                while cut > 1 and stringWidth(part[:cut], "Helvetica", FOOTER_SIZE) > width:
+                    cut -= 1
+                slash = part.rfind("/", 0, cut)
+                cut = slash + 1 if slash > cut // 2 else cut
+                wrapped.append(part[:cut])
+                part = part[cut:]
+            if part:
+                wrapped.append(part)
+    return wrapped
 
 
 def plan_page(
