@@ -12,13 +12,17 @@ from docgen.kinds.izin import KIND as IZIN
 from docgen.kinds.keputusan import KIND as KEPUTUSAN
 from docgen.kinds.rekomendasi import KIND as REKOMENDASI
 from docgen.kinds.sertifikat_standar import KIND as SERTIFIKAT_STANDAR
+from docgen.kinds.spj import KIND as SPJ
+from docgen.kinds.spm import KIND as SPM
+from docgen.kinds.spp import KIND as SPP
 from docgen.kinds.surat_keluar import KIND as SURAT_KELUAR
 from docgen.kinds.surat_masuk import KIND as SURAT_MASUK
 
 __all__ = ["KINDS", "Kind", "Request", "Summary", "docx_kinds", "get_kind", "made_kinds", "validate_request"]
 
 KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI, SERTIFIKAT_STANDAR, IZIN, KEPUTUSAN)
+    kind.name: kind
+    for kind in (SURAT_KELUAR, SURAT_MASUK, BAP, REKOMENDASI, SERTIFIKAT_STANDAR, IZIN, KEPUTUSAN, SPP, SPM, SPJ)
 }
 
 
