@@ -32,8 +32,9 @@ def find_document(conn: sqlite3.Connection, ref: str, *, kinds: tuple[str, ...])
     if match:
         row = conn.execute(DOC_SELECT + " WHERE d.id = ?", (int(match[1]),)).fetchone()
     else:
-        rows = conn.execute(DOC_SELECT + " WHERE n.number = ? AND n.status = 'issued'", (text,)).fetchall()
+        rows = conn.execute(DOC_SELECT + " WHERE n.number = ?", (text,)).fetchall()  # a void one is named as void
         rows = [r for r in rows if r["kind"] in kinds] or rows
+        rows = [r for r in rows if r["number_status"] == "issued"] or rows
         if len(rows) > 1:
             raise RegisterError(
                 f"Nomor {text} dipakai beberapa dokumen; sebut id dokumennya (lihat 'docgen register list')"
