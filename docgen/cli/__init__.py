@@ -17,6 +17,7 @@ from docgen.cli.books import register_app
 from docgen.cli.common import state
 from docgen.cli.documents import register_commands
 from docgen.cli.incoming import arsip_app, disposisi_app, masuk_app
+from docgen.cli.packet import register_packet_command
 from docgen.cli.pdf import register_pdf_commands
 from docgen.cli.reports import laporan_app
 from docgen.cli.serving import register_serve_command
@@ -60,6 +61,7 @@ register_commands(app)
 register_batch_command(app)
 register_serve_command(app)
 register_pdf_commands(app)
+register_packet_command(app)
 register_watch_command(app)
 app.add_typer(register_app, name="register")
 app.add_typer(masuk_app, name="masuk")
