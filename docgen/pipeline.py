@@ -32,6 +32,7 @@ from docgen.requests import load_request  # re-exported: the CLI and the watcher
 from docgen.text import tanggal
 
 __all__ = [
+    "free_name",
     "Result",
     "create_workspace",
     "generate",
@@ -97,7 +98,7 @@ def issue_outputs(
         for role, data, ending in outputs:
             # A new number names new files (an existing one is an error, never overwritten);
             # reprints of an existing document take the next free name.
-            target = folder / f"{stem}{ending}" if reservation else _free_name(folder, stem, ending)
+            target = folder / f"{stem}{ending}" if reservation else free_name(folder, stem, ending)
             written.append((role, write_new(target, data)))
         records = [FileRecord(role, reg.relative(w.path), w.sha256, w.size) for role, w in written]
         reg.record_files(
@@ -141,7 +142,7 @@ def _one_line(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-def _free_name(folder: Path, stem: str, ending: str) -> Path:
+def free_name(folder: Path, stem: str, ending: str) -> Path:
     """``12-2026-disposisi.pdf``, or ``...-disposisi-2.pdf`` when a later print already took it.
 
     The extension is everything from the ending's last dot: ``Path(".pdf").suffix`` is empty

@@ -303,3 +303,21 @@ def test_cli_prints_the_packet_and_refuses_in_one_line(workspace, spp, tmp_path)
     refused = runner.invoke(app, ["-w", str(workspace.root), "paket", spp[1], "--lampiran", str(folder)])
     assert refused.exit_code == 1
     assert refused.output.startswith("Galat: Lampiran wajib tidak ada di lampiran: Salinan SPD;")
+
+
+def test_a_packet_of_an_spp_made_by_the_pipeline_is_bound_from_the_command_line(workspace, tmp_path):
+    from conftest import cli
+
+    from docgen.kinds import get_kind
+    from docgen.pipeline import generate
+
+    data = get_kind("spp").dated_example()
+    assert data["jenis"] == "LS-BARANG-JASA"  # the shipped example: its checklist is LS's
+    made = generate(workspace, "spp", data)
+    result = cli(workspace, "paket", str(made.id), "--lampiran", str(folder_with(tmp_path, LS)))
+    assert result.exit_code == 0, result.output
+    packet = next(workspace.outbox.rglob("*-paket.pdf"))
+    reader = PdfReader(packet)
+    assert made.number in reader.pages[0].extract_text()
+    assert [item.title for item in reader.outline][2] == f"SPP {made.number}"
+    assert verify(workspace, packet).verdict is Verdict.GENUINE

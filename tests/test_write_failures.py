@@ -143,14 +143,14 @@ def test_a_disk_filling_up_while_writing_voids_the_number_or_says_how_to_mend_it
 
 
 def test_reprints_are_numbered_before_the_extension(workspace):
-    from docgen.pipeline import _free_name
+    from docgen.pipeline import free_name
 
     folder = workspace.outbox / "2026" / "surat-masuk"
     folder.mkdir(parents=True)
     names = []
     for ending in ("-disposisi.pdf", ".pdf", ".docx", "-gabung.pdf", "-tanpa-titik"):
         for _ in range(3):
-            target = _free_name(folder, "12-2026", ending)
+            target = free_name(folder, "12-2026", ending)
             target.write_bytes(b"x")
             names.append(target.name)
     assert names == [

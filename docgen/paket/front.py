@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.config import Office
-from docgen.render.boxform import _binary_streams
+from docgen.render.boxform import binary_streams
 from docgen.render.textfit import form_fonts, wrap_text
 
 __all__ = ["Front", "Row", "draw_front"]
@@ -57,7 +57,7 @@ def draw_front(front: Front) -> tuple[bytes, int]:
     end: the page cells are reportlab forms, used on the cover and defined last, so the front is
     drawn once.
     """
-    with _binary_streams():  # the emblem as ASCII85 cost 20 ms a draw in pure Python
+    with binary_streams():  # the emblem as ASCII85 cost 20 ms a draw in pure Python
         return _draw(front)
 
 

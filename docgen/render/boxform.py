@@ -48,7 +48,7 @@ from docgen.render.qr import draw_qr_path
 from docgen.render.textfit import form_fonts
 from docgen.validation import field_path, summarize
 
-__all__ = ["Box", "BoxLayout", "FooterBox", "QrBox", "draw_box_form", "load_box_layout"]
+__all__ = ["Box", "BoxLayout", "FooterBox", "QrBox", "binary_streams", "draw_box_form", "load_box_layout"]
 
 _STATIC = "docgen-latar"  # the form XObject name of the static layer
 
@@ -162,7 +162,7 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
     page_fonts = PageFonts(c, _names(fonts))
     background = _workspace_file(root, layout.background, "background", source) if layout.background else None
     if background and background.suffix.lower() != ".pdf":
-        with _binary_streams():  # images are encoded as they are drawn
+        with binary_streams():  # images are encoded as they are drawn
             c.drawImage(_image(root, layout.background, "background", source), 0, 0, width, height)
     for i, picture in enumerate(layout.image):
         reader = _image(root, picture.path, f"{field_path(('image', i))}.path", source)
@@ -174,7 +174,7 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
         )
         iw, ih = reader.getSize()
         scale = min(w / iw, h / ih)
-        with _binary_streams():
+        with binary_streams():
             c.drawImage(reader, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale, mask="auto")
     for ln in layout.line:
         c.setLineWidth(ln.width_pt)
@@ -186,7 +186,7 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
     draw_border(c, layout.footer, height)
     c.showPage()
     page_fonts.finish(tag=0)
-    with _binary_streams():
+    with binary_streams():
         c.save()
     page = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
     if background and background.suffix.lower() == ".pdf":
@@ -199,7 +199,7 @@ def _names(fonts: Mapping[str, tuple[str, str]]) -> list[str]:
 
 
 @contextmanager
-def _binary_streams() -> Iterator[None]:
+def binary_streams() -> Iterator[None]:
     """Streams flate-compressed only: reportlab's default ASCII85 on top (for 7-bit channels) costs
     ~2 ms a page in pure Python and a quarter more bytes."""
     before = rl_config.useA85
@@ -348,7 +348,7 @@ def draw_box_form(
         draw_text(c, layout.footer, assets.fonts, layout.font, height, "\n".join(footer))
     c.showPage()
     fonts.finish()
-    with _binary_streams():
+    with binary_streams():
         c.save()
     return buffer.getvalue()
 
