@@ -311,6 +311,7 @@ def downgrade_to_v4(ws) -> None:
     with closing(sqlite3.connect(ws.register_path, isolation_level=None)) as conn:
         conn.execute("DROP TABLE links")  # schema 7 (issue 11)
         conn.execute("DROP TABLE batches")  # schema 8 (issue 12)
+        conn.execute("DROP TABLE signatures")  # schema 9 (issue 15)
         conn.execute("DROP TABLE meta")
         conn.execute("PRAGMA user_version = 4")
     (ws.outbox / MARKER).unlink()

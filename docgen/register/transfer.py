@@ -41,6 +41,7 @@ TABLES = (
     "intake",
     "links",
     "batches",
+    "signatures",
 )
 
 #: Per table: the columns compared and a fingerprint of the rows under them.
