@@ -40,6 +40,7 @@ from docgen.sections import (
     Verification,
     WatchSettings,
 )
+from docgen.signsettings import SigningSettings
 from docgen.validation import summarize
 
 __all__ = [
@@ -63,7 +64,7 @@ __all__ = [
 
 PROFILE_NAME = "docgen.toml"
 _ENV_PREFIX = "DOCGEN_"
-_ENV_RESERVED = {"DOCGEN_WORKSPACE"}
+_ENV_RESERVED = {"DOCGEN_WORKSPACE", "DOCGEN_P12_PASSWORD"}  # the signing passphrase is no profile setting
 
 
 class _Frozen(BaseModel):
@@ -179,6 +180,7 @@ class Profile(_Frozen):
     izin: dict[str, PermitType] = Field(default_factory=lambda: dict(DEFAULT_PERMITS), description="Permit types.")
     keputusan: DecreeSettings = DecreeSettings()
     keuangan: FinanceRoles = FinanceRoles()
+    signing: SigningSettings = SigningSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -408,6 +408,7 @@ TOOL_PACKAGES = {
     "pdftoppm": "poppler-utils",
     "pdftotext": "poppler-utils",
     "zbarimg": "zbar-tools",
+    "pdfsig": "poppler-utils",
     "chromedriver": "chromium-driver",
 }
 

@@ -13,12 +13,12 @@ PACKAGE = Path(__file__).resolve().parents[1] / "docgen"
 # < register, render < pipeline < stamping, verify < demo < cli.
 LAYER = {
     "text": 0, "pattern": 0, "errors": 0, "validation": 0, "archive": 0, "data": 0, "sections": 0, "requests": 0,
-    "names": 0, "tables": 0, "pictures": 0, "permitsettings": 0,
+    "names": 0, "tables": 0, "pictures": 0, "permitsettings": 0, "signsettings": 0,
     "config": 1,
     "kinds": 2,
     "register": 3, "render": 3, "inbox": 3,
     "pipeline": 4, "makers": 4,
-    "stamping": 5, "verify": 5, "incoming": 5, "filing": 5, "permitreport": 5, "paket": 5,
+    "stamping": 5, "verify": 5, "incoming": 5, "filing": 5, "permitreport": 5, "paket": 5, "signing": 5,
     "demo": 6, "watch": 6, "batch": 6, "web": 6,
     "cli": 7,
 }  # fmt: skip

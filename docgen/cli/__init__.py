@@ -21,6 +21,7 @@ from docgen.cli.packet import register_packet_command
 from docgen.cli.pdf import register_pdf_commands
 from docgen.cli.reports import laporan_app
 from docgen.cli.serving import register_serve_command
+from docgen.cli.signing import register_signing_command
 from docgen.cli.watching import register_watch_command
 
 __all__ = ["app", "main"]
@@ -62,6 +63,7 @@ register_batch_command(app)
 register_serve_command(app)
 register_pdf_commands(app)
 register_packet_command(app)
+register_signing_command(app)
 register_watch_command(app)
 app.add_typer(register_app, name="register")
 app.add_typer(masuk_app, name="masuk")

@@ -1,0 +1,101 @@
+"""Sign documents from the register with the office's certificate (TTE, PAdES).
+
+The signature is the last change to a PDF: a numbered document's PDF already carries its number,
+QR code and footer, so nothing is stamped after signing. The signed PDF is a new file of the
+document (the unsigned one stays, no longer current); the signature is recorded right after the
+file (``record_signature``, a second short transaction: ``record_files`` owns its own), and a
+``verified`` document becomes ``signed``. A refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.config import Workspace, safe_join
+from docgen.errors import RegisterError
+from docgen.pipeline import free_name
+from docgen.register import Register, State
+from docgen.register.rows import FileRecord
+from docgen.register.signatures import SignatureRow, record_signature, signatures_of
+from docgen.render.files import write_new
+from docgen.render.sign import Credential, SigningError, sign_pdf
+
+__all__ = ["Signed", "SigningError", "sign_document", "sign_documents", "waiting_for_signature"]
+
+#: States a document may be signed in: verified (becomes signed) or numbered (docgen made it whole).
+SIGNABLE = (State.VERIFIED, State.NUMBERED)
+
+
+@dataclass(frozen=True)
+class Signed:
+    doc_id: int
+    path: str
+    sha256: str
+    level: str
+    state: str
+
+
+def _current_pdf(reg: Register, doc_id: int) -> dict:
+    pdfs = [f for f in reg.files(doc_id, current_only=True) if f["role"] == "pdf"]
+    if not pdfs:
+        raise SigningError(f"Dokumen {doc_id} belum punya PDF; buat PDF-nya dulu (docgen new ... --pdf) lalu ulangi")
+    return pdfs[-1]
+
+
+def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: Credential) -> Signed:
+    """Sign document ``doc_id``'s current PDF; refuse an unsignable state, a changed file or a second signature."""
+    doc = reg.document(doc_id)
+    if doc.state not in SIGNABLE:
+        raise RegisterError(
+            f"Dokumen {doc_id} berstatus {doc.state}; yang ditandatangani hanya dokumen berstatus verified "
+            "atau numbered (docgen status ID verified)"
+        )
+    record = _current_pdf(reg, doc_id)
+    if any(s.file_sha256 == record["sha256"] for s in signatures_of(reg.conn, doc_id)):
+        raise RegisterError(f"Dokumen {doc_id} sudah ditandatangani secara elektronik; tidak ditandatangani dua kali")
+    source = reg.workspace.outbox / record["path"]
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise SigningError(
+            f"PDF dokumen {doc_id} ({record['path']}) tidak bisa dibaca ({exc.strerror}); periksa outbox"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != record["sha256"]:
+        raise SigningError(
+            f"PDF dokumen {doc_id} ({record['path']}) berubah sejak dicatat; buat ulang sebelum ditandatangani"
+        )
+    settings = workspace.profile.signing
+    roots = [safe_join(workspace.root, p) for p in settings.trust_roots]
+    signed = sign_pdf(
+        data, credential, box=settings.box_for(doc.kind), footer=settings.footer,
+        timestamp_url=settings.timestamp_url, trust_roots=roots, reason=f"Dokumen {doc.number or doc_id}",
+    )  # fmt: skip
+    target = free_name(source.parent, Path(record["path"]).stem, "-ttd.pdf")
+    written = write_new(target, signed.data)
+    state = State.SIGNED if doc.state == State.VERIFIED else None
+    reg.record_files(doc_id, [FileRecord("pdf", reg.relative(written.path), written.sha256, written.size)], state=state)
+    row = SignatureRow(
+        doc_id, written.sha256, credential.subject, credential.fingerprint, signed.level,
+        signed.signed_at.isoformat(timespec="seconds"),
+    )  # fmt: skip
+    record_signature(reg, row)
+    return Signed(doc_id, reg.relative(written.path), written.sha256, signed.level, str(state or doc.state))
+
+
+def waiting_for_signature(reg: Register, *, kind: str | None = None) -> list[int]:
+    """The queue ``--semua`` signs: every verified document (of ``kind``)."""
+    return [d.id for d in reg.documents(kind=kind, state=State.VERIFIED)]
+
+
+def sign_documents(
+    workspace: Workspace, doc_ids: list[int] | None, credential: Credential, *, kind: str | None = None
+) -> list[Signed]:
+    """Sign the given documents, or (``doc_ids`` None) the whole queue, with one parsed key.
+
+    Stops at the first refusal; documents signed before it stay signed and are returned.
+    """
+    with Register.open(workspace) as reg:
+        ids = waiting_for_signature(reg, kind=kind) if doc_ids is None else doc_ids
+        return [sign_document(workspace, reg, doc_id, credential) for doc_id in ids]
