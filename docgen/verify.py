@@ -2,22 +2,24 @@
 
 A file is genuine when its SHA-256 is one the register recorded; a stamped PDF that was altered
 still carries its token, so the register can say it was modified; a document whose number is
-batal is void whatever its bytes; anything else is unknown to this office.
+batal is void whatever its bytes; anything else is unknown to this office. A signed PDF is also
+judged by its electronic signatures: broken or followed by later changes, or not from a trusted root.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from docgen.config import Workspace
+from docgen.config import Workspace, safe_join
 from docgen.errors import RequestError
 from docgen.register import DocumentRow, Register, State
+from docgen.render.sigcheck import SignatureCheck, check_signatures, revision_hashes
 from docgen.render.stamp import token_in_pdf
 
 __all__ = ["Verdict", "Verification", "verify"]
@@ -30,16 +32,29 @@ class Verdict(StrEnum):
     MODIFIED = "modified"
     VOID = "void"
     UNKNOWN = "unknown"
+    SIGNATURE_INVALID = "signature_invalid"
+    UNTRUSTED = "untrusted"
 
 
 #: Exit status per verdict (1 and 2 stay for errors and usage mistakes).
-EXIT_CODES = {Verdict.GENUINE: 0, Verdict.MODIFIED: 3, Verdict.VOID: 4, Verdict.UNKNOWN: 5}
+EXIT_CODES = {
+    Verdict.GENUINE: 0, Verdict.MODIFIED: 3, Verdict.VOID: 4, Verdict.UNKNOWN: 5,
+    Verdict.SIGNATURE_INVALID: 6, Verdict.UNTRUSTED: 7,
+}  # fmt: skip
 
 _MESSAGES = {
     Verdict.GENUINE: "ASLI: dokumen ini tercatat di register dan tidak berubah",
     Verdict.MODIFIED: "DIUBAH: dokumen ini pernah diterbitkan, tetapi berkas ini tidak sama dengan aslinya",
     Verdict.VOID: "BATAL: nomor dokumen ini dibatalkan",
     Verdict.UNKNOWN: "TIDAK DIKENAL: dokumen ini tidak tercatat sebagai terbitan kantor ini",
+    Verdict.SIGNATURE_INVALID: (
+        "TANDA TANGAN TIDAK SAH: tanda tangan elektronik rusak atau berkas diubah setelah ditandatangani; "
+        "minta salinan asli ke kantor"
+    ),
+    Verdict.UNTRUSTED: (
+        "TANDA TANGAN TIDAK TEPERCAYA: dokumen utuh, tetapi sertifikat penanda tangan tidak berasal dari akar "
+        "di [signing] trust_roots; periksa sertifikatnya"
+    ),
 }
 
 
@@ -56,6 +71,7 @@ class Verification:
     subject: str | None = None
     state: str | None = None
     void_reason: str | None = None
+    signatures: list[SignatureCheck] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -102,6 +118,26 @@ def _split_url(text: str, base_url: str) -> tuple[str | None, str | None]:
     return given.path[len(prefix) :], None
 
 
+def _trust_roots(workspace: Workspace) -> list[Path]:
+    """The profile's ``[signing] trust_roots``, read defensively: a profile without the section has none."""
+    signing = getattr(workspace.profile, "signing", None)
+    return [safe_join(workspace.root, path) for path in getattr(signing, "trust_roots", None) or []]
+
+
+def _with_signatures(answer: Verification, checks: list[SignatureCheck]) -> Verification:
+    """A broken signature (or a change after signing) outranks everything but void; an intact one
+    from an untrusted root keeps a registered file from being called genuine."""
+    if not checks:
+        return answer
+    verdict = answer.verdict
+    if verdict != Verdict.VOID and not all(c.intact and c.covers_whole_file for c in checks):
+        verdict = Verdict.SIGNATURE_INVALID
+    elif verdict == Verdict.GENUINE and not all(c.trusted and c.timestamp_valid is not False for c in checks):
+        verdict = Verdict.UNTRUSTED
+    message = answer.message if verdict == answer.verdict else _MESSAGES[verdict]
+    return replace(answer, verdict=verdict, message=message, signatures=checks)
+
+
 def _unknown(note: str = "") -> Verification:
     message = _MESSAGES[Verdict.UNKNOWN] + (f" ({note})" if note else "")
     return Verification(Verdict.UNKNOWN, message)
@@ -146,10 +182,13 @@ def verify(workspace: Workspace, target: str | Path) -> Verification:
             except OSError as exc:
                 raise RequestError(f"Berkas {path} tidak bisa dibaca ({exc.strerror}); periksa izinnya") from exc
             doc = reg.by_file_hash(hashlib.sha256(data).hexdigest())
+            checks = check_signatures(data, _trust_roots(workspace))
+            if doc is None and checks:  # signing appends to the file: the registered one is an earlier revision
+                doc = next((d for h in revision_hashes(data) if (d := reg.by_file_hash(h)) is not None), None)
             if doc is not None:
-                return _answer(Verdict.GENUINE, doc)
+                return _with_signatures(_answer(Verdict.GENUINE, doc), checks)
             token = token_in_pdf(data)
             doc = reg.by_token(token) if token else None
-            return _answer(Verdict.MODIFIED if doc else Verdict.UNKNOWN, doc)
+            return _with_signatures(_answer(Verdict.MODIFIED if doc else Verdict.UNKNOWN, doc), checks)
         doc = reg.by_token(token)
         return _answer(Verdict.GENUINE if doc else Verdict.UNKNOWN, doc)

@@ -42,7 +42,8 @@ def verify(
 ) -> None:
     """Say whether a document is genuine, modified, void or unknown to the register.
 
-    Exit status: 0 genuine, 3 modified, 4 void, 5 unknown.
+    Exit status: 0 genuine, 3 modified, 4 void, 5 unknown, 6 signature broken or the file changed
+    after signing, 7 signature intact but not from a trusted root ([signing] trust_roots).
     Example: docgen verify outbox/2026/surat-keluar/500.16.7.2-57-423.105-2026.pdf
     """
     from docgen.verify import verify as check
@@ -59,6 +60,8 @@ def verify(
         ):  # fmt: skip
             if value:
                 console.print(f"  {label}: {escape(str(value))}")
+        for check in answer.signatures:
+            console.print(f"  {escape(check.summary)}", soft_wrap=True)
     raise typer.Exit(answer.exit_code)
 
 
