@@ -28,9 +28,9 @@ class SignatureBox(_Frozen):
 
     page: int = Field(-1, description="1 = first page, -1 = last page, -2 = the one before it.")
     x_mm: float = Field(110, ge=0)
-    y_mm: float = Field(35, ge=0)
+    y_mm: float = Field(68, ge=0)
     w_mm: float = Field(85, gt=10)
-    h_mm: float = Field(30, gt=8)
+    h_mm: float = Field(19, gt=8)
 
 
 class SigningSettings(_Frozen):

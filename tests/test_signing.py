@@ -228,3 +228,22 @@ def test_the_command_signs_every_verified_document_and_never_prints_the_passphra
     assert PASSWORD not in dumped and count_rows(workspace, "signatures") == 2
     again = cli(workspace, "tandatangani", str(ids[0]), "--p12", str(ca["good"]))
     assert "sudah ditandatangani" in one_galat_line(again)
+
+
+def test_semua_signs_the_verified_letters_and_moves_them_to_signed(workspace, ca, letter, monkeypatch):
+    require("soffice")
+    from docgen.register import State
+
+    doc_id = generate(workspace, "surat-keluar", letter, draft=True, pdf=True).id
+    waiting = generate(workspace, "surat-keluar", letter, draft=True).id  # a draft: not in the queue
+    with Register.open(workspace) as reg:
+        reg.set_state(doc_id, State.VERIFIED)
+    monkeypatch.setenv("DOCGEN_P12_PASSWORD", PASSWORD)
+    result = cli(workspace, "tandatangani", "--semua", "--p12", str(ca["good"]))
+    assert result.exit_code == 0, result.output
+    with Register.open(workspace) as reg:
+        assert reg.document(doc_id).state == State.SIGNED and reg.document(waiting).state == State.DRAFT
+        assert [e["action"] for e in reg.events(doc_id)][-1] == "document.signed"
+    status = _validate(_signed_path(workspace, doc_id), ca["root"])
+    assert status.intact and status.valid and status.trusted
+    assert count_rows(workspace, "signatures") == 1
