@@ -247,3 +247,17 @@ def test_semua_signs_the_verified_letters_and_moves_them_to_signed(workspace, ca
     status = _validate(_signed_path(workspace, doc_id), ca["root"])
     assert status.intact and status.valid and status.trusted
     assert count_rows(workspace, "signatures") == 1
+
+
+def test_without_the_environment_variable_the_passphrase_is_asked_hidden(workspace, ca, monkeypatch):
+    from typer.testing import CliRunner
+
+    from docgen.cli import app
+
+    monkeypatch.delenv("DOCGEN_P12_PASSWORD", raising=False)
+    doc_id = _certificate(workspace)
+    args = ["--workspace", str(workspace.root), "tandatangani", str(doc_id), "--p12", str(ca["good"])]
+    result = CliRunner().invoke(app, args, input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Kata sandi sertifikat" in result.output and PASSWORD not in result.output
+    assert count_rows(workspace, "signatures") == 1
