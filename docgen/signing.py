@@ -3,8 +3,10 @@
 The signature is the last change to a PDF: a numbered document's PDF already carries its number,
 QR code and footer, so nothing is stamped after signing. The signed PDF is a new file of the
 document (the unsigned one stays, no longer current); the signature is recorded right after the
-file (``record_signature``, a second short transaction: ``record_files`` owns its own), and a
-``verified`` document becomes ``signed``. A refusal changes nothing.
+file (``record_signature``, a second short transaction: ``record_files`` owns its own). A
+``verified`` document becomes ``signed``; a kind numbered at signature (letters, decrees) is then
+numbered, its PDF made with number, QR and footer, and that PDF is signed. A refusal of the
+certificate changes nothing (the key is checked before any of this).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from pathlib import Path
 
 from docgen.config import Workspace, safe_join
 from docgen.errors import RegisterError
-from docgen.pipeline import free_name
+from docgen.kinds import get_kind
+from docgen.pipeline import free_name, number_document
 from docgen.register import Register, State
-from docgen.register.rows import FileRecord
+from docgen.register.rows import DocumentRow, FileRecord
 from docgen.register.signatures import SignatureRow, record_signature, signatures_of
 from docgen.render.files import write_new
 from docgen.render.sign import Credential, SigningError, sign_pdf
@@ -52,6 +55,8 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
             f"Dokumen {doc_id} berstatus {doc.state}; yang ditandatangani hanya dokumen berstatus verified "
             "atau numbered (docgen status ID verified)"
         )
+    if doc.state == State.VERIFIED and get_kind(doc.kind).numbered == "signature":
+        doc = _number_first(workspace, reg, doc_id)
     record = _current_pdf(reg, doc_id)
     if any(s.file_sha256 == record["sha256"] for s in signatures_of(reg.conn, doc_id)):
         raise RegisterError(f"Dokumen {doc_id} sudah ditandatangani secara elektronik; tidak ditandatangani dua kali")
@@ -82,6 +87,18 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
     )  # fmt: skip
     record_signature(reg, row)
     return Signed(doc_id, reg.relative(written.path), written.sha256, signed.level, str(state or doc.state))
+
+
+def _number_first(workspace: Workspace, reg: Register, doc_id: int) -> DocumentRow:
+    """A letter numbered at signature gets its number, QR and footer before the TTE goes on.
+
+    The electronic signature is the signature that lets it be numbered (verified -> signed ->
+    numbered), and it must be the last change to the PDF: so the numbered PDF is made first (with
+    LibreOffice for a Word-template kind) and that file is what gets signed.
+    """
+    reg.set_state(doc_id, State.SIGNED)
+    number_document(workspace, doc_id, pdf=True, register=reg)
+    return reg.document(doc_id)
 
 
 def waiting_for_signature(reg: Register, *, kind: str | None = None) -> list[int]:

@@ -230,7 +230,7 @@ def test_the_command_signs_every_verified_document_and_never_prints_the_passphra
     assert "sudah ditandatangani" in one_galat_line(again)
 
 
-def test_semua_signs_the_verified_letters_and_moves_them_to_signed(workspace, ca, letter, monkeypatch):
+def test_semua_numbers_the_verified_letters_then_signs_their_numbered_pdf(workspace, ca, letter, monkeypatch):
     require("soffice")
     from docgen.register import State
 
@@ -242,10 +242,15 @@ def test_semua_signs_the_verified_letters_and_moves_them_to_signed(workspace, ca
     result = cli(workspace, "tandatangani", "--semua", "--p12", str(ca["good"]))
     assert result.exit_code == 0, result.output
     with Register.open(workspace) as reg:
-        assert reg.document(doc_id).state == State.SIGNED and reg.document(waiting).state == State.DRAFT
-        assert [e["action"] for e in reg.events(doc_id)][-1] == "document.signed"
+        doc = reg.document(doc_id)
+        assert doc.state == State.NUMBERED and reg.document(waiting).state == State.DRAFT
+        assert [e["action"] for e in reg.events(doc_id)][-1] == "document.signed"  # the signature came last
     status = _validate(_signed_path(workspace, doc_id), ca["root"])
     assert status.intact and status.valid and status.trusted
+    from pypdf import PdfReader
+
+    text = " ".join(PdfReader(_signed_path(workspace, doc_id)).pages[0].extract_text().split())
+    assert doc.number in text  # the number was in the PDF before it was signed
     assert count_rows(workspace, "signatures") == 1
 
 
@@ -261,3 +266,23 @@ def test_without_the_environment_variable_the_passphrase_is_asked_hidden(workspa
     assert result.exit_code == 0, result.output
     assert "Kata sandi sertifikat" in result.output and PASSWORD not in result.output
     assert count_rows(workspace, "signatures") == 1
+
+
+def test_docgen_verify_finds_a_tte_signed_document_genuine_with_its_trusted_signature(workspace, ca, monkeypatch):
+    import shutil
+
+    doc_id = _certificate(workspace)
+    monkeypatch.setenv("DOCGEN_P12_PASSWORD", PASSWORD)
+    assert cli(workspace, "tandatangani", str(doc_id), "--p12", str(ca["good"])).exit_code == 0
+    signed = _signed_path(workspace, doc_id)
+    untrusted = cli(workspace, "verify", str(signed))
+    assert untrusted.exit_code == 7, untrusted.output  # intact, but no trust root configured yet
+    shutil.copy(ca["root"], workspace.root / "templates" / "bsre-root.pem")
+    profile = workspace.root / "docgen.toml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8") + '\n[signing]\ntrust_roots = ["templates/bsre-root.pem"]\n',
+        encoding="utf-8",
+    )
+    trusted = cli(workspace, "verify", str(signed))
+    assert trusted.exit_code == 0, trusted.output
+    assert "ASLI" in trusted.output
