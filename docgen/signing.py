@@ -76,6 +76,7 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
     signed = sign_pdf(
         data, credential, box=settings.box_for(doc.kind), footer=settings.footer,
         timestamp_url=settings.timestamp_url, trust_roots=roots, reason=f"Dokumen {doc.number or doc_id}",
+        qr_url=f"{workspace.profile.verification.base_url.rstrip('/')}/{doc.token}" if doc.token else "",
     )  # fmt: skip
     target = free_name(source.parent, Path(record["path"]).stem, "-ttd.pdf")
     written = write_new(target, signed.data)

@@ -286,3 +286,15 @@ def test_docgen_verify_finds_a_tte_signed_document_genuine_with_its_trusted_sign
     trusted = cli(workspace, "verify", str(signed))
     assert trusted.exit_code == 0, trusted.output
     assert "ASLI" in trusted.output
+
+
+def test_the_visible_signature_carries_a_qr_code_to_the_verification_page(workspace, ca, monkeypatch, pdf_tools):
+    from conftest import decode_qr, render_page, verification_url
+
+    doc_id = _certificate(workspace)
+    before = decode_qr(render_page(_signed_path(workspace, doc_id), 1, 150))
+    monkeypatch.setenv("DOCGEN_P12_PASSWORD", PASSWORD)
+    assert cli(workspace, "tandatangani", str(doc_id), "--p12", str(ca["good"])).exit_code == 0
+    after = decode_qr(render_page(_signed_path(workspace, doc_id), 1, 300))
+    url = verification_url(workspace, doc_id)
+    assert before == [url] and after == [url, url]  # the form's own code, and the signature's (small: 300 dpi)

@@ -33,7 +33,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as HankoSigningError
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import QRStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -173,12 +173,15 @@ def _field(box: SignatureBox, pages: int) -> fields.SigFieldSpec:
     return fields.SigFieldSpec(sig_field_name=_FIELD, on_page=index, box=rect)
 
 
-def _style(footer: str, box: SignatureBox) -> TextStampStyle:
-    # pyHanko does not wrap: the wording is wrapped here to the box's width (Courier ~0.6 em).
-    columns = max(24, int(box.w_mm * _MM / (0.6 * 7)))
+def _style(footer: str, box: SignatureBox, qr: bool) -> TextStampStyle:
+    """The visible signature: who, when, the TTE wording, and (with a verification URL) its QR code."""
+    # pyHanko does not wrap: the wording is wrapped here to the room beside the QR (Courier ~0.6 em).
+    text_mm = box.w_mm - (box.h_mm if qr else 0)
+    columns = max(20, int(text_mm * _MM / (0.6 * 7)))
     wording = "\n".join(textwrap.wrap(footer, columns)).replace("%", "%%")
     text = f"Ditandatangani secara elektronik oleh:\n%(signer)s\nWaktu: %(ts)s\n{wording}"
-    return TextStampStyle(
+    style = QRStampStyle if qr else TextStampStyle
+    return style(
         stamp_text=text, text_box_style=TextBoxStyle(font_size=7), border_width=1,
         timestamp_format="%d-%m-%Y %H:%M:%S %Z",
     )  # fmt: skip
@@ -202,6 +205,7 @@ def sign_pdf(
     timestamp_url: str | None = None,
     trust_roots: list[Path] = (),  # type: ignore[assignment]
     reason: str = "",
+    qr_url: str = "",
 ) -> SignedPdf:
     """Sign ``data`` (a whole PDF) as an incremental update; the signature covers every byte before it."""
     try:
@@ -210,7 +214,7 @@ def sign_pdf(
         raise SigningError(
             f"PDF tidak bisa dibaca untuk ditandatangani ({type(exc).__name__}); buat ulang PDF-nya"
         ) from None
-    spec, style = _field(box, reader_pages), _style(footer, box)
+    spec, style = _field(box, reader_pages), _style(footer, box, qr=bool(qr_url))
     timestamper = HTTPTimeStamper(timestamp_url, timeout=10) if timestamp_url else None
     roots = _trust(list(trust_roots))
     attempts: list[tuple[str, ValidationContext | None]] = []
@@ -232,7 +236,10 @@ def sign_pdf(
         )
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-            out = pdf_signer.sign_pdf(writer, bytes_reserved=None if context else _room(credential, timestamper))
+            out = pdf_signer.sign_pdf(
+                writer, bytes_reserved=None if context else _room(credential, timestamper),
+                appearance_text_params={"url": qr_url} if qr_url else None,
+            )  # fmt: skip
             return SignedPdf(out.getvalue(), level, signed_at)
         except Exception as exc:  # network, TSA and validation errors all end in a fallback or one line
             failure = exc
