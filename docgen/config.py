@@ -64,7 +64,7 @@ __all__ = [
 
 PROFILE_NAME = "docgen.toml"
 _ENV_PREFIX = "DOCGEN_"
-_ENV_RESERVED = {"DOCGEN_WORKSPACE", "DOCGEN_P12_PASSWORD"}  # the signing passphrase is no profile setting
+_ENV_RESERVED = {"DOCGEN_WORKSPACE", "DOCGEN_P12_PASSWORD", "DOCGEN_PASSWORD"}  # passwords are no profile setting
 
 
 class _Frozen(BaseModel):

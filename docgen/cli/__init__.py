@@ -22,6 +22,7 @@ from docgen.cli.pdf import register_pdf_commands
 from docgen.cli.reports import laporan_app
 from docgen.cli.serving import register_serve_command
 from docgen.cli.signing import register_signing_command
+from docgen.cli.users import pengguna_app
 from docgen.cli.watching import register_watch_command
 
 __all__ = ["app", "main"]
@@ -70,6 +71,7 @@ app.add_typer(masuk_app, name="masuk")
 app.add_typer(disposisi_app, name="disposisi")
 app.add_typer(arsip_app, name="arsip")
 app.add_typer(laporan_app, name="laporan")
+app.add_typer(pengguna_app, name="pengguna")
 
 
 def main() -> None:

@@ -42,6 +42,7 @@ TABLES = (
     "links",
     "batches",
     "signatures",
+    "users",
 )
 
 #: Per table: the columns compared and a fingerprint of the rows under them.
