@@ -84,7 +84,10 @@ def ubah(
 
 @pengguna_app.command("nonaktif")
 def nonaktif(username: UsernameArg) -> None:
-    """Deactivate an account; it stays in the register so the events keep naming it."""
+    """Deactivate an account; it stays in the register so the events keep naming it.
+
+    Example: docgen pengguna nonaktif budi
+    """
     from docgen.register.users import deactivate
 
     with handle_errors(), _register() as reg:
@@ -94,7 +97,10 @@ def nonaktif(username: UsernameArg) -> None:
 
 @pengguna_app.command("daftar")
 def daftar(as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False) -> None:
-    """List the accounts with their roles, unit and whether they are active."""
+    """List the accounts with their roles, unit and whether they are active.
+
+    Example: docgen pengguna daftar --json
+    """
     from docgen.register.users import list_users
 
     with handle_errors(), _register() as reg:
