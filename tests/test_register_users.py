@@ -196,3 +196,15 @@ def test_the_cli_changes_a_password_given_at_a_hidden_prompt(workspace):
         assert authenticate(reg, "siti", new).username == "siti"
         with pytest.raises(AuthError):
             authenticate(reg, "siti", PASSWORD)
+
+
+def test_a_deactivated_account_is_opened_again_and_can_log_in(workspace, monkeypatch):
+    monkeypatch.setenv("DOCGEN_PASSWORD", PASSWORD)
+    assert cli(workspace, "pengguna", "tambah", "rina", "--nama", "Rina", "--peran", "umum").exit_code == 0
+    assert cli(workspace, "pengguna", "nonaktif", "rina").exit_code == 0
+    with Register.open(workspace) as reg, pytest.raises(AuthError, match="dinonaktifkan"):
+        authenticate(reg, "rina", PASSWORD)
+    assert cli(workspace, "pengguna", "aktifkan", "rina").exit_code == 0
+    with Register.open(workspace) as reg:
+        assert authenticate(reg, "rina", PASSWORD).active
+        assert [e["action"] for e in reg.conn.execute("SELECT action FROM events ORDER BY id")][-1] == "user.activated"

@@ -95,6 +95,19 @@ def nonaktif(username: UsernameArg) -> None:
     console.print(f"Pengguna {escape(username)} dinonaktifkan")
 
 
+@pengguna_app.command("aktifkan")
+def aktifkan(username: UsernameArg) -> None:
+    """Open a deactivated account again.
+
+    Example: docgen pengguna aktifkan budi
+    """
+    from docgen.register.users import activate
+
+    with handle_errors(), _register() as reg:
+        activate(reg, username)
+    console.print(f"Pengguna {escape(username)} aktif kembali")
+
+
 @pengguna_app.command("daftar")
 def daftar(as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False) -> None:
     """List the accounts with their roles, unit and whether they are active.

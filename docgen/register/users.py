@@ -21,6 +21,7 @@ from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
 
 __all__ = [
+    "activate",
     "LOCK_AFTER",
     "LOCK_FOR",
     "MIN_PASSWORD",
@@ -199,6 +200,18 @@ def deactivate(reg: Any, username: str) -> None:
             return
         reg.conn.execute("UPDATE users SET active = 0, updated_at = ? WHERE username = ?", (now_iso(), username))
         append_event(reg.conn, "user.deactivated", username=username)
+
+
+def activate(reg: Any, username: str) -> None:
+    """Open a deactivated account again (a clerk back from leave); its lock-out count starts afresh."""
+    with atomic(reg.conn):
+        if _user(_existing(reg.conn, username)).active:
+            return
+        reg.conn.execute(
+            "UPDATE users SET active = 1, failed = 0, locked_until = NULL, updated_at = ? WHERE username = ?",
+            (now_iso(), username),
+        )
+        append_event(reg.conn, "user.activated", username=username)
 
 
 def get_user(reg: Any, username: str) -> User:
