@@ -166,7 +166,6 @@ def _wanted(kind: Kind, request: Any, workspace: Workspace) -> NumberWanted:
 
 
 def _jobs(
-    workspace: Workspace,
     reg: Register,
     kind: Kind,
     options: BatchOptions,
@@ -199,7 +198,7 @@ def _make(
     keys = {row.number: row.key for row, _ in todo}
     total, finished = len(todo), 0
     workers = options.workers or os.cpu_count() or 1
-    jobs = _jobs(workspace, reg, kind, options, todo, hashlib.sha256(content).hexdigest(), outcome)
+    jobs = _jobs(reg, kind, options, todo, hashlib.sha256(content).hexdigest(), outcome)
     init = (
         str(workspace.root),
         kind.name,

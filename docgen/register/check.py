@@ -108,24 +108,33 @@ def void_interrupted(reg: Register, row: Any) -> str:
 
 def interrupted_reservations(reg: Register) -> list[Any]:
     """Reserved numbers whose reserving process is gone (checked on this machine only)."""
-    rows = reg.conn.execute("SELECT * FROM numbers WHERE status = 'reserved' ORDER BY id").fetchall()
-    return [row for row in rows if not holder_alive(row["holder_pid"], row["holder_host"])]
+    return _reservations(reg)[1]
+
+
+def _reservations(reg: Register) -> tuple[list[Any], list[Any]]:
+    """Reserved numbers split by their holder: (still running, gone)."""
+    running: list[Any] = []
+    gone: list[Any] = []
+    for row in reg.conn.execute("SELECT * FROM numbers WHERE status = 'reserved' ORDER BY id").fetchall():
+        (running if holder_alive(row["holder_pid"], row["holder_host"]) else gone).append(row)
+    return running, gone
 
 
 def _check_reservations(reg: Register, report: CheckReport, *, fix: bool) -> None:
     report.numbers = reg.conn.execute("SELECT COUNT(*) FROM numbers").fetchone()[0]
-    stopped = {row["id"] for row in interrupted_reservations(reg)}
-    for row in reg.conn.execute("SELECT * FROM numbers WHERE status = 'reserved' ORDER BY id").fetchall():
-        who = f"proses {row['holder_pid']} di {row['holder_host']}"
-        if row["id"] not in stopped:
-            report.in_progress.append(f"nomor {row['number']} sedang dipakai {who}")
-            continue
+    running, gone = _reservations(reg)
+    for row in running:
+        report.in_progress.append(
+            f"nomor {row['number']} sedang dipakai proses {row['holder_pid']} di {row['holder_host']}"
+        )
+    for row in gone:
         if fix:
             report.fixed.append(void_interrupted(reg, row))
         else:
             report.problems.append(
-                f"nomor {row['number']} dipesan sejak {row['reserved_at'][:19]} oleh {who} yang sudah "
-                "berhenti dan tidak pernah terbit; jalankan 'docgen register check --fix' untuk membatalkannya"
+                f"nomor {row['number']} dipesan sejak {row['reserved_at'][:19]} oleh proses {row['holder_pid']} di "
+                f"{row['holder_host']} yang sudah berhenti dan tidak pernah terbit; jalankan "
+                "'docgen register check --fix' untuk membatalkannya"
             )
 
 
