@@ -32,6 +32,7 @@ from docgen.permitsettings import (
 from docgen.sections import (
     ArchiveSettings,
     CapStyle,
+    DeskSettings,
     DispositionSettings,
     Limits,
     OutboxSettings,
@@ -170,6 +171,7 @@ class Profile(_Frozen):
     books: RegisterSettings = Field(RegisterSettings(), alias="register")
     outbox: OutboxSettings = OutboxSettings()
     verification: Verification = Verification()
+    desk: DeskSettings = DeskSettings()
     stamp: dict[str, StampLayout] = Field(default_factory=dict, description="Stamp positions per kind.")
     cap: CapStyle = CapStyle()
     disposition: DispositionSettings = DispositionSettings()

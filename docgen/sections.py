@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 __all__ = [
     "ArchiveSettings",
     "CapStyle",
+    "DeskSettings",
     "DispositionSettings",
     "Limits",
     "OutboxSettings",
@@ -59,6 +60,19 @@ class Verification(_Frozen):
         default_factory=list,
         description="Reverse proxies whose X-Forwarded-For names the client (e.g. ['127.0.0.1']).",
     )
+
+
+class DeskSettings(_Frozen):
+    """The office-network desk (``docgen meja``): kept apart from the public verification page."""
+
+    host: str = Field("127.0.0.1", description="Address the desk listens on: the office network's, never a public one.")
+    port: int = Field(8090, ge=1, le=65535, description="TCP port of the desk.")
+    cookie_secure: bool = Field(
+        True, description="Session cookie only over https; false only for a plain-http office network."
+    )
+    idle_minutes: int = Field(60, ge=5, le=24 * 60, description="A session unused this long must log in again.")
+    upload_bytes: int = Field(20_000_000, gt=0, le=200_000_000, description="Largest scan, PDF or sheet uploaded.")
+    page_rows: int = Field(50, ge=10, le=500, description="Rows per page in queues and search results.")
 
 
 class Place(_Frozen):

@@ -19,7 +19,7 @@ LAYER = {
     "register": 3, "render": 3, "inbox": 3,
     "pipeline": 4, "makers": 4,
     "stamping": 5, "verify": 5, "incoming": 5, "filing": 5, "permitreport": 5, "paket": 5, "signing": 5,
-    "demo": 6, "watch": 6, "batch": 6, "web": 6,
+    "demo": 6, "watch": 6, "batch": 6, "web": 6, "desk": 6,
     "cli": 7,
 }  # fmt: skip
 

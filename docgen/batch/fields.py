@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from docgen.kinds.permits import Kbli, Nib, Nik
 
-__all__ = ["FieldSpec", "field_specs", "spec_path"]
+__all__ = ["FieldSpec", "annotation_types", "field_specs", "spec_path"]
 
 _DEPTH = 6  # nesting of request models walked; the kinds nest two deep
 
@@ -37,7 +37,7 @@ def spec_path(parts: tuple[str, ...]) -> tuple[str, ...]:
     return tuple("*" if part.isdigit() else part for part in parts)
 
 
-def _options(annotation: Any) -> tuple[list[Any], list[Any]]:
+def annotation_types(annotation: Any) -> tuple[list[Any], list[Any]]:
     """The types an annotation allows (``Nib | None`` -> ``str``), and the metadata met on the way."""
     types: list[Any] = []
     metadata: list[Any] = []
@@ -63,7 +63,7 @@ def field_specs(
     found: dict[tuple[str, ...], FieldSpec] = {}
     for name, info in model.model_fields.items():
         path = (*prefix, name)
-        types, metadata = _options(info.annotation)
+        types, metadata = annotation_types(info.annotation)
         metadata += info.metadata
         identifier = next((i for v, i in _IDENTIFIERS if any(m is v for m in metadata)), None)
         if identifier is None and name == "nip":
@@ -76,7 +76,7 @@ def field_specs(
             if isinstance(t, type) and issubclass(t, BaseModel):
                 found |= field_specs(t, path, depth + 1)
         for t in lists:
-            for item in _options(typing.get_args(t)[0])[0]:
+            for item in annotation_types(typing.get_args(t)[0])[0]:
                 if isinstance(item, type) and issubclass(item, BaseModel):
                     found |= field_specs(item, (*path, "*"), depth + 1)
     return found

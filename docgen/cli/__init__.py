@@ -15,6 +15,7 @@ from docgen import __version__
 from docgen.cli.batching import register_batch_command
 from docgen.cli.books import register_app
 from docgen.cli.common import state
+from docgen.cli.desk import register_desk_command
 from docgen.cli.documents import register_commands
 from docgen.cli.incoming import arsip_app, disposisi_app, masuk_app
 from docgen.cli.packet import register_packet_command
@@ -62,6 +63,7 @@ def _root(
 register_commands(app)
 register_batch_command(app)
 register_serve_command(app)
+register_desk_command(app)
 register_pdf_commands(app)
 register_packet_command(app)
 register_signing_command(app)

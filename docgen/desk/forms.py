@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from docgen.batch.fields import _options, field_specs, spec_path
+from docgen.batch.fields import annotation_types, field_specs, spec_path
 from docgen.batch.rows import sheet_requests
 from docgen.config import Profile
 from docgen.errors import RequestError
@@ -148,14 +148,14 @@ def _walk(
 ) -> None:
     for name, info in model.model_fields.items():
         parts = (*place.parts, name)
-        types, metadata = _options(info.annotation)
+        types, metadata = annotation_types(info.annotation)
         metadata += info.metadata
         example = place.example.get(name) if isinstance(place.example, dict) else None
         required = place.required and info.is_required()
         own_default = _default(info) if default is None else getattr(default, name, None)
         models = [t for t in types if _is_model(t)]
         rows = [t for t in types if typing.get_origin(t) is list]
-        row_models = [t for r in rows for t in _options(typing.get_args(r)[0])[0] if _is_model(t)]
+        row_models = [t for r in rows for t in annotation_types(typing.get_args(r)[0])[0] if _is_model(t)]
         if models:
             group = _legend(place.group, name)
             inner = _Place(parts, group, required, place.prefill and (own_default is not None or required), example)

@@ -31,8 +31,9 @@ App = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[N
 class SecurityHeaders:
     """ASGI middleware adding the headers to every answer (a plain wrapper: no per-request task)."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.app = app
+        self.headers = HEADERS if headers is None else headers
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -43,7 +44,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 own = message.get("headers", [])
                 named = {name.lower() for name, _ in own}  # the app's own choice wins (the stylesheet's caching)
-                message["headers"] = [*own, *((name, value) for name, value in HEADERS if name not in named)]
+                message["headers"] = [*own, *((name, value) for name, value in self.headers if name not in named)]
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -1,0 +1,145 @@
+"""``docgen meja``: the staff's desk on the office network (issue 16).
+
+A separate application from the public verification page (``docgen serve``): it listens on its
+own address (``[desk] host``/``port``), and no route of it is mounted in the public server, so a
+login form or a staff page is never reachable from the internet through the QR codes' address.
+
+Logging in and out live here; the pages live in one module each (home, documents, incoming,
+drafting, search, batches) and are all wrapped by :func:`docgen.desk.handling.endpoint`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from docgen.config import Workspace
+from docgen.desk import batches, documents, drafting, home, incoming, search
+from docgen.desk.handling import Desk
+from docgen.desk.sessions import COOKIE, Session, Sessions, cookie_header
+from docgen.desk.views import STATIC, Views
+from docgen.errors import DocgenError
+from docgen.register import Register
+from docgen.register.users import AuthError, authenticate
+from docgen.web.guard import SecurityHeaders
+
+__all__ = ["create_desk"]
+
+log = logging.getLogger("docgen.desk")
+
+HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+     b"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+]  # fmt: skip
+_STATIC = {"meja.css": "text/css", "meja.js": "text/javascript"}
+
+
+def _next(target: str | None) -> str:
+    """Only a path on this desk: ``//evil.example`` or a full URL would send the clerk elsewhere."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return urlsplit(target).path or "/"
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def create_desk(workspace: Workspace) -> Any:
+    """The ASGI application of the desk for ``workspace``."""
+    settings = workspace.profile.desk
+    desk = Desk(workspace, Sessions(settings.idle_minutes * 60), Views(workspace.profile))
+
+    def with_cookie(response: Response, session: Session) -> Response:
+        response.headers.append("set-cookie", cookie_header(session.token, secure=settings.cookie_secure))
+        return response
+
+    async def login_page(request: Request) -> Response:
+        session = desk.sessions.get(request.cookies.get(COOKIE))
+        if session is not None and session.username is not None:
+            return RedirectResponse(_next(request.query_params.get("lanjut")), 303)
+        session = session or desk.sessions.open()
+        html = desk.views.render("masuk.html", csrf=session.csrf, lanjut=_next(request.query_params.get("lanjut")))
+        return with_cookie(Response(html, media_type="text/html"), session)
+
+    async def login(request: Request) -> Response:
+        session = desk.sessions.get(request.cookies.get(COOKIE))
+        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
+            return desk.views.plain(403, "Formulir masuk kedaluwarsa (token CSRF); buka lagi halaman masuk")
+        target = _next(str(form.get("lanjut", "")))
+
+        def again(message: str, status: int) -> Response:
+            html = desk.views.render("masuk.html", csrf=session.csrf, lanjut=target, galat=message,
+                                     nama=str(form.get("nama", ""))[:40])  # fmt: skip
+            return Response(html, status, media_type="text/html")
+
+        if settings.cookie_secure and request.url.scheme != "https" and not _loopback(request.url.hostname or ""):
+            return again("Meja kerja ini harus dibuka lewat https; atau atur [desk] cookie_secure = false "
+                         "untuk jaringan kantor tanpa https", 400)  # fmt: skip
+        try:
+            user = await run_in_threadpool(_authenticate, workspace, str(form.get("nama", "")),
+                                           str(form.get("sandi", "")))  # fmt: skip
+        except AuthError as refused:
+            return again(str(refused), 401)
+        except DocgenError as exc:
+            return again(str(exc), 503)
+        desk.sessions.close(session.token)  # a new id at login: a planted session id is worth nothing
+        fresh = desk.sessions.open(user.username)
+        log.info("masuk: %s", user.username)
+        return with_cookie(RedirectResponse(target, 303), fresh)
+
+    async def logout(request: Request) -> Response:
+        session = desk.sessions.get(request.cookies.get(COOKIE))
+        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
+            return desk.views.plain(403, "Formulir keluar kedaluwarsa (token CSRF); muat ulang halaman")
+        desk.sessions.close(session.token)
+        response = RedirectResponse("/masuk", 303)
+        response.headers.append("set-cookie", cookie_header("", secure=settings.cookie_secure, max_age=0))
+        return response
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in _STATIC:
+            return desk.views.plain(404, "Halaman tidak ditemukan")
+        return Response((STATIC / name).read_bytes(), media_type=_STATIC[name],
+                        headers={"cache-control": "private, max-age=3600"})  # fmt: skip
+
+    async def missing(request: Request, exc: Exception) -> Response:
+        return desk.views.plain(404, "Halaman tidak ditemukan; kembali ke beranda")
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        log.exception("meja kerja gagal", exc_info=exc)  # the cause goes to the log, never the page
+        return desk.views.plain(500, "Maaf, terjadi kesalahan; coba lagi atau hubungi admin")
+
+    routes = [
+        Route("/masuk", login_page, methods=["GET"]),
+        Route("/masuk", login, methods=["POST"]),
+        Route("/keluar", logout, methods=["POST"]),
+        Route("/statis/{name}", static, methods=["GET"]),
+    ]
+    for module in (home, documents, incoming, drafting, search, batches):
+        routes += module.routes(desk)
+    app = Starlette(routes=routes, exception_handlers={404: missing, 405: missing, Exception: failed, 500: failed})
+    return SecurityHeaders(app, HEADERS)
+
+
+def _authenticate(workspace: Workspace, username: str, password: str) -> Any:
+    with Register.open(workspace) as reg:
+        return authenticate(reg, username.strip().lower(), password)

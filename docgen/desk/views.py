@@ -1,0 +1,73 @@
+"""The desk's HTML: Jinja2 templates with autoescaping on, and the few filters the pages share.
+
+Everything shown comes from the register or a clerk's typing, so every value is escaped; no
+template is ever built from data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.responses import HTMLResponse
+
+from docgen.config import Profile
+from docgen.desk.roles import can, has_role, kinds_made_by
+from docgen.kinds import KINDS
+from docgen.register.events import local_date
+from docgen.register.states import LABELS, State
+from docgen.text import tanggal
+
+__all__ = ["STATIC", "Views"]
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return tanggal(local_date(value) if len(value) > 10 else date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _state(value: str) -> str:
+    try:
+        return LABELS[State(value)]
+    except ValueError:
+        return value
+
+
+def _kind(value: str) -> str:
+    kind = KINDS.get(value)
+    return kind.title if kind else value
+
+
+class Views:
+    """Renders the desk's pages for one profile (the office's name in every header)."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(HERE / "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(tanggal=_date, status=_state, jenis=_kind)
+        self.env.globals.update(can=can, has_role=has_role, kinds_made_by=kinds_made_by)
+        self.env.globals["kantor"] = profile.verification.office or profile.office.kop[-1]
+
+    def render(self, template: str, **values: Any) -> str:
+        values.setdefault("flashes", [])
+        values.setdefault("user", None)
+        values.setdefault("csrf", "")
+        return self.env.get_template(template).render(**values)
+
+    def plain(self, status: int, message: str) -> HTMLResponse:
+        """A page with one line: the refusal or failure and what to do (never a traceback)."""
+        return HTMLResponse(self.render("pesan.html", status=status, pesan=message), status)
