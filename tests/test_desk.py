@@ -1,0 +1,402 @@
+"""The desk as office staff meet it: ``docgen meja`` on loopback, spoken to over HTTP (issue 16).
+
+One server per module, started by the CLI in a subprocess on a workspace with an account per
+role; every test makes its own letters. What is checked is what a browser receives and what the
+register holds afterwards: nothing calls the application in-process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from deskclient import Answer, DeskClient
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from docgen.config import load_workspace
+from docgen.pipeline import create_workspace
+from docgen.register import Register
+from docgen.register.users import add_user, deactivate
+
+DOCGEN = str(Path(sys.executable).parent / "docgen")
+PASSWORD = "sandi-kantor-2026"
+UNIT = "Kepala Bidang Pelayanan Terpadu Satu Pintu"
+OTHER_UNIT = "Kepala Bidang Penanaman Modal"
+ACCOUNTS = {  # username: (roles, unit)
+    "siti": (["umum"], ""),
+    "kadis": (["pimpinan"], ""),
+    "fauzi": (["bidang"], UNIT),
+    "yuni": (["bidang"], OTHER_UNIT),
+    "rina": (["perizinan"], ""),
+    "dewi": (["keuangan"], ""),
+    "admin": (["admin"], ""),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Desk:
+    root: Path
+    port: int
+    proc: subprocess.Popen
+
+    def client(self, username: str | None = None) -> DeskClient:
+        client = DeskClient(self.port)
+        if username is not None:
+            answer = client.login(username, PASSWORD)
+            assert answer.status == 200 and "Selamat bekerja" in answer.text, answer.plain()[:400]
+        return client
+
+    def numbers(self) -> int:
+        with Register.open(load_workspace(self.root)) as reg:
+            return int(reg.conn.execute("SELECT COUNT(*) FROM numbers").fetchone()[0])
+
+    def events(self, action: str) -> list[dict]:
+        with Register.open(load_workspace(self.root)) as reg:
+            rows = reg.conn.execute("SELECT detail, doc_id FROM events WHERE action = ? ORDER BY id", (action,))
+            return [json.loads(r["detail"]) | {"doc_id": r["doc_id"]} for r in rows]
+
+
+def start_desk(root: Path, log: Path) -> Desk:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGEN_")}
+    env |= {"DOCGEN_WORKSPACE": str(root), "TZ": "Asia/Jakarta"}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([DOCGEN, "meja", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                                cwd=root, stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"docgen meja ended ({proc.returncode}):\n{log.read_text()}")
+        try:
+            if DeskClient(port).get("/masuk").status == 200:
+                return Desk(root, port, proc)
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    pytest.fail(f"docgen meja did not answer within 30 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    base = tmp_path_factory.mktemp("meja")
+    ws = create_workspace(base / "ws")
+    with Register.open(ws) as reg:
+        for username, (roles, unit) in ACCOUNTS.items():
+            add_user(reg, username, f"{username.title()} Pegawai", roles, PASSWORD, unit=unit)
+    server = start_desk(ws.root, base / "meja.log")
+    yield server
+    server.proc.terminate()
+    server.proc.wait(10)
+
+
+def pdf_bytes(text: str = "Surat bertanda tangan") -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.drawString(100, 500, text)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+def enter_letter(clerk: DeskClient, subject: str, *, scan: bytes | None = None) -> int:
+    clerk.get("/surat-masuk/baru")
+    fields = {"dari": "Dinas Lingkungan Hidup", "nomor": f"600.4/{time.monotonic_ns() % 10**6}/423.109/2026",
+              "tanggal": "2026-11-20", "diterima": "2026-11-27", "hal": subject, "sifat": "Biasa",
+              "kka": "500.16.7.2"}  # fmt: skip
+    answer = clerk.post(
+        "/surat-masuk/baru", fields, files={"pindaian": ("surat.pdf", scan or pdf_bytes(), "application/pdf")}
+    )
+    assert answer.status == 200 and "nomor agenda" in answer.text, answer.plain()[:600]
+    return doc_id_of(answer)
+
+
+def doc_id_of(answer: Answer) -> int:
+    found = re.search(r'action="/dokumen/(\d+)/', answer.text) or re.search(r'href="/dokumen/(\d+)/berkas', answer.text)
+    assert found, answer.plain()[:600]
+    return int(found.group(1))
+
+
+def draft_letter(clerk: DeskClient, subject: str) -> int:
+    clerk.get("/buat/surat-keluar")
+    answer = clerk.post("/buat/surat-keluar", {"tanggal": time.strftime("%Y-%m-%d"), "hal": subject, "sifat": "Biasa",
+                        "kepada": "Kepala Dinas Perhubungan", "isi": "Paragraf pertama.\nParagraf kedua.",
+                        "penandatangan.pejabat": "kadis", "kka": "000.1.2"})  # fmt: skip
+    assert answer.status == 200 and "konsep dibuat" in answer.text, answer.plain()[:800]
+    return doc_id_of(answer)
+
+
+def dispose(head: DeskClient, doc_id: int, unit: str = UNIT) -> Answer:
+    head.get(f"/dokumen/{doc_id}")
+    return head.post(
+        f"/dokumen/{doc_id}/disposisi", {"kepada": [unit], "harap": ["Proses lebih lanjut"], "oleh": "kadis"}
+    )
+
+
+# -- sessions, CSRF, lock-out ----------------------------------------------------------------------
+
+
+def test_session_cookie_is_secure_http_only_and_same_site(desk: Desk) -> None:
+    client = desk.client()
+    first = client.get("/masuk")
+    answer = client.post("/masuk", {"nama": "siti", "sandi": PASSWORD}, follow=False)
+    assert answer.status == 303
+    cookie = next(c for c in answer.cookies if c.startswith("meja_sesi="))
+    attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "secure", "samesite"} <= attributes and "SameSite=Strict" in cookie
+    assert cookie.split(";")[0] != next(c for c in first.cookies if c.startswith("meja_sesi=")).split(";")[0], (
+        "the session id must change at login"
+    )
+
+
+def test_every_page_asks_for_login_first(desk: Desk) -> None:
+    client = desk.client()
+    for path in ("/", "/cari?hal=a", "/surat-masuk/baru", "/buat/surat-keluar", "/dokumen/1", "/batch", "/agenda"):
+        answer = client.get(path, follow=False)
+        assert answer.status == 303 and answer.location.startswith("/masuk"), path
+    assert client.post("/surat-masuk/baru", {"hal": "x"}, follow=False).status == 401
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    before = desk.numbers()
+    fields = {
+        "dari": "Dinas X",
+        "nomor": "1/CSRF/2026",
+        "tanggal": "2026-11-20",
+        "diterima": "2026-11-27",
+        "hal": "Uji",
+    }
+    refused = clerk.post("/surat-masuk/baru", fields, csrf=False)
+    assert refused.status == 403 and "CSRF" in refused.plain()
+    clerk.csrf = "token-dari-situs-lain"
+    assert clerk.post("/surat-masuk/baru", fields).status == 403
+    assert desk.numbers() == before
+    stranger = desk.client()
+    stranger.get("/masuk")
+    assert stranger.post("/masuk", {"nama": "siti", "sandi": PASSWORD}, csrf=False).status == 403
+
+
+def test_five_wrong_passwords_lock_the_account(desk: Desk, tmp_path: Path) -> None:
+    with Register.open(load_workspace(desk.root)) as reg:
+        add_user(reg, "tebak", "Akun Tebakan", ["umum"], PASSWORD)
+    client = desk.client()
+    for _ in range(5):
+        answer = client.login("tebak", "bukan-sandinya-123")
+        assert answer.status == 401 and "salah" in answer.plain()
+    locked = client.login("tebak", PASSWORD)
+    assert locked.status == 401 and "terkunci" in locked.plain()
+    assert client.get("/", follow=False).status == 303  # still not logged in
+    assert desk.events("user.locked")[-1]["username"] == "tebak"
+
+
+def test_logout_ends_the_session_on_the_server(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    stolen = clerk.cookie
+    out = clerk.post("/keluar", follow=False)
+    assert out.status == 303 and any("Max-Age=0" in c for c in out.cookies)
+    replay = DeskClient(desk.port)
+    replay.cookie = stolen
+    assert replay.get("/", follow=False).status == 303
+
+
+def test_a_deactivated_account_is_shut_out_at_once(desk: Desk) -> None:
+    with Register.open(load_workspace(desk.root)) as reg:
+        add_user(reg, "cuti", "Pegawai Cuti", ["umum"], PASSWORD)
+    clerk = desk.client("cuti")
+    with Register.open(load_workspace(desk.root)) as reg:
+        deactivate(reg, "cuti")
+    assert clerk.get("/").status == 401
+
+
+def test_login_never_redirects_off_the_desk(desk: Desk) -> None:
+    client = desk.client()
+    client.get("/masuk?lanjut=//penipu.example/x")
+    answer = client.post("/masuk", {"nama": "siti", "sandi": PASSWORD, "lanjut": "//penipu.example/x"}, follow=False)
+    assert answer.status == 303 and answer.location == "/"
+
+
+# -- roles ------------------------------------------------------------------------------------------
+
+
+def test_each_role_reaches_its_own_pages_and_gets_403_on_anothers(desk: Desk) -> None:
+    pages = {
+        "/surat-masuk/baru": {"siti", "admin"},
+        "/buat/surat-keluar": {"siti", "admin"},
+        "/buat/sertifikat-standar": {"rina", "admin"},
+        "/buat/spp": {"dewi", "admin"},
+        "/agenda": {"siti", "kadis", "admin"},
+        "/cari?hal=surat": {"siti", "kadis", "fauzi", "yuni", "rina", "dewi", "admin"},
+    }
+    clients = {name: desk.client(name) for name in ACCOUNTS}
+    for path, allowed in pages.items():
+        for name, client in clients.items():
+            status = client.get(path).status
+            assert status == (200 if name in allowed else 403), f"{name} {path}: {status}"
+
+
+def test_only_the_head_disposes_and_only_the_addressed_unit_receives(desk: Desk) -> None:
+    clerk, head, unit, other = (desk.client(n) for n in ("siti", "kadis", "fauzi", "yuni"))
+    doc_id = enter_letter(clerk, "Undangan koordinasi perizinan")
+    clerk.get(f"/dokumen/{doc_id}")
+    assert (
+        clerk.post(f"/dokumen/{doc_id}/disposisi", {"kepada": [UNIT], "harap": ["Arsip"], "oleh": "kadis"}).status
+        == 403
+    )
+    assert other.get(f"/dokumen/{doc_id}").status == 403  # not disposed to anyone yet
+    assert dispose(head, doc_id).status == 200
+    assert other.get(f"/dokumen/{doc_id}").status == 403  # disposed to another unit
+    assert other.post(f"/dokumen/{doc_id}/terima").status in (401, 403)
+    unit.get(f"/dokumen/{doc_id}")
+    received = unit.post(f"/dokumen/{doc_id}/terima")
+    assert received.status == 200 and "diterima oleh Fauzi Pegawai" in received.plain()
+    done = unit.post(f"/dokumen/{doc_id}/selesai", {"tindak_lanjut": "Rapat dihadiri"})
+    assert "Rapat dihadiri" in done.plain()
+    assert [e["pengguna"] for e in desk.events("disposition.recorded") if e["doc_id"] == doc_id] == ["kadis"]
+    assert [e["pengguna"] for e in desk.events("disposition.received") if e["doc_id"] == doc_id] == ["fauzi"]
+
+
+def test_only_the_head_verifies_and_signs_a_draft(desk: Desk) -> None:
+    clerk, head, permits = desk.client("siti"), desk.client("kadis"), desk.client("rina")
+    doc_id = draft_letter(clerk, "Pemberitahuan jadwal layanan")
+    clerk.get(f"/dokumen/{doc_id}")
+    assert clerk.post(f"/dokumen/{doc_id}/status", {"status": "verified"}).status == 403
+    assert permits.get(f"/dokumen/{doc_id}").status == 403
+    head.get(f"/dokumen/{doc_id}")
+    assert "sudah diverifikasi" in head.post(f"/dokumen/{doc_id}/status", {"status": "verified"}).plain()
+    assert "sudah ditandatangani" in head.post(f"/dokumen/{doc_id}/status", {"status": "signed"}).plain()
+    assert (
+        head.post(f"/dokumen/{doc_id}/cap", files={"berkas": ("ttd.pdf", pdf_bytes(), "application/pdf")}).status == 403
+    )
+    moves = [e for e in desk.events("state.changed") if e["doc_id"] == doc_id]
+    assert [(e["new"], e["pengguna"]) for e in moves] == [("verified", "kadis"), ("signed", "kadis")]
+
+
+# -- forms and documents ----------------------------------------------------------------------------
+
+
+def test_an_invalid_form_consumes_no_number_and_shows_the_error_by_its_field(desk: Desk) -> None:
+    officer = desk.client("rina")
+    officer.get("/buat/sertifikat-standar")
+    before = desk.numbers()
+    answer = officer.post("/buat/sertifikat-standar", {"nama_usaha": "CV Maju", "tanggal": "2026-02-30"})
+    assert answer.status == 400
+    assert re.search(r'id="galat-tanggal"[^>]*>[^<]+', answer.text), answer.plain()[:1500]
+    assert 'value="CV Maju"' in answer.text  # what was typed stays in the form
+    assert desk.numbers() == before
+
+
+def test_signed_scan_upload_numbers_stamps_and_downloads(desk: Desk) -> None:
+    clerk, head = desk.client("siti"), desk.client("kadis")
+    doc_id = draft_letter(clerk, "Undangan sosialisasi OSS")
+    head.get(f"/dokumen/{doc_id}")
+    head.post(f"/dokumen/{doc_id}/status", {"status": "verified"})
+    head.post(f"/dokumen/{doc_id}/status", {"status": "signed"})
+    clerk.get(f"/dokumen/{doc_id}")
+    refused = clerk.post(f"/dokumen/{doc_id}/cap", files={"berkas": ("ttd.pdf", b"%PDF-1.4 rusak", "application/pdf")})
+    assert "belum bernomor" in refused.plain()  # the broken PDF is refused; the letter keeps waiting
+    stamped = clerk.post(f"/dokumen/{doc_id}/cap", files={"berkas": ("ttd.pdf", pdf_bytes(), "application/pdf")})
+    number = re.search(r'id="nomor">([^<]+)<', stamped.text).group(1)
+    assert number.startswith("000.1.2/")
+    link = re.search(r'href="(/dokumen/\d+/berkas/\d+)" data-peran="pdf"', stamped.text).group(1)
+    pdf = clerk.get(link)
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert number in PdfReader(io.BytesIO(pdf.body)).pages[0].extract_text()
+
+
+def test_uploads_past_the_limit_or_of_the_wrong_type_are_refused(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    before = desk.numbers()
+    clerk.get("/surat-masuk/baru")
+    fields = {
+        "dari": "Dinas Y",
+        "nomor": "9/BESAR/2026",
+        "tanggal": "2026-11-20",
+        "diterima": "2026-11-27",
+        "hal": "Besar",
+    }
+    huge = b"%PDF-1.4\n" + b"0" * 22_000_000
+    assert (
+        clerk.post("/surat-masuk/baru", fields, files={"pindaian": ("besar.pdf", huge, "application/pdf")}).status
+        == 413
+    )
+    exe = clerk.post("/surat-masuk/baru", fields, files={"pindaian": ("surat.exe", b"MZ....", "application/pdf")})
+    assert exe.status == 415
+    assert desk.numbers() == before
+
+
+def test_another_documents_file_id_is_not_served(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    first, second = enter_letter(clerk, "Surat A"), enter_letter(clerk, "Surat B")
+    page = clerk.get(f"/dokumen/{second}")
+    file_id = re.search(rf'href="/dokumen/{second}/berkas/(\d+)"', page.text).group(1)
+    assert clerk.get(f"/dokumen/{first}/berkas/{file_id}").status == 404
+    assert clerk.get("/dokumen/99999999").status == 404
+
+
+def test_search_finds_by_subject_sender_number_and_dates(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    doc_id = enter_letter(clerk, "Permohonan rekomendasi reklame")
+    page = clerk.get(f"/dokumen/{doc_id}")
+    agenda = re.search(r'id="nomor">([^<]+)<', page.text).group(1)
+    for query in (
+        "hal=reklame+permohonan",
+        "pengirim=lingkungan",
+        f"nomor={agenda}",
+        "dari=2026-11-27&sampai=2026-11-27",
+    ):
+        assert f'href="/dokumen/{doc_id}"' in clerk.get(f"/cari?{query}").text, query
+    assert f'href="/dokumen/{doc_id}"' not in clerk.get("/cari?hal=reklame&sampai=2026-11-26").text
+    assert "setelah" in clerk.get("/cari?dari=2026-12-01&sampai=2026-11-01").plain()
+
+
+def test_the_agenda_book_downloads_as_a_spreadsheet(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    enter_letter(clerk, "Surat untuk buku agenda")
+    book = clerk.get("/agenda")
+    assert book.status == 200
+    sheet = load_workbook(io.BytesIO(book.body)).active
+    assert any("Surat untuk buku agenda" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+
+
+def test_a_batch_upload_runs_and_reports_its_progress(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    today = time.strftime("%Y-%m-%d")
+    rows = ["tanggal,hal,kepada,isi,penandatangan.pejabat,kka"]
+    rows += [f"{today},Undangan batch {i},Kepala Dinas {i},Isi surat {i},kadis,000.1.2" for i in range(3)]
+    clerk.get("/batch")
+    started = clerk.post(
+        "/batch", {"jenis": "surat-keluar"}, files={"lembar": ("daftar.csv", "\n".join(rows).encode(), "text/csv")}
+    )
+    job = re.search(r'data-status="(/batch/[^"]+/status)"', started.text).group(1)
+    deadline = time.monotonic() + 120
+    while (status := json.loads(clerk.get(job).body))["state"] == "berjalan" and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert status["state"] == "selesai" and status["done"] == status["total"] == 3, status
+    assert status["report"], "the batch report is offered for download"
+    assert desk.client("rina").get(job).status in (403, 404)
+
+
+def test_the_public_server_has_no_desk_pages(tmp_path: Path, desk: Desk) -> None:
+    from docgen.web.app import create_app
+
+    routes = {getattr(r, "path", "") for r in create_app(load_workspace(desk.root)).app.routes}
+    assert not {"/masuk", "/keluar", "/", "/cari", "/batch"} & routes
