@@ -400,3 +400,33 @@ def test_the_public_server_has_no_desk_pages(tmp_path: Path, desk: Desk) -> None
 
     routes = {getattr(r, "path", "") for r in create_app(load_workspace(desk.root)).app.routes}
     assert not {"/masuk", "/keluar", "/", "/cari", "/batch"} & routes
+
+
+def test_a_rahasia_letter_stays_with_umum_pimpinan_and_its_unit(desk: Desk) -> None:
+    clerk, unit = desk.client("siti"), desk.client("fauzi")
+    clerk.get("/buat/surat-keluar")
+    answer = clerk.post("/buat/surat-keluar", {"tanggal": time.strftime("%Y-%m-%d"), "hal": "Hasil audit internal",
+                        "sifat": "Rahasia", "kepada": "Inspektorat", "isi": "Isi rahasia.",
+                        "penandatangan.pejabat": "kadis", "kka": "000.1.2"})  # fmt: skip
+    secret = doc_id_of(answer)
+    open_letter = draft_letter(clerk, "Jadwal pelayanan keliling")
+    assert unit.get(f"/dokumen/{open_letter}").status == 200  # a bidang reads the office's ordinary letters
+    assert unit.get(f"/dokumen/{secret}").status == 403
+    assert "Hasil audit internal" not in unit.get("/cari?hal=audit").text
+    assert desk.client("kadis").get(f"/dokumen/{secret}").status == 200
+
+
+def test_search_results_come_a_page_at_a_time(desk: Desk) -> None:
+    clerk = desk.client("siti")
+    with Register.open(load_workspace(desk.root)) as reg:
+        total = int(reg.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    for i in range(max(0, 51 - total)):
+        enter_letter(clerk, f"Surat penghitung halaman {i}")
+    first = clerk.get("/cari?jenis=&dari=2000-01-01")
+    assert first.text.count('<tr><td><a href="/dokumen/') == 50
+    following = re.search(r'href="([^"]+)" id="berikutnya"', first.text).group(1).replace("&amp;", "&")
+    second = clerk.get(following)
+    assert second.status == 200 and "Halaman 2 dari" in second.plain()
+    assert not set(re.findall(r'href="/dokumen/(\d+)"', first.text)) & set(
+        re.findall(r'href="/dokumen/(\d+)"', second.text)
+    )

@@ -41,7 +41,7 @@ def open_document(ctx: Ctx, reg: Register, doc_id: int) -> DocumentRow:
     except DocgenError:
         raise Refused(404, f"Dokumen {doc_id} tidak ada di register") from None
     units = disposed_units(reg, doc_id) if doc.kind == "surat-masuk" else None
-    if not can_read(ctx.user, doc.kind, units):
+    if not can_read(ctx.user, doc.kind, units, doc.sifat):
         raise Refused(403, "Anda tidak berwenang membuka dokumen ini")
     return doc
 

@@ -92,10 +92,17 @@ def readable_kinds(user: User) -> list[str]:
     return [kind for kind in KIND_MAKERS if kind in kinds]
 
 
-def can_read(user: User, kind: str, units: list[str] | None = None) -> bool:
-    """``units``: for an incoming letter, every unit it was disposed to (a bidang sees only its own)."""
+def can_read(user: User, kind: str, units: list[str] | None = None, sifat: str = "") -> bool:
+    """``units``: for an incoming letter, every unit it was disposed to (a bidang sees only its own).
+
+    A Rahasia document is read by umum, pimpinan, its makers and, for an incoming letter, the unit
+    it was disposed to: a bidang does not browse another unit's confidential letters.
+    """
     if kind not in readable_kinds(user):
         return False
-    if kind == "surat-masuk" and not any(has_role(user, r) for r in ("umum", APPROVER)):
+    trusted = any(has_role(user, r) for r in ("umum", APPROVER))
+    if kind == "surat-masuk" and not trusted:
         return bool(user.unit) and user.unit in (units or [])
+    if sifat == "Rahasia" and not trusted:
+        return can_make(user, kind)
     return True

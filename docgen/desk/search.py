@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from pydantic import ValidationError
 from starlette.background import BackgroundTask
@@ -44,13 +45,19 @@ def search_page(ctx: Ctx) -> Response:
     if query is not None and (asked or wanted or states):
         with Register.open(ctx.workspace) as reg:
             found, total = search_documents(reg, query)
-            found = [
-                f for f in found if f.kind != "surat-masuk" or can_read(ctx.user, f.kind, disposed_units(reg, f.id))
-            ]
+            found = [f for f in found if can_read(ctx.user, f.kind, _units(reg, f), f.sifat)]
     pages = -(-total // query.per_halaman) if query else 0
+    page = query.halaman if query else 1
+    kept = [(k, v) for k, v in params.multi_items() if k != "halaman"]
+    links = {name: "/cari?" + urlencode([*kept, ("halaman", str(to))])
+             for name, to in (("sebelumnya", page - 1), ("berikutnya", page + 1)) if 1 <= to <= pages}  # fmt: skip
     return ctx.render("cari.html", found=found, total=total, galat=galat, asked=asked, wanted=wanted, states=states,
-                      kinds=[KINDS[k] for k in readable], all_states=list(State), page=query.halaman if query else 1,
+                      kinds=[KINDS[k] for k in readable], all_states=list(State), page=page, links=links,
                       pages=pages, agenda=can(ctx.user, "export-agenda"))  # fmt: skip
+
+
+def _units(reg: Register, found: Any) -> list[str] | None:
+    return disposed_units(reg, found.id) if found.kind == "surat-masuk" else None
 
 
 def agenda_book(ctx: Ctx) -> Response:
