@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -430,3 +431,24 @@ def test_search_results_come_a_page_at_a_time(desk: Desk) -> None:
     assert not set(re.findall(r'href="/dokumen/(\d+)"', first.text)) & set(
         re.findall(r'href="/dokumen/(\d+)"', second.text)
     )
+
+
+def test_a_signed_draft_is_numbered_by_umum_like_docgen_number(desk: Desk) -> None:
+    clerk, head = desk.client("siti"), desk.client("kadis")
+    doc_id = draft_letter(clerk, "Permintaan data realisasi investasi")
+    clerk.get(f"/dokumen/{doc_id}")
+    early = clerk.post(f"/dokumen/{doc_id}/nomor")
+    assert "belum bernomor" in early.plain()  # a draft not yet signed keeps waiting, no number taken
+    head.get(f"/dokumen/{doc_id}")
+    head.post(f"/dokumen/{doc_id}/status", {"status": "verified"})
+    head.post(f"/dokumen/{doc_id}/status", {"status": "signed"})
+    assert head.post(f"/dokumen/{doc_id}/nomor").status == 403
+    before = desk.numbers()
+    numbered = clerk.post(f"/dokumen/{doc_id}/nomor")
+    number = re.search(r'id="nomor">([^<]+)<', numbered.text).group(1)
+    assert desk.numbers() == before + 1 and number.startswith("000.1.2/")
+    link = re.findall(r'href="(/dokumen/\d+/berkas/\d+)" data-peran="docx"', numbered.text)[-1]
+    docx = clerk.get(link)
+    assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    with zipfile.ZipFile(io.BytesIO(docx.body)) as parts:
+        assert number in parts.read("word/document.xml").decode("utf-8")
