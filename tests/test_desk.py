@@ -452,3 +452,24 @@ def test_a_signed_draft_is_numbered_by_umum_like_docgen_number(desk: Desk) -> No
     assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
     with zipfile.ZipFile(io.BytesIO(docx.body)) as parts:
         assert number in parts.read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_the_desk_works_the_same_on_a_postgresql_register(tmp_path: Path, make_workspace) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    with Register.open(ws) as reg:
+        for username in ("siti", "kadis", "fauzi"):
+            roles, unit = ACCOUNTS[username]
+            add_user(reg, username, f"{username.title()} Pegawai", roles, PASSWORD, unit=unit)
+    server = start_desk(ws.root, tmp_path / "meja.log")
+    try:
+        clerk, head, unit = (server.client(n) for n in ("siti", "kadis", "fauzi"))
+        doc_id = enter_letter(clerk, "Surat di register bersama")
+        assert dispose(head, doc_id).status == 200
+        unit.get(f"/dokumen/{doc_id}")
+        assert "diterima oleh" in unit.post(f"/dokumen/{doc_id}/terima").plain()
+        who = [(e["pengguna"]) for e in server.events("disposition.received") + server.events("document.created")]
+        assert who == ["fauzi", "siti"]
+    finally:
+        server.proc.terminate()
+        server.proc.wait(10)
