@@ -87,7 +87,7 @@ def document_page(ctx: Ctx) -> Response:
         }
     profile = ctx.workspace.profile
     return ctx.render("dokumen.html", units=profile.disposition.units, instructions=profile.disposition.instructions,
-                      officials=list(profile.officials), **values)  # fmt: skip
+                      officials={k: o.name for k, o in profile.officials.items()}, **values)  # fmt: skip
 
 
 def download(ctx: Ctx) -> Response:

@@ -78,7 +78,7 @@ def dispose_letter(ctx: Ctx) -> Response:
     with Register.open(ctx.workspace) as reg:
         doc_id, agenda, _ = _agenda(ctx, reg)
     done = dispose(ctx.workspace, agenda, units=ctx.lists.get("kepada", []), instructions=ctx.lists.get("harap", []),
-                   by=ctx.form.get("oleh", ""), note=ctx.form.get("catatan", ""), print_it=True)  # fmt: skip
+                   by=ctx.form.get("oleh", ""), note=ctx.form.get("catatan", ""))  # fmt: skip
     return ctx.back(f"/dokumen/{doc_id}", f"Disposisi ke-{done.round} agenda {done.agenda} dicatat")
 
 
