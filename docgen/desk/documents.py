@@ -25,7 +25,13 @@ from docgen.stamping import stamp_document
 __all__ = ["open_document", "routes"]
 
 #: Moves a clerk may make by hand, and the permission each needs (numbering has its own button).
-_MOVES = {"verified": "approve", "signed": "approve", "draft": "approve", "sent": "send", "archived": "send"}
+_MOVES = {
+    "verified": "approve",
+    "signed": "approve",
+    "draft": "approve",
+    "sent": "send",
+    "archived": "send",
+}  # shown in this order
 _DOWNLOAD_TYPES = {".pdf": "application/pdf", ".xlsx": "application/octet-stream", ".csv": "text/csv",
                    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # fmt: skip
 
@@ -54,7 +60,7 @@ def _actions(ctx: Ctx, doc: DocumentRow, latest: dict[str, Any] | None) -> dict[
     if doc.kind != "surat-masuk":  # an incoming letter is archived, never sent
         possible.add((State.NUMBERED, "sent"))
     possible |= {(State.NUMBERED, "archived"), (State.SENT, "archived")}
-    moves = [m for s, m in sorted(possible) if s == state and can(user, _MOVES[m])]
+    moves = [m for m in _MOVES if (state, m) in possible and can(user, _MOVES[m])]
     numbering = state == State.SIGNED and kind.numbered == "signature" and can_number(user, doc.kind)
     unit_ok = bool(latest) and (user.unit in latest["to_units"] or "admin" in user.roles)
     return {

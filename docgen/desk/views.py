@@ -6,7 +6,8 @@ template is ever built from data.
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,46 @@ def _state(value: str) -> str:
         return value
 
 
+#: The register's event names as a clerk reads them in a document's history.
+EVENTS = {
+    "document.created": "dokumen dibuat",
+    "document.linked": "dikaitkan dengan dasarnya",
+    "document.redated": "tanggal diubah",
+    "file.written": "berkas ditulis",
+    "number.reserved": "nomor disiapkan",
+    "number.assigned": "nomor ditetapkan",
+    "number.issued": "nomor diterbitkan",
+    "number.voided": "nomor dibatalkan",
+    "state.changed": "status diubah",
+    "disposition.recorded": "disposisi dicatat",
+    "disposition.received": "disposisi diterima",
+    "disposition.done": "tindak lanjut dicatat",
+    "document.signed": "ditandatangani secara elektronik",
+}
+_HIDDEN = {"pengguna", "sha256", "kind", "fingerprint"}  # shown elsewhere on the page, or of no use to a clerk
+
+
+def _event(event: dict[str, Any]) -> dict[str, str]:
+    """An event as one line: what happened, by whom, and the details a clerk can use."""
+    try:
+        detail = json.loads(event.get("detail") or "{}")
+    except ValueError:
+        detail = {}
+    shown = "; ".join(f"{k}: {_plain(v)}" for k, v in detail.items() if k not in _HIDDEN and v not in (None, "", []))
+    return {"what": EVENTS.get(event["action"], event["action"]), "who": str(detail.get("pengguna", "")),
+            "detail": shown, "at": _date(event["at"]) + " " + local_time(event["at"])}  # fmt: skip
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def local_time(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).astimezone().strftime("%H.%M") if len(stamp) > 10 else ""
+
+
 def _kind(value: str) -> str:
     kind = KINDS.get(value)
     return kind.title if kind else value
@@ -58,7 +99,7 @@ class Views:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(tanggal=_date, status=_state, jenis=_kind)
+        self.env.filters.update(tanggal=_date, status=_state, jenis=_kind, peristiwa=_event)
         self.env.globals.update(can=can, has_role=has_role, kinds_made_by=kinds_made_by)
         self.env.globals["kantor"] = profile.verification.office or profile.office.kop[-1]
 
