@@ -18,6 +18,8 @@ from docgen.register.books import Register
 __all__ = ["Found", "SearchQuery", "search_documents"]
 
 _ESCAPE = "\\"
+_NUMBERS = " LEFT JOIN numbers n ON n.id = d.number_id"
+_INCOMING = " LEFT JOIN incoming i ON i.doc_id = d.id"
 
 
 class SearchQuery(BaseModel):
@@ -90,10 +92,10 @@ def _where(query: SearchQuery) -> tuple[str, list[Any]]:
 def search_documents(reg: Register, query: SearchQuery) -> tuple[list[Found], int]:
     """One page of matching documents, newest first, and how many match in all."""
     where, args = _where(query)
-    source = (
-        " FROM documents d LEFT JOIN numbers n ON n.id = d.number_id LEFT JOIN incoming i ON i.doc_id = d.id" + where
-    )
-    total = reg.conn.execute("SELECT COUNT(*)" + source, args).fetchone()[0]
+    source = " FROM documents d" + _NUMBERS + _INCOMING + where
+    # The count joins only what the filter reads: a queue asks for states over the whole register.
+    counted = " FROM documents d" + (_NUMBERS if "n." in where else "") + (_INCOMING if "i." in where else "")
+    total = reg.conn.execute("SELECT COUNT(*)" + counted + where, args).fetchone()[0]
     offset = (query.halaman - 1) * query.per_halaman
     rows = reg.conn.execute(
         "SELECT d.id, d.kind, d.state, n.number, d.subject, d.addressee, d.doc_date, i.sender, d.sifat"
