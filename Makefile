@@ -30,6 +30,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/batch.py
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/desk.py
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
