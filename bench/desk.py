@@ -308,7 +308,7 @@ def breakdown(ws: Workspace, readable: dict[str, list[int]]) -> list[tuple[str, 
     with Register.open(ws) as reg:
         masuk = next(d for d in readable["bidang"] if reg.document(d).kind == "surat-masuk")
         rows = [
-            ("Register.open + close (twice per page)", timed(lambda: Register.open(ws).close())),
+            ("Register.open + close (once per desk thread, then kept)", timed(lambda: Register.open(ws).close())),
             ("get_user (every page)", timed(lambda: get_user(reg, "umum00"))),
         ]
         for name in ("belum-disposisi", "belum-diterima", "belum-selesai"):

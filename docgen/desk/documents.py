@@ -13,7 +13,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from docgen.desk.handling import Ctx, Desk, Refused, endpoint, on_document_page
-from docgen.desk.roles import APPROVER, can, can_number, can_read, has_role
+from docgen.desk.roles import APPROVER, can, can_number, can_read, has_role, reads_everything
 from docgen.errors import DocgenError
 from docgen.kinds import get_kind
 from docgen.pipeline import number_document
@@ -46,7 +46,7 @@ def open_document(ctx: Ctx, reg: Register, doc_id: int) -> DocumentRow:
         doc = reg.document(doc_id)
     except DocgenError:
         raise Refused(404, f"Dokumen {doc_id} tidak ada di register") from None
-    units = disposed_units(reg, doc_id) if doc.kind == "surat-masuk" else None
+    units = disposed_units(reg, doc_id) if doc.kind == "surat-masuk" and not reads_everything(ctx.user) else None
     if not can_read(ctx.user, doc.kind, units, doc.sifat):
         raise Refused(403, "Anda tidak berwenang membuka dokumen ini")
     return doc
@@ -77,7 +77,7 @@ def _actions(ctx: Ctx, doc: DocumentRow, latest: dict[str, Any] | None) -> dict[
 
 def document_page(ctx: Ctx) -> Response:
     doc_id = ctx.int_param("doc_id")
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc = open_document(ctx, reg, doc_id)
         incoming = incoming_details(reg, doc_id) if doc.kind == "surat-masuk" else None
         history = rounds(reg, doc_id) if incoming else []
@@ -98,7 +98,7 @@ def document_page(ctx: Ctx) -> Response:
 
 def download(ctx: Ctx) -> Response:
     doc_id, file_id = ctx.int_param("doc_id"), ctx.int_param("file_id")
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         open_document(ctx, reg, doc_id)
         record = next((f for f in reg.files(doc_id) if f["id"] == file_id), None)
     if record is None:
@@ -116,7 +116,7 @@ def change_state(ctx: Ctx) -> Response:
     doc_id = ctx.int_param("doc_id")
     target = ctx.form.get("status", "")
     here = f"/dokumen/{doc_id}"
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         open_document(ctx, reg, doc_id)
         if target == "batal":
             if not can(ctx.user, "void"):
@@ -131,7 +131,7 @@ def change_state(ctx: Ctx) -> Response:
 
 def number(ctx: Ctx) -> Response:
     doc_id = ctx.int_param("doc_id")
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc = open_document(ctx, reg, doc_id)
     if not can_number(ctx.user, doc.kind):
         raise Refused(403, "Anda tidak berwenang memberi nomor dokumen ini")
@@ -141,7 +141,7 @@ def number(ctx: Ctx) -> Response:
 
 def stamp(ctx: Ctx) -> Response:
     doc_id = ctx.int_param("doc_id")
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc = open_document(ctx, reg, doc_id)
     if not can_number(ctx.user, doc.kind):
         raise Refused(403, "Anda tidak berwenang memberi nomor dan cap dokumen ini")

@@ -19,9 +19,11 @@ from docgen.desk.handling import Ctx, Desk, endpoint
 from docgen.desk.roles import APPROVER, KIND_MAKERS, has_role, kinds_made_by
 from docgen.register import Register
 from docgen.register.agenda import queue
-from docgen.register.search import SearchQuery, search_documents
+from docgen.register.search import SearchQuery, books_version, search_documents
 
 __all__ = ["routes"]
+
+_KEPT = 64  # sets of trays remembered: every role and unit of an office, for the current books
 
 
 @dataclass
@@ -70,8 +72,17 @@ def trays(ctx: Ctx, reg: Register, today: date) -> list[Tray]:
 
 
 def home_page(ctx: Ctx) -> Response:
-    with Register.open(ctx.workspace) as reg:
-        shown = trays(ctx, reg, date.today())
+    today = date.today()
+    with ctx.desk.books() as reg:
+        # Trays depend only on the roles, the unit, the day and the books: while no event was
+        # appended, the same trays are shown again without asking the register (bench/desk.py).
+        key = (ctx.user.roles, ctx.user.unit, today, books_version(reg))
+        shown = ctx.desk.trays.get(key)
+        if shown is None:
+            shown = trays(ctx, reg, today)
+            if len(ctx.desk.trays) > _KEPT:
+                ctx.desk.trays.clear()
+            ctx.desk.trays[key] = shown
     return ctx.render("beranda.html", trays=shown, kinds=kinds_made_by(ctx.user))
 
 

@@ -63,10 +63,10 @@ def _agenda(ctx: Ctx, reg: Register) -> tuple[int, str, dict[str, Any] | None]:
 def sheet(ctx: Ctx) -> Response:
     if not can(ctx.user, "print-sheet"):
         raise Refused(403, "Anda tidak berwenang mencetak lembar disposisi")
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc_id, agenda, _ = _agenda(ctx, reg)
     print_sheet(ctx.workspace, agenda)
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         sheets = [f for f in reg.files(doc_id, current_only=True) if f["role"] == "disposisi"]
     newest = max(sheets, key=lambda f: f["id"])
     return RedirectResponse(f"/dokumen/{doc_id}/berkas/{newest['id']}?lihat=1", 303)
@@ -75,7 +75,7 @@ def sheet(ctx: Ctx) -> Response:
 def dispose_letter(ctx: Ctx) -> Response:
     if not can(ctx.user, "dispose"):
         raise Refused(403, "Hanya pimpinan yang mendisposisikan surat")
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc_id, agenda, _ = _agenda(ctx, reg)
     done = dispose(ctx.workspace, agenda, units=ctx.lists.get("kepada", []), instructions=ctx.lists.get("harap", []),
                    by=ctx.form.get("oleh", ""), note=ctx.form.get("catatan", ""))  # fmt: skip
@@ -92,7 +92,7 @@ def _addressed(ctx: Ctx, latest: dict[str, Any] | None, action: str) -> None:
 
 
 def receive_letter(ctx: Ctx) -> Response:
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc_id, agenda, latest = _agenda(ctx, reg)
     _addressed(ctx, latest, "receive")
     number = receive(ctx.workspace, agenda, by=ctx.user.name)
@@ -100,7 +100,7 @@ def receive_letter(ctx: Ctx) -> Response:
 
 
 def finish_letter(ctx: Ctx) -> Response:
-    with Register.open(ctx.workspace) as reg:
+    with ctx.desk.books() as reg:
         doc_id, agenda, latest = _agenda(ctx, reg)
     _addressed(ctx, latest, "finish")
     number = finish(ctx.workspace, agenda, follow_up=ctx.form.get("tindak_lanjut", ""))

@@ -19,6 +19,7 @@ __all__ = [
     "has_role",
     "kinds_made_by",
     "readable_kinds",
+    "reads_everything",
 ]
 
 #: The role that drafts each kind on the desk (surat masuk is entered on its own page by umum).
@@ -92,6 +93,11 @@ def readable_kinds(user: User) -> list[str]:
     return [kind for kind in KIND_MAKERS if kind in kinds]
 
 
+def reads_everything(user: User) -> bool:
+    """umum files and pimpinan oversees every document, Rahasia ones included."""
+    return any(has_role(user, role) for role in ("umum", APPROVER))
+
+
 def can_read(user: User, kind: str, units: list[str] | None = None, sifat: str = "") -> bool:
     """``units``: for an incoming letter, every unit it was disposed to (a bidang sees only its own).
 
@@ -100,7 +106,7 @@ def can_read(user: User, kind: str, units: list[str] | None = None, sifat: str =
     """
     if kind not in readable_kinds(user):
         return False
-    trusted = any(has_role(user, r) for r in ("umum", APPROVER))
+    trusted = reads_everything(user)
     if kind == "surat-masuk" and not trusted:
         return bool(user.unit) and user.unit in (units or [])
     if sifat == "Rahasia" and not trusted:

@@ -18,6 +18,7 @@ from docgen.config import Profile
 from docgen.desk.roles import can, has_role, kinds_made_by
 from docgen.kinds import KINDS
 from docgen.register.events import local_date
+from docgen.register.search import COUNT_LIMIT
 from docgen.register.states import LABELS, State
 from docgen.text import tanggal
 
@@ -83,6 +84,11 @@ def local_time(stamp: str) -> str:
     return datetime.fromisoformat(stamp).astimezone().strftime("%H.%M") if len(stamp) > 10 else ""
 
 
+def _count(total: int) -> str:
+    """A count as the register gives it: past COUNT_LIMIT it stopped counting."""
+    return f"lebih dari {COUNT_LIMIT:,}".replace(",", ".") if total > COUNT_LIMIT else str(total)
+
+
 def _kind(value: str) -> str:
     kind = KINDS.get(value)
     return kind.title if kind else value
@@ -99,7 +105,7 @@ class Views:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(tanggal=_date, status=_state, jenis=_kind, peristiwa=_event)
+        self.env.filters.update(tanggal=_date, status=_state, jenis=_kind, peristiwa=_event, banyaknya=_count)
         self.env.globals.update(can=can, has_role=has_role, kinds_made_by=kinds_made_by)
         self.env.globals["kantor"] = profile.verification.office or profile.office.kop[-1]
 
