@@ -11,6 +11,7 @@ names the user.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -79,6 +80,10 @@ class Desk:
         version); a connection that failed is closed and the next page opens a fresh one.
         """
         reg = getattr(self.local, "register", None)
+        if reg is not None and not _same_file(reg):  # restored from a backup: read the new books
+            with suppress(Exception):
+                reg.close()
+            reg = None
         if reg is None:
             reg = self.local.register = Register.open(self.workspace, long_running=True)
         try:
@@ -126,6 +131,18 @@ class Ctx:
 
 Handler = Callable[[Ctx], Response]
 Check = Callable[[User], bool]
+
+
+def _same_file(reg: Register) -> bool:
+    """A kept SQLite connection still holds the file at the register's path (PostgreSQL: always)."""
+    identity, path = getattr(reg.conn, "identity", None), getattr(reg.conn, "path", None)
+    if identity is None or path is None:
+        return True
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == identity
 
 
 def endpoint(desk: Desk, handler: Handler, allowed: Check) -> Callable[[Request], Any]:
