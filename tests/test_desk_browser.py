@@ -144,11 +144,21 @@ class Person:
         self._to_next_page(element)
 
     def _to_next_page(self, element: Any) -> None:
-        from selenium.webdriver.support import expected_conditions as ready
+        from selenium.common.exceptions import WebDriverException
 
         page = self.find("html")
         element.click()
-        self.wait(ready.staleness_of(page))
+
+        def replaced(driver: Any) -> bool:
+            # Asked mid-navigation, Chromium may answer "Node ... does not belong to the document"
+            # instead of "stale element": both mean the old page is gone.
+            try:
+                page.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        self.wait(replaced)
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def wait(self, condition: Any, seconds: float = 60) -> None:
