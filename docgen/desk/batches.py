@@ -30,6 +30,7 @@ from docgen.register.events import acting_as
 __all__ = ["Job", "routes"]
 
 _RUNNING_AT_ONCE = 2  # batches use every core; more at once only makes each slower
+_REMEMBERED = 200  # finished batches whose progress page still answers (their reports stay in the outbox)
 
 
 @dataclass
@@ -77,6 +78,9 @@ def start(ctx: Ctx) -> Response:
         draft=get_kind(kind).numbered == "signature",
     )  # fmt: skip
     job = Job(secrets.token_urlsafe(12), ctx.user.username, kind, sheet.filename)
+    finished = [key for key, old in ctx.desk.jobs.items() if old.state != "berjalan"]
+    for key in finished[: max(0, len(ctx.desk.jobs) - _REMEMBERED)]:  # the oldest finished ones go first
+        del ctx.desk.jobs[key]
     ctx.desk.jobs[job.id] = job
     worker = threading.Thread(target=_run, args=(ctx.workspace, options, job, folder), daemon=True)
     worker.start()
