@@ -206,7 +206,9 @@ def test_five_wrong_passwords_lock_the_account(desk: Desk, tmp_path: Path) -> No
     locked = client.login("tebak", PASSWORD)
     assert locked.status == 401 and "terkunci" in locked.plain()
     assert client.get("/", follow=False).status == 303  # still not logged in
-    assert desk.events("user.locked")[-1]["username"] == "tebak"
+    locked_event = desk.events("user.locked")[-1]
+    assert locked_event["username"] == "tebak"
+    assert "pengguna" not in locked_event  # nobody is logged in: not whoever started the desk
 
 
 def test_logout_ends_the_session_on_the_server(desk: Desk) -> None:
@@ -473,3 +475,23 @@ def test_the_desk_works_the_same_on_a_postgresql_register(tmp_path: Path, make_w
     finally:
         server.proc.terminate()
         server.proc.wait(10)
+
+
+def test_a_command_names_the_account_that_ran_it_in_its_events(tmp_path: Path, letter: dict) -> None:
+    import getpass
+    import socket
+
+    import yaml
+
+    ws = create_workspace(tmp_path / "ws")
+    request = tmp_path / "surat.yaml"
+    request.write_text(yaml.safe_dump(letter | {"tanggal": time.strftime("%Y-%m-%d")}), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGEN_")}
+    made = subprocess.run([DOCGEN, "--workspace", str(ws.root), "new", "surat-keluar", "--data", str(request)],
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    with Register.open(ws) as reg:
+        details = [json.loads(r["detail"]) for r in reg.conn.execute("SELECT detail FROM events")]
+    assert details and {d.get("pengguna") for d in details} == {
+        f"{getpass.getuser()}@{socket.gethostname()} (perintah)"
+    }

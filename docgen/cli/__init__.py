@@ -77,4 +77,8 @@ app.add_typer(pengguna_app, name="pengguna")
 
 
 def main() -> None:
-    app()
+    """The ``docgen`` command: every event it appends names the account that ran it."""
+    from docgen.register.actor import acting_as, command_user
+
+    with acting_as(command_user()):
+        app()

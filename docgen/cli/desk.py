@@ -26,6 +26,7 @@ def meja(
 
     from docgen.desk.app import create_desk
     from docgen.register import Register
+    from docgen.register.actor import acting_as
     from docgen.register.users import list_users
 
     with handle_errors():
@@ -44,7 +45,8 @@ def meja(
             f"Sesi hanya lewat {scheme} (atau localhost): pasang di belakang proksi https, "
             "atau atur \\[desk] cookie_secure = false untuk jaringan kantor tanpa https"
         )
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    with acting_as(None):  # each page acts as its logged-in user, never as whoever started the desk
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
 
 
 def register_desk_command(app: typer.Typer) -> None:

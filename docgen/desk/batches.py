@@ -25,7 +25,7 @@ from docgen.desk.handling import Ctx, Desk, Refused, endpoint
 from docgen.desk.roles import can_make, kinds_made_by
 from docgen.errors import DocgenError
 from docgen.kinds import get_kind, made_kinds
-from docgen.register.events import acting_as
+from docgen.register.actor import acting_as
 
 __all__ = ["Job", "routes"]
 

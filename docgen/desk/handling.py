@@ -32,7 +32,7 @@ from docgen.desk.sessions import COOKIE, Session, Sessions
 from docgen.desk.views import Views
 from docgen.errors import DocgenError, RegisterUnusable
 from docgen.register import Register
-from docgen.register.events import acting_as
+from docgen.register.actor import acting_as
 from docgen.register.users import User, get_user
 
 __all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page"]

@@ -9,37 +9,17 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any
 
 from docgen.errors import RegisterError
+from docgen.register.actor import current_actor
 
-__all__ = ["GENESIS", "acting_as", "append_event", "event_hash", "local_date", "now_iso", "strict_id", "verify_chain"]
+__all__ = ["GENESIS", "append_event", "event_hash", "local_date", "now_iso", "strict_id", "verify_chain"]
 
 _SQLITE_MAX = 2**63 - 1
 
 GENESIS = "0" * 64
-
-#: The desk account on whose behalf the current thread changes the register (issue 16).
-_actor: ContextVar[str | None] = ContextVar("docgen_actor", default=None)
-
-
-@contextmanager
-def acting_as(username: str) -> Iterator[None]:
-    """Every event appended inside the block names ``username`` as ``pengguna``.
-
-    A context variable rather than a parameter: the desk calls the same library functions as the
-    command line (pipeline, incoming, stamping), and threading a user through each of them would
-    give every caller a second way to call them.
-    """
-    token = _actor.set(username)
-    try:
-        yield
-    finally:
-        _actor.reset(token)
 
 
 def now_iso() -> str:
@@ -92,7 +72,7 @@ def append_event(
     Ids are checked to be plain integers first, so what is hashed is what SQLite stores.
     """
     doc_id, number_id = _optional_id(doc_id, "dokumen"), _optional_id(number_id, "nomor")
-    actor = _actor.get()
+    actor = current_actor()
     if actor is not None:
         detail.setdefault("pengguna", actor)
     prev = conn.last_event_hash() or GENESIS
