@@ -73,6 +73,13 @@ class DeskSettings(_Frozen):
     idle_minutes: int = Field(60, ge=5, le=24 * 60, description="A session unused this long must log in again.")
     upload_bytes: int = Field(20_000_000, gt=0, le=200_000_000, description="Largest scan, PDF or sheet uploaded.")
     page_rows: int = Field(50, ge=10, le=500, description="Rows per page in queues and search results.")
+    logins_per_minute: int = Field(10, ge=1, description="Login attempts per client address per minute, then 429.")
+    failed_logins_per_hour: int = Field(
+        30, ge=1, description="Wrong passwords per client address per hour (over all accounts), then 429."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="Reverse proxies (the https front) whose X-Forwarded-For names the client."
+    )
 
 
 class Place(_Frozen):

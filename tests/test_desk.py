@@ -76,6 +76,16 @@ class Desk:
             return [json.loads(r["detail"]) | {"doc_id": r["doc_id"]} for r in rows]
 
 
+def configure(root: Path, **settings: int) -> None:
+    """Set [desk] keys in the workspace's docgen.toml (each is written there once)."""
+    profile = root / "docgen.toml"
+    text = profile.read_text(encoding="utf-8")
+    for key, value in settings.items():
+        text, found = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
+        assert found == 1, f"{key} is not in the shipped docgen.toml"
+    profile.write_text(text, encoding="utf-8")
+
+
 def start_desk(root: Path, log: Path) -> Desk:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGEN_")}
@@ -103,6 +113,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     with Register.open(ws) as reg:
         for username, (roles, unit) in ACCOUNTS.items():
             add_user(reg, username, f"{username.title()} Pegawai", roles, PASSWORD, unit=unit)
+    # This module logs in over a hundred times from one address; the throttle has its own test.
+    configure(ws.root, logins_per_minute=100_000, failed_logins_per_hour=100_000)
     server = start_desk(ws.root, base / "meja.log")
     yield server
     server.proc.terminate()
@@ -495,3 +507,36 @@ def test_a_command_names_the_account_that_ran_it_in_its_events(tmp_path: Path, l
     assert details and {d.get("pengguna") for d in details} == {
         f"{getpass.getuser()}@{socket.gethostname()} (perintah)"
     }
+
+
+def test_one_address_guessing_is_refused_before_it_locks_the_office_out(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "ws")
+    with Register.open(ws) as reg:
+        for username in ("satu", "dua", "tiga"):
+            add_user(reg, username, "Pegawai", ["umum"], PASSWORD)
+    configure(ws.root, logins_per_minute=1000, failed_logins_per_hour=4)
+    server = start_desk(ws.root, tmp_path / "meja.log")
+    try:
+        guesser = DeskClient(server.port)
+        answers = [guesser.login(name, "tebakan-yang-salah") for name in ("satu", "dua", "tiga", "satu", "dua")]
+        assert [a.status for a in answers] == [401, 401, 401, 401, 429]
+        assert "Terlalu banyak percobaan" in answers[-1].plain()
+        assert DeskClient(server.port).login("tiga", PASSWORD).status == 429  # this address waits, whoever types
+        with Register.open(ws) as reg:
+            failed = dict(reg.conn.execute("SELECT username, failed FROM users").fetchall())
+        assert failed == {"satu": 2, "dua": 1, "tiga": 1}  # the fifth guess never reached an account
+    finally:
+        server.proc.terminate()
+        server.proc.wait(10)
+
+
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(desk: Desk) -> None:
+    from docgen.register.users import update_user
+
+    with Register.open(load_workspace(desk.root)) as reg:
+        add_user(reg, "gantisandi", "Pegawai Baru", ["umum"], PASSWORD)
+    clerk = desk.client("gantisandi")
+    with Register.open(load_workspace(desk.root)) as reg:
+        update_user(reg, "gantisandi", password="sandi-baru-yang-panjang")
+    assert clerk.get("/").status == 401
+    assert clerk.get("/", follow=False).status == 303  # the session is gone: log in again

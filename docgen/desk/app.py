@@ -28,8 +28,8 @@ from docgen.desk.sessions import COOKIE, Session, Sessions, cookie_header
 from docgen.desk.views import STATIC, Views
 from docgen.errors import DocgenError
 from docgen.register import Register
-from docgen.register.users import AuthError, authenticate
-from docgen.web.guard import SecurityHeaders
+from docgen.register.users import AuthError, account_version, authenticate
+from docgen.web.guard import RateLimits, SecurityHeaders, client_address
 
 __all__ = ["create_desk"]
 
@@ -64,6 +64,10 @@ def create_desk(workspace: Workspace) -> Any:
     """The ASGI application of the desk for ``workspace``."""
     settings = workspace.profile.desk
     desk = Desk(workspace, Sessions(settings.idle_minutes * 60), Views(workspace.profile))
+    # Lock-out guards each account; this guards the form: one address trying many names or
+    # passwords is refused for a while before it can lock the whole office out.
+    attempts = RateLimits(settings.logins_per_minute, settings.failed_logins_per_hour)
+    proxies = frozenset(settings.trusted_proxies)
 
     def with_cookie(response: Response, session: Session) -> Response:
         response.headers.append("set-cookie", cookie_header(session.token, secure=settings.cookie_secure))
@@ -89,18 +93,22 @@ def create_desk(workspace: Workspace) -> Any:
                                      nama=str(form.get("nama", ""))[:40])  # fmt: skip
             return Response(html, status, media_type="text/html")
 
+        address = client_address(request.scope, proxies)
+        if not attempts.allow(address):
+            return again("Terlalu banyak percobaan masuk dari alamat ini; tunggu beberapa menit lalu coba lagi", 429)
         if settings.cookie_secure and request.url.scheme != "https" and not _loopback(request.url.hostname or ""):
             return again("Meja kerja ini harus dibuka lewat https; atau atur [desk] cookie_secure = false "
                          "untuk jaringan kantor tanpa https", 400)  # fmt: skip
         try:
-            user = await run_in_threadpool(_authenticate, workspace, str(form.get("nama", "")),
-                                           str(form.get("sandi", "")))  # fmt: skip
+            user, account = await run_in_threadpool(_authenticate, workspace, str(form.get("nama", "")),
+                                                    str(form.get("sandi", "")))  # fmt: skip
         except AuthError as refused:
+            attempts.unknown(address)
             return again(str(refused), 401)
         except DocgenError as exc:
             return again(str(exc), 503)
         desk.sessions.close(session.token)  # a new id at login: a planted session id is worth nothing
-        fresh = desk.sessions.open(user.username)
+        fresh = desk.sessions.open(user.username, account)
         log.info("masuk: %s", user.username)
         return with_cookie(RedirectResponse(target, 303), fresh)
 
@@ -140,6 +148,7 @@ def create_desk(workspace: Workspace) -> Any:
     return SecurityHeaders(app, HEADERS)
 
 
-def _authenticate(workspace: Workspace, username: str, password: str) -> Any:
+def _authenticate(workspace: Workspace, username: str, password: str) -> tuple[Any, str | None]:
     with Register.open(workspace) as reg:
-        return authenticate(reg, username.strip().lower(), password)
+        user = authenticate(reg, username.strip().lower(), password)
+        return user, account_version(reg, user.username)

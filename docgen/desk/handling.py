@@ -33,7 +33,7 @@ from docgen.desk.views import Views
 from docgen.errors import DocgenError, RegisterUnusable
 from docgen.register import Register
 from docgen.register.actor import acting_as
-from docgen.register.users import User, get_user
+from docgen.register.users import User, account_version, get_user
 
 __all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page"]
 
@@ -218,11 +218,12 @@ def _in_thread(
     try:
         with desk.books() as reg:
             user = get_user(reg, session.username or "")
+            unchanged = account_version(reg, user.username) == session.account
     except DocgenError:
-        user = None
-    if user is None or not user.active:
+        user, unchanged = None, False
+    if user is None or not user.active or not unchanged:
         desk.sessions.close(session.token)
-        return desk.views.plain(401, "Akun ini tidak aktif lagi; hubungi admin")
+        return desk.views.plain(401, "Akun Anda diubah atau dinonaktifkan admin; masuk lagi (atau hubungi admin)")
     if not allowed(user):
         return desk.views.plain(403, "Anda tidak berwenang membuka halaman atau melakukan tindakan ini")
     limit = desk.workspace.profile.desk.upload_bytes

@@ -28,6 +28,7 @@ class Session:
     username: str | None = None
     seen: float = field(default_factory=time.monotonic)
     flashes: list[tuple[str, str]] = field(default_factory=list)  # shown once on the next page
+    account: str | None = None  # the account's version at login (docgen.register.users.account_version)
 
     def csrf_ok(self, offered: str | None) -> bool:
         return bool(offered) and hmac.compare_digest(self.csrf.encode(), str(offered).encode())
@@ -55,9 +56,9 @@ class Sessions:
             session.seen = now
             return session
 
-    def open(self, username: str | None = None) -> Session:
+    def open(self, username: str | None = None, account: str | None = None) -> Session:
         """A new session with fresh token and CSRF token (anonymous until login)."""
-        session = Session(token=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32), username=username)
+        session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32), username, account=account)
         with self._lock:
             if len(self._by_token) >= _MAX_SESSIONS:
                 self._evict()

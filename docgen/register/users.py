@@ -21,6 +21,7 @@ from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
 
 __all__ = [
+    "account_version",
     "activate",
     "LOCK_AFTER",
     "LOCK_FOR",
@@ -212,6 +213,16 @@ def activate(reg: Any, username: str) -> None:
             (now_iso(), username),
         )
         append_event(reg.conn, "user.activated", username=username)
+
+
+def account_version(reg: Any, username: str) -> str | None:
+    """When the account was last changed by an administrator (None: no such account).
+
+    A desk session remembers it at login; a new password, new roles or a deactivation since then
+    ends the session, so a leaked password stops working the moment it is replaced.
+    """
+    row = reg.conn.execute("SELECT updated_at FROM users WHERE username = ?", (username,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def get_user(reg: Any, username: str) -> User:
