@@ -595,3 +595,15 @@ def fill(disk: Path, leave: int = 0) -> Path:
         except OSError:
             pass
     return filler
+
+
+def configure(root: Path, settings: dict[str, object]) -> None:
+    """Set keys in a workspace's docgen.toml, each written there exactly once (``key = value`` lines)."""
+    import re
+
+    profile = root / "docgen.toml"
+    text = profile.read_text(encoding="utf-8")
+    for key, value in settings.items():
+        text, found = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
+        assert found == 1, f"{key} is not in the shipped docgen.toml"
+    profile.write_text(text, encoding="utf-8")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import configure
 from deskclient import Answer, DeskClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -76,16 +77,6 @@ class Desk:
             return [json.loads(r["detail"]) | {"doc_id": r["doc_id"]} for r in rows]
 
 
-def configure(root: Path, **settings: int) -> None:
-    """Set [desk] keys in the workspace's docgen.toml (each is written there once)."""
-    profile = root / "docgen.toml"
-    text = profile.read_text(encoding="utf-8")
-    for key, value in settings.items():
-        text, found = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
-        assert found == 1, f"{key} is not in the shipped docgen.toml"
-    profile.write_text(text, encoding="utf-8")
-
-
 def start_desk(root: Path, log: Path) -> Desk:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCGEN_")}
@@ -114,7 +105,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         for username, (roles, unit) in ACCOUNTS.items():
             add_user(reg, username, f"{username.title()} Pegawai", roles, PASSWORD, unit=unit)
     # This module logs in over a hundred times from one address; the throttle has its own test.
-    configure(ws.root, logins_per_minute=100_000, failed_logins_per_hour=100_000)
+    configure(ws.root, {"logins_per_minute": 100_000, "failed_logins_per_hour": 100_000})
     server = start_desk(ws.root, base / "meja.log")
     yield server
     server.proc.terminate()
@@ -514,7 +505,7 @@ def test_one_address_guessing_is_refused_before_it_locks_the_office_out(tmp_path
     with Register.open(ws) as reg:
         for username in ("satu", "dua", "tiga"):
             add_user(reg, username, "Pegawai", ["umum"], PASSWORD)
-    configure(ws.root, logins_per_minute=1000, failed_logins_per_hour=4)
+    configure(ws.root, {"logins_per_minute": 1000, "failed_logins_per_hour": 4})
     server = start_desk(ws.root, tmp_path / "meja.log")
     try:
         guesser = DeskClient(server.port)

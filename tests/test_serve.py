@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import VERIFY_BASE, RawRegister, drop_database, without_docgen_env
+from conftest import VERIFY_BASE, RawRegister, configure, drop_database, without_docgen_env
 
 from docgen.config import Workspace, load_workspace
 from docgen.kinds import get_kind
@@ -163,16 +163,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def configure(root: Path, settings: dict[str, str]) -> None:
-    """Set [verification] keys in the workspace's docgen.toml (each key is written there once)."""
-    profile = root / "docgen.toml"
-    text = profile.read_text(encoding="utf-8")
-    for key, value in settings.items():
-        text, found = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
-        assert found == 1, f"{key} is not in the shipped docgen.toml"
-    profile.write_text(text, encoding="utf-8")
 
 
 def copy_of(books: Books, where: Path, settings: dict[str, str]) -> Path:
