@@ -338,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="docgen-bench-desk-") as tmp:
         root = Path(tmp) / "ws"
         create_workspace(root)
+        profile = root / "docgen.toml"  # every client logs in from 127.0.0.1: lift the per-address throttle
+        text = profile.read_text(encoding="utf-8").replace("logins_per_minute = 10 ", "logins_per_minute = 100000 ")
+        profile.write_text(text, encoding="utf-8")
         ws = load_workspace(root, env={})
         t0 = time.perf_counter()
         readable = seed(ws, args.documents, random.Random(16))

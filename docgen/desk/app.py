@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -44,6 +47,7 @@ HEADERS = [
     (b"cache-control", b"no-store"),
 ]  # fmt: skip
 _STATIC = {"meja.css": "text/css", "meja.js": "text/javascript"}
+_THREADS = 16  # pages worked on at once; more only queue for the same two or four cores
 
 
 def _next(target: str | None) -> str:
@@ -144,7 +148,16 @@ def create_desk(workspace: Workspace) -> Any:
     ]
     for module in (home, documents, incoming, drafting, search, batches):
         routes += module.routes(desk)
-    app = Starlette(routes=routes, exception_handlers={404: missing, 405: missing, Exception: failed, 500: failed})
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        # Each worker thread keeps a register connection (handling.Desk.books): bound their
+        # number, so a PostgreSQL register sees at most this many connections from the desk.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = _THREADS
+        yield
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={404: missing, 405: missing, Exception: failed, 500: failed})  # fmt: skip
     return SecurityHeaders(app, HEADERS)
 
 
