@@ -598,12 +598,16 @@ def fill(disk: Path, leave: int = 0) -> Path:
 
 
 def configure(root: Path, settings: dict[str, object]) -> None:
-    """Set keys in a workspace's docgen.toml, each written there exactly once (``key = value`` lines)."""
+    """Set keys in a workspace's docgen.toml: ``key`` where it is written once, ``section.key`` in that section."""
     import re
 
     profile = root / "docgen.toml"
     text = profile.read_text(encoding="utf-8")
     for key, value in settings.items():
-        text, found = re.subn(rf"^{key} = .*$", f"{key} = {value}", text, count=1, flags=re.M)
+        section, _, name = key.rpartition(".")
+        start = text.index(f"\n[{section}]\n") if section else 0
+        head, tail = text[:start], text[start:]
+        tail, found = re.subn(rf"^{name} = .*$", f"{name} = {value}", tail, count=1, flags=re.M)
         assert found == 1, f"{key} is not in the shipped docgen.toml"
+        text = head + tail
     profile.write_text(text, encoding="utf-8")

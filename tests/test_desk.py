@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from conftest import configure
@@ -531,3 +532,27 @@ def test_a_new_password_ends_the_sessions_opened_with_the_old_one(desk: Desk) ->
         update_user(reg, "gantisandi", password="sandi-baru-yang-panjang")
     assert clerk.get("/").status == 401
     assert clerk.get("/", follow=False).status == 303  # the session is gone: log in again
+
+
+def test_behind_the_https_front_the_secure_cookie_is_set_and_plain_http_is_told(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "ws")
+    with Register.open(ws) as reg:
+        add_user(reg, "siti", "Siti Pegawai", ["umum"], PASSWORD)
+    configure(ws.root, {"desk.trusted_proxies": '["127.0.0.1"]'})
+    server = start_desk(ws.root, tmp_path / "meja.log")
+    try:
+        for proto, status in (("https", 303), ("http", 400)):
+            client = DeskClient(server.port)
+            client.get("/masuk")
+            body = urlencode({"nama": "siti", "sandi": PASSWORD, "csrf": client.csrf}).encode()
+            headers = {"Host": "meja.dpmptsp.local", "X-Forwarded-Proto": proto,
+                       "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+            answer = client.request("POST", "/masuk", body, headers)
+            assert answer.status == status, answer.plain()[:300]
+            if status == 400:
+                assert "https" in answer.plain() and "cookie_secure" in answer.plain()
+            else:
+                assert any("Secure" in c for c in answer.cookies)
+    finally:
+        server.proc.terminate()
+        server.proc.wait(10)

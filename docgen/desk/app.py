@@ -64,6 +64,14 @@ def _loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def _https(request: Request, proxies: frozenset[str]) -> bool:
+    """Did the browser use https: directly, or to the office's https front (a trusted proxy)?"""
+    if request.url.scheme == "https":
+        return True
+    peer = (request.scope.get("client") or ("-", 0))[0]
+    return peer in proxies and request.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
 def create_desk(workspace: Workspace) -> Any:
     """The ASGI application of the desk for ``workspace``."""
     settings = workspace.profile.desk
@@ -100,7 +108,7 @@ def create_desk(workspace: Workspace) -> Any:
         address = client_address(request.scope, proxies)
         if not attempts.allow(address):
             return again("Terlalu banyak percobaan masuk dari alamat ini; tunggu beberapa menit lalu coba lagi", 429)
-        if settings.cookie_secure and request.url.scheme != "https" and not _loopback(request.url.hostname or ""):
+        if settings.cookie_secure and not _https(request, proxies) and not _loopback(request.url.hostname or ""):
             return again("Meja kerja ini harus dibuka lewat https; atau atur [desk] cookie_secure = false "
                          "untuk jaringan kantor tanpa https", 400)  # fmt: skip
         try:
