@@ -34,21 +34,13 @@ from docgen.errors import DocgenError, RegisterUnusable
 from docgen.register import Register
 from docgen.register.actor import acting_as
 from docgen.register.users import User, account_version, get_user
+from docgen.web.guard import Refused
 
 __all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page"]
 
 log = logging.getLogger("docgen.desk")
 _FORM_SLACK = 1_000_000  # the form's text fields and multipart framing around an upload
 _UPLOAD_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".csv"}
-
-
-class Refused(Exception):
-    """Stop a page with an HTTP status and one Indonesian line (403 role, 404 unknown, 400 bad form)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)

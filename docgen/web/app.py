@@ -23,9 +23,9 @@ from starlette.routing import Route
 
 from docgen.config import Workspace
 from docgen.register.lookup import PublicBooks
-from docgen.web.guard import RateLimits, SecurityHeaders, client_address
+from docgen.web.guard import RateLimits, Refused, SecurityHeaders, client_address
 from docgen.web.pages import CSS, UNKNOWN, answer, file_verdict, render_page
-from docgen.web.upload import UploadRefused, hash_upload
+from docgen.web.upload import hash_upload
 
 __all__ = ["base_path", "create_app"]
 
@@ -84,7 +84,7 @@ def create_app(workspace: Workspace, *, books: PublicBooks | None = None) -> Any
             return result, None, "", 404
         try:
             upload = await hash_upload(request.headers.get("content-type", ""), request.stream(), settings.upload_bytes)
-        except UploadRefused as refused:
+        except Refused as refused:
             return result, None, refused.message, refused.status
         issued = books.token_of_file(upload.sha256)
         other = books.by_token(issued) if issued and issued != token else None

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-__all__ = ["RateLimits", "SecurityHeaders", "client_address"]
+__all__ = ["RateLimits", "Refused", "SecurityHeaders", "client_address"]
 
 HEADERS = [
     (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -23,6 +23,17 @@ HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"cache-control", b"no-store"),
 ]  # fmt: skip
+
+
+class Refused(Exception):
+    """A request answered with an HTTP status and one Indonesian line (an upload too large, a page
+    the account may not open); the public page and the desk both turn it into their answer."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
 
 Scope = MutableMapping[str, Any]
 App = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]

@@ -14,18 +14,11 @@ from dataclasses import dataclass
 from python_multipart import MultipartParser
 from python_multipart.multipart import parse_options_header
 
-__all__ = ["Upload", "UploadRefused", "hash_upload"]
+from docgen.web.guard import Refused
+
+__all__ = ["Upload", "hash_upload"]
 
 _PDF_MAGIC = b"%PDF-"
-
-
-class UploadRefused(Exception):
-    """An upload that is not answered: ``status`` is the HTTP status, ``message`` the Indonesian line."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -50,7 +43,7 @@ async def hash_upload(content_type: str, body: AsyncIterator[bytes], limit: int)
     if kind == b"application/pdf":
         return await _hash_raw(body, limit)
     if kind != b"multipart/form-data" or b"boundary" not in options:
-        raise UploadRefused(415, "Kirim berkas PDF lewat formulir unggah, atau sebagai application/pdf")
+        raise Refused(415, "Kirim berkas PDF lewat formulir unggah, atau sebagai application/pdf")
     current: list[_Part] = []
     found: list[_Part] = []
 
@@ -96,15 +89,15 @@ async def hash_upload(content_type: str, body: AsyncIterator[bytes], limit: int)
         async for chunk in body:
             total += len(chunk)
             if total > limit + 64_000:  # the form's own headers and boundaries need a little room
-                raise UploadRefused(413, _too_large(limit))
+                raise Refused(413, _too_large(limit))
             parser.write(chunk)
         parser.finalize()
-    except UploadRefused:
+    except Refused:
         raise
     except Exception as exc:  # noqa: BLE001  a malformed form: one line, never the parser's traceback
-        raise UploadRefused(400, "Formulir unggah tidak terbaca; pilih berkas PDF lalu kirim lagi") from exc
+        raise Refused(400, "Formulir unggah tidak terbaca; pilih berkas PDF lalu kirim lagi") from exc
     if not found or found[0].size == 0:
-        raise UploadRefused(400, "Tidak ada berkas yang diunggah; pilih berkas PDF lalu kirim lagi")
+        raise Refused(400, "Tidak ada berkas yang diunggah; pilih berkas PDF lalu kirim lagi")
     return _checked(found[0].head, found[0].digest, found[0].size, limit)
 
 
@@ -113,7 +106,7 @@ async def _hash_raw(body: AsyncIterator[bytes], limit: int) -> Upload:
     async for chunk in body:
         size += len(chunk)
         if size > limit:
-            raise UploadRefused(413, _too_large(limit))
+            raise Refused(413, _too_large(limit))
         if len(head) < len(_PDF_MAGIC):
             head += chunk[: len(_PDF_MAGIC)]
         digest.update(chunk)
@@ -122,9 +115,9 @@ async def _hash_raw(body: AsyncIterator[bytes], limit: int) -> Upload:
 
 def _checked(head: bytes, digest: hashlib._Hash, size: int, limit: int) -> Upload:
     if size > limit:
-        raise UploadRefused(413, _too_large(limit))
+        raise Refused(413, _too_large(limit))
     if not head.startswith(_PDF_MAGIC):
-        raise UploadRefused(415, "Berkas itu bukan PDF; unggah berkas PDF yang Anda terima")
+        raise Refused(415, "Berkas itu bukan PDF; unggah berkas PDF yang Anda terima")
     return Upload(digest.hexdigest(), size)
 
 
