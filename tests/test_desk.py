@@ -308,6 +308,7 @@ def test_an_invalid_form_consumes_no_number_and_shows_the_error_by_its_field(des
     assert answer.status == 400
     assert re.search(r'id="galat-tanggal"[^>]*>[^<]+', answer.text), answer.plain()[:1500]
     assert 'value="CV Maju"' in answer.text  # what was typed stays in the form
+    assert "perlu diperbaiki" in answer.plain()  # a long form says at its top that something below is wrong
     assert desk.numbers() == before
 
 
