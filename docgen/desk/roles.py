@@ -51,7 +51,6 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "void": frozenset({"umum"}),
     "export-agenda": frozenset({"umum", "pimpinan"}),
     "search": frozenset({"umum", "pimpinan", "bidang", "perizinan", "keuangan"}),
-    "accounts": frozenset(),
 }
 
 
