@@ -11,7 +11,6 @@ names the user.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 import threading
@@ -33,6 +32,7 @@ from docgen.desk.views import Views
 from docgen.errors import DocgenError, RegisterUnusable
 from docgen.register import Register
 from docgen.register.actor import acting_as
+from docgen.register.db import file_gone
 from docgen.register.users import User, account_version, get_user
 from docgen.web.guard import Refused
 
@@ -72,7 +72,7 @@ class Desk:
         version); a connection that failed is closed and the next page opens a fresh one.
         """
         reg = getattr(self.local, "register", None)
-        if reg is not None and not _same_file(reg):  # restored from a backup: read the new books
+        if reg is not None and file_gone(reg.conn):  # restored from a backup: read the new books
             with suppress(Exception):
                 reg.close()
             reg = None
@@ -123,18 +123,6 @@ class Ctx:
 
 Handler = Callable[[Ctx], Response]
 Check = Callable[[User], bool]
-
-
-def _same_file(reg: Register) -> bool:
-    """A kept SQLite connection still holds the file at the register's path (PostgreSQL: always)."""
-    identity, path = getattr(reg.conn, "identity", None), getattr(reg.conn, "path", None)
-    if identity is None or path is None:
-        return True
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return (st.st_dev, st.st_ino) == identity
 
 
 def endpoint(desk: Desk, handler: Handler, allowed: Check) -> Callable[[Request], Any]:
@@ -211,9 +199,9 @@ def _in_thread(
         with desk.books() as reg:
             user = get_user(reg, session.username or "")
             unchanged = account_version(reg, user.username) == session.account
-    except DocgenError:
-        user, unchanged = None, False
-    if user is None or not user.active or not unchanged:
+    except DocgenError as exc:  # the register cannot be read: say so, and keep the session
+        return desk.views.plain(503, str(exc))
+    if not user.active or not unchanged:
         desk.sessions.close(session.token)
         return desk.views.plain(401, "Akun Anda diubah atau dinonaktifkan admin; masuk lagi (atau hubungi admin)")
     if not allowed(user):

@@ -71,7 +71,7 @@ def _event(event: dict[str, Any]) -> dict[str, str]:
         detail = {}
     shown = "; ".join(f"{k}: {_plain(v)}" for k, v in detail.items() if k not in _HIDDEN and v not in (None, "", []))
     return {"what": EVENTS.get(event["action"], event["action"]), "who": str(detail.get("pengguna", "")),
-            "detail": shown, "at": _date(event["at"]) + " " + local_time(event["at"])}  # fmt: skip
+            "detail": shown, "at": _date(event["at"]) + " " + _time(event["at"])}  # fmt: skip
 
 
 def _plain(value: Any) -> str:
@@ -80,7 +80,7 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def local_time(stamp: str) -> str:
+def _time(stamp: str) -> str:
     return datetime.fromisoformat(stamp).astimezone().strftime("%H.%M") if len(stamp) > 10 else ""
 
 

@@ -24,7 +24,16 @@ from typing import Any
 from docgen.errors import RegisterBusy, RegisterError, RegisterUnusable
 from docgen.register.schema import MIGRATIONS
 
-__all__ = ["SCHEMA_VERSION", "RegisterAbsent", "atomic", "connect", "has_schema", "migrate", "register_error"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "RegisterAbsent",
+    "atomic",
+    "connect",
+    "file_gone",
+    "has_schema",
+    "migrate",
+    "register_error",
+]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -246,23 +255,29 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             time.sleep(random.uniform(0.0002, 0.002))
 
 
+def file_gone(conn: Any) -> str | None:
+    """How the register file at the connection's path stopped being the one it holds, if it did:
+    ``"dihapus"`` or ``"diganti berkas lain"`` (None for PostgreSQL and for the same file)."""
+    identity, path = getattr(conn, "identity", None), getattr(conn, "path", None)
+    if identity is None or path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "dihapus"
+    return None if (st.st_dev, st.st_ino) == identity else "diganti berkas lain"
+
+
 def _same_file(conn: sqlite3.Connection) -> None:
     """Refuse to write when the register file at the path is no longer the one this connection holds.
 
     SQLite keeps writing into a deleted file's inode without complaint: a worker running while the
     register was removed (and another process re-created it) would issue numbers nobody can see.
     """
-    identity, path = getattr(conn, "identity", None), getattr(conn, "path", None)
-    if identity is None or path is None:
+    what = file_gone(conn)
+    if what is None:
         return
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        what = "dihapus"
-    else:
-        if (st.st_dev, st.st_ino) == identity:
-            return
-        what = "diganti berkas lain"
+    path = getattr(conn, "path", None)
     raise RegisterUnusable(
         f"Register {path} {what} sejak proses ini membukanya; tidak ada yang ditulis. Hentikan proses docgen "
         "yang masih berjalan, pulihkan register dari cadangan terbaru (lihat README), lalu ulangi"
