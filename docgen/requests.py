@@ -140,6 +140,31 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
+def _plain_decimal_numbers(loader: type[Resolver]) -> None:
+    """Numbers are read only as plain decimals; YAML 1.1's other spellings stay text.
+
+    PyYAML follows YAML 1.1, where ``1_0`` is 10, ``1:00`` is 60 (base 60), ``0x1``, ``0b1``
+    and ``01`` are 1: a sidecar's ``id: 0x1`` stamped document 1, and ``jumlah: 010`` meant 8.
+    As text they reach the model, which refuses them with its usual message instead of taking
+    another number. ``010`` stays text too: a number with a leading zero is a code, not a count.
+    """
+    ints, floats = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+    loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (ints, floats)]
+        for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    }
+    loader.add_implicit_resolver(ints, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+    loader.add_implicit_resolver(
+        floats,
+        re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)?\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?(?:0|[1-9][0-9]*)\.[0-9]*"
+                   r"(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."),
+    )  # fmt: skip
+
+
+_plain_decimal_numbers(_Loader)
+
+
 def _too_deep(limits: Limits) -> str:
     return f"bersarang lebih dari {limits.depth} tingkat (batas depth di profil); ratakan isinya"
 
