@@ -42,7 +42,7 @@ from docgen.sections import (
     WatchSettings,
 )
 from docgen.signsettings import SigningSettings
-from docgen.validation import summarize
+from docgen.validation import register_url_problem, summarize
 
 __all__ = [
     "PROFILE_NAME",
@@ -156,6 +156,9 @@ class RegisterSettings(_Frozen):
             raise ValueError(
                 "harus alamat PostgreSQL seperti postgresql://docgen@server:5432/docgen (kosongkan untuk SQLite)"
             )
+        problem = register_url_problem(v.strip())
+        if problem:
+            raise ValueError(problem)
         return v.strip()
 
 

@@ -16,6 +16,7 @@ The CLI translates exactly these into "Galat: ..." lines; anything else is a bug
 from __future__ import annotations
 
 __all__ = [
+    "NOTHING_NUMBERED",
     "ConfigError",
     "DiskFull",
     "DocgenError",
@@ -26,6 +27,9 @@ __all__ = [
     "RequestError",
     "TemplateError",
 ]
+
+#: Said when a failure used no number; a caller that knows a number was voided replaces it (pipeline).
+NOTHING_NUMBERED = "(tidak ada nomor yang terpakai)"
 
 
 class DocgenError(Exception):

@@ -7,6 +7,7 @@ taken, and a failure after that voids the number with its reason instead of losi
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from docgen.config import Workspace, copy_defaults, load_workspace
-from docgen.errors import DiskFull, DocgenError, RegisterError, RenderError, RequestError
+from docgen.errors import NOTHING_NUMBERED, DiskFull, DocgenError, RegisterError, RenderError, RequestError
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.makers import Output, maker_for
@@ -106,21 +107,26 @@ def issue_outputs(
             source_sha256=source_sha256, intake=intake,
         )  # fmt: skip
     except BaseException as exc:
-        for _, w in written:
-            w.path.unlink(missing_ok=True)
+        fate: str | None = None
         if reservation is not None and not isinstance(exc, KeyboardInterrupt | SystemExit):
             try:
-                reg.abandon(reservation, reason=f"gagal dibuat: {exc}"[:300])
+                fate = reg.abandon(reservation, reason=f"gagal dibuat: {_cause(exc)}"[:300])
             except Exception as void_exc:  # typically the same full disk: the number stays reserved
+                _remove(written)
                 fix = (
                     DISK_FULL_FIX
                     if disk_full(void_exc) or disk_full(exc)
                     else "periksa izin folder registers lalu jalankan 'docgen register check --fix'"
                 )
                 raise RenderError(
-                    f"Nomor {reservation.number} tertahan (belum terbit, belum batal): {_one_line(exc)}; "
+                    f"Nomor {reservation.number} tertahan (belum terbit, belum batal): {_cause(exc)}; "
                     f"pembatalannya pun gagal ({_one_line(void_exc)}); {fix}"
                 ) from exc
+            if fate == "issued":  # the connection was cut after the server committed: the files stay
+                return _result(reg, kind, doc_id, reg.document(doc_id), written)
+        _remove(written)
+        if fate is not None and isinstance(exc, DocgenError) and not isinstance(exc, OSError):
+            raise _told_fate(exc, reservation, fate) from exc
         # The register's own failures arrive as RegisterError (atomic converts them); only the
         # file system speaks in OSError here.
         if isinstance(exc, OSError) and not isinstance(exc, DocgenError):
@@ -129,17 +135,43 @@ def issue_outputs(
             error = DiskFull if disk_full(exc) else RenderError
             raise error(f"Gagal menulis hasil ({_one_line(exc)}); {done}; {fix}") from exc
         raise
-    doc = reg.document(doc_id)
-    files = [
-        {"role": r.role, "path": reg.workspace.shown(w.path), "sha256": r.sha256}
-        for r, (_, w) in zip(records, written, strict=True)
-    ]
-    return Result(doc_id, kind.name, doc.number, doc.state, files[0]["path"], records[0].sha256, files)
+    return _result(reg, kind, doc_id, reg.document(doc_id), written)
+
+
+def _result(reg: Register, kind: Kind, doc_id: int, doc: DocumentRow, written: list[tuple[str, Written]]) -> Result:
+    files = [{"role": role, "path": reg.workspace.shown(w.path), "sha256": w.sha256} for role, w in written]
+    return Result(doc_id, kind.name, doc.number, doc.state, files[0]["path"], files[0]["sha256"], files)
+
+
+def _remove(written: list[tuple[str, Written]]) -> None:
+    for _, w in written:
+        w.path.unlink(missing_ok=True)
 
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _cause(exc: BaseException) -> str:
+    """The failure in one line, without a claim that no number was used: here one was reserved."""
+    return _one_line(exc).replace(NOTHING_NUMBERED, "").replace(" ;", ";").strip()
+
+
+def _told_fate(exc: DocgenError, reservation: Reservation, status: str) -> DocgenError:
+    """``exc`` saying what the register now holds for the number it had reserved (read back from it).
+
+    A connection cut mid-document used to end with the server error's "no number was used"
+    while the number had been voided with that very message as its reason (issue 21).
+    """
+    if status == "void":
+        said = f"nomor {reservation.number} dibatalkan (tercatat batal di register dengan alasan 'gagal dibuat')"
+    else:
+        said = f"nomor {reservation.number} berstatus {status} di register; jalankan 'docgen register check'"
+    told = copy.copy(exc)
+    told.message = f"{_cause(exc)}; {said}"
+    told.args = (told.message,)
+    return told
 
 
 def free_name(folder: Path, stem: str, ending: str) -> Path:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-__all__ = ["bad_character", "blank_looking", "field_path", "shown", "summarize"]
+__all__ = ["bad_character", "blank_looking", "field_path", "register_url_problem", "shown", "summarize"]
 
 # Noncharacters: U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+10FFFF...).
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
@@ -160,3 +160,30 @@ def summarize(exc: ValidationError, *, allowed: tuple[str, ...] = ()) -> tuple[s
         parts.append(f"'{path}' {shown(msg, 400)}")
         paths.append(path)
     return "; ".join(parts), tuple(paths)
+
+
+def register_url_problem(url: str) -> str | None:
+    """What libpq would refuse in a register URL, found when the profile loads; never quotes the URL.
+
+    A port that is not a number used to surface as an unexpected error (Python's URL parser
+    raised while the password was being masked); an unencoded ``@`` or ``/`` in the password
+    moves part of it into the host name that later errors print.
+    """
+    from psycopg import Error
+    from psycopg.conninfo import conninfo_to_dict
+
+    authority, _, rest = url.split("://", 1)[1].partition("/")
+    authority = authority.partition("?")[0]
+    if authority.count("@") > 1 or "@" in rest.partition("?")[0]:
+        return "sandi atau nama pengguna memuat '@' atau '/'; tulis '@' sebagai %40 dan '/' sebagai %2F"
+    try:
+        parsed = conninfo_to_dict(url)
+    except Error as exc:
+        unknown = re.search(r'invalid URI query parameter: "([A-Za-z_]{1,30})"', str(exc))
+        if unknown:  # a key, never a value: libpq names only the parameter
+            return f"parameter '{unknown[1]}' tidak dikenal PostgreSQL; hapus atau perbaiki (mis. ?sslmode=require)"
+        return "tidak bisa dibaca; tulis karakter khusus di dalam sandi sebagai %XX (mis. %25 untuk %, %20 untuk spasi)"
+    for port in str(parsed.get("port") or "").split(","):
+        if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            return "port harus angka 1-65535, seperti postgresql://docgen@server:5432/docgen"
+    return None

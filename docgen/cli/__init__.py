@@ -25,6 +25,7 @@ from docgen.cli.serving import register_serve_command
 from docgen.cli.signing import register_signing_command
 from docgen.cli.users import pengguna_app
 from docgen.cli.watching import register_watch_command
+from docgen.register.pg_errors import mask_logs
 
 __all__ = ["app", "main"]
 
@@ -58,6 +59,7 @@ def _root(
     state.verbose = verbose
     # pypdf logs every oddity of a damaged PDF; the user gets our one-line message instead.
     logging.getLogger("pypdf").setLevel(logging.DEBUG if verbose else logging.CRITICAL)
+    mask_logs()  # no log line of any command prints a register password (issue 21)
 
 
 register_commands(app)

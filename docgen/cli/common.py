@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from docgen.errors import DocgenError
+from docgen.register.pg_errors import redacted
 
 if TYPE_CHECKING:
     from docgen.config import Workspace
@@ -54,7 +55,7 @@ def handle_errors() -> Iterator[None]:
     except DocgenError as exc:
         if state.verbose:
             traceback.print_exc()
-        err_console.print(f"[bold red]Galat:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
+        err_console.print(f"[bold red]Galat:[/] {escape(redacted(str(exc)))}", soft_wrap=True, highlight=False)
         raise typer.Exit(1) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
@@ -62,7 +63,7 @@ def handle_errors() -> Iterator[None]:
         if state.verbose:
             traceback.print_exc()
         err_console.print(
-            f"[bold red]Galat tak terduga:[/] {type(exc).__name__}: {escape(str(exc))}; "
+            f"[bold red]Galat tak terduga:[/] {type(exc).__name__}: {escape(redacted(str(exc)))}; "
             "jalankan lagi dengan --verbose dan laporkan ke pengelola docgen",
             soft_wrap=True,
             highlight=False,

@@ -20,7 +20,7 @@ from docgen.config import Workspace
 from docgen.errors import RegisterError
 from docgen.kinds import Summary
 from docgen.register.db import atomic, register_error
-from docgen.register.events import append_event, now_iso, strict_id
+from docgen.register.events import append_event, masked_text, now_iso, strict_id
 from docgen.register.numbering import Reservation, holder_alive, reads_for, reserve_number
 from docgen.register.opening import create_connection, open_connection
 from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
@@ -290,12 +290,13 @@ class Register:
             self.void_in_tx(row, reason)
         return self.document(row["doc_id"]) if row["doc_id"] is not None else None
 
-    def abandon(self, reservation: Reservation, *, reason: str) -> None:
-        """Void a number this process reserved but could not issue (render or write failed)."""
+    def abandon(self, reservation: Reservation, *, reason: str) -> str:
+        """Void a number reserved here but never issued; return its status (issued: a cut link committed it)."""
         with atomic(self.conn):
             row = self.conn.execute("SELECT * FROM numbers WHERE id = ?", (reservation.number_id,)).fetchone()
             if row is not None and row["status"] == "reserved":
                 self.void_in_tx(row, reason)
+        return "void" if row is not None and row["status"] == "reserved" else str(row["status"] if row else "")
 
     def void_in_tx(self, number: sqlite3.Row, reason: str) -> None:
         """Void a number row; its document becomes batal unless it lives on without a number.
@@ -314,7 +315,7 @@ class Register:
     def _void(self, number_id: int, reason: str) -> None:
         self.conn.execute(
             "UPDATE numbers SET status = 'void', reason = ?, voided_at = ? WHERE id = ?",
-            (reason, now_iso(), number_id),
+            (masked_text(reason), now_iso(), number_id),  # a server's error text may quote the register URL
         )
         append_event(self.conn, "number.voided", number_id=number_id, reason=reason)
 
@@ -331,7 +332,7 @@ class Register:
             )
         self.conn.execute(
             "UPDATE documents SET state = ?, void_reason = COALESCE(?, void_reason), updated_at = ? WHERE id = ?",
-            (target, reason if target == State.BATAL else None, now_iso(), doc_id),
+            (target, masked_text(reason or "") or None if target == State.BATAL else None, now_iso(), doc_id),
         )
         append_event(self.conn, "state.changed", doc_id=doc_id, old=row["state"], new=str(target), reason=reason)
         if target == State.BATAL and void_number and row["number_id"] is not None:
@@ -377,7 +378,7 @@ class Register:
 
     def events(self, doc_id: int) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM events WHERE doc_id = ? ORDER BY id", (strict_id(doc_id),))
-        return [dict(r) for r in rows]
+        return [{**dict(r), "detail": masked_text(r["detail"])} for r in rows]  # old events may quote a password
 
     def numbers(self, *, series: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT n.*, d.kind, d.subject, d.addressee, d.doc_date, d.signer, d.kka, d.sifat FROM numbers n"
@@ -386,7 +387,8 @@ class Register:
         if series is not None:
             sql += " WHERE n.series = ?"
             args.append(series)
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY n.series, n.year, n.seq, n.suffix", args)]
+        rows = self.conn.execute(sql + " ORDER BY n.series, n.year, n.seq, n.suffix", args)
+        return [{**dict(r), "reason": r["reason"] and masked_text(r["reason"])} for r in rows]
 
     def relative(self, path: Path) -> str:
         """The path the register keeps for an outbox file: relative to the outbox, never to the

@@ -128,6 +128,11 @@ def register_error(exc: sqlite3.Error, path: Path | None) -> RegisterError:
         )
     if "full" in text:
         return RegisterError(f"{where} tidak bisa ditulis: disk penuh; kosongkan ruang disk lalu ulangi")
+    if any(w in text for w in ("no such table", "no such column", "has no column named")):  # changed meanwhile
+        return RegisterUnusable(
+            f"{where} rusak ({exc}; diubah di luar docgen); pulihkan cadangan terbaru dari registers/cadangan "
+            "(lihat README) lalu jalankan 'docgen register check'"
+        )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return RegisterError(f"{where} rusak ({exc}); pulihkan cadangan terbaru dari registers/cadangan (lihat README)")
     if "disk i/o" in text:
@@ -197,6 +202,7 @@ def migrate(conn: Any, where: str) -> None:
     A register newer than the program is refused before anything is touched; each migration
     and its version number commit together, so a register is never half-migrated.
     """
+    from docgen.register.damage import check_schema
     from docgen.register.schema import PG_MIGRATIONS
 
     steps = MIGRATIONS if isinstance(conn, sqlite3.Connection) else PG_MIGRATIONS
@@ -219,6 +225,7 @@ def migrate(conn: Any, where: str) -> None:
                 conn.execute(statement)
             conn.set_schema_version(version + 1)
         version += 1
+    check_schema(conn, where)  # a table or column renamed or dropped outside docgen, named before any work
 
 
 def _statements(script: str) -> Iterator[str]:

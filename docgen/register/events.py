@@ -14,8 +14,18 @@ from typing import Any
 
 from docgen.errors import RegisterError
 from docgen.register.actor import current_actor
+from docgen.register.pg_errors import redacted
 
-__all__ = ["GENESIS", "append_event", "event_hash", "local_date", "now_iso", "strict_id", "verify_chain"]
+__all__ = [
+    "GENESIS",
+    "append_event",
+    "event_hash",
+    "local_date",
+    "now_iso",
+    "masked_text",
+    "strict_id",
+    "verify_chain",
+]
 
 _SQLITE_MAX = 2**63 - 1
 
@@ -77,13 +87,38 @@ def append_event(
         detail.setdefault("pengguna", actor)
     prev = conn.last_event_hash() or GENESIS
     at = now_iso()
-    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+    text = json.dumps(_masked(detail), ensure_ascii=False, sort_keys=True, default=str)
     digest = event_hash(prev, at, action, doc_id, number_id, text)
     conn.write_event(
         "INSERT INTO events (at, action, doc_id, number_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (at, action, doc_id, number_id, text, prev, digest),
         digest,
     )
+
+
+def _masked(value: Any) -> Any:
+    """``value`` with every password in its texts masked: an event is kept forever and shown to staff."""
+    if isinstance(value, str):
+        return redacted(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(v) for v in value]
+    return value
+
+
+def masked_text(text: str) -> str:
+    """A reason or an event's detail with its passwords masked (:func:`redacted`), JSON staying JSON.
+
+    Used when writing and when showing: events written before the mask are never rewritten (the
+    chain is append-only), so staff see them masked; text with nothing to mask comes back as is.
+    """
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return redacted(text) if isinstance(text, str) else text
+    masked = _masked(value)
+    return text if masked == value else json.dumps(masked, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def verify_chain(conn: sqlite3.Connection) -> list[str]:

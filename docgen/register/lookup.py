@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
 from docgen.config import Workspace
 from docgen.errors import RegisterError
+from docgen.register.pg_errors import redacted
 
 __all__ = ["TOKEN", "PublicBooks", "PublicDoc"]
 
@@ -104,7 +105,8 @@ class PublicBooks:
         row = self._query(_BY_TOKEN, (token,))
         if row is None:
             return None
-        return PublicDoc(**{k: row[k] for k in PublicDoc.__dataclass_fields__})
+        found = PublicDoc(**{k: row[k] for k in PublicDoc.__dataclass_fields__})
+        return replace(found, void_reason=found.void_reason and redacted(found.void_reason))
 
     def token_of_file(self, sha256: str) -> str | None:
         """The token of the issued document whose recorded file has this SHA-256, if any."""

@@ -16,8 +16,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from docgen.errors import RegisterBusy
-from docgen.register.pg_errors import is_postgres, permanent, pg_error, redacted
+from docgen.errors import NOTHING_NUMBERED, RegisterBusy
+from docgen.register.pg_errors import is_postgres, permanent, pg_error, redacted, remember
 
 __all__ = ["PgConnection", "WRITE_LOCK", "connect_pg", "is_postgres", "redacted"]
 
@@ -103,6 +103,7 @@ class PgConnection:
     write_refusal: str | None = None
 
     def __init__(self, url: str, *, busy_timeout_s: float, pooled: bool = False) -> None:
+        remember(url)  # its password is masked wherever a server's words may quote it
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self._conn: Any = None
@@ -150,7 +151,7 @@ class PgConnection:
         except PoolTimeout as exc:
             raise RegisterBusy(
                 f"Register PostgreSQL {redacted(self.url)}: server tidak terjangkau; pastikan server hidup dan "
-                "jaringan tersambung, lalu ulangi (tidak ada nomor yang terpakai)"
+                f"jaringan tersambung, lalu ulangi {NOTHING_NUMBERED}"
             ) from exc
 
     # -- the connection ----------------------------------------------------------------------
@@ -177,6 +178,8 @@ class PgConnection:
                 if permanent(exc):
                     break
                 time.sleep(0.5 * 2**attempt)
+            except psycopg.Error as exc:  # a URL libpq cannot read (a % not followed by two hex digits)
+                raise pg_error(exc, self.url) from exc
         assert last is not None
         raise pg_error(last, self.url) from last
 
@@ -268,6 +271,9 @@ class PgConnection:
             except psycopg.Error as again:
                 self.rollback_write()
                 raise pg_error(again, self.url) from again
+        except psycopg.Error as exc:  # the first reads, sent with the lock, met a table renamed meanwhile
+            self.rollback_write()
+            raise pg_error(exc, self.url) from exc
 
     def _begin(self, reads: tuple[tuple[str, tuple[Any, ...]], ...] = ()) -> None:
         # One round trip for BEGIN, the lock, the chain head and the caller's first reads: psycopg

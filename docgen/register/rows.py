@@ -10,6 +10,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from docgen.register.pg_errors import redacted
+
 __all__ = ["DOC_SELECT", "DocumentRow", "FileRecord", "Intake", "document_row"]
 
 
@@ -71,6 +73,7 @@ def document_row(r: sqlite3.Row) -> DocumentRow:
         number_status=r["number_status"], kka=r["kka"], subject=r["subject"],
         addressee=r["addressee"], doc_date=r["doc_date"], signer=r["signer"], sifat=r["sifat"],
         template_sha256=r["template_sha256"], created_at=r["created_at"],
-        void_reason=r["void_reason"], token=r["token"], source_sha256=r["source_sha256"],
+        void_reason=r["void_reason"] and redacted(r["void_reason"]), token=r["token"],
+        source_sha256=r["source_sha256"],
         request=json.loads(r["request_json"]),
     )  # fmt: skip
