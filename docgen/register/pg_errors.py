@@ -36,6 +36,9 @@ _KEYWORD = re.compile(
     r"(?P<key>(?<![?&\w])(?:pg|ssl)?password\s*=\s*)(?P<value>'(?:[^'\\]|\\.)*'?|[^\s'\"]+)", re.IGNORECASE
 )
 _known: set[str] = set()  # passwords this process was given, never forgotten while it runs
+#: Shorter passwords are masked only where a URL or connection string holds them: replacing every
+#: "x" in every message would garble them all (and such a password guards nothing anyway).
+_MIN_KNOWN = 4
 
 
 def is_postgres(url: str | None) -> bool:
@@ -97,7 +100,7 @@ def remember(url: str | None) -> None:
         found.update(str(parsed.get(key) or "") for key in ("password", "sslpassword"))
     except Exception:  # noqa: BLE001 - an unreadable URL is reported by url_problem, not here
         pass
-    _known.update(s for s in found if s)
+    _known.update(s for s in found if len(s) >= _MIN_KNOWN)
 
 
 def _forms(secret: str) -> set[str]:
@@ -125,7 +128,7 @@ def redacted(text: str) -> str:
     text = _KEYWORD.sub(lambda m: m["key"] + MASK, text)
     secrets = set(_known)
     env = os.environ.get("PGPASSWORD")
-    if env:
+    if env and len(env) >= _MIN_KNOWN:
         secrets.add(env)
     for form in sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True):
         text = text.replace(form, MASK)
