@@ -29,6 +29,7 @@ from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
 from docgen.pipeline import Result, generate, load_request
 from docgen.register import Intake, Register
+from docgen.register.pg_errors import redacted
 from docgen.render.convert import Converter
 from docgen.sections import Limits
 from docgen.stamping import stamp_document
@@ -252,7 +253,8 @@ def _make_item(
             return
         except Exception as exc:  # a bug must fail this file, not stop the watcher
             log.exception("%s %s: galat tak terduga", shown(source), item.label)
-            outcome.errors.append((item.label, f"galat tak terduga ({type(exc).__name__}: {exc}); laporkan"))
+            told = redacted(f"{type(exc).__name__}: {exc}")  # the note lies in the inbox for anyone to read
+            outcome.errors.append((item.label, f"galat tak terduga ({told}); laporkan"))
             return
 
 
