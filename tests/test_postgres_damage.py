@@ -134,3 +134,14 @@ def test_a_schema_damaged_under_a_running_process_is_named_when_it_next_writes(w
     message = str(caught.value)
     assert named in message and "\n" not in message, message
     assert "pulihkan" in message
+
+
+@on_postgres
+def test_a_register_whose_version_table_was_renamed_is_named_damaged_not_foreign(workspace):
+    with RawRegister(workspace) as raw:
+        raw.execute("ALTER TABLE docgen_schema RENAME TO docgen_schema_lama")
+
+    line = one_galat_line(cli(workspace, "register", "check"))
+
+    assert "tabel docgen_schema (versi skema) tidak ada" in line, line
+    assert "bukan register docgen" not in line

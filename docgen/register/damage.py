@@ -70,9 +70,20 @@ def schema_damage(conn: Any) -> list[str]:
     return damage
 
 
-def check_schema(conn: Any, where: str) -> None:
-    """Refuse a register whose tables or columns were renamed or dropped, naming each one."""
+def check_schema(conn: Any, where: str, *, version_lost: bool = False) -> None:
+    """Refuse a register whose tables or columns were renamed or dropped, naming each one.
+
+    ``version_lost``: the store has tables but no schema version. When most of them are docgen's
+    (PostgreSQL keeps the version in a table of its own, docgen_schema), that table is the damage;
+    otherwise the caller says the store is not a docgen register at all.
+    """
     damage = schema_damage(conn)
+    if version_lost:
+        if len(damage) > len(expected_schema()) // 2:
+            return
+        sqlite = isinstance(conn, sqlite3.Connection)
+        lost = "versi skema (user_version) hilang" if sqlite else "tabel docgen_schema (versi skema) tidak ada"
+        damage.insert(0, lost)
     if not damage:
         return
     if isinstance(conn, sqlite3.Connection):

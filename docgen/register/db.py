@@ -213,6 +213,7 @@ def migrate(conn: Any, where: str) -> None:
             "perbarui docgen di komputer ini"
         )
     if version == 0 and conn.has_schema():
+        check_schema(conn, where, version_lost=True)  # docgen's own tables without their version: damaged
         raise RegisterError(f"Register {where} berisi tabel yang bukan register docgen; pastikan jalurnya benar")
     while version < SCHEMA_VERSION:
         with atomic(conn):
