@@ -14,6 +14,7 @@ some of its own errors (``invalid percent-encoded token: "pa%zz"``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -123,16 +124,22 @@ def redacted(text: str) -> str:
         user = user.partition("@")[0]
         return f"{match['scheme']}{user}{':' + MASK if colon or '@' in userinfo else ''}@"
 
-    text = _URL.sub(authority, text)
-    text = _QUERY.sub(lambda m: m["key"] + MASK, text)
-    text = _KEYWORD.sub(lambda m: m["key"] + MASK, text)
-    secrets = set(_known)
-    env = os.environ.get("PGPASSWORD")
-    if env and len(env) >= _MIN_KNOWN:
-        secrets.add(env)
-    for form in sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True):
-        text = text.replace(form, MASK)
+    if "@" in text:  # the cheap tests first: most texts (event details) hold no URL at all
+        text = _URL.sub(authority, text)
+    if "password" in text.lower():
+        text = _QUERY.sub(lambda m: m["key"] + MASK, text)
+        text = _KEYWORD.sub(lambda m: m["key"] + MASK, text)
+    for form in _spellings(frozenset(_known), os.environ.get("PGPASSWORD") or ""):
+        if form in text:
+            text = text.replace(form, MASK)
     return text
+
+
+@functools.lru_cache(maxsize=8)
+def _spellings(known: frozenset[str], env: str) -> tuple[str, ...]:
+    """Every spelling of the known passwords, longest first; worked out once per set of passwords."""
+    secrets = set(known) | ({env} if len(env) >= _MIN_KNOWN else set())
+    return tuple(sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True))
 
 
 def permanent(exc: Exception) -> bool:
