@@ -114,8 +114,10 @@ def test_a_copied_register_carries_on_numbering_on_the_server_and_the_sqlite_fil
     assert nxt.id == max(d["id"] for d in before["documents"]) + 1
     assert enter_incoming(on_server, {**incoming, "nomor": "600.4/216/423.109/2026"}).number == "2/2026"
     assert dispose(on_server, "1/2026", units=["1"], instructions=["2"], by="kadis", today=TODAY).round == 3
-    verified = run(on_server, "register", "check")
-    assert verified.exit_code == 0, verified.output
+    with Register.open(on_server) as reg:
+        assert check_register(reg).ok
+    left = run(workspace, "register", "check")  # the CLI reads docgen.toml, still without the url
+    assert left.exit_code == 1 and "sudah dipindah ke PostgreSQL" in left.output
     assert sqlite_dump(workspace) == dump
 
 

@@ -267,6 +267,8 @@ def test_a_register_copied_to_postgresql_refuses_to_number_on_sqlite(workspace, 
     assert "rahasia-sekali" not in refused and "***" in refused
     with closing(sqlite3.connect(workspace.register_path)) as raw:
         assert raw.execute("SELECT MAX(seq) FROM numbers").fetchone()[0] == 1, "SQLite issued nothing more"
+    checked = run(workspace, "register", "check")
+    assert checked.exit_code == 1 and "dipindah" in checked.output
     # A backup from before the move is refused too: the outbox knows where its register went.
     shutil.copyfile(old_backup, workspace.register_path)
     refused = one_galat_line(new_letter(workspace, letter))

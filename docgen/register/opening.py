@@ -257,7 +257,7 @@ def moved_problem(conn: Any, workspace: Workspace) -> str | None:
     the move. Either way both sides would issue the same numbers (issue 21: both issued 2001).
     """
     row = conn.execute("SELECT value FROM meta WHERE key = 'moved_to'").fetchone()
-    fix = "isi [register] url di docgen.toml komputer ini dengan alamat itu (lihat README: PostgreSQL)"
+    fix = "Isi [register] url di docgen.toml komputer ini dengan alamat itu (lihat README: PostgreSQL)"
     if row is not None:
         return f"Register {workspace.register_path} sudah dipindah ke {row[0]}; perubahan ditolak. {fix}"
     try:
