@@ -291,9 +291,9 @@ def copy_to(
     """Copy this workspace's SQLite register into an EMPTY PostgreSQL database, then check the copy.
 
     Every row keeps its id (numbering continues where it stopped); afterwards row counts, the
-    event chain and every file's hash are checked on the server. The SQLite file is left as it
-    was. Stop every docgen process first. Put the password in ~/.pgpass or PGPASSWORD, not in
-    the URL. Then set [register] url in docgen.toml. Example:
+    event chain and every file's hash are checked on the server. The SQLite register is then
+    marked as moved and refuses every change. Stop every docgen process first. Put the password
+    in ~/.pgpass or PGPASSWORD, not in the URL. Then set [register] url in docgen.toml. Example:
     docgen register copy-to postgresql://docgen@server:5432/docgen
     """
     from docgen.register.transfer import copy_to_postgres
@@ -314,3 +314,33 @@ def copy_to(
     console.print(
         escape("Langkah berikut: isi [register] url di docgen.toml setiap komputer (lihat README: PostgreSQL).")
     )
+
+
+@register_app.command("reconcile")
+def reconcile_cmd() -> None:
+    """After restoring a backup: record again what the outbox proves was issued, then number on.
+
+    Every number the outbox's journal shows as issued and the register forgot is recorded again
+    with its document and files (set-aside files come back from outbox/_yatim), the numbers in
+    between are kept as used, and each counter moves past the highest number seen; one event
+    names who did it. Running it again changes nothing. Example: docgen register reconcile
+    """
+    from docgen.register import Register
+    from docgen.register.reconcile import reconcile
+
+    with handle_errors(), Register.open(workspace()) as reg:
+        report = reconcile(reg)
+    for number in report.recorded:
+        console.print(f"dicatat ulang: nomor {escape(number)}")
+    for rel in report.returned:
+        console.print(f"dikembalikan dari _yatim: {escape(rel)}")
+    for line in report.counters:
+        console.print(f"penghitung maju: {escape(line)}")
+    if report.reserved_as_used:
+        console.print(f"{len(report.reserved_as_used)} nomor di antaranya dicatat terpakai (batal, tanpa rincian).")
+    for line in report.without_file:
+        console.print(f"[yellow]perhatian:[/] {escape(line)}")
+    if not report.changed:
+        console.print("[green]register sudah sesuai dengan outbox[/]; tidak ada yang diubah.")
+    else:
+        console.print("Selesai; jalankan 'docgen register check'.")

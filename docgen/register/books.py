@@ -23,6 +23,7 @@ from docgen.register.db import atomic, register_error
 from docgen.register.events import append_event, masked_text, now_iso, strict_id
 from docgen.register.numbering import Reservation, holder_alive, reads_for, reserve_number
 from docgen.register.opening import create_connection, open_connection
+from docgen.register.outboxproof import prove_issued
 from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
 from docgen.register.states import LABELS, State, check_transition
 
@@ -239,6 +240,7 @@ class Register:
                     raise RegisterError(f"Nomor {issue.number} tidak lagi berstatus dipesan; tidak diterbitkan")
                 self.conn.execute("UPDATE documents SET number_id = ? WHERE id = ?", (issue.number_id, doc_id))
                 append_event(self.conn, "number.issued", doc_id=doc_id, number_id=issue.number_id, number=issue.number)
+                prove_issued(self.conn, doc_id, issue, files, state)  # the outbox's own proof (issue 21)
             if state is not None:
                 self._move(doc_id, state, reason=None)
             if intake is not None:

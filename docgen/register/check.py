@@ -68,9 +68,34 @@ def check_register(reg: Register, *, fix: bool = False) -> CheckReport:
     report.events = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     report.problems += verify_chain(conn)
     _check_files(reg, report)
-    _check_reservations(reg, report, fix=fix)
-    _check_orphans(reg, report, fix=fix)
+    forgotten = _check_history(reg, report)
+    _check_reservations(reg, report, fix=fix, keep={r["id"] for _, r in forgotten if r is not None})
+    _check_orphans(reg, report, fix=fix, keep={f[1] for e, _ in forgotten for f in e.files})
     return report
+
+
+def _check_history(reg: Register, report: CheckReport) -> list[tuple[Any, Any]]:
+    """What the outbox proves was issued and the register forgot (a restored backup): reported, and
+    left alone by ``--fix``, which would void or set aside letters that went out (issue 21)."""
+    from docgen.register.reconcile import behind_counters, lagging
+
+    outbox = reg.workspace.outbox
+    if not outbox.is_dir():
+        return []
+    fix = "jalankan 'docgen register reconcile' (sampai itu nomor baru ditolak)"
+    for (series, year), (last, top) in behind_counters(reg.conn, outbox, list(reg.profile.series)).items():
+        report.problems.append(
+            f"register tertinggal: seri {series} tahun {year or '-'} sudah terbit sampai urutan {top} menurut "
+            f"outbox, register mencatat sampai {last}; {fix}"
+        )
+    forgotten = lagging(reg.conn, outbox)
+    for entry, _ in forgotten:
+        where = ", ".join(reg.workspace.shown(outbox / f[1]) for f in entry.files[:2]) or "tanpa berkas"
+        report.problems.append(
+            f"nomor {entry.number} sudah terbit ({where}) tetapi tidak tercatat terbit di register; "
+            "jalankan 'docgen register reconcile'"
+        )
+    return forgotten
 
 
 def _check_files(reg: Register, report: CheckReport) -> None:
@@ -120,9 +145,10 @@ def _reservations(reg: Register) -> tuple[list[Any], list[Any]]:
     return running, gone
 
 
-def _check_reservations(reg: Register, report: CheckReport, *, fix: bool) -> None:
+def _check_reservations(reg: Register, report: CheckReport, *, fix: bool, keep: set[int]) -> None:
     report.numbers = reg.conn.execute("SELECT COUNT(*) FROM numbers").fetchone()[0]
     running, gone = _reservations(reg)
+    gone = [row for row in gone if row["id"] not in keep]  # issued letters: reported by _check_history
     for row in running:
         report.in_progress.append(
             f"nomor {row['number']} sedang dipakai proses {row['holder_pid']} di {row['holder_host']}"
@@ -138,7 +164,7 @@ def _check_reservations(reg: Register, report: CheckReport, *, fix: bool) -> Non
             )
 
 
-def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
+def _check_orphans(reg: Register, report: CheckReport, *, fix: bool, keep: set[str]) -> None:
     outbox = reg.workspace.outbox
     if not outbox.is_dir():
         return
@@ -154,7 +180,7 @@ def _check_orphans(reg: Register, report: CheckReport, *, fix: bool) -> None:
         if path.name.startswith("."):
             _check_temporary(reg, path, report, fix=fix)
             continue
-        if reg.relative(path) in known:
+        if reg.relative(path) in known or reg.relative(path) in keep:
             continue
         rel = reg.workspace.shown(path)
         left_by_dead_run = any(path.stem == a or path.stem.startswith(a + "-") for a in abandoned)

@@ -89,6 +89,14 @@ class _Connection(sqlite3.Connection):
 
     def check_same(self) -> None:
         _same_file(self)
+        if getattr(self, "guard_moved", False):
+            # Read under the write lock: 'register copy-to' may have moved the books since this opened.
+            row = self.execute("SELECT value FROM meta WHERE key = 'moved_to'").fetchone()
+            if row is not None:
+                raise RegisterUnusable(
+                    f"Register {self.path} sudah dipindah ke {row[0]}; tidak ada yang ditulis. Isi [register] url "
+                    "di docgen.toml komputer ini dengan alamat itu lalu jalankan ulang proses docgen"
+                )
 
     def last_event_hash(self) -> str | None:
         """The newest event's hash (None for an empty log), read inside the write transaction."""

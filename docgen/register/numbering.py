@@ -18,6 +18,7 @@ from docgen.config import Profile
 from docgen.errors import RegisterError
 from docgen.pattern import NumberParts, format_number
 from docgen.register.events import append_event, now_iso
+from docgen.register.outboxproof import refuse_if_behind
 
 __all__ = ["Reservation", "reads_for", "reserve_number", "series_year"]
 
@@ -103,6 +104,7 @@ def reserve_number(
         # move the counter in between, and the write needs no answer (on PostgreSQL it travels
         # with the COMMIT; the reads were fetched with the lock, see ``reads_for``).
         row = conn.execute(_LAST_SEQ, (series, year)).fetchone()
+        refuse_if_behind(conn, series, year, row[0] if row else 0)
         seq = (row[0] if row else 0) + 1
         conn.write(
             "INSERT INTO counters (series, year, last_seq) VALUES (?, ?, ?) "
@@ -111,6 +113,8 @@ def reserve_number(
         )
         suffix = ""
     else:
+        last = conn.execute(_LAST_SEQ, (series, year)).fetchone()
+        refuse_if_behind(conn, series, year, last[0] if last else 0)
         seq, suffix = insert_after, _next_suffix(conn, series, year, insert_after, rule.insert_style)
     parts = NumberParts(
         seq=seq,

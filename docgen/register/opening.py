@@ -24,14 +24,20 @@ from docgen.register.db import RegisterAbsent, connect, has_schema, migrate
 __all__ = [
     "MARKER",
     "ORPHANS",
+    "PLACE",
     "create_connection",
     "creation_refusal",
     "identity_problem",
+    "moved_problem",
     "open_connection",
     "outbox_documents",
+    "write_place",
 ]
 
 MARKER = ".register-id"  # in outbox/: the id of the register that issued its documents
+#: in outbox/, written by ``register copy-to``: the backend the outbox's register moved to (and its
+#: URL without password), so a SQLite register left behind, or restored from before the move, refuses
+PLACE = ".register-place"
 ORPHANS = "_yatim"  # where ``register check --fix`` sets aside outbox files the register does not know
 
 
@@ -100,6 +106,7 @@ def _open_postgres(workspace: Workspace, *, create: bool, pooled: bool = False) 
             _write_marker(workspace, _register_id(conn), replace=True)
         else:
             conn.write_refusal = identity_problem(conn, workspace)
+        conn.outbox = workspace.outbox  # where numbering finds what the outbox proves was issued
     except BaseException:
         conn.close()
         raise
@@ -120,7 +127,9 @@ def open_connection(workspace: Workspace, *, long_running: bool = False) -> Any:
         message = f"Register {path} {exc.reason}; {_restore_or_create(workspace)}"
         raise RegisterAbsent(message, reason=exc.reason) from exc
     try:
-        conn.write_refusal = identity_problem(conn, workspace)  # type: ignore[attr-defined]
+        conn.write_refusal = identity_problem(conn, workspace) or moved_problem(conn, workspace)  # type: ignore[attr-defined]
+        conn.outbox = workspace.outbox  # type: ignore[attr-defined]
+        conn.guard_moved = True  # type: ignore[attr-defined]  # a process holding it when it moves stops too
     except sqlite3.Error:
         conn.close()
         raise
@@ -171,6 +180,7 @@ def create_connection(workspace: Workspace) -> Any:
     conn = connect(workspace.register_path, busy_timeout_s=workspace.profile.books.busy_timeout_s, create=True)
     try:
         _write_marker(workspace, _register_id(conn), replace=True)
+        conn.outbox = workspace.outbox  # type: ignore[attr-defined]
     except BaseException:
         conn.close()
         raise
@@ -237,3 +247,39 @@ def identity_problem(conn: Any, workspace: Workspace) -> str | None:
     if marker is None and outbox.is_dir():
         _write_marker(workspace, register_id, replace=False)
     return None
+
+
+def moved_problem(conn: Any, workspace: Workspace) -> str | None:
+    """Why this SQLite register may no longer write because its books moved to PostgreSQL, if so.
+
+    Two marks say it: the register's own ``moved_to`` (written by ``register copy-to``), and the
+    outbox's ``.register-place``, which still holds when the SQLite file is a backup from before
+    the move. Either way both sides would issue the same numbers (issue 21: both issued 2001).
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = 'moved_to'").fetchone()
+    fix = "Isi [register] url di docgen.toml komputer ini dengan alamat itu (lihat README: PostgreSQL)"
+    if row is not None:
+        return f"Register {workspace.register_path} sudah dipindah ke {row[0]}; perubahan ditolak. {fix}"
+    try:
+        place = (workspace.outbox / PLACE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if place and place[0].strip() == "postgresql":
+        where = place[1].strip() if len(place) > 1 else "PostgreSQL"
+        return (
+            f"Outbox ini milik register di {where} (outbox/{PLACE}); register SQLite {workspace.register_path} "
+            f"tidak dipakai lagi dan perubahan ditolak. {fix}"
+        )
+    return None
+
+
+def write_place(workspace: Workspace, where: str) -> None:
+    """Record in the outbox that its register now lives at ``where`` (a redacted PostgreSQL URL)."""
+    outbox = workspace.outbox
+    tmp = outbox / f"{PLACE}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(f"postgresql\n{where}\n", encoding="utf-8")
+        os.replace(tmp, outbox / PLACE)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise RegisterError(f"Penanda {outbox / PLACE} tidak bisa ditulis ({exc}); periksa izin folder outbox") from exc

@@ -8,8 +8,10 @@ chain intact on the server, every recorded file's hash matching the outbox.
 
 Everything on the server happens in ONE transaction (PostgreSQL's DDL is transactional): schema,
 rows and identity sequences commit together, so a failed copy leaves the target empty and the
-same command can simply run again. The SQLite file is only read; its write lock is held while
-reading so that no process can issue a number that would be left behind.
+same command can simply run again. The SQLite file is only read until the copy checked out; its
+write lock is held throughout so that no process can issue a number that would be left behind, and
+then it is marked as moved: from then on it refuses every write, naming the server (issue 21: both
+registers issued 2001 after a copy).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 from docgen.config import Workspace
 from docgen.errors import RegisterError
 from docgen.register.db import SCHEMA_VERSION, atomic, connect
-from docgen.register.opening import identity_problem
+from docgen.register.events import append_event
+from docgen.register.opening import identity_problem, moved_problem, write_place
 
 __all__ = ["TABLES", "CopyReport", "copy_to_postgres", "target_contents"]
 
@@ -157,21 +160,34 @@ def copy_to_postgres(workspace: Workspace, url: str) -> CopyReport:
         _refuse_unfinished(workspace)
         source = connect(workspace.register_path, busy_timeout_s=profile.busy_timeout_s)
         try:
-            refusal = identity_problem(source, workspace)
+            refusal = identity_problem(source, workspace) or moved_problem(source, workspace)
             if refusal:
                 raise RegisterError(refusal)
-            # The SQLite write lock for the whole copy: nobody issues a number that would stay behind.
+            # The SQLite write lock for the whole copy and its check: nobody issues a number that
+            # would stay behind, and the books are marked as moved before anyone can write again.
             source.begin_write()
             try:
                 report, digests = _copy(source, target, where, PG_MIGRATIONS)
+                target.close()
+                _check_target(workspace, url, where, report, digests)
+                _mark_moved(workspace, source, where)
             finally:
                 source.rollback_write()
         finally:
             source.close()
     finally:
         target.close()
-    _check_target(workspace, url, where, report, digests)
     return report
+
+
+def _mark_moved(workspace: Workspace, source: Any, where: str) -> None:
+    """After a checked copy, inside the source's write lock: the outbox names its new register, and the
+    SQLite register refuses every write from now on, naming where the books went (issue 21: both
+    sides issued the same number after a copy)."""
+    write_place(workspace, where)
+    source.execute("INSERT INTO meta (key, value) VALUES ('moved_to', ?)", (where,))
+    append_event(source, "register.moved", to=where)
+    source.commit_write()
 
 
 def _copy(source: Any, target: Any, where: str, steps: list[list[str]]) -> tuple[CopyReport, Digests]:
