@@ -23,6 +23,7 @@ from docgen.register.db import atomic, register_error
 from docgen.register.events import append_event, now_iso, strict_id
 from docgen.register.numbering import Reservation, holder_alive, reads_for, reserve_number
 from docgen.register.opening import create_connection, open_connection
+from docgen.register.profilelock import bind
 from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
 from docgen.register.states import LABELS, State, check_transition
 
@@ -46,6 +47,7 @@ class Register:
         self.workspace = workspace
         self.profile = workspace.profile
         self.conn = conn
+        bind(conn, workspace)  # numbering compares this workspace's profile with the register's
 
     @classmethod
     def open(cls, workspace: Workspace, *, long_running: bool = False) -> Register:

@@ -18,6 +18,7 @@ from docgen.config import Profile
 from docgen.errors import RegisterError
 from docgen.pattern import NumberParts, format_number
 from docgen.register.events import append_event, now_iso
+from docgen.register.profilelock import require_recorded_profile
 
 __all__ = ["Reservation", "reads_for", "reserve_number", "series_year"]
 
@@ -96,6 +97,7 @@ def reserve_number(
         raise RegisterError(f"Nomor sisipan harus menempel pada nomor urut (bilangan bulat), bukan {shown}")
     if series not in profile.series:
         raise RegisterError(f"Seri nomor '{series}' tidak ada di profil; tambahkan [series.{series}]")
+    require_recorded_profile(conn, profile)  # every PC on one register numbers with one profile (issue 21)
     rule = profile.series[series]
     year = series_year(profile, series, doc_date)
     if insert_after is None:
