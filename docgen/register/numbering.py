@@ -18,7 +18,7 @@ from docgen.config import Profile
 from docgen.errors import RegisterError
 from docgen.pattern import NumberParts, format_number
 from docgen.register.events import append_event, now_iso
-from docgen.register.profilelock import require_recorded_profile
+from docgen.register.profilelock import FINGERPRINT_READ, require_recorded_profile
 
 __all__ = ["Reservation", "reads_for", "reserve_number", "series_year"]
 
@@ -73,7 +73,7 @@ def reads_for(profile: Profile, series: str, doc_date: date) -> tuple[tuple[str,
     """
     if series not in profile.series:
         return ()
-    return ((_LAST_SEQ, (series, series_year(profile, series, doc_date))), (_NEXT_ID, ()))
+    return ((_LAST_SEQ, (series, series_year(profile, series, doc_date))), (_NEXT_ID, ()), FINGERPRINT_READ)
 
 
 def reserve_number(

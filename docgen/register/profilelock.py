@@ -38,6 +38,7 @@ from docgen.register.events import append_event
 
 __all__ = [
     "FINGERPRINT_KEY",
+    "FINGERPRINT_READ",
     "MACHINE_LOCAL",
     "SHAPE_KEY",
     "LocalProfile",
@@ -79,6 +80,8 @@ FILE_SETTINGS = ("office.emblem", "cap.image", "archive.extra_codes")
 
 RECHECK_S = 2.0  # how old a fingerprint's file stamps may be before they are read again
 _READ = "SELECT value FROM meta WHERE key = ?"
+#: The gate's one read, for ``atomic(reads=...)``: PostgreSQL fetches it with the write lock (no extra round trip).
+FINGERPRINT_READ = (_READ, (FINGERPRINT_KEY,))
 _UPSERT = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _SHOWN_KEYS = 8
 
@@ -266,7 +269,7 @@ def require_recorded_profile(conn: Any, profile: Profile) -> None:
     rolls the transaction back, so no number is taken.
     """
     local = local_profile(_workspace_of(conn, profile))
-    row = conn.execute(_READ, (FINGERPRINT_KEY,)).fetchone()
+    row = conn.execute(*FINGERPRINT_READ).fetchone()
     if row is None:
         _record(conn, local)  # a new register, or one from before this check: this profile is the office's
         return
