@@ -198,14 +198,14 @@ def local_profile(workspace: Workspace) -> LocalProfile:
     now = time.monotonic()
     with _cache_lock:
         entry = _cache.get(key)
-        if entry is not None and entry.profile is workspace.profile and now - entry.checked < RECHECK_S:
-            return entry.local
-    settings = entry.settings if entry is not None and entry.profile is workspace.profile else None
-    if settings is None:
-        settings = profile_shape(workspace.profile)
+    if entry is not None and entry.profile is not workspace.profile:
+        entry = None
+    if entry is not None and now - entry.checked < RECHECK_S:
+        return entry.local
+    settings = entry.settings if entry is not None else profile_shape(workspace.profile)
     files = _files(workspace, settings)
     stamps = {name: stamp for name, (_, stamp) in files.items()}
-    if entry is not None and entry.profile is workspace.profile and entry.stamps == stamps:
+    if entry is not None and entry.stamps == stamps:
         local = entry.local
     else:
         shape = {**settings, **{name: _sha256(path) for name, (path, _) in files.items()}}
