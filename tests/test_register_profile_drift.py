@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from docgen.cli import app
 from docgen.config import Profile, Workspace, copy_defaults, load_workspace
 from docgen.errors import ProfileDrift
+from docgen.inbox import create_inbox
 from docgen.pipeline import generate
 from docgen.register import Register, check_register, profilelock
 from docgen.register.batches import NumberWanted, reserve_many
@@ -40,6 +41,7 @@ from docgen.register.profilelock import (
     local_profile,
     profile_shape,
 )
+from docgen.watch import Watcher
 
 KIND = "surat-keluar"
 TEMPLATE = "templates/surat-keluar.docx"
@@ -137,6 +139,22 @@ def test_a_batch_on_a_pc_with_another_profile_reserves_no_block(pc_a, second_pc)
     wanted = [NumberWanted("surat-keluar", date(2026, 11, 28), "500.16.7.2")] * 5
     with Register.open(pc_b) as reg, pytest.raises(ProfileDrift):
         reserve_many(reg, wanted)
+    assert counts(pc_a) == before
+
+
+def test_a_watcher_on_a_pc_with_another_profile_stops_and_the_dropped_request_waits(pc_a, second_pc, letter):
+    pc_b, _ = second_pc("official")
+    create_inbox(pc_b)
+    dropped = pc_b.root / "inbox" / KIND / "surat.json"
+    dropped.write_text(json.dumps(letter), encoding="utf-8")
+    before = counts(pc_a)
+
+    with pytest.raises(ProfileDrift, match="officials.kadis.name"):
+        Watcher(pc_b, settle_s=0.01).run(once=True)
+
+    assert dropped.is_file()  # not the file's fault: it waits for the profile to be put right
+    failed = dropped.parent / "failed"
+    assert not failed.exists() or not any(failed.iterdir())
     assert counts(pc_a) == before
 
 
