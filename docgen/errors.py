@@ -9,6 +9,7 @@ The CLI translates exactly these into "Galat: ..." lines; anything else is a bug
     ├── RegisterError    the register refuses a change (state, number, missing row)
     │   ├── RegisterBusy the register stayed locked too long; retrying may help
     │   └── RegisterUnusable  the register itself is missing, replaced or not this outbox's
+    │       └── ProfileDrift  this PC's profile is not the one recorded in the register
     └── RenderError      writing an output failed
         └── DiskFull     ... because a disk is full: a batch stops instead of failing every row
 """
@@ -20,6 +21,7 @@ __all__ = [
     "ConfigError",
     "DiskFull",
     "DocgenError",
+    "ProfileDrift",
     "RegisterBusy",
     "RegisterError",
     "RegisterUnusable",
@@ -79,3 +81,15 @@ class RegisterUnusable(RegisterError):
 
 class DiskFull(RenderError):
     """An output could not be written because a disk (outbox or registers) is full."""
+
+
+class ProfileDrift(RegisterUnusable):
+    """This PC's profile (what shapes numbers and documents) is not the one the register recorded.
+
+    No request is at fault, so a job stops and its input waits; ``keys`` names the differing
+    settings (``series.surat-keluar.pattern``, ``templates/surat-keluar.docx``).
+    """
+
+    def __init__(self, message: str, *, keys: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.keys = keys

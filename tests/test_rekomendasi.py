@@ -19,6 +19,7 @@ from docgen.config import Workspace, load_workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
 from docgen.register import Register
+from docgen.register.profilelock import accept_profile
 from docgen.text import tanggal
 
 _BASIS: dict[str, str] = {}
@@ -115,6 +116,8 @@ def test_an_agency_the_position_does_not_name_prints_under_it(workspace: Workspa
         encoding="utf-8",
     )
     ws = load_workspace(workspace.root, env={})
+    with Register.open(ws) as reg:  # a new official after the BAP was numbered: the admin accepts the change
+        accept_profile(reg)
     text = lines(output(ws, generate(ws, "rekomendasi", rekomendasi_request(penandatangan="kadishub"))))
     at = text.index("Kepala Dinas")
     assert text[at + 1] == "Dinas Perhubungan Kota Pasuruan,"

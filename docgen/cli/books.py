@@ -249,6 +249,31 @@ def check(
         raise typer.Exit(1)
 
 
+@register_app.command("accept-profile")
+def accept_profile_command(
+    yes: Annotated[bool, typer.Option("--yes", help="Accept without asking.")] = False,
+) -> None:
+    """Make this PC's profile the register's after a deliberate change (a new pattern, kop, signer, template).
+
+    Every PC numbering into this register must then have the same docgen.toml and templates/; the
+    others are refused until they do. An event records the old and new fingerprint and who
+    accepted. Run it on the PC whose profile is right. Example: docgen register accept-profile
+    """
+    from docgen.register.profilelock import accept_profile, profile_drift
+
+    with handle_errors(), _open() as reg:
+        changed = profile_drift(reg)
+        if changed == ():
+            console.print("Profil komputer ini sudah sama dengan profil yang tercatat di register.")
+            return
+        if changed:
+            console.print(f"Berbeda dari profil tercatat: {escape(', '.join(changed))}")
+        if not yes:
+            typer.confirm("Jadikan profil komputer ini profil register (komputer lain harus menyamakan)?", abort=True)
+        accept_profile(reg)
+    console.print("Profil komputer ini sekarang tercatat sebagai profil register.")
+
+
 @register_app.command("create")
 def create() -> None:
     """Create the register of a workspace that has none yet (a fresh copy of the shipped folder).

@@ -24,6 +24,7 @@ from docgen.register.events import append_event, masked_text, now_iso, strict_id
 from docgen.register.numbering import Reservation, holder_alive, reads_for, reserve_number
 from docgen.register.opening import create_connection, open_connection
 from docgen.register.outboxproof import prove_issued
+from docgen.register.profilelock import bind
 from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
 from docgen.register.states import LABELS, State, check_transition
 
@@ -47,6 +48,7 @@ class Register:
         self.workspace = workspace
         self.profile = workspace.profile
         self.conn = conn
+        bind(conn, workspace)  # numbering compares this workspace's profile with the register's
 
     @classmethod
     def open(cls, workspace: Workspace, *, long_running: bool = False) -> Register:

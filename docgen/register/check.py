@@ -23,6 +23,7 @@ from docgen.register.db import atomic
 from docgen.register.events import verify_chain
 from docgen.register.numbering import holder_alive
 from docgen.register.opening import ORPHANS
+from docgen.register.profilelock import drift_problems
 
 __all__ = ["CheckReport", "check_register", "file_sha256"]
 
@@ -65,6 +66,7 @@ def check_register(reg: Register, *, fix: bool = False) -> CheckReport:
         # every real document, so nothing is fixed.
         report.problems.append(reg.write_refusal + (" (--fix tidak dijalankan)" if fix else ""))
         fix = False
+    report.problems += drift_problems(reg)  # this PC would number with another profile (issue 21)
     report.events = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     report.problems += verify_chain(conn)
     _check_files(reg, report)

@@ -19,6 +19,7 @@ from docgen.errors import RegisterError
 from docgen.pattern import NumberParts, format_number
 from docgen.register.events import append_event, now_iso
 from docgen.register.outboxproof import refuse_if_behind
+from docgen.register.profilelock import FINGERPRINT_READ, require_recorded_profile
 
 __all__ = ["Reservation", "reads_for", "reserve_number", "series_year"]
 
@@ -73,7 +74,7 @@ def reads_for(profile: Profile, series: str, doc_date: date) -> tuple[tuple[str,
     """
     if series not in profile.series:
         return ()
-    return ((_LAST_SEQ, (series, series_year(profile, series, doc_date))), (_NEXT_ID, ()))
+    return ((_LAST_SEQ, (series, series_year(profile, series, doc_date))), (_NEXT_ID, ()), FINGERPRINT_READ)
 
 
 def reserve_number(
@@ -97,6 +98,7 @@ def reserve_number(
         raise RegisterError(f"Nomor sisipan harus menempel pada nomor urut (bilangan bulat), bukan {shown}")
     if series not in profile.series:
         raise RegisterError(f"Seri nomor '{series}' tidak ada di profil; tambahkan [series.{series}]")
+    require_recorded_profile(conn, profile)  # every PC on one register numbers with one profile (issue 21)
     rule = profile.series[series]
     year = series_year(profile, series, doc_date)
     if insert_after is None:
