@@ -23,7 +23,7 @@ from docgen.register import Register, State
 from docgen.register.rows import DocumentRow, FileRecord
 from docgen.register.signatures import SignatureRow, record_signature, signatures_of
 from docgen.render.files import write_new
-from docgen.render.sign import Credential, SigningError, sign_pdf
+from docgen.render.sign import Credential, SigningError, require_trusted, sign_pdf
 
 __all__ = ["Signed", "SigningError", "sign_document", "sign_documents", "waiting_for_signature"]
 
@@ -47,8 +47,15 @@ def _current_pdf(reg: Register, doc_id: int) -> dict:
     return pdfs[-1]
 
 
+def _trust_roots(workspace: Workspace) -> list[Path]:
+    return [safe_join(workspace.root, p) for p in workspace.profile.signing.trust_roots]
+
+
 def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: Credential) -> Signed:
-    """Sign document ``doc_id``'s current PDF; refuse an unsignable state, a changed file or a second signature."""
+    """Sign document ``doc_id``'s current PDF; refuse an untrusted certificate, an unsignable state,
+    a changed file or a second signature, each before the register or the outbox changes."""
+    roots = _trust_roots(workspace)
+    require_trusted(credential, roots)
     doc = reg.document(doc_id)
     if doc.state not in SIGNABLE:
         raise RegisterError(
@@ -72,7 +79,6 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
             f"PDF dokumen {doc_id} ({record['path']}) berubah sejak dicatat; buat ulang sebelum ditandatangani"
         )
     settings = workspace.profile.signing
-    roots = [safe_join(workspace.root, p) for p in settings.trust_roots]
     signed = sign_pdf(
         data, credential, box=settings.box_for(doc.kind), footer=settings.footer,
         timestamp_url=settings.timestamp_url, trust_roots=roots, reason=f"Dokumen {doc.number or doc_id}",
@@ -112,8 +118,10 @@ def sign_documents(
 ) -> list[Signed]:
     """Sign the given documents, or (``doc_ids`` None) the whole queue, with one parsed key.
 
-    Stops at the first refusal; documents signed before it stay signed and are returned.
+    Stops at the first refusal; documents signed before it stay signed and are returned. A
+    certificate that does not chain to ``[signing] trust_roots`` is refused before the register opens.
     """
+    require_trusted(credential, _trust_roots(workspace))
     with Register.open(workspace) as reg:
         ids = waiting_for_signature(reg, kind=kind) if doc_ids is None else doc_ids
         return [sign_document(workspace, reg, doc_id, credential) for doc_id in ids]
