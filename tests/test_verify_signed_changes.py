@@ -87,11 +87,25 @@ def _cut_short(pdf: bytes) -> bytes:
     return pdf[:-100]
 
 
+def _padding(pdf: bytes) -> range:
+    """Where the zeros after the signature value lie, in the hex string signing left in /Contents."""
+    end = pdf.index(b">", pdf.index(b"/Contents <", pdf.index(b"%%EOF")))
+    return range(len(pdf[:end].rstrip(b"0")) + 2, end)  # two digits of slack: the value may end in a 0
+
+
+def _room_filled(pdf: bytes, where: float = 0.5, digit: bytes = b"7") -> bytes:
+    """A digit written into the room reserved for the signature, outside the signed bytes."""
+    room = _padding(pdf)
+    at = room[int(where * (len(room) - 1))]
+    return pdf[:at] + digit + pdf[at + 1 :]
+
+
 CHANGES = {
     "bytes-after-eof": _junk_after_eof,
     "empty-update": _empty_update,
     "page-text-added": _page_text_added,
     "cut-short": _cut_short,
+    "signature-room-filled": _room_filled,
 }
 
 
@@ -215,3 +229,11 @@ def test_a_signed_pdf_cut_anywhere_inside_its_signature_says_the_signature_is_cu
     lines = [c.summary for c in answer.signatures]
     assert any("terpotong" in line or "rusak" in line for line in lines), lines
     assert not any(_claims_whole(line) for line in lines)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(where=st.floats(min_value=0.0, max_value=1.0), digit=st.sampled_from(list(b"123456789abcdefABCDEF")))
+def test_anything_written_into_the_signature_room_is_a_change(signed, where, digit):
+    ws, pdf = signed
+    [check] = check_signatures(_room_filled(pdf, where, bytes([digit])), [ws.root / ROOT_PEM])
+    assert not check.holds and not check.covers_whole_file and "ruang tanda tangan diisi" in check.summary

@@ -95,9 +95,10 @@ def _summary(signer: str, signed_at: datetime | None, intact: bool, after: After
     if not intact:
         return f"{who} RUSAK: isi berkas tidak sama dengan yang ditandatangani; minta salinan asli ke kantor"
     if after == After.CHANGED:
+        what = f"{_bytes(bytes_after)} bait ditambahkan sesudahnya" if bytes_after else "ruang tanda tangan diisi"
         return (
             f"{who} utuh, tetapi berkas DIUBAH setelah ditandatangani: tidak mencakup seluruh berkas "
-            f"({_bytes(bytes_after)} bait ditambahkan sesudahnya); minta salinan asli ke kantor"
+            f"({what}); minta salinan asli ke kantor"
         )
     if after == After.NOTHING:
         cover = "mencakup seluruh berkas"
@@ -184,6 +185,8 @@ def _after(embedded: object, status: object, data: bytes, *, last: bool) -> Afte
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     coverage = status.coverage  # type: ignore[attr-defined]
+    if _padding_filled(embedded):
+        return After.CHANGED
     if coverage == SignatureCoverageLevel.ENTIRE_FILE and _end(embedded) == len(data):
         return After.NOTHING
     level = status.modification_level  # type: ignore[attr-defined]
@@ -198,6 +201,22 @@ def _after(embedded: object, status: object, data: bytes, *, last: bool) -> Afte
         and (not last or _only_validation_data_after(embedded))
     )
     return After.SIGNATURES if harmless else After.CHANGED
+
+
+def _padding_filled(embedded: object) -> bool:
+    """Whether the room reserved for the signature holds anything after it: signing leaves it zeros.
+
+    The room is outside the signed bytes by design, so validators accept what is written there;
+    pdfsig calls such a file "Not total document signed", and so does docgen.
+    """
+    raw = bytes(embedded.pkcs7_content)  # type: ignore[attr-defined]
+    if len(raw) < 2:
+        return False
+    size, header = raw[1], 2
+    if size & 0x80:  # DER long form: the next (size & 0x7F) bytes hold the length
+        header += size & 0x7F
+        size = int.from_bytes(raw[2:header], "big")
+    return any(raw[header + size :])
 
 
 def _end(embedded: object) -> int:
