@@ -170,3 +170,27 @@ def test_a_letter_numbered_at_signature_keeps_its_state_and_number_when_the_cert
     assert "trust_roots" in line
     assert _books(workspace, doc_id) == before and before[0] == State.VERIFIED and before[1] is None
     assert _outbox(workspace) == files
+
+
+def test_a_letter_is_not_numbered_when_signing_it_would_fail(workspace, ca, letter, monkeypatch):
+    """Numbering comes before signing for a letter; a timestamp authority that does not answer
+    used to leave it numbered and 'signed' without a signature. Now signing is tried first."""
+    require("soffice")
+    import socket
+
+    from docgen.pipeline import generate
+
+    with socket.socket() as probe:  # a port nobody listens on: the connection is refused at once
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with (workspace.root / "docgen.toml").open("a", encoding="utf-8") as profile:
+        profile.write(f'\n[signing]\ntimestamp_url = "http://127.0.0.1:{port}/"\n')
+    doc_id = generate(workspace, "surat-keluar", letter, draft=True, pdf=True).id
+    with Register.open(workspace) as reg:
+        reg.set_state(doc_id, State.VERIFIED)
+    before, files = _books(workspace, doc_id), _outbox(workspace)
+    monkeypatch.setenv("DOCGEN_P12_PASSWORD", PASSWORD)
+    line = one_galat_line(cli(workspace, "tandatangani", str(doc_id), "--p12", str(ca["good"])))
+    assert "cap waktu" in line and f"127.0.0.1:{port}" in line
+    assert _books(workspace, doc_id) == before and before[0] == State.VERIFIED and before[1] is None
+    assert _outbox(workspace) == files
