@@ -23,7 +23,7 @@ from docgen.register import Register, State
 from docgen.register.rows import DocumentRow, FileRecord
 from docgen.register.signatures import SignatureRow, record_signature, signatures_of
 from docgen.render.files import write_new
-from docgen.render.sign import Credential, SigningError, sign_pdf
+from docgen.render.sign import Credential, SignedPdf, SigningError, require_trusted, sign_pdf
 
 __all__ = ["Signed", "SigningError", "sign_document", "sign_documents", "waiting_for_signature"]
 
@@ -47,8 +47,14 @@ def _current_pdf(reg: Register, doc_id: int) -> dict:
     return pdfs[-1]
 
 
+def _trust_roots(workspace: Workspace) -> list[Path]:
+    return [safe_join(workspace.root, p) for p in workspace.profile.signing.trust_roots]
+
+
 def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: Credential) -> Signed:
-    """Sign document ``doc_id``'s current PDF; refuse an unsignable state, a changed file or a second signature."""
+    """Sign document ``doc_id``'s current PDF; refuse an untrusted certificate, an unsignable state,
+    a changed file or a second signature, each before the register or the outbox changes."""
+    require_trusted(credential, _trust_roots(workspace))
     doc = reg.document(doc_id)
     if doc.state not in SIGNABLE:
         raise RegisterError(
@@ -56,28 +62,13 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
             "atau numbered (docgen status ID verified)"
         )
     if doc.state == State.VERIFIED and get_kind(doc.kind).numbered == "signature":
+        _rehearse(workspace, reg, doc, credential)
         doc = _number_first(workspace, reg, doc_id)
     record = _current_pdf(reg, doc_id)
     if any(s.file_sha256 == record["sha256"] for s in signatures_of(reg.conn, doc_id)):
         raise RegisterError(f"Dokumen {doc_id} sudah ditandatangani secara elektronik; tidak ditandatangani dua kali")
     source = reg.workspace.outbox / record["path"]
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise SigningError(
-            f"PDF dokumen {doc_id} ({record['path']}) tidak bisa dibaca ({exc.strerror}); periksa outbox"
-        ) from None
-    if hashlib.sha256(data).hexdigest() != record["sha256"]:
-        raise SigningError(
-            f"PDF dokumen {doc_id} ({record['path']}) berubah sejak dicatat; buat ulang sebelum ditandatangani"
-        )
-    settings = workspace.profile.signing
-    roots = [safe_join(workspace.root, p) for p in settings.trust_roots]
-    signed = sign_pdf(
-        data, credential, box=settings.box_for(doc.kind), footer=settings.footer,
-        timestamp_url=settings.timestamp_url, trust_roots=roots, reason=f"Dokumen {doc.number or doc_id}",
-        qr_url=f"{workspace.profile.verification.base_url.rstrip('/')}/{doc.token}" if doc.token else "",
-    )  # fmt: skip
+    signed = _sign(workspace, doc, _recorded_bytes(reg, doc_id, record), credential)
     target = free_name(source.parent, Path(record["path"]).stem, "-ttd.pdf")
     written = write_new(target, signed.data)
     state = State.SIGNED if doc.state == State.VERIFIED else None
@@ -88,6 +79,46 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
     )  # fmt: skip
     record_signature(reg, row)
     return Signed(doc_id, reg.relative(written.path), written.sha256, signed.level, str(state or doc.state))
+
+
+def _recorded_bytes(reg: Register, doc_id: int, record: dict) -> bytes:
+    """The file's bytes, refused when unreadable or no longer what the register recorded."""
+    try:
+        data = (reg.workspace.outbox / record["path"]).read_bytes()
+    except OSError as exc:
+        raise SigningError(
+            f"PDF dokumen {doc_id} ({record['path']}) tidak bisa dibaca ({exc.strerror}); periksa outbox"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != record["sha256"]:
+        raise SigningError(
+            f"PDF dokumen {doc_id} ({record['path']}) berubah sejak dicatat; buat ulang sebelum ditandatangani"
+        )
+    return data
+
+
+def _sign(workspace: Workspace, doc: DocumentRow, data: bytes, credential: Credential) -> SignedPdf:
+    settings = workspace.profile.signing
+    return sign_pdf(
+        data, credential, box=settings.box_for(doc.kind), footer=settings.footer,
+        timestamp_url=settings.timestamp_url, trust_roots=_trust_roots(workspace),
+        reason=f"Dokumen {doc.number or doc.id}",
+        qr_url=f"{workspace.profile.verification.base_url.rstrip('/')}/{doc.token}" if doc.token else "",
+    )  # fmt: skip
+
+
+def _rehearse(workspace: Workspace, reg: Register, doc: DocumentRow, credential: Credential) -> None:
+    """Sign the verified draft's PDF in memory and throw it away, before the number is taken.
+
+    Numbering comes first for such a letter (the number must be in what is signed), so a refusal
+    that only signing finds (the timestamp authority unreachable, the box on a page the letter
+    lacks, a PDF pyHanko cannot read) would otherwise leave a numbered letter without its TTE.
+    A draft without a PDF yet is not rehearsed: its PDF is made with the number.
+    """
+    try:
+        record = _current_pdf(reg, doc.id)
+    except SigningError:
+        return
+    _sign(workspace, doc, _recorded_bytes(reg, doc.id, record), credential)
 
 
 def _number_first(workspace: Workspace, reg: Register, doc_id: int) -> DocumentRow:
@@ -112,8 +143,10 @@ def sign_documents(
 ) -> list[Signed]:
     """Sign the given documents, or (``doc_ids`` None) the whole queue, with one parsed key.
 
-    Stops at the first refusal; documents signed before it stay signed and are returned.
+    Stops at the first refusal; documents signed before it stay signed and are returned. A
+    certificate that does not chain to ``[signing] trust_roots`` is refused before the register opens.
     """
+    require_trusted(credential, _trust_roots(workspace))
     with Register.open(workspace) as reg:
         ids = waiting_for_signature(reg, kind=kind) if doc_ids is None else doc_ids
         return [sign_document(workspace, reg, doc_id, credential) for doc_id in ids]

@@ -75,7 +75,11 @@ class Verification:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES[self.verdict]
+        """The verdict's status; never 0 while a signature is broken or the file changed after it."""
+        code = EXIT_CODES[self.verdict]
+        if code == 0 and not all(c.holds for c in self.signatures):
+            return EXIT_CODES[Verdict.SIGNATURE_INVALID]
+        return code
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,7 +134,7 @@ def _with_signatures(answer: Verification, checks: list[SignatureCheck]) -> Veri
     if not checks:
         return answer
     verdict = answer.verdict
-    if verdict != Verdict.VOID and not all(c.intact and c.covers_whole_file for c in checks):
+    if verdict != Verdict.VOID and not all(c.holds for c in checks):
         verdict = Verdict.SIGNATURE_INVALID
     elif verdict == Verdict.GENUINE and not all(c.trusted and c.timestamp_valid is not False for c in checks):
         verdict = Verdict.UNTRUSTED

@@ -71,7 +71,11 @@ def _cert(subject, issuer, key, issuer_key, *, ca=False, usage=True, days=(-1, 3
 
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("ca")
+    return make_ca(tmp_path_factory.mktemp("ca"))
+
+
+def make_ca(folder: Path) -> dict[str, Path]:
+    """A test root (root.pem) and PKCS#12 files it certified: good, expired, and one not for signing."""
     root_key = ec.generate_private_key(ec.SECP256R1())
     root = _cert("Uji Root CA BSrE", "Uji Root CA BSrE", root_key, root_key, ca=True, days=(-10, 3650))
     (folder / "root.pem").write_bytes(root.public_bytes(serialization.Encoding.PEM))

@@ -41,7 +41,7 @@ def tandatangani(
         if bool(ids) == semua:
             raise RequestError("Sebutkan nomor id dokumen atau --semua (salah satu saja)")
         ws = workspace()
-        credential = load_credential(p12, _passphrase())
+        credential = load_credential(p12, _passphrase)  # asked once the file is known to be one
         done = sign_documents(ws, None if semua else list(ids or []), credential, kind=kind)
     if as_json:
         print_json([s.__dict__ for s in done])

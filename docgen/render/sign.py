@@ -11,10 +11,12 @@ when fetching fails the signature falls back to B-T rather than not signing (bes
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import logging
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,22 +27,24 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
-from pyhanko.keys import load_cert_from_pemder
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import SigningError as HankoSigningError
-from pyhanko.sign.general import get_pyca_cryptography_hash
-from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-from pyhanko.stamp import QRStampStyle, TextStampStyle
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from docgen.errors import DocgenError
+from docgen.render.certfiles import load_trust_roots, pyhanko_quietly, read_certificate
 from docgen.signsettings import SignatureBox
 
-__all__ = ["Credential", "SignedPdf", "SigningError", "load_credential", "sign_pdf"]
+with pyhanko_quietly():
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError as HankoSigningError
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+    from pyhanko.stamp import QRStampStyle, TextStampStyle
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+__all__ = ["Credential", "SignedPdf", "SigningError", "load_credential", "require_trusted", "sign_pdf"]
 
 _MM = 72 / 25.4
 _FIELD = "TTE"
@@ -100,16 +104,16 @@ def _common_name(cert: x509.Certificate) -> str:
     return str(names[0].value) if names else cert.subject.rfc4514_string()
 
 
-def load_credential(p12: Path, passphrase: str, *, now: datetime | None = None) -> Credential:
+def load_credential(p12: Path, passphrase: str | Callable[[], str], *, now: datetime | None = None) -> Credential:
     """Parse ``p12`` once and refuse a certificate that may not sign today.
 
     Parsed with ``cryptography`` rather than ``SimpleSigner.load_pkcs12`` (which does the same
-    parse) so a wrong passphrase is told apart from a missing file and nothing is logged.
+    parse) so a wrong passphrase is told apart from a missing file and nothing is logged. A FIFO,
+    a device or a huge file is refused before reading; ``passphrase`` may be a prompt, asked only
+    once the file has been read, so nobody types a passphrase for a file that cannot be one.
     """
-    try:
-        raw = p12.read_bytes()
-    except OSError as exc:
-        raise SigningError(f"Berkas sertifikat {p12} tidak bisa dibaca ({exc.strerror}); periksa --p12") from None
+    raw = read_certificate(p12, "--p12")
+    passphrase = passphrase if isinstance(passphrase, str) else passphrase()
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(raw, passphrase.encode("utf-8") or None)
     except (ValueError, TypeError):
@@ -149,13 +153,43 @@ def load_credential(p12: Path, passphrase: str, *, now: datetime | None = None) 
     return Credential(signer, name, cert.subject.rfc4514_string(), hashlib.sha256(der).hexdigest(), usages)
 
 
-def _trust(roots: list[Path]) -> list[asn1_x509.Certificate]:
+#: (certificate fingerprint, root fingerprints) already found to chain: a batch checks its key once.
+_CHAINED: set[tuple[str, tuple[str, ...]]] = set()
+
+
+def require_trusted(credential: Credential, roots: list[Path], *, now: datetime | None = None) -> None:
+    """Refuse a certificate that does not chain to one of ``roots`` (``[signing] trust_roots``).
+
+    Called before anything is numbered, written or recorded: a document signed with a key the
+    office's own ``docgen verify`` calls untrusted would be issued with a signature nobody accepts.
+    No roots configured means no check (the office has not said whom it trusts yet). Only the
+    chain and validity dates are judged, offline: revocation needs the network, and signing must
+    work without it (the B-LT level fetches it when it can).
+    """
+    if not roots:
+        return
+    trusted = load_trust_roots(roots)
+    key = (credential.fingerprint, tuple(sorted(c.sha256.hex() for c in trusted)))  # type: ignore[attr-defined]
+    if key in _CHAINED:
+        return
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError, ValidationError
+
+    context = ValidationContext(
+        trust_roots=trusted, other_certs=list(credential.signer.cert_registry), allow_fetching=False,
+        revocation_mode="soft-fail", moment=now,
+    )  # fmt: skip
+    validator = CertificateValidator(credential.signer.signing_cert, validation_context=context)
     try:
-        return [load_cert_from_pemder(str(path)) for path in roots]
-    except (OSError, ValueError) as exc:
+        asyncio.run(validator.async_validate_path())
+    except (PathBuildingError, PathValidationError, ValidationError, ValueError) as exc:
+        issuer = credential.signer.signing_cert.issuer.human_friendly
+        why = "tidak berantai ke akar mana pun" if isinstance(exc, PathBuildingError) else "rantainya tidak sah"
         raise SigningError(
-            f"Akar kepercayaan [signing] trust_roots tidak bisa dibaca ({exc}); periksa berkas PEM-nya"
+            f"Sertifikat {credential.name} (penerbit {issuer[:120]}) {why} di [signing] trust_roots; "
+            "tidak ada yang ditandatangani: pakai sertifikat dari BSrE atau tambahkan akar penerbitnya"
         ) from None
+    _CHAINED.add(key)
 
 
 def _publishes_status(cert: asn1_x509.Certificate) -> bool:
@@ -216,7 +250,7 @@ def sign_pdf(
         ) from None
     spec, style = _field(box, reader_pages), _style(footer, box, qr=bool(qr_url))
     timestamper = HTTPTimeStamper(timestamp_url, timeout=10) if timestamp_url else None
-    roots = _trust(list(trust_roots))
+    roots = load_trust_roots(list(trust_roots))
     attempts: list[tuple[str, ValidationContext | None]] = []
     if timestamper and roots and _publishes_status(credential.signer.signing_cert):
         attempts.append(
