@@ -52,13 +52,17 @@ class Reply:
     text: str
 
 
-def post(port: int, path: str, content_type: str, pieces: Iterable[bytes], length: int) -> Reply:
+def post(
+    port: int, path: str, content_type: str, pieces: Iterable[bytes], length: int, headers: dict[str, str] | None = None
+) -> Reply:
     """POST ``pieces`` as one body of ``length`` bytes, each piece its own send; stop once answered."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.putrequest("POST", path)
         conn.putheader("content-type", content_type)
         conn.putheader("content-length", str(length))
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
         conn.endheaders()
         try:
             for piece in pieces:

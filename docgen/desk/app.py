@@ -26,13 +26,13 @@ from starlette.routing import Route
 
 from docgen.config import Workspace
 from docgen.desk import batches, documents, drafting, home, incoming, search
-from docgen.desk.handling import Desk
+from docgen.desk.handling import Desk, read_form
 from docgen.desk.sessions import COOKIE, Session, Sessions, cookie_header
 from docgen.desk.views import STATIC, Views
 from docgen.errors import DocgenError
 from docgen.register import Register
 from docgen.register.users import AuthError, account_version, authenticate
-from docgen.web.guard import RateLimits, SecurityHeaders, client_address
+from docgen.web.guard import RateLimits, Refused, SecurityHeaders, client_address
 
 __all__ = ["create_desk"]
 
@@ -47,6 +47,7 @@ HEADERS = [
     (b"cache-control", b"no-store"),
 ]  # fmt: skip
 _STATIC = {"meja.css": "text/css", "meja.js": "text/javascript"}
+_SMALL_FORM = 64_000  # the login and logout forms: a name, a password and two tokens
 _THREADS = 16  # pages worked on at once; more only queue for the same two or four cores
 
 
@@ -95,7 +96,10 @@ def create_desk(workspace: Workspace) -> Any:
 
     async def login(request: Request) -> Response:
         session = desk.sessions.get(request.cookies.get(COOKIE))
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        try:
+            form = await read_form(request, _SMALL_FORM, max_files=0, max_fields=10, max_part_size=4096)
+        except Refused as refused:
+            return desk.views.plain(refused.status, refused.message)
         if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
             return desk.views.plain(403, "Formulir masuk kedaluwarsa (token CSRF); buka lagi halaman masuk")
         target = _next(str(form.get("lanjut", "")))
@@ -126,7 +130,10 @@ def create_desk(workspace: Workspace) -> Any:
 
     async def logout(request: Request) -> Response:
         session = desk.sessions.get(request.cookies.get(COOKIE))
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        try:
+            form = await read_form(request, _SMALL_FORM, max_files=0, max_fields=10, max_part_size=4096)
+        except Refused as refused:
+            return desk.views.plain(refused.status, refused.message)
         if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
             return desk.views.plain(403, "Formulir keluar kedaluwarsa (token CSRF); muat ulang halaman")
         desk.sessions.close(session.token)
