@@ -5,7 +5,6 @@ The real desk in a subprocess; its memory is read from ``/proc/<pid>/status`` ar
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from conftest import configure
 from deskclient import DeskClient
 from test_desk import PASSWORD, Desk, start_desk
-from test_web_hostile import MB, RSS_GROWTH_BOUND_KB, Reply, empty_parts, pieces_of, post, rss_kb
+from test_web_hostile import MB, RSS_GROWTH_BOUND_KB, attack, empty_parts, pieces_of, post
 
 from docgen.pipeline import create_workspace
 from docgen.register import Register
@@ -56,19 +55,7 @@ def test_a_form_of_thousands_of_fields_is_refused_413_in_indonesian(desk: Desk) 
 def test_concurrent_bodies_of_millions_of_empty_parts_leave_the_desk_up_and_small(desk: Desk) -> None:
     _, headers = _clerk(desk)
     body = empty_parts(b"b", 20 * MB)
-    before = rss_kb(desk.proc.pid)
-    replies: list[Reply] = []
-
-    def attack() -> None:
-        replies.append(post(desk.port, "/surat-masuk/baru", "multipart/form-data; boundary=b",
-                            pieces_of(body, 1 << 16), len(body), headers))  # fmt: skip
-
-    attackers = [threading.Thread(target=attack) for _ in range(4)]
-    for attacker in attackers:
-        attacker.start()
-    for attacker in attackers:
-        attacker.join(120)
-    after = rss_kb(desk.proc.pid)
+    replies, before, after = attack(desk.proc.pid, desk.port, "/surat-masuk/baru", body, headers)
     assert desk.proc.poll() is None
     assert after - before < RSS_GROWTH_BOUND_KB, f"RSS grew {before} -> {after} kB"
     assert [r.status for r in replies] == [400] * 4 and "Formulir tidak terbaca" in replies[0].text, replies[0].text

@@ -77,6 +77,26 @@ def post(
         conn.close()
 
 
+def attack(
+    pid: int, port: int, path: str, body: bytes, headers: dict[str, str] | None = None, clients: int = 4
+) -> tuple[list[Reply], int, int]:
+    """``clients`` concurrent POSTs of ``body`` (multipart, boundary ``b``); the replies and the
+    server's RSS in kB before and after."""
+    before = rss_kb(pid)
+    replies: list[Reply] = []
+
+    def one() -> None:
+        pieces = pieces_of(body, 1 << 16)
+        replies.append(post(port, path, "multipart/form-data; boundary=b", pieces, len(body), headers))
+
+    attackers = [threading.Thread(target=one) for _ in range(clients)]
+    for attacker in attackers:
+        attacker.start()
+    for attacker in attackers:
+        attacker.join(120)
+    return replies, before, rss_kb(pid)
+
+
 def pieces_of(body: bytes, size: int) -> list[bytes]:
     return [body[i : i + size] for i in range(0, len(body), size)]
 
@@ -95,19 +115,7 @@ def test_concurrent_bodies_of_millions_of_empty_parts_leave_the_server_up_and_sm
     path = f"{BASE}/{books.genuine.token}"
     body = empty_parts(b"b", 20 * MB)  # about 2.2 million parts
     assert server.upload(books.genuine.token, b"%PDF-1.7\n%%EOF\n").status == 200  # warm: imports, first answers
-    before = rss_kb(server.proc.pid)
-    replies: list[Reply] = []
-
-    def attack() -> None:
-        replies.append(post(server.port, path, "multipart/form-data; boundary=b", pieces_of(body, 1 << 16), len(body)))
-
-    attackers = [threading.Thread(target=attack) for _ in range(4)]
-    for attacker in attackers:
-        attacker.start()
-    for attacker in attackers:
-        attacker.join(120)
-    after = rss_kb(server.proc.pid)
-
+    replies, before, after = attack(server.proc.pid, server.port, path, body)
     assert server.proc.poll() is None, "the server died"
     assert after - before < RSS_GROWTH_BOUND_KB, f"RSS grew {before} -> {after} kB"
     assert [r.status for r in replies] == [413] * 4, [r.text[:200] for r in replies]
