@@ -203,8 +203,8 @@ async def read_form(
     if not length.isdigit():
         raise Refused(411, "Kiriman tanpa panjang (Content-Length) ditolak; kirim lagi dari formulir")
     if int(length) > limit:
-        raise Refused(413, f"Kiriman terlalu besar: batasnya {limit // 1_000_000 or 1} MB ([desk] upload_bytes); "
-                           "perkecil berkas lalu unggah")  # fmt: skip
+        size = f"{limit // 1_000_000} MB ([desk] upload_bytes)" if limit >= 1_000_000 else f"{limit // 1000} kB"
+        raise Refused(413, f"Kiriman terlalu besar: batasnya {size}; perkecil berkas lalu kirim lagi")
     try:
         return await request.form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
     except HTTPException as exc:
