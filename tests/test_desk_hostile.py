@@ -5,18 +5,24 @@ The real desk in a subprocess; its memory is read from ``/proc/<pid>/status`` ar
 
 from __future__ import annotations
 
+import asyncio
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import configure
 from deskclient import DeskClient
+from hypothesis import HealthCheck, given, settings
+from starlette.requests import Request
 from test_desk import PASSWORD, Desk, start_desk
-from test_web_hostile import MB, RSS_GROWTH_BOUND_KB, attack, empty_parts, pieces_of, post
+from test_web_hostile import BOUNDARY, MB, RSS_GROWTH_BOUND_KB, attack, empty_parts, multipart_bodies, pieces_of, post
 
+from docgen.desk.handling import read_form
 from docgen.pipeline import create_workspace
 from docgen.register import Register
 from docgen.register.users import add_user
+from docgen.web.guard import Refused
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +89,37 @@ def test_a_form_without_its_length_is_refused_411(desk: Desk, tmp_path: Path) ->
     response = conn.getresponse()
     assert response.status == 411 and "Content-Length" in response.read().decode()
     conn.close()
+
+
+# -- any shape, any cut, read by the desk's form reader ---------------------------------------------
+
+
+def _request(body: bytes, cuts: list[int]) -> Request:
+    chunks = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True) if b > a] or [b""]
+    messages = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1} for i, c in enumerate(chunks)]
+
+    async def receive() -> dict:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    headers = [(b"content-type", b"multipart/form-data; boundary=" + BOUNDARY), (b"content-length", b"%d" % len(body))]
+    scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"", "headers": headers, "app": None}
+    return Request(scope, receive)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(multipart_bodies())
+def test_any_multipart_shape_gets_a_bounded_answer_from_the_desk(shape: tuple[bytes, list[int]]) -> None:
+    body, cuts = shape
+    tracemalloc.start()
+    try:
+        form = asyncio.run(read_form(_request(body, cuts), MB, max_files=3, max_fields=5, max_part_size=2000))
+    except Refused as refused:
+        assert refused.status in (400, 413), refused.status
+        assert "\n" not in refused.message and "Formulir" in refused.message, refused.message
+    else:
+        assert len(form.multi_items()) <= 8
+        asyncio.run(form.close())
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert peak < 3 * len(body) + 300_000, f"{peak} bytes held for a {len(body)}-byte body"
