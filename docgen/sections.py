@@ -20,6 +20,7 @@ __all__ = [
     "Limits",
     "OutboxSettings",
     "Place",
+    "ServerLimits",
     "StampLayout",
     "Verification",
     "WatchSettings",
@@ -30,7 +31,22 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Verification(_Frozen):
+class ServerLimits(_Frozen):
+    """What a client of ``docgen serve`` or ``docgen meja`` may take: time for its headers and body,
+    idle time, open connections (issue 21: uvicorn alone arms no timer until a first answer)."""
+
+    header_timeout_s: float = Field(
+        10, ge=1, le=300, description="Seconds to send a request's line and headers, from connecting or its first byte."
+    )
+    body_timeout_s: float = Field(
+        20, ge=1, le=600, description="Seconds a request body may take at first; body_min_rate bytes add one more."
+    )
+    body_min_rate: int = Field(500, ge=1, description="Bytes per second an upload must keep up past body_timeout_s.")
+    keep_alive_s: float = Field(5, ge=1, le=300, description="Seconds an idle kept-alive connection stays open.")
+    max_connections: int = Field(256, ge=8, le=100_000, description="Connections open at once; one more gets 503.")
+
+
+class Verification(ServerLimits):
     """Public address that QR codes lead to, and the footer printed beside the code."""
 
     base_url: str = "https://dpmptsp.pasuruankota.go.id/verifikasi"
@@ -62,7 +78,7 @@ class Verification(_Frozen):
     )
 
 
-class DeskSettings(_Frozen):
+class DeskSettings(ServerLimits):
     """The office-network desk (``docgen meja``): kept apart from the public verification page."""
 
     host: str = Field("127.0.0.1", description="Address the desk listens on: the office network's, never a public one.")

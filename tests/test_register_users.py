@@ -10,11 +10,13 @@ from argon2 import PasswordHasher
 from conftest import RawRegister, cli, one_galat_line
 
 from docgen.errors import RegisterError
-from docgen.register import Register
+from docgen.register import Register, users
 from docgen.register.users import (
+    ACCOUNT_LOCK_AFTER,
     AuthError,
     add_user,
     authenticate,
+    check_login,
     deactivate,
     get_user,
     list_users,
@@ -49,16 +51,59 @@ def test_an_added_user_logs_in_with_the_password_kept_as_an_argon2id_hash(reg):
     assert [a for a, _ in _events(reg)] == ["user.added"]
 
 
-def test_five_wrong_passwords_in_a_row_lock_the_account_for_fifteen_minutes(reg):
+def test_twenty_wrong_passwords_in_a_row_lock_the_account_for_addresses_it_does_not_know(reg):
     add_user(reg, "budi", "Budi", ["umum"], PASSWORD)
-    for i in range(5):
+    for i in range(ACCOUNT_LOCK_AFTER):
         with pytest.raises(AuthError, match="salah"):
             authenticate(reg, "budi", "tebakan-salah-01", now=T0 + timedelta(seconds=i))
-    with pytest.raises(AuthError, match=r"terkunci sampai pukul \d\d:\d\d") as locked:
+    with pytest.raises(AuthError) as locked:
         authenticate(reg, "budi", PASSWORD, now=T0 + timedelta(minutes=14))  # even the right password
-    assert (T0 + timedelta(seconds=4, minutes=15)).astimezone().strftime("%H:%M") in str(locked.value)
+    with pytest.raises(AuthError) as wrong:
+        authenticate(reg, "siti.tidak.ada", PASSWORD, now=T0 + timedelta(minutes=14))
+    assert str(locked.value) == str(wrong.value)  # a locked account answers like a wrong password
     assert [a for a, _ in _events(reg)] == ["user.added", "user.locked"]
+    # the colleague at the PC the account logged in from before still gets in
+    assert authenticate(reg, "budi", PASSWORD, now=T0 + timedelta(minutes=14), known=True).username == "budi"
     assert authenticate(reg, "budi", PASSWORD, now=T0 + timedelta(minutes=16)).username == "budi"
+
+
+def test_unknown_name_wrong_password_and_locked_account_cost_one_verification_and_no_write(reg, monkeypatch):
+    """Nothing in the answer or its work tells whether the name exists (issue 21)."""
+    add_user(reg, "siti", "Siti", ["umum"], PASSWORD)
+    add_user(reg, "budi", "Budi", ["umum"], PASSWORD)
+    for _ in range(ACCOUNT_LOCK_AFTER):
+        with pytest.raises(AuthError):
+            authenticate(reg, "budi", "tebakan-salah-01")
+    verified: list[str] = []
+
+    class Counting(PasswordHasher):  # the real argon2 verification, counted
+        def verify(self, digest, password):  # type: ignore[override]
+            verified.append(digest)
+            return super().verify(digest, password)
+
+    monkeypatch.setattr(users, "_hasher", Counting())
+
+    def books() -> list:
+        return [list(r) for r in reg.conn.execute("SELECT * FROM users ORDER BY id").fetchall()] + [
+            reg.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        ]
+
+    messages = set()
+    for name, password, shut in [
+        ("tidak.ada", PASSWORD, False),  # no such account
+        ("siti", "bukan-sandinya-x", False),  # wrong password
+        ("budi", PASSWORD, False),  # locked for everyone, the right password
+        ("siti", PASSWORD, True),  # this address is shut out of siti, the right password
+        ("Robert'); DROP", PASSWORD, False),  # not even a name
+    ]:
+        before, verified[:] = books(), []
+        with pytest.raises(AuthError) as refused:
+            check_login(reg, name, password, shut=shut)
+        messages.add(str(refused.value))
+        assert len(verified) == 1, f"{name}: {len(verified)} argon2 verifications"
+        assert verified[0].startswith("$argon2id$")
+        assert books() == before, f"{name}: the register changed"
+    assert len(messages) == 1, messages
 
 
 def test_a_success_resets_the_count_of_wrong_passwords(reg):
@@ -100,7 +145,7 @@ def test_neither_the_password_nor_its_hash_reaches_an_event(reg, workspace):
     add_user(reg, "siti", "Siti", ["umum"], PASSWORD)
     new_password = "sandi-baru-yang-panjang"
     update_user(reg, "siti", name="Siti A.", password=new_password)
-    for _ in range(5):
+    for _ in range(ACCOUNT_LOCK_AFTER):
         with pytest.raises(AuthError):
             authenticate(reg, "siti", "tebakan-salah-01")
     deactivate(reg, "siti")

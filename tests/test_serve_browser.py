@@ -174,10 +174,21 @@ def test_phone_reads_asli_and_a_tampered_upload_is_reported_diubah(
     assert tampered.read_bytes() != original and len(tampered.read_bytes()) == len(original)
 
     phone.find_element(By.ID, "berkas-pdf").send_keys(str(tampered))
-    before = phone.find_element(By.ID, "status")
+    before = phone.find_element(By.TAG_NAME, "html")
     phone.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    # Asked mid-navigation, Chromium may say the node left the document instead of "stale": ask again.
-    WebDriverWait(phone, 20, ignored_exceptions=(WebDriverException,)).until(ready.staleness_of(before))
+
+    def replaced(driver: Any) -> bool:
+        # Asked mid-navigation, Chromium answers either "stale element" or "node does not belong to
+        # the document": both mean the form page is gone. Ignoring the second and asking again (as
+        # this test did) waits for an answer that never changes, and times out.
+        try:
+            before.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(phone, 20).until(replaced)
+    WebDriverWait(phone, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
     verdict = WebDriverWait(phone, 20).until(ready.presence_of_element_located((By.ID, "berkas")))
 
     assert verdict.text.startswith("DIUBAH"), verdict.text

@@ -22,12 +22,11 @@ def meja(
 
     Example: docgen meja --host 192.168.1.10 --port 8090
     """
-    import uvicorn
-
     from docgen.desk.app import create_desk
     from docgen.register import Register
     from docgen.register.actor import acting_as
     from docgen.register.users import list_users
+    from docgen.web.server import run_server
 
     with handle_errors():
         ws = workspace()
@@ -46,7 +45,7 @@ def meja(
             "atau atur \\[desk] cookie_secure = false untuk jaringan kantor tanpa https"
         )
     with acting_as(None):  # each page acts as its logged-in user, never as whoever started the desk
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+        run_server(app, host=host, port=port, limits=settings)
 
 
 def register_desk_command(app: typer.Typer) -> None:

@@ -19,16 +19,15 @@ def serve(
 
     Example: docgen serve --host 127.0.0.1 --port 8000   (then proxy https://.../verifikasi to it)
     """
-    import uvicorn
-
     from docgen.web.app import base_path, create_app
+    from docgen.web.server import run_server
 
     with handle_errors():
         ws = workspace()
         app = create_app(ws)
     base = base_path(ws.profile.verification.base_url)
     console.print(f"Halaman verifikasi: http://{host}:{port}{base}/<token> (register dibuka hanya-baca)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    run_server(app, host=host, port=port, limits=ws.profile.verification)
 
 
 def register_serve_command(app: typer.Typer) -> None:

@@ -14,11 +14,13 @@ import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -26,13 +28,14 @@ from starlette.routing import Route
 
 from docgen.config import Workspace
 from docgen.desk import batches, documents, drafting, home, incoming, search
-from docgen.desk.handling import Desk
+from docgen.desk.handling import Desk, read_form
+from docgen.desk.logins import LoginGuard
 from docgen.desk.sessions import COOKIE, Session, Sessions, cookie_header
 from docgen.desk.views import STATIC, Views
 from docgen.errors import DocgenError
 from docgen.register import Register
-from docgen.register.users import AuthError, account_version, authenticate
-from docgen.web.guard import RateLimits, SecurityHeaders, client_address
+from docgen.register.users import AuthError, account_version, check_login, count_failure, record_shut_out
+from docgen.web.guard import RateLimits, Refused, SecurityHeaders, client_address
 
 __all__ = ["create_desk"]
 
@@ -47,6 +50,7 @@ HEADERS = [
     (b"cache-control", b"no-store"),
 ]  # fmt: skip
 _STATIC = {"meja.css": "text/css", "meja.js": "text/javascript"}
+_SMALL_FORM = 64_000  # the login and logout forms: a name, a password and two tokens
 _THREADS = 16  # pages worked on at once; more only queue for the same two or four cores
 
 
@@ -79,6 +83,7 @@ def create_desk(workspace: Workspace) -> Any:
     # Lock-out guards each account; this guards the form: one address trying many names or
     # passwords is refused for a while before it can lock the whole office out.
     attempts = RateLimits(settings.logins_per_minute, settings.failed_logins_per_hour)
+    guard = LoginGuard()  # and this guards each colleague: guessing from one address shuts out only that address
     proxies = frozenset(settings.trusted_proxies)
 
     def with_cookie(response: Response, session: Session) -> Response:
@@ -95,7 +100,10 @@ def create_desk(workspace: Workspace) -> Any:
 
     async def login(request: Request) -> Response:
         session = desk.sessions.get(request.cookies.get(COOKIE))
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        try:
+            form = await read_form(request, _SMALL_FORM, max_files=0, max_fields=10, max_part_size=4096)
+        except Refused as refused:
+            return desk.views.plain(refused.status, refused.message)
         if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
             return desk.views.plain(403, "Formulir masuk kedaluwarsa (token CSRF); buka lagi halaman masuk")
         target = _next(str(form.get("lanjut", "")))
@@ -111,14 +119,21 @@ def create_desk(workspace: Workspace) -> Any:
         if settings.cookie_secure and not _https(request, proxies) and not _loopback(request.url.hostname or ""):
             return again("Meja kerja ini harus dibuka lewat https; atau atur [desk] cookie_secure = false "
                          "untuk jaringan kantor tanpa https", 400)  # fmt: skip
+        name = str(form.get("nama", "")).strip().lower()
+        shut = guard.shut(name, address)
         try:
-            user, account = await run_in_threadpool(_authenticate, workspace, str(form.get("nama", "")),
-                                                    str(form.get("sandi", "")))  # fmt: skip
+            user, account = await run_in_threadpool(_authenticate, workspace, name, str(form.get("sandi", "")),
+                                                    guard.known(name, address), shut)  # fmt: skip
         except AuthError as refused:
             attempts.unknown(address)
-            return again(str(refused), 401)
+            answer = again(str(refused), 401)
+            if not shut:  # counted after the answer went out: its time cannot tell whether the name exists
+                answer.background = BackgroundTask(_count_failure, workspace, name, address,
+                                                   guard.failed(name, address))  # fmt: skip
+            return answer
         except DocgenError as exc:
             return again(str(exc), 503)
+        guard.succeeded(user.username, address)
         desk.sessions.close(session.token)  # a new id at login: a planted session id is worth nothing
         fresh = desk.sessions.open(user.username, account)
         log.info("masuk: %s", user.username)
@@ -126,7 +141,10 @@ def create_desk(workspace: Workspace) -> Any:
 
     async def logout(request: Request) -> Response:
         session = desk.sessions.get(request.cookies.get(COOKIE))
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+        try:
+            form = await read_form(request, _SMALL_FORM, max_files=0, max_fields=10, max_part_size=4096)
+        except Refused as refused:
+            return desk.views.plain(refused.status, refused.message)
         if session is None or not session.csrf_ok(str(form.get("csrf", ""))):
             return desk.views.plain(403, "Formulir keluar kedaluwarsa (token CSRF); muat ulang halaman")
         desk.sessions.close(session.token)
@@ -169,7 +187,20 @@ def create_desk(workspace: Workspace) -> Any:
     return SecurityHeaders(app, HEADERS)
 
 
-def _authenticate(workspace: Workspace, username: str, password: str) -> tuple[Any, str | None]:
+def _authenticate(
+    workspace: Workspace, username: str, password: str, known: bool, shut: bool
+) -> tuple[Any, str | None]:
     with Register.open(workspace) as reg:
-        user = authenticate(reg, username.strip().lower(), password)
+        user = check_login(reg, username, password, known=known, shut=shut)
         return user, account_version(reg, user.username)
+
+
+def _count_failure(workspace: Workspace, username: str, address: str, shut_for: float | None) -> None:
+    """After a refused login's answer: count it against the account, and record a new shut-out."""
+    try:
+        with Register.open(workspace) as reg:
+            count_failure(reg, username)
+            if shut_for is not None:
+                record_shut_out(reg, username, address, datetime.now(UTC) + timedelta(seconds=shut_for))
+    except DocgenError as exc:  # the register is busy or gone: the login was refused all the same
+        log.warning("percobaan masuk gagal tidak tercatat: %s", exc)

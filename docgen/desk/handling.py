@@ -22,7 +22,8 @@ from typing import Any
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -36,7 +37,7 @@ from docgen.register.db import file_gone
 from docgen.register.users import User, account_version, get_user
 from docgen.web.guard import Refused
 
-__all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page"]
+__all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page", "read_form"]
 
 log = logging.getLogger("docgen.desk")
 _FORM_SLACK = 1_000_000  # the form's text fields and multipart framing around an upload
@@ -138,10 +139,10 @@ def endpoint(desk: Desk, handler: Handler, allowed: Check) -> Callable[[Request]
         lists: dict[str, list[str]] = {}
         uploads: dict[str, UploadFile] = {}
         if request.method == "POST":
-            refused = _too_large(request, desk.workspace.profile.desk.upload_bytes)
-            if refused is not None:
-                return desk.views.plain(413, refused)
-            data = await request.form(max_part_size=_FORM_SLACK)
+            try:
+                data = await read_form(request, desk.workspace.profile.desk.upload_bytes + _FORM_SLACK)
+            except Refused as refused:
+                return desk.views.plain(refused.status, refused.message)
             if not session.csrf_ok(data.get("csrf") if isinstance(data.get("csrf"), str) else None):
                 return desk.views.plain(403, "Formulir ditolak: token keamanan (CSRF) tidak ada atau kedaluwarsa; "
                                              "muat ulang halaman lalu kirim lagi")  # fmt: skip
@@ -175,13 +176,41 @@ def on_document_page(handler: Handler) -> Handler:
     return run
 
 
-def _too_large(request: Request, limit: int) -> str | None:
+#: What one desk form may hold (issue 21): its parts are bounded, not only its bytes, so memory
+#: per request stays small however the body is cut. The largest forms (a kind's fields with 15
+#: list rows, a few pictures) stay far below these.
+FORM_FILES = 20
+FORM_FIELDS = 500
+FORM_FIELD_BYTES = 256_000  # one text field; files are counted against upload_bytes instead
+_FORM_TOO_BIG = "Formulir terlalu besar atau berisi terlalu banyak isian atau berkas; muat ulang lalu kirim lagi"
+
+
+async def read_form(
+    request: Request,
+    limit: int,
+    *,
+    max_files: int = FORM_FILES,
+    max_fields: int = FORM_FIELDS,
+    max_part_size: int = FORM_FIELD_BYTES,
+) -> FormData:
+    """The request's form, refused in one Indonesian line (:class:`Refused`) when it is too large,
+    has no length, has too many parts or cannot be read; Starlette's own refusals are in English.
+
+    The body's length is checked before a byte is read: the server stops reading a body longer
+    than its Content-Length, so ``limit`` bounds every form, the login form's too.
+    """
     length = request.headers.get("content-length", "")
     if not length.isdigit():
-        return "Kiriman tanpa panjang (Content-Length) ditolak; kirim lagi dari formulir"
-    if int(length) > limit + _FORM_SLACK:
-        return f"Berkas terlalu besar: batasnya {limit // 1_000_000} MB ([desk] upload_bytes); perkecil lalu unggah"
-    return None
+        raise Refused(411, "Kiriman tanpa panjang (Content-Length) ditolak; kirim lagi dari formulir")
+    if int(length) > limit:
+        size = f"{limit // 1_000_000} MB ([desk] upload_bytes)" if limit >= 1_000_000 else f"{limit // 1000} kB"
+        raise Refused(413, f"Kiriman terlalu besar: batasnya {size}; perkecil berkas lalu kirim lagi")
+    try:
+        return await request.form(max_files=max_files, max_fields=max_fields, max_part_size=max_part_size)
+    except HTTPException as exc:
+        if "Too many" in str(exc.detail) or "exceeded" in str(exc.detail):
+            raise Refused(413, _FORM_TOO_BIG) from exc
+        raise Refused(400, "Formulir tidak terbaca; muat ulang halaman lalu kirim lagi") from exc
 
 
 def _in_thread(

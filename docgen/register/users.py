@@ -21,8 +21,12 @@ from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
 
 __all__ = [
+    "ACCOUNT_LOCK_AFTER",
     "account_version",
     "activate",
+    "check_login",
+    "count_failure",
+    "record_shut_out",
     "LOCK_AFTER",
     "LOCK_FOR",
     "MIN_PASSWORD",
@@ -39,12 +43,19 @@ __all__ = [
 
 #: The office's roles (issue 16): Sub Bagian Umum, the head, unit heads, permits, finance, admin.
 ROLES = ("umum", "pimpinan", "bidang", "perizinan", "keuangan", "admin")
+#: Wrong passwords from one address that shut that address out of that account for LOCK_FOR
+#: (kept by the desk, docgen.desk.logins); ACCOUNT_LOCK_AFTER in a row from anywhere lock the
+#: account in the register for every address it has not logged in from.
 LOCK_AFTER = 5
+ACCOUNT_LOCK_AFTER = 20
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
 _MAX_PASSWORD = 1024  # argon2 hashes anything, but a megabyte "password" is only a way to burn CPU
 _USERNAME = re.compile(r"[a-z0-9._-]{3,32}")
-_BAD_LOGIN = "Nama pengguna atau kata sandi salah; periksa keduanya lalu coba lagi"
+_BAD_LOGIN = (
+    "Nama pengguna atau kata sandi salah; periksa keduanya lalu coba lagi (setelah 5 kali salah, "
+    "masuk dari komputer ini ditahan 15 menit)"
+)
 
 _hasher = PasswordHasher()  # argon2id with the library's current parameters
 _dummy_hash: list[str] = []  # hashed once: an unknown name costs a verification too, so timing tells nothing
@@ -248,25 +259,24 @@ def _verify(digest: str | None, password: str) -> bool:
         return False
 
 
-def authenticate(reg: Any, username: str, password: str, *, now: datetime | None = None) -> User:
-    """The account behind a correct name and password, or :class:`AuthError`.
+def check_login(
+    reg: Any, username: str, password: str, *, now: datetime | None = None, known: bool = False, shut: bool = False
+) -> User:
+    """The account behind a correct name and password, or :class:`AuthError` with one message.
 
-    A locked account is refused before its password is tried, so guessing goes no further; an
-    unknown name and a wrong password get the same message and cost the same hashing time, so
-    names cannot be probed. The inactive message is given only for the right password, for
-    the same reason. The failure counter is written in its own transaction before refusing:
-    refusing inside it would roll the count back.
+    An unknown name, a wrong password, an account locked for everyone (``ACCOUNT_LOCK_AFTER``
+    failures in a row) unless this address is ``known`` to it, and a login ``shut`` out by the
+    caller (this address guessed too often) are told apart by nothing: the same message, one
+    argon2 verification each (a dummy hash for a name that does not exist) and no register
+    write, so neither the answer nor its time says whether the name exists (issue 21). Failures
+    are counted afterwards with :func:`count_failure`. Only the right password learns that an
+    account is inactive. A success clears the account's count.
     """
     at = _utc(now)
     row = _row(reg.conn, username) if _USERNAME.fullmatch(username) else None
-    if row is not None and row[8] and datetime.fromisoformat(row[8]) > at:
-        until = datetime.fromisoformat(row[8]).astimezone().strftime("%H:%M")
-        raise AuthError(
-            f"Akun terkunci sampai pukul {until} setelah {LOCK_AFTER} kali salah kata sandi; coba lagi setelah itu"
-        )
-    if not _verify(None if row is None else row[6], password):
-        if row is not None:
-            _count_failure(reg, username, at)
+    right = _verify(None if row is None else row[6], password)
+    locked = row is not None and bool(row[8]) and datetime.fromisoformat(row[8]) > at and not known
+    if not right or locked or shut:
         raise AuthError(_BAD_LOGIN)
     user = _user(row)
     if not user.active:
@@ -281,13 +291,43 @@ def authenticate(reg: Any, username: str, password: str, *, now: datetime | None
     return user
 
 
-def _count_failure(reg: Any, username: str, at: datetime) -> None:
-    """One more wrong password; the fifth in a row locks the account and restarts the count."""
+def authenticate(reg: Any, username: str, password: str, *, now: datetime | None = None, known: bool = False) -> User:
+    """:func:`check_login`, counting a refusal against the account (the desk counts after answering)."""
+    try:
+        return check_login(reg, username, password, now=now, known=known)
+    except AuthError as refused:
+        if str(refused) == _BAD_LOGIN:
+            count_failure(reg, username, now=now)
+        raise
+
+
+def count_failure(reg: Any, username: str, *, now: datetime | None = None) -> None:
+    """One more refused login for ``username`` (nothing for a name that does not exist).
+
+    ``ACCOUNT_LOCK_AFTER`` in a row lock the account for ``LOCK_FOR`` from every address it has
+    not logged in from: the slow, office-wide brake behind the desk's per-address lock-out
+    (``LOCK_AFTER`` from one address shuts that address out of that account only), so guessing
+    from many addresses stops too, while the colleague at their own PC still logs in.
+    """
+    at = _utc(now)
     with atomic(reg.conn):
-        failed = int(reg.conn.execute("SELECT failed FROM users WHERE username = ?", (username,)).fetchone()[0]) + 1
-        if failed < LOCK_AFTER:
+        row = reg.conn.execute("SELECT failed FROM users WHERE username = ?", (username,)).fetchone()
+        if row is None:
+            return
+        failed = int(row[0]) + 1
+        if failed < ACCOUNT_LOCK_AFTER:
             reg.conn.execute("UPDATE users SET failed = ? WHERE username = ?", (failed, username))
             return
         until = (at + LOCK_FOR).isoformat(timespec="microseconds")
         reg.conn.execute("UPDATE users SET failed = 0, locked_until = ? WHERE username = ?", (until, username))
         append_event(reg.conn, "user.locked", username=username, until=until, failures=failed)
+
+
+def record_shut_out(reg: Any, username: str, address: str, until: datetime) -> None:
+    """An event for the auditors: ``address`` guessed ``username``'s password too often and is shut
+    out of it until ``until`` (nothing for a name that does not exist)."""
+    with atomic(reg.conn):
+        if reg.conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone() is None:
+            return
+        append_event(reg.conn, "user.locked", username=username, address=address, failures=LOCK_AFTER,
+                     until=until.astimezone(UTC).isoformat(timespec="microseconds"))  # fmt: skip
