@@ -67,12 +67,22 @@ def assemble_packet(workspace: Workspace, spp: str, folder: Path) -> PacketResul
         checklist = checklists.for_type(jenis, checklists_path)
         matched = match_folder(checklist, Path(folder))
         forms = _forms(reg, doc)
+        limits = workspace.profile.limits
+        root = Path(folder).resolve()
         attachments = [
-            read_attachment(path, item=m.item.key, title=f"{m.item.name}: {path.name}")
+            read_attachment(
+                path,
+                item=m.item.key,
+                title=f"{m.item.name}: {path.name}",
+                root=root,
+                max_pages=limits.packet_pages,
+                max_bytes=limits.pdf_bytes,
+            )  # fmt: skip
             for m in matched
             for path in m.files
         ]
         parts = [*forms, *attachments]
+        _within_pages(doc, parts, limits.packet_pages)
         front = _front(workspace, doc, checklist, matched, forms, attachments, parts)
         data, pages, listed = bind(front, parts)
         return _file(reg, doc, data, pages, listed)
@@ -105,6 +115,17 @@ def bind(front: Front, parts: list[Part]) -> tuple[bytes, int, list[dict[str, An
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), total, listed
+
+
+def _within_pages(doc: DocumentRow, parts: list[Part], limit: int) -> None:
+    """All parts together stay within ``limits.packet_pages`` (the front pages are few and counted by binding)."""
+    total = sum(p.pages for p in parts)
+    if total > limit:
+        raise RequestError(
+            f"Paket SPP {shown(doc.number or str(doc.id))} akan berisi {total} halaman lampiran dan formulir, "
+            f"melebihi batas {limit} halaman (limits.packet_pages di docgen.toml); periksa lampiran yang terlalu "
+            "tebal atau pisahkan menjadi beberapa paket"
+        )
 
 
 def _range(first: int, count: int) -> str:
