@@ -27,7 +27,7 @@ from docgen.paket.checklist import CHECKLIST_FILE, Checklist, Matched, load_chec
 from docgen.paket.front import Front, Row, draw_front
 from docgen.paket.pagenum import stamp_page_numbers
 from docgen.paket.parts import Part, read_attachment, read_pdf
-from docgen.pipeline import free_name
+from docgen.pipeline import write_free
 from docgen.register import FileRecord, Register
 from docgen.register.chain import find_document, resting_on
 from docgen.register.events import now_iso
@@ -210,7 +210,7 @@ def _file(reg: Register, doc: DocumentRow, data: bytes, pages: int, parts: list[
     folder = reg.workspace.outbox / doc.doc_date[:4] / "spp"
     check_room(folder, also=(reg.workspace.register_path.parent,), expected=len(data))
     stem = file_stem(doc.number or str(doc.id))
-    packet = write_new(free_name(folder, stem, "-paket.pdf"), data)
+    packet = write_free(folder, stem, "-paket.pdf", data)
     listing_path = packet.path.with_suffix(".json")
     written = [packet]
     try:
