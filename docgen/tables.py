@@ -43,6 +43,8 @@ def formula_like(text: str) -> bool:
     """
     if text[:1] in ("\t", "\r"):
         return True
+    if " " < text[:1] < "\x7f":  # the usual case, decided by one printable ASCII character
+        return text[0] in _TRIGGERS
     first = next((ch for ch in text if not _skipped(ch)), "")
     return bool(first) and (unicodedata.normalize("NFKC", first)[:1] in _TRIGGERS or first in _MINUS_SIGNS)
 
