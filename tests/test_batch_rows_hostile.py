@@ -161,3 +161,27 @@ def test_an_xlsx_row_wider_than_its_header_is_refused_too():
     cells = text_cells([[0, 1], [2, 3, 2]])
     with pytest.raises(RequestError, match=r"^surat\.xlsx baris 2: sel C2 "):
         read_table(xlsx_bytes(GOOD_STRINGS, cells), "surat.xlsx", ".xlsx", Limits())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    headers=st.lists(st.sampled_from(["hal", "kepada", "isi.1", "", None]), min_size=1, max_size=5),
+    rows=st.lists(st.lists(st.sampled_from([None, "", "Undangan", " ", 7]), max_size=7), min_size=1, max_size=4),
+)
+def test_no_filled_cell_is_dropped_without_a_word(headers, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in [headers, *rows]:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    try:
+        names, read = read_table(out.getvalue(), "acak.xlsx", ".xlsx", Limits())
+    except RequestError as refused:
+        assert refused.message.startswith("acak.xlsx ") and "\n" not in refused.message
+        return
+    for _, values in read:
+        filled = [i for i, value in enumerate(values) if value not in (None, "")]
+        assert all(i < len(names) and names[i] for i in filled), (names, values)
+    assert sum(1 for r in rows if any(v not in (None, "") for v in r)) == len(read)
