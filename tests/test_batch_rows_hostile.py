@@ -166,7 +166,7 @@ def test_an_xlsx_row_wider_than_its_header_is_refused_too():
 @settings(max_examples=100, deadline=None)
 @given(
     headers=st.lists(st.sampled_from(["hal", "kepada", "isi.1", "", None]), min_size=1, max_size=5),
-    rows=st.lists(st.lists(st.sampled_from([None, "", "Undangan", " ", 7]), max_size=7), min_size=1, max_size=4),
+    rows=st.lists(st.lists(st.sampled_from([None, "", "Undangan", " ", 7, "=1+1"]), max_size=7), max_size=4),
 )
 def test_no_filled_cell_is_dropped_without_a_word(headers, rows):
     from openpyxl import Workbook
@@ -185,3 +185,16 @@ def test_no_filled_cell_is_dropped_without_a_word(headers, rows):
         filled = [i for i, value in enumerate(values) if value not in (None, "")]
         assert all(i < len(names) and names[i] for i in filled), (names, values)
     assert sum(1 for r in rows if any(v not in (None, "") for v in r)) == len(read)
+
+
+def test_a_formula_without_its_stored_value_is_refused_naming_the_cell():
+    """openpyxl (like other programs) writes a formula without the value Excel would store beside it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["hal", "kepada"])
+    book.active.append(['=CONCAT("Undangan";" rapat")', "Para Camat"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(RequestError, match=r"^rumus\.xlsx baris 2: sel A2 berisi rumus tanpa nilai tersimpan"):
+        read_table(out.getvalue(), "rumus.xlsx", ".xlsx", Limits())

@@ -116,13 +116,30 @@ def _xlsx_rows(content: bytes, name: str, limits: Limits, sheet: str | None) -> 
     exploits. A row is laid out only after its last filled column is known to be in bounds.
     """
     from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        """Refuses a formula without the value Excel stores beside it, instead of reading an empty cell.
+
+        A sheet written by a program (not saved by Excel or LibreOffice) holds only the formula;
+        read for its values, such a cell looked empty and a row of them vanished without a word.
+        """
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell_name = f"sel {shown(str(element.get('r')), 16)}" if element.get("r") else "sebuah sel"
+                raise RequestError(
+                    f"{name} baris {self.row_counter}: {cell_name} berisi rumus tanpa nilai tersimpan; buka lalu "
+                    "simpan ulang di Excel atau LibreOffice agar nilainya dihitung, atau tulis nilainya langsung"
+                )
+            return cell
 
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         chosen = _worksheet(book, name, sheet)
         with chosen._get_source() as source:
-            parser = WorkSheetParser(
+            parser = Parser(
                 source,
                 _SharedStrings(chosen._shared_strings, name),
                 data_only=True,
