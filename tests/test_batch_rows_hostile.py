@@ -198,3 +198,17 @@ def test_a_formula_without_its_stored_value_is_refused_naming_the_cell():
     book.save(out)
     with pytest.raises(RequestError, match=r"^rumus\.xlsx baris 2: sel A2 berisi rumus tanpa nilai tersimpan"):
         read_table(out.getvalue(), "rumus.xlsx", ".xlsx", Limits())
+
+
+@pytest.mark.parametrize("case", ["truncated shared strings", "negative index"])
+def test_a_broken_xlsx_dropped_in_the_inbox_is_set_aside_with_one_line_naming_it(workspace, case):
+    from test_watch import drop, inbox, listing, run_once
+
+    shared, cells = BROKEN[case]
+    drop(inbox(workspace) / "kiriman.xlsx", xlsx_bytes(shared, cells))
+    run_once(workspace)
+    assert listing(inbox(workspace)) == ["failed/kiriman.xlsx", "failed/kiriman.xlsx.error.txt"]
+    note = (inbox(workspace) / "failed" / "kiriman.xlsx.error.txt").read_text(encoding="utf-8")
+    assert "kiriman.xlsx rusak" in note or "kiriman.xlsx tidak bisa dibaca sebagai tabel" in note
+    assert "tak terduga" not in note and "Traceback" not in note
+    assert count_rows(workspace, "numbers") == 0
