@@ -23,6 +23,7 @@ import pytest
 from conftest import require
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_desk import desk  # noqa: F401  (the desk server, a module fixture)
 
 from docgen.batch.report import BatchLine, write_batch_report
 from docgen.filing import archive_entries, export_archive_list
@@ -253,3 +254,18 @@ def test_every_spreadsheet_is_written_by_the_one_helper():
     own = re.compile(r"\bcsv\.(writer|DictWriter)\(|\bWorkbook\(")
     writers = [p.relative_to(root).as_posix() for p in root.rglob("*.py") if own.search(p.read_text(encoding="utf-8"))]
     assert writers == ["tables.py"]
+
+
+def test_the_desk_agenda_download_keeps_a_subject_typed_at_the_desk_as_text(request, tmp_path):
+    """Through the desk's own form and download (a real server), as a clerk's browser would."""
+    from test_desk import enter_letter
+
+    clerk = request.getfixturevalue("desk").client("siti")
+    enter_letter(clerk, '=HYPERLINK("http://example.invalid";"buka") dari meja')
+    paths = []
+    for fmt, query in (("xlsx", ""), ("csv", "?format=csv")):
+        answer = clerk.get(f"/agenda{query}")
+        assert answer.status == 200
+        paths.append(tmp_path / f"agenda.{fmt}")
+        paths[-1].write_bytes(answer.body)
+    _assert_no_formula(paths, "dari meja")
