@@ -9,6 +9,7 @@ file and what to do; no packet is written and the register does not change.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,14 @@ def test_an_attachment_larger_than_the_pdf_limit_is_refused_naming_it(workspace,
     (folder / "kontrak.pdf").write_bytes(pdf_bytes("kontrak") + b"%" * 60_000)
     with pytest.raises(RequestError, match=r"^Lampiran kontrak\.pdf berukuran \d+ bita, melebihi batas 50000"):
         assemble_packet(ws, spp[1], folder)
+
+
+def test_a_pipe_swapped_in_after_the_folder_was_listed_is_refused_without_blocking(workspace, spp, tmp_path):
+    from docgen.paket.parts import read_attachment
+
+    folder = folder_with(tmp_path, {"kontrak.pdf": 1})
+    target = folder / "kontrak.pdf"
+    target.unlink()
+    os.mkfifo(target)  # nobody ever writes into it: opening it for reading would wait for ever
+    with pytest.raises(RequestError, match=r"^Lampiran kontrak\.pdf bukan berkas biasa"):
+        read_attachment(target, item="kontrak", title="Kontrak", root=folder.resolve(), max_pages=10, max_bytes=10**6)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,7 @@ def outside(path: Path, root: Path) -> bool:
 
 
 def link_refusal(path: Path, folder: Path) -> RequestError:
+    """The one refusal for a link leading out of the attachment folder, whoever finds it."""
     return RequestError(
         f"Lampiran {shown(path.name, 80)} adalah tautan (symlink) ke luar folder {shown(folder.name, 80)}; "
         "salin berkas aslinya ke folder lampiran, jangan ditautkan"
@@ -128,9 +130,13 @@ def _read_inside(path: Path, root: Path, max_bytes: int) -> bytes:
     if outside(path, root):
         raise link_refusal(path, root)
     try:
-        fd = os.open(path.resolve(strict=True), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a pipe must not block
+        fd = os.open(path.resolve(strict=True), flags)
         with os.fdopen(fd, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise RequestError(f"Lampiran {shown(path.name, 80)} bukan berkas biasa; simpan sebagai berkas PDF")
+            size = status.st_size
             if size > max_bytes:
                 raise RequestError(
                     f"Lampiran {shown(path.name, 80)} berukuran {size} bita, melebihi batas {max_bytes} "
