@@ -27,13 +27,14 @@ from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
 from docgen.render import Written, write_new
 from docgen.render.convert import Converter
-from docgen.render.files import DISK_FULL_FIX, disk_full
+from docgen.render.files import DISK_FULL_FIX, NameTaken, disk_full
 from docgen.render.stamp import Marks, make_marks
 from docgen.requests import load_request  # re-exported: the CLI and the watcher read requests here
 from docgen.text import tanggal
 
 __all__ = [
     "free_name",
+    "write_free",
     "Result",
     "create_workspace",
     "generate",
@@ -62,6 +63,9 @@ class Result:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_FREE_NAME_TRIES = 1_000  # reprints taken by others while this one writes; far more than ever happen
 
 
 def create_workspace(target: Path | str) -> Workspace:
@@ -99,8 +103,10 @@ def issue_outputs(
         for role, data, ending in outputs:
             # A new number names new files (an existing one is an error, never overwritten);
             # reprints of an existing document take the next free name.
-            target = folder / f"{stem}{ending}" if reservation else free_name(folder, stem, ending)
-            written.append((role, write_new(target, data)))
+            if reservation:
+                written.append((role, write_new(folder / f"{stem}{ending}", data)))
+            else:
+                written.append((role, write_free(folder, stem, ending, data)))
         records = [FileRecord(role, reg.relative(w.path), w.sha256, w.size) for role, w in written]
         reg.record_files(
             doc_id, records, template_sha256=template_sha256, issue=reservation, state=state,
@@ -188,6 +194,24 @@ def free_name(folder: Path, stem: str, ending: str) -> Path:
         target = folder / f"{stem}{base}-{copy}{suffix}"
         copy += 1
     return target
+
+
+def write_free(folder: Path, stem: str, ending: str, data: bytes) -> Written:
+    """Write ``data`` under the next free name (see ``free_name``), even while others write reprints too.
+
+    ``free_name`` only looks; two re-stamps of one letter at the same moment both chose ``-2``
+    and the second failed with "sudah ada" (issue 21). The link in ``write_new`` is the one atomic
+    claim on a name, so a name taken in between moves this write on to the next one.
+    """
+    for _ in range(_FREE_NAME_TRIES):
+        try:
+            return write_new(free_name(folder, stem, ending), data)
+        except NameTaken:
+            continue
+    raise RenderError(
+        f"Tidak ada nama bebas untuk {stem}{ending} setelah {_FREE_NAME_TRIES} percobaan; terlalu banyak cetak "
+        "ulang bersamaan, coba lagi"
+    )
 
 
 def _existing_stem(reg: Register, doc_id: int) -> str:

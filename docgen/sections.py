@@ -224,6 +224,7 @@ class Limits(_Frozen):
     request_bytes: int = Field(1_000_000, gt=0, description="Largest request file (YAML/JSON), bytes.")
     table_bytes: int = Field(20_000_000, gt=0, description="Largest CSV/XLSX file, bytes.")
     pdf_bytes: int = Field(100_000_000, gt=0, description="Largest PDF (scan) to stamp or enter, bytes.")
+    packet_pages: int = Field(1_000, gt=0, description="Pages in one payment packet (docgen paket), all parts.")
     aliases: int = Field(50, ge=0, description="YAML anchors/aliases (&a, *a) in one request.")
     depth: int = Field(12, ge=2, description="Nesting of lists and sections in one request.")
     field_chars: int = Field(20_000, gt=0, description="Characters in one text field.")

@@ -18,11 +18,10 @@ from pathlib import Path
 from docgen.config import Workspace, safe_join
 from docgen.errors import RegisterError
 from docgen.kinds import get_kind
-from docgen.pipeline import free_name, number_document
+from docgen.pipeline import number_document, write_free
 from docgen.register import Register, State
 from docgen.register.rows import DocumentRow, FileRecord
 from docgen.register.signatures import SignatureRow, record_signature, signatures_of
-from docgen.render.files import write_new
 from docgen.render.sign import Credential, SignedPdf, SigningError, require_trusted, sign_pdf
 
 __all__ = ["Signed", "SigningError", "sign_document", "sign_documents", "waiting_for_signature"]
@@ -69,8 +68,7 @@ def sign_document(workspace: Workspace, reg: Register, doc_id: int, credential: 
         raise RegisterError(f"Dokumen {doc_id} sudah ditandatangani secara elektronik; tidak ditandatangani dua kali")
     source = reg.workspace.outbox / record["path"]
     signed = _sign(workspace, doc, _recorded_bytes(reg, doc_id, record), credential)
-    target = free_name(source.parent, Path(record["path"]).stem, "-ttd.pdf")
-    written = write_new(target, signed.data)
+    written = write_free(source.parent, Path(record["path"]).stem, "-ttd.pdf", signed.data)
     state = State.SIGNED if doc.state == State.VERIFIED else None
     reg.record_files(doc_id, [FileRecord("pdf", reg.relative(written.path), written.sha256, written.size)], state=state)
     row = SignatureRow(

@@ -76,7 +76,7 @@ def test_a_title_with_characters_excel_refuses_still_names_the_sheet(tmp_path):
 def test_an_empty_batch_still_writes_zero_counts(tmp_path):
     xlsx, path = write_batch_report([], tmp_path, title="Batch 1")
     assert {row[2]: row[5] for row in _sheet_rows(xlsx)[2:7]}["jumlah"] == "0 baris"
-    assert path.read_text(encoding="utf-8-sig").splitlines() == [",".join(HEADINGS)]
+    assert list(csv.reader(path.open(encoding="utf-8-sig", newline=""))) == [list(HEADINGS)]
 
 
 def test_an_unknown_status_is_a_bug_caught_when_the_line_is_made():

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages that PDF output and the tests need, only those missing:
 #   libreoffice-writer-nogui  DOCX -> PDF
+#   libreoffice-calc-nogui    the tests open docgen's XLSX/CSV in LibreOffice Calc (no cell may compute)
 #   python3-uno               lets the system Python run the warm unoserver pool
 #   fonts-liberation          metric-compatible Arial / Times New Roman (letters keep their layout)
 #   fonts-texgyre             metric-compatible Bookman Old Style (TeX Gyre Bonum) and others
@@ -34,6 +35,7 @@ pg_installed() {
 
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+compgen -G "/usr/lib/libreoffice/program/libsclo.so" >/dev/null || need+=(libreoffice-calc-nogui)
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 fonts=$(fc-list 2>/dev/null || true)
 grep -qi "Liberation Sans" <<<"$fonts" || need+=(fonts-liberation)

@@ -23,7 +23,7 @@ from typing import Any
 
 from docgen.archive import ArchiveCodes
 from docgen.batch.fields import FieldSpec, field_specs, spec_path
-from docgen.batch.tables import Row, read_table, thousands
+from docgen.batch.tables import Row, column_letter, read_table, thousands
 from docgen.config import Profile
 from docgen.errors import RequestError
 from docgen.kinds import Kind, Request, validate_request
@@ -165,15 +165,6 @@ def check_rows(
 # -- headers and the model --------------------------------------------------------------------
 
 
-def _letter(index: int) -> str:
-    """Column 28 as Excel names it (``AB``), so a message points at the cell the clerk sees."""
-    name = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _header_paths(headers: list[str], *, skip: str | None) -> dict[str, tuple[str, ...]]:
     """Each used header split at dots; two headers for one field, or a field and its part, are refused.
 
@@ -187,14 +178,15 @@ def _header_paths(headers: list[str], *, skip: str | None) -> dict[str, tuple[st
             continue
         if header in where:
             raise RequestError(
-                f"kolom {shown(header, 40)} ada dua kali (kolom {_letter(where[header])} dan {_letter(index)}); "
+                f"kolom {shown(header, 40)} ada dua kali "
+                f"(kolom {column_letter(where[header])} dan {column_letter(index)}); "
                 "hapus salah satunya"
             )
         where[header] = index
         parts = tuple(header.split("."))
         if not all(part.strip() for part in parts):
             raise RequestError(
-                f"nama kolom '{shown(header, 40)}' (kolom {_letter(index)}) tidak sah; "
+                f"nama kolom '{shown(header, 40)}' (kolom {column_letter(index)}) tidak sah; "
                 "tulis nama isian seperti hal, isi.1 atau penandatangan.pejabat"
             )
         paths[header] = parts

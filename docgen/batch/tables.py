@@ -14,13 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, overload
 
 from docgen.errors import RequestError
 from docgen.sections import Limits
+from docgen.validation import shown
 
-__all__ = ["Row", "read_table", "thousands"]
+__all__ = ["Row", "column_letter", "read_table", "thousands"]
 
 Row = tuple[int, list[Any]]  # (row number as the clerk sees it, values from column A on)
 _SNIFF_CHARS = 10_000  # the header line is enough to tell the delimiter
@@ -31,8 +32,45 @@ def thousands(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
+def column_letter(index: int) -> str:
+    """Column 28 as Excel names it (``AB``), so a message points at the cell the clerk sees."""
+    name = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
 def _blank(value: Any) -> bool:
     return value is None or value == ""
+
+
+class _SharedStrings(Sequence[str]):
+    """An XLSX's shared strings, refusing a cell that points past them.
+
+    openpyxl looks a cell's text up as ``strings[int(v)]``: an index past the end raised a bare
+    IndexError, and a negative one silently took a text from the end of the list.
+    """
+
+    def __init__(self, strings: Sequence[str], name: str) -> None:
+        self._strings = strings
+        self._name = name
+
+    def __len__(self) -> int:
+        return len(self._strings)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice) or 0 <= index < len(self._strings):
+            return self._strings[index]
+        raise RequestError(
+            f"{self._name} rusak: sebuah sel merujuk teks nomor {shown(str(index), 24)} di xl/sharedStrings.xml, "
+            f"padahal hanya ada {thousands(len(self._strings))}; buka lalu simpan ulang di Excel atau LibreOffice, "
+            "atau simpan sebagai CSV UTF-8"
+        )
 
 
 def _csv_rows(content: bytes) -> Iterator[Row]:
@@ -78,15 +116,32 @@ def _xlsx_rows(content: bytes, name: str, limits: Limits, sheet: str | None) -> 
     exploits. A row is laid out only after its last filled column is known to be in bounds.
     """
     from openpyxl import load_workbook
-    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        """Refuses a formula without the value Excel stores beside it, instead of reading an empty cell.
+
+        A sheet written by a program (not saved by Excel or LibreOffice) holds only the formula;
+        read for its values, such a cell looked empty and a row of them vanished without a word.
+        """
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell_name = f"sel {shown(str(element.get('r')), 16)}" if element.get("r") else "sebuah sel"
+                raise RequestError(
+                    f"{name} baris {self.row_counter}: {cell_name} berisi rumus tanpa nilai tersimpan; buka lalu "
+                    "simpan ulang di Excel atau LibreOffice agar nilainya dihitung, atau tulis nilainya langsung"
+                )
+            return cell
 
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         chosen = _worksheet(book, name, sheet)
         with chosen._get_source() as source:
-            parser = WorkSheetParser(
+            parser = Parser(
                 source,
-                chosen._shared_strings,
+                _SharedStrings(chosen._shared_strings, name),
                 data_only=True,
                 epoch=book.epoch,
                 date_formats=book._date_formats,
@@ -128,13 +183,31 @@ def read_table(
         raise RequestError(f"{name} adalah CSV dengan satu lembar saja; pilih lembar hanya untuk berkas XLSX")
     try:
         headers, rows = _table(content, name, suffix, limits, sheet)
-    except (csv.Error, UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+    except RequestError:
+        raise
+    except Exception as exc:  # whatever the CSV or XLSX parser trips on (a broken part, a bad index): unreadable
+        first = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise RequestError(
-            f"{name} tidak bisa dibaca sebagai tabel ({exc}); simpan ulang sebagai CSV UTF-8 atau XLSX"
+            f"{name} tidak bisa dibaca sebagai tabel ({first}); simpan ulang sebagai CSV UTF-8 atau XLSX"
         ) from exc
     if not headers and not rows:
         raise RequestError(f"{name} kosong; baris pertama berisi nama kolom, berikutnya satu surat per baris")
     return headers, rows
+
+
+def _refuse_unnamed(name: str, headers: list[str], number: int, values: list[Any]) -> None:
+    """A filled cell under no column name (past the last header, or under an empty one) refuses the sheet.
+
+    Its value would otherwise be dropped without a word: a row shifted one cell to the right
+    would make a document from the wrong columns, or silently lose what the clerk typed.
+    """
+    for index, value in enumerate(values):
+        if not _blank(value) and (index >= len(headers) or not headers[index]):
+            cell = f"{column_letter(index + 1)}{number}"
+            raise RequestError(
+                f"{name} baris {number}: sel {cell} berisi data tetapi kolomnya tidak bernama di baris 1 "
+                f"(baris judul punya {len(headers)} kolom); beri nama kolomnya, atau hapus atau geser isi sel itu"
+            )
 
 
 def _table(content: bytes, name: str, suffix: str, limits: Limits, sheet: str | None) -> tuple[list[str], list[Row]]:
@@ -152,6 +225,7 @@ def _table(content: bytes, name: str, suffix: str, limits: Limits, sheet: str | 
                 continue
         if not values:
             continue
+        _refuse_unnamed(name, headers, number, values)
         if len(rows) == limits.rows:
             raise RequestError(
                 f"{name} berisi lebih dari {thousands(limits.rows)} baris surat (limits.rows di docgen.toml); "

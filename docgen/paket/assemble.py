@@ -27,7 +27,7 @@ from docgen.paket.checklist import CHECKLIST_FILE, Checklist, Matched, load_chec
 from docgen.paket.front import Front, Row, draw_front
 from docgen.paket.pagenum import stamp_page_numbers
 from docgen.paket.parts import Part, read_attachment, read_pdf
-from docgen.pipeline import free_name
+from docgen.pipeline import write_free
 from docgen.register import FileRecord, Register
 from docgen.register.chain import find_document, resting_on
 from docgen.register.events import now_iso
@@ -67,12 +67,22 @@ def assemble_packet(workspace: Workspace, spp: str, folder: Path) -> PacketResul
         checklist = checklists.for_type(jenis, checklists_path)
         matched = match_folder(checklist, Path(folder))
         forms = _forms(reg, doc)
+        limits = workspace.profile.limits
+        root = Path(folder).resolve()
         attachments = [
-            read_attachment(path, item=m.item.key, title=f"{m.item.name}: {path.name}")
+            read_attachment(
+                path,
+                item=m.item.key,
+                title=f"{m.item.name}: {path.name}",
+                root=root,
+                max_pages=limits.packet_pages,
+                max_bytes=limits.pdf_bytes,
+            )  # fmt: skip
             for m in matched
             for path in m.files
         ]
         parts = [*forms, *attachments]
+        _within_pages(doc, parts, limits.packet_pages)
         front = _front(workspace, doc, checklist, matched, forms, attachments, parts)
         data, pages, listed = bind(front, parts)
         return _file(reg, doc, data, pages, listed)
@@ -105,6 +115,17 @@ def bind(front: Front, parts: list[Part]) -> tuple[bytes, int, list[dict[str, An
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), total, listed
+
+
+def _within_pages(doc: DocumentRow, parts: list[Part], limit: int) -> None:
+    """All parts together stay within ``limits.packet_pages`` (the front pages are few and counted by binding)."""
+    total = sum(p.pages for p in parts)
+    if total > limit:
+        raise RequestError(
+            f"Paket SPP {shown(doc.number or str(doc.id))} akan berisi {total} halaman lampiran dan formulir, "
+            f"melebihi batas {limit} halaman (limits.packet_pages di docgen.toml); periksa lampiran yang terlalu "
+            "tebal atau pisahkan menjadi beberapa paket"
+        )
 
 
 def _range(first: int, count: int) -> str:
@@ -189,7 +210,7 @@ def _file(reg: Register, doc: DocumentRow, data: bytes, pages: int, parts: list[
     folder = reg.workspace.outbox / doc.doc_date[:4] / "spp"
     check_room(folder, also=(reg.workspace.register_path.parent,), expected=len(data))
     stem = file_stem(doc.number or str(doc.id))
-    packet = write_new(free_name(folder, stem, "-paket.pdf"), data)
+    packet = write_free(folder, stem, "-paket.pdf", data)
     listing_path = packet.path.with_suffix(".json")
     written = [packet]
     try:

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator
 
 from docgen.errors import ConfigError, RequestError
+from docgen.paket.parts import link_refusal, outside
 from docgen.validation import shown, summarize
 
 __all__ = [
@@ -152,6 +153,10 @@ def match_folder(checklist: Checklist, folder: Path) -> list[Matched]:
     """
     if not folder.is_dir():
         raise RequestError(f"Folder lampiran {folder} tidak ada; sebutkan folder berisi lampiran SPP")
+    root = folder.resolve()
+    leaving = [p for p in folder.iterdir() if p.is_symlink() and outside(p, root)]
+    if leaving:  # a linked file or folder, even one no item takes: the clerk must see what was meant
+        raise link_refusal(min(leaving, key=lambda p: p.name.casefold()), folder)
     files = sorted(
         (p for p in folder.iterdir() if p.is_file() and not _ignored(p.name)), key=lambda p: p.name.casefold()
     )

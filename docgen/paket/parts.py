@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from pypdf import PdfReader
 from docgen.errors import RequestError
 from docgen.validation import shown
 
-__all__ = ["IMAGE_ENDINGS", "Part", "read_attachment", "read_pdf"]
+__all__ = ["IMAGE_ENDINGS", "Part", "link_refusal", "outside", "read_attachment", "read_pdf"]
 
 IMAGE_ENDINGS = (".jpg", ".jpeg", ".png")
 _MARGIN_MM = 10.0
@@ -40,8 +42,12 @@ class Part:
         return len(self.reader.pages)
 
 
-def read_pdf(data: bytes, name: str, *, what: str = "Lampiran") -> tuple[PdfReader, bool]:
-    """Open ``data`` as a usable PDF: not locked, with pages that can be read; whether it is signed."""
+def read_pdf(data: bytes, name: str, *, what: str = "Lampiran", max_pages: int = 0) -> tuple[PdfReader, bool]:
+    """Open ``data`` as a usable PDF: not locked, with pages that can be read; whether it is signed.
+
+    With ``max_pages`` a PDF of more pages is refused before its pages are walked (a small file
+    can declare thousands of pages, each of which would be checked, copied and numbered).
+    """
     label = f"{what} {shown(name, 80)}"
     if b"%PDF" not in data[:1024]:  # some producers put a few bytes before the header; readers allow it
         raise RequestError(f"{label} bukan PDF (isinya tidak diawali %PDF); ekspor ulang sebagai PDF")
@@ -55,6 +61,11 @@ def read_pdf(data: bytes, name: str, *, what: str = "Lampiran") -> tuple[PdfRead
     try:
         if len(reader.pages) == 0:
             raise RequestError(f"{label} tidak berhalaman; ekspor atau pindai ulang")
+        if max_pages and len(reader.pages) > max_pages:
+            raise RequestError(
+                f"{label} berisi {len(reader.pages)} halaman, melebihi batas {max_pages} halaman per paket "
+                "(limits.packet_pages di docgen.toml); periksa berkasnya atau pisahkan menjadi beberapa paket"
+            )
         for page in reader.pages:
             _ = page.mediabox, page.get("/Contents")
         signed = _signed(reader)
@@ -77,18 +88,18 @@ def _signed(reader: PdfReader) -> bool:
     return False
 
 
-def read_attachment(path: Path, *, item: str, title: str) -> Part:
-    """An attachment as a part: a PDF checked, an image laid on an A4 page; refused naming the file."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RequestError(
-            f"Lampiran {shown(path.name, 80)} tidak terbaca ({exc.strerror}); periksa izin berkasnya"
-        ) from exc
+def read_attachment(path: Path, *, item: str, title: str, root: Path, max_pages: int, max_bytes: int) -> Part:
+    """An attachment as a part: a PDF checked, an image laid on an A4 page; refused naming the file.
+
+    The file is read only if it lies inside ``root`` (the attachment folder, resolved) once every
+    link is followed, and is not larger than ``max_bytes``: a link to a file elsewhere
+    (``/etc/passwd``, another office's folder) must not be bound into a packet that leaves the office.
+    """
+    data = _read_inside(path, root, max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     ending = path.suffix.lower()
     if ending == ".pdf":
-        reader, signed = read_pdf(data, path.name)
+        reader, signed = read_pdf(data, path.name, max_pages=max_pages)
         return Part(title, path.name, digest, reader, item, signed, data if signed else b"")
     if ending in IMAGE_ENDINGS:
         reader = PdfReader(io.BytesIO(image_page(data, path.name)))
@@ -96,6 +107,46 @@ def read_attachment(path: Path, *, item: str, title: str) -> Part:
     raise RequestError(
         f"Lampiran {shown(path.name, 80)} bukan PDF atau gambar JPEG/PNG; simpan sebagai PDF lalu coba lagi"
     )
+
+
+def outside(path: Path, root: Path) -> bool:
+    """Whether ``path``, every link followed, leaves the folder ``root`` (itself resolved)."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(root)
+    except (OSError, RuntimeError):  # a dangling link or a loop: nothing inside the folder to read
+        return True
+
+
+def link_refusal(path: Path, folder: Path) -> RequestError:
+    """The one refusal for a link leading out of the attachment folder, whoever finds it."""
+    return RequestError(
+        f"Lampiran {shown(path.name, 80)} adalah tautan (symlink) ke luar folder {shown(folder.name, 80)}; "
+        "salin berkas aslinya ke folder lampiran, jangan ditautkan"
+    )
+
+
+def _read_inside(path: Path, root: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` if it resolves inside ``root``; the last component is opened without following a link."""
+    if outside(path, root):
+        raise link_refusal(path, root)
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)  # a pipe must not block
+        fd = os.open(path.resolve(strict=True), flags)
+        with os.fdopen(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise RequestError(f"Lampiran {shown(path.name, 80)} bukan berkas biasa; simpan sebagai berkas PDF")
+            size = status.st_size
+            if size > max_bytes:
+                raise RequestError(
+                    f"Lampiran {shown(path.name, 80)} berukuran {size} bita, melebihi batas {max_bytes} "
+                    "(limits.pdf_bytes di docgen.toml); pindai ulang dengan resolusi lebih rendah"
+                )
+            return handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise RequestError(
+            f"Lampiran {shown(path.name, 80)} tidak terbaca ({exc.strerror}); periksa izin berkasnya"
+        ) from exc
 
 
 def image_page(data: bytes, name: str) -> bytes:

@@ -17,12 +17,16 @@ from pathlib import Path
 
 from docgen.errors import DiskFull, RenderError
 
-__all__ = ["MARGIN_BYTES", "DISK_FULL_FIX", "Written", "check_room", "disk_full", "write_new"]
+__all__ = ["MARGIN_BYTES", "DISK_FULL_FIX", "NameTaken", "Written", "check_room", "disk_full", "write_new"]
 
 #: Free space kept beyond twice the expected output: SQLite's journal and the event log need room too.
 MARGIN_BYTES = 20_000_000
 DISK_FULL_FIX = "kosongkan ruang disk lalu jalankan 'docgen register check --fix'"
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class NameTaken(RenderError):
+    """The outbox name is already taken (by an earlier file, or by another process a moment ago)."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def write_new(path: Path, data: bytes) -> Written:
         try:
             os.link(tmp, path)  # fails if the name is taken: no silent overwrite
         except FileExistsError:
-            raise RenderError(f"Berkas {path.name} sudah ada di outbox; tidak ditimpa") from None
+            raise NameTaken(f"Berkas {path.name} sudah ada di outbox; tidak ditimpa") from None
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
