@@ -29,7 +29,7 @@ from test_stamp import words
 
 from docgen.errors import RequestError
 from docgen.register import Register
-from docgen.render.stamp import ELEMENTS, _placement, make_marks
+from docgen.render.stamp import ELEMENTS, _placement, make_marks, stand_in_marks
 from docgen.render.stampfit import BOX_HEIGHT, FOOTER_SIZE, check_page, footer_lines, plan_page
 from docgen.stamping import stamp_document
 
@@ -286,3 +286,28 @@ def test_any_page_boxes_give_a_stamp_inside_the_visible_area_or_a_refusal_before
     event(re.sub(r"[\d.]+|halaman-\S+", "#", outcome.split(";")[0]))
     if plainly_fine(boxes):
         assert outcome == "stamped", f"ordinary paper {boxes} was {outcome}"
+
+
+# -- the layout checked before numbering ----------------------------------------------------------
+
+TOKENS = st.one_of(
+    st.text("abcdefghijklmnopqrstuvwxyz234567", min_size=24, max_size=24),  # register.books.new_token
+    st.text("0123456789abcdef", min_size=32, max_size=32),  # tokens of the first registers
+)
+
+
+@settings(
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # the profile is only read
+)
+@given(token=st.one_of(TOKENS, st.just("m" * 24), st.just("w" * 24)), width_mm=st.integers(50, 200))
+def test_the_footer_checked_before_numbering_is_never_shorter_than_the_real_one(workspace, token, width_mm):
+    """A real footer wrapping to more lines than the one checked could be refused after numbering."""
+    day = date(2026, 11, 28)
+    number = "500.16.7.2/99999/423.105/2026"
+    checked = stand_in_marks(workspace.profile, day, number)
+    real = make_marks(workspace.profile, number=number, doc_date=day, token=token)
+    assert len(footer_lines(real.footer, width_mm * mm)) <= len(footer_lines(checked.footer, width_mm * mm))

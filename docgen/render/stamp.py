@@ -54,6 +54,9 @@ ELEMENTS = frozenset({"number_box", "cap", "qr", "footer"})
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TOKEN_KEY = "/DocgenToken"
 _RINGS = (18.5, 17.5, 13.5)  # mm, the central-government cap rule
+# Tokens are 24 base32 letters (register.books.new_token), or 32 hex digits for documents of the
+# first registers; in Helvetica 24 m's are wider than either.
+_WIDEST_TOKEN = "m" * 24
 
 
 @dataclass(frozen=True)
@@ -245,9 +248,14 @@ def make_marks(profile: Profile, *, number: str, doc_date: date, token: str) -> 
 
 
 def stand_in_marks(profile: Profile, doc_date: date, number: str = "") -> Marks:
-    """Marks as long as the real ones will be, to check the layout before a number exists."""
+    """Marks as long as the real ones will be, to check the layout before a number exists.
+
+    The token is 24 of base32's widest letter: with ``a`` a real token could wrap the footer
+    to one more line than was checked, and a page that had room for the check was refused
+    after its number was taken.
+    """
     stand_in = number or f"{'9' * 9}/99999/{profile.office.unit_code}/{doc_date.year}"
-    return make_marks(profile, number=stand_in, doc_date=doc_date, token="a" * 24)
+    return make_marks(profile, number=stand_in, doc_date=doc_date, token=_WIDEST_TOKEN)
 
 
 def _pages(reader: PdfReader, name: str) -> list[PageObject]:
