@@ -11,8 +11,9 @@ checked even if someone replaces it meanwhile.
 A picture is decoded once per content (SHA-256) per process: validation decodes it into an
 upright "print master" (a JPEG at the DCT scale nearest a few megapixels) that rendering scales
 from, and a request validated again (the same photo in every letter of a batch) finds it in a
-cache bounded in bytes and entries. Decoding phone photos at validation and again at rendering
-made a BAP with photos barely faster than plain docxtpl.
+cache bounded in bytes and entries; a file unchanged on disk since it was read (same inode,
+size, modification and change times) is not read and hashed again either. Decoding phone photos
+at validation and again at rendering made a BAP with photos barely faster than plain docxtpl.
 
 How the picture gets into the DOCX (media part, relationship, drawing XML) is the render
 layer's business: it installs a placer with :func:`placing` while it renders, and a template's
@@ -32,10 +33,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 __all__ = [
     "DecodeStats",
@@ -181,13 +185,18 @@ def _read(text: str, path: Path, *, max_bytes: int, max_pixels: int) -> Picture:
                     f"berkas gambar {text} {info.st_size / 1e6:.1f} MB, paling besar {max_bytes / 1e6:g} MB "
                     "(batas picture_bytes di profil); perkecil fotonya"
                 )
-            with os.fdopen(fd, "rb", closefd=False) as handle:
-                data = handle.read(max_bytes + 1)
+            known = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            kept = _read_files.get(known)
+            if kept is None:
+                with os.fdopen(fd, "rb", closefd=False) as handle:
+                    data = handle.read(max_bytes + 1)
+                kept = data, hashlib.sha256(data).hexdigest()
+                _read_files.put(known, kept)
         finally:
             os.close(fd)
     except OSError as exc:
         raise PictureError(f"berkas gambar {text} tidak bisa dibaca ({exc.strerror}); periksa izin berkasnya") from None
-    digest = hashlib.sha256(data).hexdigest()
+    data, digest = kept
     decoded = _decoded.get(digest)
     if decoded is None:
         decoded = _decode(text, data, max_pixels)
@@ -205,6 +214,7 @@ def _read(text: str, path: Path, *, max_bytes: int, max_pixels: int) -> Picture:
 _MASTER_PIXELS = 4_000_000  # a master this size prints a photo about 25 x 19 cm at 200 dpi
 _CACHE_BYTES = 160_000_000  # decoded pixels kept per process (about 16 masters of phone photos)
 _CACHE_ENTRIES = 128
+_FILES_BYTES = 64_000_000  # picture files kept as read, by their identity on disk
 
 
 @dataclass(frozen=True)
@@ -238,46 +248,43 @@ class DecodeStats:
     max_bytes: int
 
 
-class _DecodeCache:
-    """Decoded pictures by content hash, least recently used first out, within bytes and entries."""
+class _Kept(Generic[K, V]):
+    """Values by key, least recently used first out, within a total size and a number of entries."""
 
-    def __init__(self, max_bytes: int, max_entries: int) -> None:
+    def __init__(self, max_bytes: int, max_entries: int, size: Callable[[V], int]) -> None:
         self.max_bytes, self.max_entries = max_bytes, max_entries
-        self._items: OrderedDict[str, _Decoded] = OrderedDict()
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self.decodes = 0
         self.hits = 0
 
-    def get(self, digest: str) -> _Decoded | None:
+    def get(self, key: K) -> V | None:
         with self._lock:
-            found = self._items.get(digest)
+            found = self._items.get(key)
             if found is not None:
-                self._items.move_to_end(digest)
+                self._items.move_to_end(key)
                 self.hits += 1
             return found
 
-    def put(self, digest: str, decoded: _Decoded) -> None:
+    def put(self, key: K, value: V) -> None:
         with self._lock:
-            old = self._items.pop(digest, None)
-            self._bytes -= old.bytes if old is not None else 0
-            if decoded.bytes <= self.max_bytes:  # a picture larger than the whole cache is not kept
-                self._items[digest] = decoded
-                self._bytes += decoded.bytes
+            old = self._items.pop(key, None)
+            self._bytes -= self._size(old) if old is not None else 0
+            if self._size(value) <= self.max_bytes:  # a value larger than the whole cache is not kept
+                self._items[key] = value
+                self._bytes += self._size(value)
             self._trim()
 
     def _trim(self) -> None:
         while self._items and (self._bytes > self.max_bytes or len(self._items) > self.max_entries):
             _, dropped = self._items.popitem(last=False)
-            self._bytes -= dropped.bytes
+            self._bytes -= self._size(dropped)
 
-    def count_decode(self) -> None:
+    def held(self) -> tuple[int, int]:
+        """Entries and their total size."""
         with self._lock:
-            self.decodes += 1
-
-    def stats(self) -> DecodeStats:
-        with self._lock:
-            return DecodeStats(self.decodes, self.hits, len(self._items), self._bytes, self.max_entries, self.max_bytes)
+            return len(self._items), self._bytes
 
     def limit(self, max_bytes: int, max_entries: int) -> None:
         with self._lock:
@@ -285,12 +292,27 @@ class _DecodeCache:
             self._trim()
 
 
-_decoded = _DecodeCache(_CACHE_BYTES, _CACHE_ENTRIES)
+class _Counter:
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.value += 1
+
+
+_decoded: _Kept[str, _Decoded] = _Kept(_CACHE_BYTES, _CACHE_ENTRIES, lambda decoded: decoded.bytes)
+# A file read before and unchanged since (same inode, size, modification and change times) is
+# not read and hashed again: the photo named in every letter of a batch costs one read.
+_read_files: _Kept[tuple[int, ...], tuple[bytes, str]] = _Kept(_FILES_BYTES, _CACHE_ENTRIES, lambda kept: len(kept[0]))
+_decodes = _Counter()
 
 
 def decode_stats() -> DecodeStats:
     """Decodes and cache use of this process so far (bench/render.py prints them; tests count them)."""
-    return _decoded.stats()
+    entries, held = _decoded.held()
+    return DecodeStats(_decodes.value, _decoded.hits, entries, held, _decoded.max_entries, _decoded.max_bytes)
 
 
 def limit_decoded(*, max_bytes: int = _CACHE_BYTES, max_entries: int = _CACHE_ENTRIES) -> None:
@@ -345,7 +367,7 @@ def _decode(text: str, data: bytes, max_pixels: int, *, width: int | None = None
         raise PictureError(f"{text} bukan gambar yang dikenali; simpan sebagai JPEG atau PNG") from None
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise PictureError(f"gambar {text} rusak atau terpotong ({exc}); simpan ulang fotonya") from None
-    _decoded.count_decode()
+    _decodes.add()
     return _Decoded(size, fmt, orientation, master, full)
 
 
