@@ -127,3 +127,24 @@ def test_the_cache_is_bounded_by_default(tmp_path):
     stats = decode_stats()
     assert 0 < stats.max_bytes <= 256_000_000 and 0 < stats.max_entries <= 1000
     assert stats.bytes <= stats.max_bytes and stats.entries <= stats.max_entries
+
+
+def test_a_photo_rewritten_in_place_with_as_many_bytes_is_read_and_checked_anew(tmp_path):
+    """Same name, same size, new content: the file's change time tells it apart from the one read."""
+    import time
+
+    path = tmp_path / "depan.jpg"
+    Image.effect_noise((800, 600), 50).convert("RGB").save(path, format="JPEG", comment=b"versi-1")
+    first = load_picture("depan.jpg", (tmp_path,), **LIMIT)
+    before, seen = decodes(), path.stat()
+    deadline = time.monotonic() + 10
+    while path.stat().st_ctime_ns == seen.st_ctime_ns:  # until the clock has moved on for the file
+        assert time.monotonic() < deadline, "the file's change time never moved"
+        with path.open("r+b") as handle:
+            data = handle.read()
+            handle.seek(data.index(b"versi-"))
+            handle.write(b"versi-2")
+    assert path.stat().st_size == seen.st_size
+    again = load_picture("depan.jpg", (tmp_path,), **LIMIT)
+    assert again.digest != first.digest and b"versi-2" in again.data
+    assert decodes() == before + 1
