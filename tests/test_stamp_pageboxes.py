@@ -23,7 +23,7 @@ from conftest import decode_qr, verification_url
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, NameObject, NumberObject
 from reportlab.lib.units import mm
 from test_stamp import words
 
@@ -59,9 +59,13 @@ def _normal(box: tuple[float, float, float, float]) -> tuple[float, float, float
     return min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])
 
 
-def page_pdf(path: Path, boxes: Boxes) -> Path:
+def page_pdf(path: Path, boxes: Boxes, content: bytes = b"") -> Path:
     writer = PdfWriter()
     page = writer.add_blank_page(595, 842)
+    if content:
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream)
     page[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in boxes.media)
     if boxes.crop is not None:
         page[NameObject("/CropBox")] = ArrayObject(FloatObject(v) for v in boxes.crop)
@@ -146,9 +150,9 @@ def qr_region(path: Path, rect: tuple[float, float, float, float], size: tuple[f
     return out
 
 
-def stamp_and_check(workspace, letter, folder: Path, boxes: Boxes) -> str:
+def stamp_and_check(workspace, letter, folder: Path, boxes: Boxes, content: bytes = b"") -> str:
     """Stamp a page with these boxes; assert the promise; return "stamped" or "refused: <why>"."""
-    source = page_pdf(folder / f"halaman-{next(_files)}.pdf", boxes)
+    source = page_pdf(folder / f"halaman-{next(_files)}.pdf", boxes, content)
     before = numbers(workspace)
     try:
         result = stamp_document(workspace, source, KIND, data=letter)
@@ -225,6 +229,23 @@ def test_a_crop_box_wholly_off_its_media_box_is_refused_in_one_line_naming_it(wo
         stamp_document(workspace, page_pdf(tmp_path / "di-luar.pdf", boxes), KIND, data=letter)
     assert "halaman 1 rusak" in str(err.value) and "/CropBox" in str(err.value) and "/MediaBox" in str(err.value)
     assert numbers(workspace) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"3 0 0 3 0 0 cm q 0 0 1 rg 10 10 50 50 re f",  # a scale saved and never restored
+        b"q 0.2 0 0 0.2 300 400 cm q 1 0 0 1 5 5 cm 0 0 0 RG 0 0 m 100 100 l S",  # two levels left open
+        b"0 0 100 100 re W n q 2 0 0 2 0 0 cm Q Q Q",  # a clip, and more restores than saves
+        b"BT /F1 12 Tf 72 720 Td (q q q Q) Tj ET 0.5 0 0 0.5 0 0 cm q",  # letters q in a string
+    ],
+    ids=["scale-left-open", "two-levels-open", "extra-restores", "q-in-a-string"],
+)
+def test_a_page_whose_content_leaves_its_graphics_state_changed_gets_its_stamp_in_place(
+    workspace, letter, tmp_path, content, pdf_tools
+):
+    """The marks are drawn after the page's content, in the page's own space, whatever it left open."""
+    assert stamp_and_check(workspace, letter, tmp_path, Boxes((0, 0, *A4), None, 0), content) == "stamped"
 
 
 # -- the property ---------------------------------------------------------------------------------

@@ -34,7 +34,16 @@ from docgen.config import CapStyle, Place, Profile, Workspace, safe_join
 from docgen.errors import DocgenError, RenderError, RequestError
 from docgen.render.pdfclean import clean_writer
 from docgen.render.qr import qr_image
-from docgen.render.stampfit import BOX_HEIGHT, FOOTER_SIZE, Geometry, Spot, check_page, footer_lines, plan_page
+from docgen.render.stampfit import (
+    BOX_HEIGHT,
+    FOOTER_SIZE,
+    Geometry,
+    Spot,
+    check_page,
+    footer_lines,
+    open_saves,
+    plan_page,
+)
 from docgen.text import tanggal
 
 __all__ = [
@@ -222,9 +231,10 @@ def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: Pa
     xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
     xobjects[NameObject(name)] = form_ref
     matrix = " ".join(f"{v:.4f}" for v in _placement(geometry))
+    beyond, left_open = open_saves(page)  # the page's own q/Q as they are, balanced around it
     before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    after.set_data(f"\nQ q {matrix} cm {name} Do Q\n".encode("ascii"))
+    before.set_data(b"q\n" * (1 + beyond))
+    after.set_data(f"\n{'Q ' * (1 + left_open)}q {matrix} cm {name} Do Q\n".encode("ascii"))
     contents = page.get("/Contents")
     target = contents.get_object() if contents is not None else None
     parts = list(target) if isinstance(target, ArrayObject) else [] if target is None else [contents]

@@ -10,10 +10,12 @@ mark is refused, so a copy never carries a cut-off number ("Tanggal : 28 Novem")
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pypdf import PageObject
-from pypdf.generic import ArrayObject, DictionaryObject, NullObject, StreamObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NullObject, StreamObject
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,6 +31,7 @@ __all__ = [
     "box_width",
     "check_page",
     "footer_lines",
+    "open_saves",
     "plan_page",
     "visible_area",
 ]
@@ -39,6 +42,8 @@ FOOTER_SIZE = 6.5  # pt
 _MIN_SCALE = {"number_box": 0.6, "qr": 0.7, "cap": 0.6}  # smaller is no longer legible (5 pt text, 15 mm QR)
 _MIN_FOOTER = 50 * mm
 _MIN_FONT = 5.0
+# q and Q as operators: after a delimiter or whitespace, before one (not inside a name such as /Q1)
+_SAVES = re.compile(rb"(?<![^\s\]\)>}])([qQ])(?=[\s\[(<{/%]|$)")
 _LEAST = 1.0  # pt: a visible side shorter than this is no page at all
 _LARGEST = 14_400.0  # pt: the largest page side PDF allows (ISO 32000-1, annex C): 200 inches
 _FARTHEST = 14_400.0 * 100  # pt: corners further out than this are no scan's or editor's doing
@@ -274,3 +279,41 @@ def _cap_spot(place: Place, size: tuple[float, float], floor: float, page: int) 
     cx = min(max(cx, radius + MARGIN), width - radius - MARGIN)
     cy = min(max(cy, radius + max(MARGIN, floor)), height - radius - MARGIN)
     return Spot(cx, cy, scale, diameter)
+
+
+def open_saves(page: PageObject) -> tuple[int, int]:
+    """Restores (``Q``) the page's content does beyond its saves, and saves (``q``) it leaves open.
+
+    The stamp is drawn after the page's content, in a ``q`` ... ``Q`` of its own. A content that
+    saves the graphics state and never restores it (``3 0 0 3 0 0 cm q``, from a careless
+    generator) left its scale in force and drew the marks three times as large, off the page;
+    one that restores more than it saved stops poppler drawing the rest of the page, stamp and
+    all. A quick scan of the operators settles the common case (both 0); only otherwise is the
+    content parsed (strings and inline images may hold the letters) to count exactly.
+    """
+    contents = page.get("/Contents")
+    target = contents.get_object() if contents is not None else None
+    parts = list(target) if isinstance(target, ArrayObject) else [] if target is None else [target]
+    data = b"\n".join(p.get_object().get_data() for p in parts if isinstance(p.get_object(), StreamObject))
+    quick = _balance(op for op in _SAVES.findall(data))
+    if quick == (0, 0):
+        return quick
+    from pypdf.generic import ContentStream
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    try:
+        return _balance(operator for _operands, operator in ContentStream(stream, None).operations)
+    except Exception:  # content pypdf cannot parse: viewers draw what they can; count as scanned
+        return quick
+
+
+def _balance(operators: Iterable[bytes]) -> tuple[int, int]:
+    depth = lowest = 0
+    for operator in operators:
+        if operator == b"q":
+            depth += 1
+        elif operator == b"Q":
+            depth -= 1
+            lowest = min(lowest, depth)
+    return -lowest, depth - lowest
