@@ -78,6 +78,22 @@ app.add_typer(laporan_app, name="laporan")
 app.add_typer(pengguna_app, name="pengguna")
 
 
+def _plain_help(group: typer.Typer) -> None:
+    """Show every help text as written, in this group and the groups below it.
+
+    Typer reads help as Rich markup when Rich is installed, so "default [desk] port" printed as
+    "default  port": a word in square brackets (a docgen.toml section, a role) was taken for a
+    style and dropped. Plain help keeps each bracket whoever writes the text.
+    """
+    group.rich_markup_mode = None
+    for info in group.registered_groups:
+        if info.typer_instance is not None:
+            _plain_help(info.typer_instance)
+
+
+_plain_help(app)
+
+
 def main() -> None:
     """The ``docgen`` command: every event it appends names the account that ran it."""
     from docgen.register.actor import acting_as, command_user

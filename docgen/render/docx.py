@@ -30,6 +30,7 @@ from docgen.render.docxfix import (
     BrokenReference,
     DrawingIds,
     fix_part,
+    grids_may_change,
     has_templated_references,
     relationship_ids,
     reserved_ids,
@@ -48,8 +49,6 @@ _PACKAGE_META = re.compile(r"^(\[Content_Types\]\.xml|(.*/)?_rels/[^/]+\.rels)$"
 
 _LISTING = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 """A text run holding a tab, newline or break character: only then has docxtpl's listing work to do."""
-_RESHAPING = re.compile(r"\{%-?\s*(?:tc|hm|colspan)\b")
-"""Tags that change how many cells a table row has (column loops, removed cells, merges)."""
 _CHECK_EVERY = 64  # output chunks between two looks at the clock (a timer stops the main thread anyway)
 
 
@@ -108,7 +107,7 @@ class CompiledDocx:
     def _compile(self, name: str, xml: str) -> _Part:
         source = unescape_tags(self._cleaner.patch_xml(xml))  # quotes LibreOffice wrote as &quot;
         source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
-        reshapes = bool(_RESHAPING.search(re.sub(r"<[^>]*>", "", xml)))  # tags may be split over runs
+        reshapes = grids_may_change(xml, source)
         try:
             return _Part(name, source, self._env.from_string(source), reshapes)
         except JinjaError as exc:

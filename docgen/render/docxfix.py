@@ -26,6 +26,7 @@ __all__ = [
     "Finding",
     "fix_part",
     "fix_table_grid",
+    "grids_may_change",
     "has_templated_references",
     "inspect_part",
     "relationship_ids",
@@ -44,6 +45,9 @@ _SPANS = etree.XPath(
     namespaces={"w": _W[1:-1]},
 )
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# A tag that changes how many cells a row has: a column loop or a removed cell ({%tc %}), a cell
+# replaced by a value ({{tc }}), a cell commented out ({#tc #}), a merge ({% hm %}, {% colspan %}).
+_RESHAPING = re.compile(r"\{[%{#]-?\s*(?:tc|hm|colspan)\b")
 
 
 class BrokenReference(ValueError):
@@ -137,6 +141,36 @@ def fix_part(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def grids_may_change(template_xml: str, source: str) -> bool:
+    """Whether a part's rendered tables can have a grid that does not match their cells.
+
+    ``template_xml`` is the part as saved, ``source`` as compiled (after docxtpl's clean-up).
+    Then every render fixes the part's grids; otherwise they are left as the author's editor
+    wrote them, and a letter with tables costs no parse of its tables. True for a tag that
+    reshapes rows (tags may be split over runs, so markup is stripped first) and for a compiled
+    table whose grid is unlike its rows: a cell the clean-up removed, whatever tag did it
+    (``{#tc #}`` comments were missed once, leaving the old column count), or a grid the editor
+    left wrong; ``docgen template check`` tells both as adjusted when made (:func:`inspect_part`).
+    """
+    if _RESHAPING.search(re.sub(r"<[^>]*>", "", template_xml)):
+        return True
+    if "<w:tbl" not in source:
+        return False
+    try:
+        root = etree.fromstring(source.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return True  # not XML before rendering: only the rendered part can tell
+    return any(_grid_unlike_rows(table) for table in root.iter(_W + "tbl"))
+
+
+def _grid_unlike_rows(table: etree._Element) -> tuple[int, int] | None:
+    """(grid columns, widest row) of a table whose grid does not match its widest row, else None."""
+    grid = table.find(_W + "tblGrid")
+    columns = len(grid.findall(_W + "gridCol")) if grid is not None else 0
+    widest = max((_row_width(row) for row in table.findall(_W + "tr")), default=0)
+    return (columns, widest) if grid is not None and widest and columns != widest else None
+
+
 Finding = tuple[int, str, bool]  # (line in the template source, Indonesian text, True if it breaks the document)
 
 
@@ -179,11 +213,9 @@ def inspect_part(source: str, seen_ids: set[str]) -> list[Finding]:
             found.append((drawing.sourceline or 0, f"id gambar {value} dipakai dua kali (diperbaiki otomatis)", False))
         seen_ids.add(value)
     for table in root.iter(_W + "tbl"):
-        grid = table.find(_W + "tblGrid")
-        columns = len(grid.findall(_W + "gridCol")) if grid is not None else 0
-        widest = max((_row_width(row) for row in table.findall(_W + "tr")), default=0)
-        if grid is not None and widest and columns != widest:
-            text = f"tabel: kisi {columns} kolom, baris terlebar {widest} sel (disesuaikan otomatis saat dibuat)"
+        unlike = _grid_unlike_rows(table)
+        if unlike is not None:
+            text = f"tabel: kisi {unlike[0]} kolom, baris terlebar {unlike[1]} sel (disesuaikan otomatis saat dibuat)"
             found.append((table.sourceline or 0, text, False))
     return found
 

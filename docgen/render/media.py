@@ -21,7 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
-from docgen.pictures import Picture, PictureError
+from docgen.pictures import Picture, PictureError, print_master
 
 __all__ = ["Media", "prepared", "sized"]
 
@@ -60,27 +60,24 @@ def prepared(picture: Picture, dpi: int) -> tuple[bytes, str]:
 
 
 def _scale(picture: Picture, target: tuple[int, int]) -> tuple[bytes, str]:
-    from PIL import Image, ImageOps
+    """Scale the picture's print master (decoded once, at validation) to ``target``, encoded."""
+    from PIL import Image
 
-    with Image.open(io.BytesIO(picture.data)) as image:
-        upright = image.getexif().get(0x0112, 1) in (1, None)
-        larger = picture.width_px > target[0] * 1.1
-        if upright and not larger and picture.format in ("JPEG", "PNG"):
-            return picture.data, "jpg" if picture.format == "JPEG" else "png"  # already fit to print
-        if picture.format == "JPEG" and larger:
-            image.draft("RGB", target)  # decode at the nearest 1/2, 1/4, 1/8 scale: much faster
-        image = ImageOps.exif_transpose(image)
-        if image.width > target[0] * 1.1:
-            image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
-        out = io.BytesIO()
-        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-            image.save(out, format="PNG", optimize=True)
-            return out.getvalue(), "png"
-        if picture.format == "PNG" and image.mode in ("1", "L", "P"):  # drawings and maps stay sharp
-            image.save(out, format="PNG", optimize=True)
-            return out.getvalue(), "png"
-        image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
-        return out.getvalue(), "jpg"
+    larger = picture.width_px > target[0] * 1.1
+    if picture.orientation == 1 and not larger and picture.format in ("JPEG", "PNG"):
+        return picture.data, "jpg" if picture.format == "JPEG" else "png"  # already fit to print
+    image = print_master(picture, target[0])
+    if image.width > target[0] * 1.1:
+        image = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    out = io.BytesIO()
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    if picture.format == "PNG" and image.mode in ("1", "L", "P"):  # drawings and maps stay sharp
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "png"
+    image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue(), "jpg"
 
 
 def sized(picture: Any, lebar: float | None = None, tinggi: float | None = None) -> Picture:

@@ -34,7 +34,16 @@ from docgen.config import CapStyle, Place, Profile, Workspace, safe_join
 from docgen.errors import DocgenError, RenderError, RequestError
 from docgen.render.pdfclean import clean_writer
 from docgen.render.qr import qr_image
-from docgen.render.stampfit import BOX_HEIGHT, FOOTER_SIZE, Geometry, Spot, check_page, footer_lines, plan_page
+from docgen.render.stampfit import (
+    BOX_HEIGHT,
+    FOOTER_SIZE,
+    Geometry,
+    Spot,
+    check_page,
+    footer_lines,
+    open_saves,
+    plan_page,
+)
 from docgen.text import tanggal
 
 __all__ = [
@@ -54,6 +63,9 @@ ELEMENTS = frozenset({"number_box", "cap", "qr", "footer"})
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TOKEN_KEY = "/DocgenToken"
 _RINGS = (18.5, 17.5, 13.5)  # mm, the central-government cap rule
+# Tokens are 24 base32 letters (register.books.new_token), or 32 hex digits for documents of the
+# first registers; in Helvetica 24 m's are wider than either.
+_WIDEST_TOKEN = "m" * 24
 
 
 @dataclass(frozen=True)
@@ -219,9 +231,10 @@ def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: Pa
     xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
     xobjects[NameObject(name)] = form_ref
     matrix = " ".join(f"{v:.4f}" for v in _placement(geometry))
+    beyond, left_open = open_saves(page)  # the page's own q/Q as they are, balanced around it
     before, after = DecodedStreamObject(), DecodedStreamObject()
-    before.set_data(b"q\n")
-    after.set_data(f"\nQ q {matrix} cm {name} Do Q\n".encode("ascii"))
+    before.set_data(b"q\n" * (1 + beyond))
+    after.set_data(f"\n{'Q ' * (1 + left_open)}q {matrix} cm {name} Do Q\n".encode("ascii"))
     contents = page.get("/Contents")
     target = contents.get_object() if contents is not None else None
     parts = list(target) if isinstance(target, ArrayObject) else [] if target is None else [contents]
@@ -245,9 +258,14 @@ def make_marks(profile: Profile, *, number: str, doc_date: date, token: str) -> 
 
 
 def stand_in_marks(profile: Profile, doc_date: date, number: str = "") -> Marks:
-    """Marks as long as the real ones will be, to check the layout before a number exists."""
+    """Marks as long as the real ones will be, to check the layout before a number exists.
+
+    The token is 24 of base32's widest letter: with ``a`` a real token could wrap the footer
+    to one more line than was checked, and a page that had room for the check was refused
+    after its number was taken.
+    """
     stand_in = number or f"{'9' * 9}/99999/{profile.office.unit_code}/{doc_date.year}"
-    return make_marks(profile, number=stand_in, doc_date=doc_date, token="a" * 24)
+    return make_marks(profile, number=stand_in, doc_date=doc_date, token=_WIDEST_TOKEN)
 
 
 def _pages(reader: PdfReader, name: str) -> list[PageObject]:

@@ -10,10 +10,12 @@ mark is refused, so a copy never carries a cut-off number ("Tanggal : 28 Novem")
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pypdf import PageObject
-from pypdf.generic import ArrayObject, DictionaryObject, NullObject, StreamObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NullObject, StreamObject
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -21,7 +23,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from docgen.config import Place, StampLayout
 from docgen.errors import RequestError
 
-__all__ = ["BOX_HEIGHT", "FOOTER_SIZE", "Geometry", "Spot", "box_width", "check_page", "footer_lines", "plan_page"]
+__all__ = [
+    "BOX_HEIGHT",
+    "FOOTER_SIZE",
+    "Geometry",
+    "Spot",
+    "box_width",
+    "check_page",
+    "footer_lines",
+    "open_saves",
+    "plan_page",
+    "visible_area",
+]
 
 MARGIN = 5 * mm  # a moved mark keeps this far from the edge
 BOX_HEIGHT = 11 * mm
@@ -29,12 +42,17 @@ FOOTER_SIZE = 6.5  # pt
 _MIN_SCALE = {"number_box": 0.6, "qr": 0.7, "cap": 0.6}  # smaller is no longer legible (5 pt text, 15 mm QR)
 _MIN_FOOTER = 50 * mm
 _MIN_FONT = 5.0
+# q and Q as operators: after a delimiter or whitespace, before one (not inside a name such as /Q1)
+_SAVES = re.compile(rb"(?<![^\s\]\)>}])([qQ])(?=[\s\[(<{/%]|$)")
+_LEAST = 1.0  # pt: a visible side shorter than this is no page at all
+_LARGEST = 14_400.0  # pt: the largest page side PDF allows (ISO 32000-1, annex C): 200 inches
+_FARTHEST = 14_400.0 * 100  # pt: corners further out than this are no scan's or editor's doing
 _WHAT = {"number_box": "kotak nomor", "qr": "kode QR", "cap": "cap dinas", "footer": "catatan kaki verifikasi"}
 
 
 @dataclass(frozen=True)
 class Geometry:
-    """A page as displayed: its visible box (the crop box) and its rotation in degrees."""
+    """A page as displayed: its visible box (crop box on media box) and its rotation in degrees."""
 
     left: float
     bottom: float
@@ -86,8 +104,9 @@ def check_page(page: PageObject, number: int, name: str) -> Geometry:
     """Read what the stamp uses of one page, refusing a broken dictionary in one clear line.
 
     ``number`` is 1-based, as the clerk counts pages. Checked: /Rotate (a multiple of 90),
-    /MediaBox and /CropBox (four finite numbers, a visible area), /Resources (a dictionary,
-    its /XObject too) and /Contents (absent, a stream, or an array of streams).
+    /MediaBox and /CropBox (four finite numbers), the visible area (:func:`visible_area`),
+    /Resources (a dictionary, its /XObject too) and /Contents (absent, a stream, or an array of
+    streams).
     """
     rotate = page.get("/Rotate", 0)
     rotate = rotate.get_object() if hasattr(rotate, "get_object") else rotate
@@ -96,11 +115,7 @@ def check_page(page: PageObject, number: int, name: str) -> Geometry:
     media = _box(page, "/MediaBox", name, number)
     if media is None:
         raise _refuse(name, number, "tidak ada /MediaBox")
-    box = _box(page, "/CropBox", name, number) or media
-    left, right = sorted((box[0], box[2]))
-    bottom, top = sorted((box[1], box[3]))
-    if right - left < 1 or top - bottom < 1:
-        raise _refuse(name, number, "ukuran halamannya nol")
+    left, bottom, right, top = visible_area(media, _box(page, "/CropBox", name, number), name, number)
     resources = page.get("/Resources")
     if resources is not None:
         resources = resources.get_object()
@@ -118,6 +133,41 @@ def check_page(page: PageObject, number: int, name: str) -> Geometry:
             if not isinstance(part, StreamObject | NullObject):
                 raise _refuse(name, number, "/Contents bukan aliran isi halaman")
     return Geometry(left, bottom, right - left, top - bottom, rotate % 360)
+
+
+def visible_area(
+    media: list[float], crop: list[float] | None, name: str, number: int
+) -> tuple[float, float, float, float]:
+    """What a viewer shows of a page: the crop box clipped to the media box (left, bottom, right, top).
+
+    Viewers (poppler, pdf.js, Acrobat) show the part of the crop box that lies on the media
+    box; placing the marks by the crop box alone put them off the paper when a scanner wrote a
+    crop box larger than, or beside, its media box. Refused here, before a number is taken: a
+    media box or visible area with no size, a crop box wholly off the media box, a page larger
+    than PDF allows (200 inches a side) and a page placed absurdly far from the origin.
+    """
+    m_left, m_right = sorted((media[0], media[2]))
+    m_bottom, m_top = sorted((media[1], media[3]))
+    if m_right - m_left < _LEAST or m_top - m_bottom < _LEAST:
+        raise _refuse(name, number, "ukuran halamannya nol")
+    left, bottom, right, top = m_left, m_bottom, m_right, m_top
+    if crop is not None:
+        c_left, c_right = sorted((crop[0], crop[2]))
+        c_bottom, c_top = sorted((crop[1], crop[3]))
+        left, bottom = max(left, c_left), max(bottom, c_bottom)
+        right, top = min(right, c_right), min(top, c_top)
+        if right - left < _LEAST or top - bottom < _LEAST:
+            raise _refuse(name, number, "bagian yang tampil (/CropBox) tidak menutupi kertasnya (/MediaBox)")
+    if max(abs(v) for v in (left, bottom, right, top)) > _FARTHEST:
+        raise _refuse(name, number, f"letak halamannya lebih dari {_FARTHEST / mm / 1000:.0f} m dari titik asal")
+    if right - left > _LARGEST or top - bottom > _LARGEST:
+        raise _refuse(
+            name,
+            number,
+            f"ukuran halamannya {(right - left) / mm:.0f} x {(top - bottom) / mm:.0f} mm, "
+            f"lebih dari {_LARGEST / mm:.0f} mm yang diizinkan PDF",
+        )
+    return left, bottom, right, top
 
 
 def _too_small(number: int, size: tuple[float, float], element: str) -> RequestError:
@@ -229,3 +279,41 @@ def _cap_spot(place: Place, size: tuple[float, float], floor: float, page: int) 
     cx = min(max(cx, radius + MARGIN), width - radius - MARGIN)
     cy = min(max(cy, radius + max(MARGIN, floor)), height - radius - MARGIN)
     return Spot(cx, cy, scale, diameter)
+
+
+def open_saves(page: PageObject) -> tuple[int, int]:
+    """Restores (``Q``) the page's content does beyond its saves, and saves (``q``) it leaves open.
+
+    The stamp is drawn after the page's content, in a ``q`` ... ``Q`` of its own. A content that
+    saves the graphics state and never restores it (``3 0 0 3 0 0 cm q``, from a careless
+    generator) left its scale in force and drew the marks three times as large, off the page;
+    one that restores more than it saved stops poppler drawing the rest of the page, stamp and
+    all. A quick scan of the operators settles the common case (both 0); only otherwise is the
+    content parsed (strings and inline images may hold the letters) to count exactly.
+    """
+    contents = page.get("/Contents")
+    target = contents.get_object() if contents is not None else None
+    parts = list(target) if isinstance(target, ArrayObject) else [] if target is None else [target]
+    data = b"\n".join(p.get_object().get_data() for p in parts if isinstance(p.get_object(), StreamObject))
+    quick = _balance(op for op in _SAVES.findall(data))
+    if quick == (0, 0):
+        return quick
+    from pypdf.generic import ContentStream
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    try:
+        return _balance(operator for _operands, operator in ContentStream(stream, None).operations)
+    except Exception:  # content pypdf cannot parse: viewers draw what they can; count as scanned
+        return quick
+
+
+def _balance(operators: Iterable[bytes]) -> tuple[int, int]:
+    depth = lowest = 0
+    for operator in operators:
+        if operator == b"q":
+            depth += 1
+        elif operator == b"Q":
+            depth -= 1
+            lowest = min(lowest, depth)
+    return -lowest, depth - lowest
