@@ -9,6 +9,7 @@ judged by its electronic signatures: broken or followed by later changes, or not
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
@@ -155,6 +156,25 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def _read_within(path: Path, limit: int) -> bytes:
+    """The file to verify; one larger than ``limits.pdf_bytes`` is refused before it is read
+    (a 4 GB file named .pdf was read whole into memory, and then handed to the PDF parser)."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = b"" if size > limit else handle.read(limit + 1)
+    except OSError as exc:
+        raise RequestError(f"Berkas {path} tidak bisa dibaca ({exc.strerror}); periksa izinnya") from exc
+    size = max(size, len(data))
+    if size > limit:
+        shown = [f"{n:,}".replace(",", ".") for n in (size, limit)]
+        raise RequestError(
+            f"Berkas {str(path)[:200]} berukuran {shown[0]} bait, lebih dari {shown[1]} bait (limits.pdf_bytes "
+            "di docgen.toml); dokumen kantor tidak sebesar itu, periksa berkasnya"
+        )
+    return data
+
+
 def verify(workspace: Workspace, target: str | Path) -> Verification:
     """Verify a file (by hash, then by the token it carries) or a token / verification URL.
 
@@ -181,10 +201,7 @@ def verify(workspace: Workspace, target: str | Path) -> Verification:
             return _unknown("bentuk token tidak sah; salin ulang dari kode QR")
     with Register.open(workspace) as reg:
         if is_file:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise RequestError(f"Berkas {path} tidak bisa dibaca ({exc.strerror}); periksa izinnya") from exc
+            data = _read_within(path, workspace.profile.limits.pdf_bytes)
             doc = reg.by_file_hash(hashlib.sha256(data).hexdigest())
             checks = check_signatures(data, _trust_roots(workspace))
             if doc is None and checks:  # signing appends to the file: the registered one is an earlier revision

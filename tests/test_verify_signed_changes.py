@@ -237,3 +237,29 @@ def test_anything_written_into_the_signature_room_is_a_change(signed, where, dig
     ws, pdf = signed
     [check] = check_signatures(_room_filled(pdf, where, bytes([digit])), [ws.root / ROOT_PEM])
     assert not check.holds and not check.covers_whole_file and "ruang tanda tangan diisi" in check.summary
+
+
+def _document_timestamp(pdf: bytes, office: Authority) -> bytes:
+    """A document timestamp over the signed file (PAdES B-LTA), by the office's test TSA."""
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    return (
+        PdfTimeStamper(office.timestamper).timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), "sha256").getvalue()
+    )
+
+
+def test_a_document_timestamp_after_the_signature_is_checked_as_one_and_keeps_the_file_genuine(
+    signed, office, tmp_path
+):
+    ws, pdf = signed
+    path = tmp_path / "b-lta.pdf"
+    path.write_bytes(_document_timestamp(pdf, office))
+    result = cli(ws, "verify", str(path))
+    assert result.exit_code == 0, result.output  # it was 6: 'Signature object type must be /Sig'
+    lines = [line.strip() for line in result.output.splitlines() if line.strip().startswith(("Tanda", "Cap waktu"))]
+    [signature] = [line for line in lines if line.startswith("Tanda tangan")]
+    [stamp] = [line for line in lines if line.startswith("Cap waktu dokumen TSA Uji")]
+    assert "tidak mencakup seluruh berkas: sesudahnya hanya ditambah" in signature
+    assert _claims_whole(stamp) and "cap waktu sah" in stamp
+    path.write_bytes(_junk_after_eof(path.read_bytes()))
+    assert cli(ws, "verify", str(path)).exit_code == 6

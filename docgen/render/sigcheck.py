@@ -90,8 +90,8 @@ def _when(moment: datetime | None) -> str:
 
 
 def _summary(signer: str, signed_at: datetime | None, intact: bool, after: After, bytes_after: int, trusted: bool,
-             timestamp_valid: bool | None) -> str:  # fmt: skip
-    who = f"Tanda tangan {signer or 'tanpa nama'} ({_when(signed_at)})"
+             timestamp_valid: bool | None, what: str = "Tanda tangan") -> str:  # fmt: skip
+    who = f"{what} {signer or 'tanpa nama'} ({_when(signed_at)})"
     if not intact:
         return f"{who} RUSAK: isi berkas tidak sama dengan yang ditandatangani; minta salinan asli ke kantor"
     if after == After.CHANGED:
@@ -249,7 +249,7 @@ def check_signatures(pdf_bytes: bytes, trust_roots: list[Path]) -> list[Signatur
     with pyhanko_quietly():
         from pyhanko.pdf_utils.misc import PdfError
         from pyhanko.pdf_utils.reader import PdfFileReader
-        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
         from pyhanko.sign.validation.settings import KeyUsageConstraints
         from pyhanko_certvalidator import ValidationContext
 
@@ -267,7 +267,10 @@ def check_signatures(pdf_bytes: bytes, trust_roots: list[Path]) -> list[Signatur
     for sig in embedded:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            status = validate_pdf_signature(sig, context, key_usage_settings=usage)
+            if _is_document_timestamp(sig):  # PAdES B-LTA: a timestamp over the whole file so far
+                status = validate_pdf_timestamp(sig, context)
+            else:
+                status = validate_pdf_signature(sig, context, key_usage_settings=usage)
             intact = bool(status.intact and status.valid)
             after = _after(sig, status, pdf_bytes, last=_end(sig) == last_end) if intact else After.CHANGED
         except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:  # pyHanko's CMS errors are ValueErrors
@@ -284,14 +287,22 @@ def check_signatures(pdf_bytes: bytes, trust_roots: list[Path]) -> list[Signatur
     return checks
 
 
+def _is_document_timestamp(sig: object) -> bool:
+    return str(sig.sig_object_type) == "/DocTimeStamp"  # type: ignore[attr-defined]
+
+
 def _check(sig: object, status: object, intact: bool, after: After, size: int) -> SignatureCheck:
     cert = status.signing_cert  # type: ignore[attr-defined]
     signer = cert.subject.native.get("common_name", "") or cert.subject.human_friendly
-    stamp = status.timestamp_validity  # type: ignore[attr-defined]
-    timestamp_valid = None if stamp is None else bool(stamp.intact and stamp.valid and stamp.trusted)
-    signed_at = stamp.timestamp if stamp is not None and timestamp_valid else status.signer_reported_dt  # type: ignore[attr-defined]
     trusted = bool(status.trusted)  # type: ignore[attr-defined]
+    if _is_document_timestamp(sig):  # the timestamp is the signature: its time, its authority
+        what, timestamp_valid, signed_at = "Cap waktu dokumen", intact and trusted, status.timestamp  # type: ignore[attr-defined]
+    else:
+        stamp = status.timestamp_validity  # type: ignore[attr-defined]
+        timestamp_valid = None if stamp is None else bool(stamp.intact and stamp.valid and stamp.trusted)
+        signed_at = stamp.timestamp if stamp is not None and timestamp_valid else status.signer_reported_dt  # type: ignore[attr-defined]
+        what = "Tanda tangan"
     bytes_after = max(size - _end(sig), 0)
-    summary = _summary(signer, signed_at, intact, after, bytes_after, trusted, timestamp_valid)
+    summary = _summary(signer, signed_at, intact, after, bytes_after, trusted, timestamp_valid, what)
     whole = intact and after == After.NOTHING
     return SignatureCheck(signer, signed_at, intact, whole, trusted, timestamp_valid, summary, after, bytes_after)
