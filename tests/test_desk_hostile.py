@@ -6,7 +6,6 @@ The real desk in a subprocess; its memory is read from ``/proc/<pid>/status`` ar
 from __future__ import annotations
 
 import asyncio
-import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,17 @@ from deskclient import DeskClient
 from hypothesis import HealthCheck, given, settings
 from starlette.requests import Request
 from test_desk import PASSWORD, Desk, start_desk
-from test_web_hostile import BOUNDARY, MB, RSS_GROWTH_BOUND_KB, attack, empty_parts, multipart_bodies, pieces_of, post
+from test_web_hostile import (
+    BOUNDARY,
+    MB,
+    RSS_GROWTH_BOUND_KB,
+    attack,
+    empty_parts,
+    multipart_bodies,
+    peak_memory,
+    pieces_of,
+    post,
+)
 
 from docgen.desk.handling import read_form
 from docgen.pipeline import create_workspace
@@ -110,16 +119,13 @@ def _request(body: bytes, cuts: list[int]) -> Request:
 @given(multipart_bodies())
 def test_any_multipart_shape_gets_a_bounded_answer_from_the_desk(shape: tuple[bytes, list[int]]) -> None:
     body, cuts = shape
-    tracemalloc.start()
     try:
-        form = asyncio.run(read_form(_request(body, cuts), MB, max_files=3, max_fields=5, max_part_size=2000))
+        with peak_memory() as peak:
+            form = asyncio.run(read_form(_request(body, cuts), MB, max_files=3, max_fields=5, max_part_size=2000))
     except Refused as refused:
         assert refused.status in (400, 413), refused.status
         assert "\n" not in refused.message and "Formulir" in refused.message, refused.message
     else:
         assert len(form.multi_items()) <= 8
         asyncio.run(form.close())
-    finally:
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    assert peak < 3 * len(body) + 300_000, f"{peak} bytes held for a {len(body)}-byte body"
+    assert peak[0] < 3 * len(body) + 300_000, f"{peak[0]} bytes held for a {len(body)}-byte body"
