@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 
 from docgen.config import load_workspace
 from docgen.errors import RegisterUnusable
-from docgen.pipeline import generate
-from docgen.register import Register, check_register
+from docgen.pipeline import generate, number_document
+from docgen.register import Register, State, check_register
 from docgen.register.backup import backup_register
 from docgen.register.outboxproof import Issued, note_issued
 from docgen.register.reconcile import reconcile
@@ -183,6 +183,27 @@ def test_a_number_reserved_when_the_backup_was_taken_and_issued_later_is_not_voi
     assert rows(workspace)[later.number] == "issued"
     with Register.open(workspace) as reg:
         assert reg.document(doc_id).state == "numbered"
+        assert check_register(reg).ok
+
+
+def test_a_draft_numbered_after_the_backup_gets_its_number_back_on_the_same_document(workspace, letter, snapshot):
+    take, restore = snapshot
+    draft = generate(workspace, KIND, letter, draft=True)
+    with Register.open(workspace) as reg:
+        reg.set_state(draft.id, State.VERIFIED)
+        reg.set_state(draft.id, State.SIGNED)
+    backup = take(workspace)
+    numbered = number_document(workspace, draft.id)
+    restore(workspace, backup)
+    with pytest.raises(RegisterUnusable):
+        number_document(workspace, draft.id)
+
+    assert run(workspace, "register", "reconcile").exit_code == 0
+
+    with Register.open(workspace) as reg:
+        assert [d.id for d in reg.documents()] == [draft.id], "no second document for the same letter"
+        doc = reg.document(draft.id)
+        assert (doc.number, doc.number_status, doc.state) == (numbered.number, "issued", "numbered")
         assert check_register(reg).ok
 
 

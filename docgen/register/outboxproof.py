@@ -65,6 +65,8 @@ class Issued:
     #: (role, path relative to the outbox, sha256, size) of each file recorded with the number.
     files: list[tuple[str, str, str, int]] = field(default_factory=list)
     at: str = ""
+    #: The document's id when it was issued; after a restore the same id may name another document.
+    doc_id: int = 0
 
     @property
     def key(self) -> tuple[str, int, int, str]:
@@ -142,7 +144,8 @@ def prove_issued(conn: Any, doc_id: int, issue: Any, files: list[Any], state: st
     clip = {k: str(doc[k] or "")[:500] for k in ("subject", "addressee", "signer", "sifat", "kka")}
     entry = Issued(
         series=issue.series, year=issue.year, seq=issue.seq, suffix=issue.suffix, number=issue.number,
-        kind=doc["kind"], state=str(state or doc["state"]), doc_date=doc["doc_date"], at=now_iso(), **clip,
+        doc_id=int(doc_id), kind=doc["kind"], state=str(state or doc["state"]), doc_date=doc["doc_date"],
+        at=now_iso(), **clip,
         files=[(f.role, f.path, f.sha256, f.size) for f in files],
     )  # fmt: skip
     note_issued(outbox, entry)

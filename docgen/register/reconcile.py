@@ -132,7 +132,7 @@ def reconcile(reg: Register) -> ReconcileReport:
 def _record(reg: Register, entry: Issued, row: Any, report: ReconcileReport) -> None:
     """Make one forgotten number issued again, with its document and the files still in the outbox."""
     conn, outbox, stamp = reg.conn, reg.workspace.outbox, now_iso()
-    doc_id = row["doc_id"] if row is not None else None
+    doc_id = row["doc_id"] if row is not None else _same_document(conn, entry)
     if doc_id is None:
         request = {"dicatat_ulang_dari_outbox": entry.number}
         doc_id = conn.execute(
@@ -176,6 +176,20 @@ def _record(reg: Register, entry: Issued, row: Any, report: ReconcileReport) -> 
             )
     append_event(conn, "number.recovered", doc_id=doc_id, number_id=number_id, number=entry.number)
     report.recorded.append(entry.number)
+
+
+def _same_document(conn: Any, entry: Issued) -> int | None:
+    """The register's row of the journal's document when it survived the restore without its number
+    (drafted before the backup, numbered after it); a different document under a reused id is not it."""
+    if not entry.doc_id:
+        return None
+    doc = conn.execute(
+        "SELECT kind, subject, doc_date, number_id FROM documents WHERE id = ?", (entry.doc_id,)
+    ).fetchone()
+    if doc is None or doc["number_id"] is not None:
+        return None
+    same = (doc["kind"], (doc["subject"] or "")[:500], doc["doc_date"]) == (entry.kind, entry.subject, entry.doc_date)
+    return entry.doc_id if same else None
 
 
 def _reserve_gap(conn: Any, series: str, year: int, last: int, top: int, report: ReconcileReport) -> None:
