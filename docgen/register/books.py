@@ -353,13 +353,11 @@ class Register:
     def documents(
         self, *, kind: str | None = None, year: int | None = None, state: str | None = None
     ) -> list[DocumentRow]:
-        clauses, args = [], []
-        for sql, value in (("d.kind = ?", kind), ("substr(d.doc_date, 1, 4) = ?", year), ("d.state = ?", state)):
-            if value is not None:
-                clauses.append(sql)
-                args.append(str(value) if sql.startswith("substr") else value)
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        return [document_row(r) for r in self.conn.execute(DOC_SELECT + where + " ORDER BY d.id", args)]
+        filters = (("d.kind = ?", kind), ("substr(d.doc_date, 1, 4) = ?", year and str(year)), ("d.state = ?", state))
+        chosen = [(sql, value) for sql, value in filters if value is not None]
+        where = " WHERE " + " AND ".join(sql for sql, _ in chosen) if chosen else ""
+        rows = self.conn.execute(DOC_SELECT + where + " ORDER BY d.id", [value for _, value in chosen])
+        return [document_row(r) for r in rows]
 
     def by_token(self, token: str) -> DocumentRow | None:
         row = self.conn.execute(DOC_SELECT + " WHERE d.token = ?", (token,)).fetchone()
@@ -386,11 +384,8 @@ class Register:
 
     def numbers(self, *, series: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT n.*, d.kind, d.subject, d.addressee, d.doc_date, d.signer, d.kka, d.sifat FROM numbers n"
-        sql += " LEFT JOIN documents d ON d.id = n.doc_id"
-        args: list[Any] = []
-        if series is not None:
-            sql += " WHERE n.series = ?"
-            args.append(series)
+        sql += " LEFT JOIN documents d ON d.id = n.doc_id" + (" WHERE n.series = ?" if series is not None else "")
+        args = [series] if series is not None else []
         rows = self.conn.execute(sql + " ORDER BY n.series, n.year, n.seq, n.suffix", args)
         return [{**dict(r), "reason": r["reason"] and masked_text(r["reason"])} for r in rows]
 
