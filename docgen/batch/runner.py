@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
@@ -223,11 +226,14 @@ def _make(
 
     if progress is not None:
         progress(0, total)
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker, initargs=init) as pool:
+    stop = threading.Event()
+    with (
+        _ctrl_c_sets(stop),
+        ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=start_worker, initargs=init) as pool,
+    ):
         try:
-            pending = iter(jobs)
-            for job in pending:
-                if outcome.stopped:  # a full disk: the rows not handed out yet are left for --resume
+            for job in jobs:
+                if outcome.stopped or stop.is_set():  # a full disk or Ctrl-C: the rest is left for --resume
                     break
                 running[pool.submit(make_row, job)] = job
                 if len(running) >= workers * IN_FLIGHT_PER_WORKER:
@@ -235,19 +241,36 @@ def _make(
                     for future in done:
                         record(running.pop(future), future.result())
             for future in list(running):
-                record(running.pop(future), future.result())
+                if not (stop.is_set() and future.cancel()):  # Ctrl-C: rows in hand finish, the others wait
+                    record(running[future], future.result())
+                del running[future]
         except BrokenProcessPool:
             outcome.stopped = "proses pekerja berhenti mendadak; jalankan lagi dengan --resume untuk baris yang tersisa"
             for job in running.values():
                 record(job, RowResult(job.number, "failed", error=outcome.stopped))
             running.clear()
-        except KeyboardInterrupt:
-            outcome.stopped = "dihentikan (Ctrl-C); jalankan lagi dengan --resume untuk baris yang tersisa"
-            pool.shutdown(wait=True, cancel_futures=True)
-            for future, job in running.items():
-                if future.done() and not future.cancelled() and future.exception() is None:
-                    record(job, future.result())
-            raise
+    if stop.is_set():
+        outcome.stopped = "dihentikan (Ctrl-C); jalankan lagi dengan --resume untuk baris yang tersisa"
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def _ctrl_c_sets(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C sets ``stop``, read between rows, instead of raising wherever the batch happens to be.
+
+    Raised inside ``ProcessPoolExecutor.submit`` (which holds the pool's shutdown lock) or while a
+    block of numbers is reserved, a KeyboardInterrupt left the pool's shutdown waiting for ever:
+    the batch hung after Ctrl-C under load (issue 21). A batch run by the desk runs in a thread,
+    where no signal arrives and none can be handled.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: stop.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _void_leftovers(reg: Register, outcome: BatchOutcome, todo: list[tuple[SheetRow, NumberWanted]]) -> None:
