@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    goal: peak <= 300 MB: {'met' if peak_kb <= 300 * 1024 else 'NOT met'}")
 
     with tempfile.TemporaryDirectory(prefix="docgen-bench-batch-") as tmp:
-        from docgen.render.pool import ConverterPool
+        from docgen.pdf.pool import ConverterPool
 
         t0 = time.perf_counter()
         with ConverterPool(2):

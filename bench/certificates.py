@@ -42,16 +42,16 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
-from docgen.config import load_workspace
 from docgen.errors import RenderError
 from docgen.kinds import get_kind, validate_request
+from docgen.pdf.convert import ColdConverter
+from docgen.pdf.stamp import make_marks
 from docgen.pipeline import create_workspace, generate
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.register.check import check_register
-from docgen.render.boxform import load_box_layout
-from docgen.render.convert import ColdConverter
-from docgen.render.formvalues import form_values
-from docgen.render.stamp import make_marks
+from docgen.render.forms.boxform import load_box_layout
+from docgen.render.forms.values import form_values
 
 KIND = "sertifikat-standar"
 GOALS = ("goal: >= 100 certificates/s on 2 cores (full path)", "goal: full path >= 100x docxtpl + cold soffice")

@@ -44,18 +44,18 @@ from urllib.parse import urlencode
 
 from serve import cpu_seconds, free_port  # bench/ is the script's folder
 
-from docgen.config import Profile, Workspace, load_workspace
 from docgen.desk.roles import KIND_MAKERS
 from docgen.kinds import get_kind
 from docgen.pattern import NumberParts, format_number
 from docgen.pipeline import create_workspace
+from docgen.profile import Profile, Workspace, load_workspace
 from docgen.register import Register
 from docgen.register.agenda import dedup_key, queue
 from docgen.register.books import new_token
-from docgen.register.db import atomic
 from docgen.register.events import append_event
 from docgen.register.search import SearchQuery, search_documents
 from docgen.register.users import add_user, get_user
+from docgen.store.db import atomic
 
 DOCGEN = str(Path(sys.executable).parent / "docgen")
 GOAL_P95_MS = 200.0

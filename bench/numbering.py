@@ -34,8 +34,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.config import copy_defaults, load_workspace
 from docgen.pipeline import create_workspace
+from docgen.profile import copy_defaults, load_workspace
 from docgen.register import Register
 from docgen.register.events import verify_chain
 

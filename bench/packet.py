@@ -33,14 +33,14 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from docgen.files import write_new
 from docgen.kinds import Summary
 from docgen.names import file_stem
 from docgen.paket import assemble_packet
-from docgen.paket.pagenum import stamp_page_numbers
+from docgen.pdf.pagenum import stamp_page_numbers
 from docgen.pipeline import create_workspace
 from docgen.register import FileRecord, Register, State
 from docgen.register.chain import link_in_tx
-from docgen.render.files import write_new
 from docgen.verify import Verdict, verify
 
 # 11 checklist items of LS-BARANG-JASA; the 30 files spread over them by name.

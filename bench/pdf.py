@@ -29,14 +29,14 @@ from pathlib import Path
 from PIL import Image
 from pypdf import PdfReader
 
-from docgen.config import Workspace
 from docgen.errors import RenderError
 from docgen.kinds import get_kind, validate_request
+from docgen.pdf.convert import ColdConverter, find_soffice
+from docgen.pdf.pool import ConverterPool
+from docgen.pdf.stamp import Marks, make_marks, stamp_pdf, token_in_pdf
 from docgen.pipeline import create_workspace
-from docgen.render import compile_docx
-from docgen.render.convert import ColdConverter, find_soffice
-from docgen.render.pool import ConverterPool
-from docgen.render.stamp import Marks, make_marks, stamp_pdf, token_in_pdf
+from docgen.profile import Workspace
+from docgen.render.docx import compile_docx
 
 KIND = "surat-keluar"
 WARMUP = 3

@@ -54,7 +54,7 @@ from docgen.kinds import get_kind, validate_request
 from docgen.pictures import Picture, decode_stats, load_picture
 from docgen.pipeline import create_workspace, generate
 from docgen.register import Register
-from docgen.render import CompiledDocx, compile_docx
+from docgen.render.docx import CompiledDocx, compile_docx
 
 KIND = "surat-keluar"
 NUMBER = "500.16.7.2/1/423.105/2026"

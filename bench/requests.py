@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 
 from docgen.errors import RequestError
+from docgen.profile import Limits
 from docgen.requests import load_request
-from docgen.sections import Limits
 
 
 def _best(repeat: int, run: Callable[[], object]) -> float:

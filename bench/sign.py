@@ -33,8 +33,8 @@ from cryptography.x509.oid import NameOID
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace, generate
 from docgen.register import Register
-from docgen.render.sign import load_credential, sign_pdf
-from docgen.signing import sign_document
+from docgen.sign.job import sign_document
+from docgen.sign.signer import load_credential, sign_pdf
 
 PASSWORD = "bench-rahasia"
 

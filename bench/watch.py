@@ -33,9 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from docgen.config import Workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace
+from docgen.profile import Workspace
 from docgen.register import Register, check_register
 
 KIND = "surat-keluar"

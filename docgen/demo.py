@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from docgen.config import Workspace
-from docgen.errors import RenderError
+from docgen.errors import RegisterAbsent, RenderError
 from docgen.incoming import dispose, enter_incoming, finish, receive
 from docgen.kinds import get_kind
+from docgen.pdf import ColdConverter
 from docgen.pipeline import Result, generate, number_document
+from docgen.profile import Workspace
 from docgen.register import CheckReport, Register, State, check_register
-from docgen.register.db import RegisterAbsent
 from docgen.register.opening import creation_refusal
-from docgen.render.convert import ColdConverter
 from docgen.stamping import stamp_document
 from docgen.verify import verify
 

@@ -22,6 +22,7 @@ __all__ = [
     "DiskFull",
     "DocgenError",
     "ProfileDrift",
+    "RegisterAbsent",
     "RegisterBusy",
     "RegisterError",
     "RegisterUnusable",
@@ -77,6 +78,17 @@ class RegisterUnusable(RegisterError):
     """The register as a whole cannot be used: missing, emptied, replaced under a running process,
     or belonging to another outbox. No request is at fault, so a job stops (leaving its input in
     place) instead of filing the input as failed."""
+
+
+class RegisterAbsent(RegisterUnusable):
+    """The register file is missing, empty or holds no docgen schema; ``reason`` says which.
+
+    The caller that knows the workspace turns it into a message naming the backup to restore.
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class DiskFull(RenderError):

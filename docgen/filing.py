@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from docgen.archive import AKTIF, BELUM, ArchiveCodes, retention_status
-from docgen.config import Workspace
+from docgen.profile import Workspace
 from docgen.register import Register
 from docgen.tables import write_table
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from docgen.config import Workspace
 from docgen.kinds import made_kinds
+from docgen.profile import Workspace
 
 __all__ = ["OUTCOME_DIRS", "SIDECAR_SUFFIXES", "Job", "create_inbox", "ignored", "jobs"]
 

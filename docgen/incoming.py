@@ -16,11 +16,12 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 
-from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
 from docgen.makers import Output, check_outbox
+from docgen.pdf import check_page, clean_pdf, clean_writer, read_pdf
 from docgen.pipeline import Result, issue_outputs
+from docgen.profile import Workspace
 from docgen.register import DocumentRow, Intake, Register, State
 from docgen.register.agenda import (
     add_disposition,
@@ -33,9 +34,6 @@ from docgen.register.agenda import (
 )
 from docgen.register.events import local_date
 from docgen.render.forms import DispositionRound, DispositionSheet, load_form_layout, render_disposition_sheet
-from docgen.render.pdfclean import clean_pdf, clean_writer
-from docgen.render.stamp import read_pdf
-from docgen.render.stampfit import check_page
 from docgen.text import tanggal
 
 __all__ = ["Disposed", "dispose", "enter_incoming", "finish", "pick", "print_sheet", "receive"]

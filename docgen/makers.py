@@ -15,16 +15,14 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from docgen.config import Workspace
 from docgen.errors import RequestError, TemplateError
+from docgen.files import check_room
 from docgen.kinds import Kind, validate_request
+from docgen.pdf import ColdConverter, Converter, Marks, stamp_pdf
+from docgen.profile import Workspace
 from docgen.register import Reservation
-from docgen.render import CompiledDocx, compile_docx
-from docgen.render.bounded import Bounds
-from docgen.render.convert import ColdConverter, Converter
-from docgen.render.files import check_room
-from docgen.render.formvalues import form_values
-from docgen.render.stamp import Marks, stamp_pdf
+from docgen.render.docx import Bounds, CompiledDocx, compile_docx
+from docgen.render.forms import form_values
 
 __all__ = ["Maker", "Output", "check_outbox", "maker_for"]
 
@@ -128,7 +126,7 @@ class FormMaker:
     """A kind drawn as a PDF form from a layout in ``templates/`` (certificates, permits)."""
 
     def __init__(self, workspace: Workspace, kind: Kind) -> None:
-        from docgen.render.boxform import load_box_layout
+        from docgen.render.forms import load_box_layout
 
         self.workspace, self.kind = workspace, kind
         path = workspace.template(kind.template)
@@ -154,7 +152,7 @@ class FormMaker:
     def outputs(
         self, context: dict[str, Any], trial: Any, reservation: Reservation | None, marks: Marks | None
     ) -> list[Output]:
-        from docgen.render.boxform import draw_box_form
+        from docgen.render.forms import draw_box_form
 
         values = form_values(context, self.layout)
         url, footer = (marks.url, marks.footer) if marks else ("", ())

@@ -14,21 +14,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.errors import NOTHING_NUMBERED, DiskFull, DocgenError, RegisterError, RenderError, RequestError
+from docgen.files import DISK_FULL_FIX, NameTaken, Written, disk_full, write_new
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
 from docgen.makers import Output, maker_for
 from docgen.names import file_stem
+from docgen.pdf import Converter, Marks, make_marks
+from docgen.profile import Workspace, copy_defaults, load_workspace
 from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.register.batches import attach_in_tx
 from docgen.register.chain import find_document, link_in_tx
 from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
-from docgen.render import Written, write_new
-from docgen.render.convert import Converter
-from docgen.render.files import DISK_FULL_FIX, NameTaken, disk_full
-from docgen.render.stamp import Marks, make_marks
 from docgen.requests import load_request  # re-exported: the CLI and the watcher read requests here
 from docgen.text import tanggal
 

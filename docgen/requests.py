@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import Resolver
 
 from docgen.errors import RequestError
-from docgen.sections import Limits
+from docgen.profile import Limits
 from docgen.validation import bad_character, shown
 
 __all__ = ["load_request", "shape_problem"]

@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
 from docgen.makers import check_outbox
+from docgen.pdf import make_marks, preflight, stamp_pdf, stand_in_marks
 from docgen.pipeline import Result, issue_outputs
+from docgen.profile import Workspace
 from docgen.register import Intake, Register, State
-from docgen.render.stamp import make_marks, preflight, stamp_pdf, stand_in_marks
 
 __all__ = ["stamp_document"]
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from docgen.config import Workspace, safe_join
 from docgen.errors import RequestError
+from docgen.pdf import token_in_pdf
+from docgen.profile import Workspace, safe_join
 from docgen.register import DocumentRow, Register, State
-from docgen.render.sigcheck import SignatureCheck, check_signatures, revision_hashes
-from docgen.render.stamp import token_in_pdf
+from docgen.sign import SignatureCheck, check_signatures, revision_hashes
 
 __all__ = ["Verdict", "Verification", "verify"]
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from docgen.config import Workspace, copy_defaults, load_workspace
 from docgen.inbox import create_inbox
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace
+from docgen.profile import Workspace, copy_defaults, load_workspace
 from docgen.register import Register
 
 REPO = Path(__file__).resolve().parents[1]
@@ -315,7 +315,7 @@ def letter() -> dict:
 
 HOLDER_PREAMBLE = """
 import sys, time
-from docgen.config import load_workspace
+from docgen.profile import load_workspace
 from docgen.kinds import get_kind, validate_request
 from docgen.register import Register, State
 ws = load_workspace(sys.argv[1], env={})

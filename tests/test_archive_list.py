@@ -20,11 +20,11 @@ from typer.testing import CliRunner
 
 from docgen.cli import app
 from docgen.cli.common import console
-from docgen.config import load_workspace
 from docgen.filing import archive_entries, export_archive_list, retention_due
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
+from docgen.profile import load_workspace
 from docgen.register import Register
 
 runner = CliRunner()

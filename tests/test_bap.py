@@ -22,13 +22,13 @@ from docx.text.paragraph import Paragraph
 from PIL import Image
 from pypdf import PdfReader
 
-from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
 from docgen.pipeline import Result, generate
+from docgen.profile import Workspace
 from docgen.register import Register
-from docgen.render import compile_docx
-from docgen.render.bounded import Bounds
+from docgen.render.docx import compile_docx
+from docgen.render.docx.bounded import Bounds
 from docgen.text import nama_hari
 
 EMBLEM = 1  # the kop's emblem is the one drawing besides the photos

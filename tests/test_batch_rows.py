@@ -15,10 +15,9 @@ import pytest
 from openpyxl import Workbook
 
 from docgen.batch.rows import BadRow, check_rows, read_sheet, sheet_requests
-from docgen.config import Profile, copy_defaults, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
-from docgen.sections import Limits
+from docgen.profile import Limits, Profile, copy_defaults, load_workspace
 
 LETTER = get_kind("surat-keluar")
 CERTIFICATE = get_kind("sertifikat-standar")

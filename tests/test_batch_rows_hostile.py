@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from docgen.batch.tables import read_table
 from docgen.errors import RequestError
-from docgen.sections import Limits
+from docgen.profile import Limits
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

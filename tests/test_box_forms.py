@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError, TemplateError
-from docgen.render.boxform import draw_box_form, load_box_layout
+from docgen.render.forms.boxform import draw_box_form, load_box_layout
 
 REPO = Path(__file__).resolve().parents[1]
 URL = "https://dpmptsp.pasuruankota.go.id/verifikasi/Xq3vT9kLm2Rp8sWz4yBn6c"

@@ -26,7 +26,7 @@ HEAVY = (
     "yaml",
     "num2words",
     "watchdog",
-    "docgen.config",
+    "docgen.profile",
     "docgen.kinds",
     "docgen.register.books",
     "docgen.render",
@@ -60,4 +60,4 @@ def test_help_does_not_load_the_register_or_rendering_layers(args: tuple[str, ..
 
 def test_a_command_that_runs_still_loads_what_it_needs(tmp_path) -> None:
     loaded = _modules_after("--workspace", str(tmp_path), "kinds")
-    assert {"docgen.kinds", "docgen.config"} <= loaded
+    assert {"docgen.kinds", "docgen.profile"} <= loaded

@@ -29,8 +29,8 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from docgen.config import load_workspace
 from docgen.pipeline import create_workspace
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.register.users import add_user, deactivate
 

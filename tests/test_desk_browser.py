@@ -24,7 +24,7 @@ import pytest
 from conftest import pdf_page_qr, render_page, require, verification_url
 from test_serve_browser import ARTIFACTS, _free_port, _no_sideways_scroll, _screenshot, _wait_for_port
 
-from docgen.config import Workspace
+from docgen.profile import Workspace
 from docgen.register import Register
 from docgen.register.users import add_user
 

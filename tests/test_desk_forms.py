@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from docgen.config import Workspace
 from docgen.desk.forms import MAX_ROWS, FormField, field_errors, form_data, form_fields
 from docgen.errors import RequestError
 from docgen.kinds import KINDS, get_kind, validate_request
 from docgen.pipeline import create_workspace
+from docgen.profile import Workspace
 
 
 @pytest.fixture(scope="module")

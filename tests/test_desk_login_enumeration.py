@@ -16,8 +16,8 @@ from conftest import configure
 from deskclient import Answer, DeskClient
 from test_desk import PASSWORD, Desk, start_desk
 
-from docgen.config import load_workspace
 from docgen.pipeline import create_workspace
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.register.users import ACCOUNT_LOCK_AFTER, LOCK_AFTER, add_user
 

@@ -12,7 +12,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from docgen.errors import ConfigError, RenderError
-from docgen.render.forms import (
+from docgen.render.forms.disposition import (
     DispositionRound,
     DispositionSheet,
     FormLayout,

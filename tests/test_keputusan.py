@@ -17,9 +17,9 @@ from conftest import require
 from pypdf import PdfReader
 from test_bap import lines, output, refused
 
-from docgen.config import Workspace, load_workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import generate, number_document
+from docgen.profile import Workspace, load_workspace
 from docgen.register import Register, State
 from docgen.text import ordinal_diktum, tanggal
 

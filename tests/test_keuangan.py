@@ -17,13 +17,13 @@ import pytest
 from conftest import count_rows
 from pypdf import PdfReader
 
-from docgen.config import Workspace, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
 from docgen.kinds.keuangan import MAX_RINCIAN
 from docgen.pipeline import Result, generate
+from docgen.profile import Workspace, load_workspace
 from docgen.register import Register, State
-from docgen.render.boxform import load_box_layout
+from docgen.render.forms.boxform import load_box_layout
 from docgen.text import rupiah
 
 TODAY = date.today().isoformat()

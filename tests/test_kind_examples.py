@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from docgen.config import Workspace, load_workspace
 from docgen.kinds import KINDS, get_kind, validate_request
 from docgen.pipeline import generate
+from docgen.profile import Workspace, load_workspace
 
 
 def test_every_date_field_of_an_example_takes_the_given_day() -> None:

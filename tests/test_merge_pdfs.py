@@ -18,8 +18,8 @@ from reportlab.pdfgen import canvas
 
 from docgen.errors import RenderError
 from docgen.kinds import get_kind
+from docgen.pdf.merge import merge_pdfs
 from docgen.pipeline import generate
-from docgen.render.merge import merge_pdfs
 
 
 def _certificates(workspace, count: int) -> list[tuple[str, Path]]:

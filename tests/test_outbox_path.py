@@ -18,12 +18,12 @@ from conftest import RawRegister
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import Workspace, load_workspace
 from docgen.errors import ConfigError
 from docgen.pipeline import generate
+from docgen.profile import Workspace, load_workspace
 from docgen.register import Register, check_register
-from docgen.register.db import SCHEMA_VERSION
 from docgen.register.opening import MARKER
+from docgen.store.db import SCHEMA_VERSION
 from docgen.verify import Verdict, verify
 
 KIND = "surat-keluar"

@@ -21,14 +21,14 @@ from reportlab.pdfgen.canvas import Canvas
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import Workspace
 from docgen.errors import ConfigError, RegisterError, RequestError
+from docgen.files import write_new
 from docgen.kinds import Summary
 from docgen.names import file_stem
 from docgen.paket import assemble_packet
+from docgen.profile import Workspace
 from docgen.register import FileRecord, Register, State
 from docgen.register.chain import link_in_tx
-from docgen.render.files import write_new
 from docgen.verify import Verdict, verify
 
 LS = {

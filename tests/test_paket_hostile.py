@@ -17,9 +17,9 @@ from conftest import cli, configure, one_galat_line
 from pypdf import PdfWriter
 from test_paket import LS, folder_with, make_form, outbox_files, pdf_bytes, register_state
 
-from docgen.config import Workspace, load_workspace
 from docgen.errors import RequestError
 from docgen.paket import assemble_packet
+from docgen.profile import Workspace, load_workspace
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from pypdf import PdfReader
 
 from docgen.errors import RenderError
 from docgen.kinds import get_kind
+from docgen.pdf.convert import ColdConverter
+from docgen.pdf.pool import ConverterPool
 from docgen.pipeline import create_workspace, generate
 from docgen.register import Register
-from docgen.render.convert import ColdConverter
-from docgen.render.pool import ConverterPool
 
 KIND = "surat-keluar"
 FIRST = "500.16.7.2/1/423.105/2026"

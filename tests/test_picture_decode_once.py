@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 from docgen.pictures import decode_stats, limit_decoded, load_picture
-from docgen.render import compile_docx
+from docgen.render.docx import compile_docx
 
 LIMIT = {"max_bytes": 20_000_000, "max_pixels": 40_000_000}
 _seed = iter(range(1, 10_000))

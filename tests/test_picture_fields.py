@@ -30,11 +30,11 @@ from docgen.errors import RequestError, TemplateError
 from docgen.kinds import KINDS, Kind, Request, Summary, validate_request
 from docgen.kinds.base import Tanggal, TeksList
 from docgen.kinds.gambar import Gambar, gambar_field
+from docgen.pdf.convert import ColdConverter
 from docgen.pictures import load_picture
 from docgen.pipeline import generate, number_document
 from docgen.register import Register, State
-from docgen.render import compile_docx
-from docgen.render.convert import ColdConverter
+from docgen.render.docx import compile_docx
 
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

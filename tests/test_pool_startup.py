@@ -23,9 +23,9 @@ from pypdf import PdfReader
 from test_pdf_convert import _alive, _pool_processes
 
 from docgen.kinds import get_kind, validate_request
+from docgen.pdf.pool import ConverterPool
 from docgen.pipeline import create_workspace
-from docgen.render import compile_docx
-from docgen.render.pool import ConverterPool
+from docgen.render.docx import compile_docx
 
 KIND = "surat-keluar"
 NUMBER = "500.16.7.2/77/423.105/2026"
@@ -119,7 +119,7 @@ def test_stop_leaves_no_libreoffice_of_the_pool_behind(pool_tmp, letter_docx, tm
 CHILD = """
 import sys, tempfile
 tempfile.tempdir = sys.argv[1]
-from docgen.render.pool import ConverterPool
+from docgen.pdf.pool import ConverterPool
 pool = ConverterPool(2)
 pool.start()
 print("ready", flush=True)

@@ -21,10 +21,10 @@ from conftest import PG_SERVER, drop_database, require_postgres
 from conftest import cli as run
 from conftest import one_galat_line as one_error_line
 
-from docgen.config import load_workspace
 from docgen.incoming import dispose, enter_incoming, receive
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
+from docgen.profile import load_workspace
 from docgen.register import Intake, Register, check_register
 from docgen.register.transfer import TABLES
 

@@ -21,12 +21,12 @@ from conftest import one_galat_line as error_line
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import load_workspace
 from docgen.errors import RegisterBusy
 from docgen.pipeline import generate
+from docgen.profile import load_workspace
 from docgen.register import Register, check_register
-from docgen.register.db import atomic
 from docgen.register.numbering import reserve_number
+from docgen.store.db import atomic
 
 runner = CliRunner()
 KIND = "surat-keluar"

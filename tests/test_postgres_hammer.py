@@ -23,10 +23,10 @@ import psycopg
 import pytest
 from conftest import PG_SERVER
 
-from docgen.config import load_workspace
 from docgen.errors import RegisterBusy
 from docgen.kinds import get_kind, validate_request
 from docgen.names import file_stem
+from docgen.profile import load_workspace
 from docgen.register import FileRecord, Register, State, check_register
 
 KIND = "surat-keluar"

@@ -25,14 +25,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import load_workspace
 from docgen.errors import ConfigError, DocgenError
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace, generate
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.register.events import GENESIS, event_hash, now_iso
-from docgen.register.pg_errors import mask_logs, redacted
-from docgen.register.postgres import PgConnection
+from docgen.store.pg_errors import mask_logs, redacted
+from docgen.store.postgres import PgConnection
 
 HOST = PG_SERVER.rsplit("@", 1)[-1]  # 127.0.0.1:5432, trusting every local connection
 MISSING_DB = "docgen_test_tidak_ada"  # refused at once (no retry), after libpq has read the URL

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docgen.config import load_workspace, safe_join
 from docgen.errors import ConfigError
+from docgen.profile import load_workspace, safe_join
 
 
 def _edit(ws, old: str, new: str) -> None:

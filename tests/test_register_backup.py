@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from conftest import cli as run
 
-from docgen.config import load_workspace
 from docgen.errors import ConfigError, RegisterError
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
+from docgen.profile import load_workspace
 from docgen.register import Register, check_register
-from docgen.register.backup import backup_register, backups, latest_backup
-from docgen.register.db import SCHEMA_VERSION
+from docgen.register.backup import backup_register
+from docgen.register.backupfiles import backups, latest_backup
 from docgen.register.events import verify_chain
+from docgen.store.db import SCHEMA_VERSION
 
 pytestmark = pytest.mark.sqlite_only("docgen's own backups are SQLite files; PostgreSQL is backed up with pg_dump")
 

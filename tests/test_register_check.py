@@ -162,7 +162,7 @@ def test_unknown_outbox_files_are_reported_and_moved_to_yatim(workspace, letters
 
 STUCK_BEFORE_LINKING = """
 import os
-from docgen.render.files import write_new
+from docgen.files import write_new
 def stuck(*args, **kwargs):
     print("written", flush=True)
     time.sleep(120)

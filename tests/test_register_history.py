@@ -26,9 +26,9 @@ from conftest import cli as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgen.config import load_workspace
 from docgen.errors import RegisterUnusable
 from docgen.pipeline import generate, number_document
+from docgen.profile import load_workspace
 from docgen.register import Register, State, check_register
 from docgen.register.backup import backup_register
 from docgen.register.outboxproof import Issued, note_issued
@@ -215,7 +215,7 @@ def new_letter(ws, letter: dict):
 
 
 def _sha(ws, path: str) -> str:
-    from docgen.register.check import file_sha256
+    from docgen.files import file_sha256
 
     return file_sha256(ws.root / path)
 
@@ -239,7 +239,7 @@ def test_any_numbers_issued_past_the_counter_are_refused_then_reconciled_past_ev
             rel = f"{year}/{KIND}/500.16.7.2-{seq}-423.105-{year}.docx"
             (outbox / rel).parent.mkdir(parents=True, exist_ok=True)
             (outbox / rel).write_bytes(b"surat %d" % seq)
-            from docgen.register.check import file_sha256
+            from docgen.files import file_sha256
 
             files = [("docx", rel, file_sha256(outbox / rel), (outbox / rel).stat().st_size)]
             note_issued(outbox, Issued(KIND, year, seq, "", number(seq, year), KIND, "numbered", doc_date.isoformat(),

@@ -21,13 +21,13 @@ import yaml
 from conftest import _pg_admin, drop_database, has_register, lose_register, one_galat_line, register_tables, set_aside
 from conftest import cli as run
 
-from docgen.config import load_workspace
 from docgen.errors import DocgenError, RegisterError
 from docgen.pipeline import create_workspace, generate
+from docgen.profile import load_workspace
 from docgen.register import Register, check_register
 from docgen.register.backup import backup_register
-from docgen.register.db import SCHEMA_VERSION
 from docgen.register.opening import MARKER
+from docgen.store.db import SCHEMA_VERSION
 
 KIND = "surat-keluar"
 
@@ -207,7 +207,7 @@ def test_demo_creates_a_register_in_a_fresh_clone_but_not_beside_old_letters(tmp
 WAIT_THEN_RESERVE = """
 import sys
 from datetime import date
-from docgen.config import load_workspace
+from docgen.profile import load_workspace
 from docgen.errors import RegisterError
 from docgen.register import Register
 reg = Register.open(load_workspace(sys.argv[1], env={}))

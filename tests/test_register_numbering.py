@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import run_together
 
-from docgen.config import load_workspace
 from docgen.errors import DocgenError, RegisterError, RenderError, RequestError
 from docgen.pipeline import generate
+from docgen.profile import load_workspace
 from docgen.register import Register, check_register
 
 KIND = "surat-keluar"

@@ -28,10 +28,10 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import Profile, Workspace, copy_defaults, load_workspace
 from docgen.errors import ProfileDrift
 from docgen.inbox import create_inbox
 from docgen.pipeline import generate
+from docgen.profile import Profile, Workspace, copy_defaults, load_workspace
 from docgen.register import Register, check_register, profilelock
 from docgen.register.batches import NumberWanted, reserve_many
 from docgen.register.profilelock import (

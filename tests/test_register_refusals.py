@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import load_workspace
 from docgen.errors import RegisterError
 from docgen.pipeline import generate, number_document
+from docgen.profile import load_workspace
 from docgen.register import Register, State, check_register
 from docgen.register.events import append_event, event_hash, verify_chain
 

@@ -11,7 +11,7 @@ from conftest import RawRegister
 from docgen.errors import DocgenError, RegisterError
 from docgen.pipeline import generate, number_document
 from docgen.register import Register, State, check_register
-from docgen.register.schema import MIGRATIONS
+from docgen.store.schema import MIGRATIONS
 
 KIND = "surat-keluar"
 

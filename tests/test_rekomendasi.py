@@ -15,9 +15,9 @@ import pytest
 from conftest import require
 from test_bap import lines, output, pdf_text, refused
 
-from docgen.config import Workspace, load_workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
+from docgen.profile import Workspace, load_workspace
 from docgen.register import Register
 from docgen.register.profilelock import accept_profile
 from docgen.text import tanggal

@@ -16,13 +16,13 @@ from test_templates import _rewrite_document_xml as rewrite
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import load_workspace
 from docgen.errors import TemplateError
 from docgen.kinds import get_kind, validate_request
 from docgen.pipeline import generate, number_document
+from docgen.profile import load_workspace
 from docgen.register import Register, State
-from docgen.render import compile_docx
-from docgen.render.bounded import Bounds
+from docgen.render.docx import compile_docx
+from docgen.render.docx.bounded import Bounds
 
 KIND = "surat-keluar"
 FIRST = "500.16.7.2/1/423.105/2026"

@@ -11,12 +11,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind, validate_request
 from docgen.pipeline import generate
-from docgen.sections import Limits
+from docgen.profile import Limits, Workspace
 
 TABLES = ("documents", "numbers", "events")
 

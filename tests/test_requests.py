@@ -12,8 +12,8 @@ import pytest
 
 from docgen.errors import RequestError
 from docgen.pipeline import load_request as pipeline_load_request
+from docgen.profile import Limits
 from docgen.requests import load_request
-from docgen.sections import Limits
 
 
 def _file(tmp_path: Path, name: str, content: bytes | str) -> Path:

@@ -18,8 +18,8 @@ from conftest import run_together
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.config import load_workspace
 from docgen.kinds import get_kind
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.stamping import stamp_document
 

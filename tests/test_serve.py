@@ -31,9 +31,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 from conftest import VERIFY_BASE, RawRegister, configure, drop_database, without_docgen_env
 
-from docgen.config import Workspace, load_workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import Result, create_workspace, generate
+from docgen.profile import Workspace, load_workspace
 from docgen.register import Register
 from docgen.text import tanggal
 

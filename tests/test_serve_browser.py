@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from conftest import REPO, require
 
-from docgen.config import Workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
+from docgen.profile import Workspace
 from docgen.register import Register
 
 ARTIFACTS = REPO / "test-artifacts"

@@ -31,11 +31,11 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from docgen.config import Workspace, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
-from docgen.render.sigcheck import check_signatures
+from docgen.profile import Workspace, load_workspace
+from docgen.sign.validation import check_signatures
 from docgen.verify import Verdict, verify
 
 ROOT_PEM = "sertifikat/akar-bsre.pem"

@@ -34,8 +34,8 @@ from pyhanko_certvalidator import ValidationContext
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
 from docgen.register import Register
-from docgen.render.sign import SigningError, load_credential
-from docgen.signing import sign_documents
+from docgen.sign.job import sign_documents
+from docgen.sign.signer import SigningError, load_credential
 
 PASSWORD = "rahasia-Kadis-2026"
 NOW = datetime.now(UTC)

@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from test_signing import PASSWORD, _cert, _certificate, _signed_path, make_ca
 
-from docgen.config import Workspace
+from docgen.profile import Workspace
 from docgen.register import Register, State
-from docgen.render.certfiles import MAX_CERTIFICATE_BYTES
+from docgen.sign.certfiles import MAX_CERTIFICATE_BYTES
 
 DOCGEN = Path(sys.executable).with_name("docgen")
 
@@ -106,7 +106,7 @@ def test_signing_and_verifying_print_only_docgen_lines(workspace, ca):
 def test_silencing_pyhankos_warnings_leaves_the_callers_own_warnings_alone():
     code = (
         "import warnings; before = list(warnings.filters)\n"
-        "import docgen.render.sign, docgen.render.sigcheck\n"
+        "import docgen.sign.signer, docgen.sign.validation\n"
         "assert warnings.filters == before, 'warning filters changed'\n"
         "warnings.warn('peringatan milik pemanggil', DeprecationWarning)\n"
     )

@@ -34,8 +34,8 @@ from docgen.cli import app
 from docgen.errors import RequestError
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
+from docgen.pdf.stamp import make_marks
 from docgen.register import Register, State
-from docgen.render.stamp import make_marks
 from docgen.stamping import stamp_document
 from docgen.verify import Verdict, verify
 
@@ -233,7 +233,7 @@ def test_the_footer_names_the_office_exactly_as_the_profile_spells_it(workspace,
 def test_without_verification_office_the_footer_takes_the_last_kop_line_as_written(workspace):
     from datetime import date
 
-    from docgen.config import load_workspace
+    from docgen.profile import load_workspace
 
     path = workspace.root / "docgen.toml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -353,7 +353,7 @@ def test_an_incoming_scan_with_a_broken_page_is_refused_before_the_agenda_number
 def test_a_footer_url_longer_than_a_narrow_page_is_broken_inside_the_width(token):
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from docgen.render.stampfit import FOOTER_SIZE, footer_lines
+    from docgen.pdf.stampfit import FOOTER_SIZE, footer_lines
 
     url = f"https://dpmptsp.pasuruankota.go.id/verifikasi/{token}"
     lines = footer_lines([f"Periksa di {url}"], 120.0)  # wide letters (w, m) made the URL overflow

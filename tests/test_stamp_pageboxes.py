@@ -28,9 +28,9 @@ from reportlab.lib.units import mm
 from test_stamp import words
 
 from docgen.errors import RequestError
+from docgen.pdf.stamp import ELEMENTS, _placement, make_marks, stand_in_marks
+from docgen.pdf.stampfit import BOX_HEIGHT, FOOTER_SIZE, check_page, footer_lines, plan_page
 from docgen.register import Register
-from docgen.render.stamp import ELEMENTS, _placement, make_marks, stand_in_marks
-from docgen.render.stampfit import BOX_HEIGHT, FOOTER_SIZE, check_page, footer_lines, plan_page
 from docgen.stamping import stamp_document
 
 KIND = "surat-keluar"

@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import cli
 
 from docgen.kinds import get_kind
-from docgen.render.templatecheck import check_template
+from docgen.render.check import check_template
 
 
 def _edit(path: Path, change) -> None:
@@ -29,7 +29,7 @@ def _edit(path: Path, change) -> None:
 
 def _line_of(path: Path, needle: str) -> int:
     """The line the renderer's source gives the paragraph holding ``needle`` (paragraphs per line)."""
-    from docgen.render import compile_docx
+    from docgen.render.docx import compile_docx
 
     source = dict(compile_docx(path).sources())["word/document.xml"]
     return next(n for n, line in enumerate(source.split("\n"), 1) if needle in line)

@@ -19,8 +19,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from docgen.errors import TemplateError
-from docgen.render import compile_docx
-from docgen.render.filters import OFFICE_FILTERS, FilterError, unknown_filter_hint
+from docgen.render.docx import compile_docx
+from docgen.render.docx.filters import OFFICE_FILTERS, FilterError, unknown_filter_hint
 
 _counter = [0]
 

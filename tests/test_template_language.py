@@ -512,7 +512,7 @@ def pdf_texts(templates: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
     require("soffice")
     from pypdf import PdfReader
 
-    from docgen.render.convert import ColdConverter
+    from docgen.pdf.convert import ColdConverter
 
     folder = tmp_path_factory.mktemp("language-pdf")
     rendered = []

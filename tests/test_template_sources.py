@@ -20,9 +20,9 @@ from lxml import etree
 
 from docgen.errors import TemplateError
 from docgen.kinds import get_kind
-from docgen.render.docx import compile_docx
-from docgen.render.docxsource import unescape_tags
-from docgen.render.templatecheck import check_template
+from docgen.render.check import check_template
+from docgen.render.docx.compiled import compile_docx
+from docgen.render.docx.source import unescape_tags
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -139,7 +139,7 @@ def test_a_template_resaved_by_libreoffice_with_quoted_literals_renders_like_doc
 def test_a_libreoffice_template_rendered_by_docgen_prints_every_value_in_its_pdf(resaved, tmp_path):
     from pypdf import PdfReader
 
-    from docgen.render.convert import ColdConverter
+    from docgen.pdf.convert import ColdConverter
 
     main, _ = resaved
     docx_path = tmp_path / "surat.docx"

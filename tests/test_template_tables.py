@@ -22,8 +22,8 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from pypdf import PdfReader
 
-from docgen.render import compile_docx
-from docgen.render.convert import ColdConverter
+from docgen.pdf.convert import ColdConverter
+from docgen.render.docx import compile_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
-from docgen.render import compile_docx
-from docgen.render.convert import ColdConverter
-from docgen.render.docxfix import inspect_part
+from docgen.pdf.convert import ColdConverter
+from docgen.render.docx import compile_docx
+from docgen.render.docx.fixes import inspect_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CONTEXT = {

@@ -12,7 +12,7 @@ from docgen.errors import TemplateError
 from docgen.kinds import docx_kinds, get_kind
 from docgen.pipeline import generate
 from docgen.register import Register
-from docgen.render.templatecheck import check_template
+from docgen.render.check import check_template
 
 
 def _rewrite_document_xml(path, old: str, new: str) -> None:

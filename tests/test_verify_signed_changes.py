@@ -23,10 +23,10 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.validation import DocumentSecurityStore
 from test_sigcheck import ROOT_PEM, Authority, _authority, _sign, _trusting
 
-from docgen.config import Workspace
 from docgen.kinds import get_kind
 from docgen.pipeline import create_workspace, generate
-from docgen.render.sigcheck import After, SignatureCheck, check_signatures
+from docgen.profile import Workspace
+from docgen.sign.validation import After, SignatureCheck, check_signatures
 from docgen.verify import Verdict, Verification, verify
 
 

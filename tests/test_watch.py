@@ -32,8 +32,8 @@ from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from docgen.cli import app
-from docgen.config import Workspace
 from docgen.kinds import get_kind, made_kinds
+from docgen.profile import Workspace
 from docgen.register import Register, check_register
 from docgen.watch import Watcher
 from docgen.watch.stability import StabilityTracker

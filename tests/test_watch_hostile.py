@@ -44,7 +44,7 @@ from test_watch import (
     yaml_text,
 )
 
-from docgen.config import Workspace
+from docgen.profile import Workspace
 from docgen.register import Register, check_register
 from docgen.watch import Watcher
 

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from test_watch import CSV_COLUMNS, inbox, request, scan_pdf
 from test_watch_hostile import counts, sheet_row, xlsx_bytes
 
-from docgen.config import Workspace
 from docgen.inbox import jobs
 from docgen.kinds import get_kind
+from docgen.profile import Workspace
 from docgen.register import Register
 from docgen.watch.intake import file_away, process_file
 

@@ -8,7 +8,7 @@ import threading
 
 from test_watch import drop, inbox, request, yaml_text
 
-from docgen.config import load_workspace
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.watch import Watcher
 
@@ -22,7 +22,7 @@ def _locked_for(ws, seconds: float) -> threading.Thread:
         if ws.profile.books.url:
             import psycopg
 
-            from docgen.register.postgres import WRITE_LOCK
+            from docgen.store.postgres import WRITE_LOCK
 
             with psycopg.connect(ws.profile.books.url) as conn:  # one transaction until the block ends
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))

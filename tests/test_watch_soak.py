@@ -42,8 +42,8 @@ from test_watch import (
     yaml_text,
 )
 
-from docgen.config import Workspace
 from docgen.kinds import get_kind
+from docgen.profile import Workspace
 from docgen.register import Register, check_register
 from docgen.watch import watch_status
 
@@ -292,7 +292,7 @@ def test_sigkill_in_the_middle_loses_nothing_and_makes_nothing_twice(workspace, 
 
 KILLER = """
 import os, signal, sys
-from docgen.config import load_workspace
+from docgen.profile import load_workspace
 from docgen.register import Register
 import docgen.watch.intake as intake
 import docgen.watch.service as service

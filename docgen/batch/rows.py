@@ -24,10 +24,9 @@ from typing import Any
 from docgen.archive import ArchiveCodes
 from docgen.batch.fields import FieldSpec, field_specs, spec_path
 from docgen.batch.tables import Row, column_letter, read_table, thousands
-from docgen.config import Profile
 from docgen.errors import RequestError
 from docgen.kinds import Kind, Request, validate_request
-from docgen.sections import Limits
+from docgen.profile import Limits, Profile
 from docgen.validation import shown
 
 __all__ = ["BadRow", "Row", "SheetRow", "check_rows", "read_sheet", "sheet_requests"]

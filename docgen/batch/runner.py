@@ -29,14 +29,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from docgen.batch.report import BatchLine, write_batch_report
 from docgen.batch.rows import BadRow, SheetRow, check_rows, read_sheet, sheet_requests
 from docgen.batch.worker import RowJob, RowResult, make_row, start_worker
-from docgen.config import Workspace
 from docgen.errors import RequestError
 from docgen.kinds import Kind, get_kind, made_kinds
+from docgen.profile import Workspace
 from docgen.register import Intake, Register, Reservation
 from docgen.register.batches import NumberWanted, finish_batch, reserve_many, start_batch
 from docgen.register.check import interrupted_reservations, void_interrupted
-from docgen.register.db import atomic
 from docgen.requests import load_request
+from docgen.store.db import atomic
 
 __all__ = ["BatchOptions", "BatchOutcome", "run_batch"]
 
@@ -293,7 +293,7 @@ def _void_leftovers(reg: Register, outcome: BatchOutcome, todo: list[tuple[Sheet
 
 
 def _merge(workspace: Workspace, outcome: BatchOutcome, target: Path) -> Path | None:
-    from docgen.render.merge import merge_pdfs
+    from docgen.pdf import merge_pdfs
 
     parts = []
     for line in sorted(outcome.lines, key=lambda line: line.row):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from docgen.errors import RequestError
-from docgen.sections import Limits
+from docgen.profile import Limits
 from docgen.validation import shown
 
 __all__ = ["Row", "column_letter", "read_table", "thousands"]

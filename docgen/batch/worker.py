@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Workspace, load_workspace
 from docgen.errors import DiskFull, DocgenError
+from docgen.files import disk_full
 from docgen.pipeline import generate
+from docgen.profile import Workspace, load_workspace
 from docgen.register import Intake, Register, Reservation
-from docgen.render.files import disk_full
 
 __all__ = ["RowJob", "RowResult", "make_row", "start_worker"]
 
@@ -55,7 +55,7 @@ def start_worker(root: str, kind: str, source_name: str, request_dir: str, pdf: 
     atexit.register(reg.close)
     converter = None
     if pdf:
-        from docgen.render.pool import ConverterPool
+        from docgen.pdf import ConverterPool
 
         converter = ConverterPool(1)
         converter.start()

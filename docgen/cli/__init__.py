@@ -25,7 +25,7 @@ from docgen.cli.serving import register_serve_command
 from docgen.cli.signing import register_signing_command
 from docgen.cli.users import pengguna_app
 from docgen.cli.watching import register_watch_command
-from docgen.register.pg_errors import mask_logs
+from docgen.store.pg_errors import mask_logs
 
 __all__ = ["app", "main"]
 

@@ -14,7 +14,7 @@ from docgen.cli.common import console, handle_errors, print_json, workspace
 from docgen.register.states import LABELS, State
 
 if TYPE_CHECKING:
-    from docgen.config import Workspace
+    from docgen.profile import Workspace
     from docgen.register import Register
 
 __all__ = ["register_app"]
@@ -25,7 +25,7 @@ register_app = typer.Typer(help="The register: agenda numbers, documents, states
 def register_place(ws: Workspace) -> str:
     """Where the register lives, as an admin names it: the SQLite file, or the server without its password."""
     if ws.profile.books.url:
-        from docgen.register.postgres import redacted
+        from docgen.store.pg_errors import redacted
 
         return f"PostgreSQL {redacted(ws.profile.books.url)}"
     return str(ws.register_path)

@@ -17,10 +17,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from docgen.errors import DocgenError
-from docgen.register.pg_errors import redacted
+from docgen.store.pg_errors import redacted
 
 if TYPE_CHECKING:
-    from docgen.config import Workspace
+    from docgen.profile import Workspace
 
 __all__ = ["console", "err_console", "handle_errors", "print_json", "state", "workspace"]
 
@@ -38,7 +38,7 @@ state = _State()
 
 def workspace() -> Workspace:
     """The workspace chosen by ``--workspace``, ``$DOCGEN_WORKSPACE`` or the current folder."""
-    from docgen.config import load_workspace  # pydantic and the profile only when a command runs
+    from docgen.profile import load_workspace  # pydantic and the profile only when a command runs
 
     return load_workspace(state.workspace_dir)
 

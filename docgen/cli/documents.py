@@ -195,7 +195,7 @@ def template_check(
     Example: docgen template check templates/surat-keluar.docx
     """
     from docgen.kinds import get_kind, made_kinds
-    from docgen.render.templatecheck import check_form, check_template
+    from docgen.render.check import check_form, check_template
 
     with handle_errors():
         ws = workspace()

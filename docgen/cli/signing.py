@@ -34,8 +34,7 @@ def tandatangani(
     Example: docgen tandatangani 12 13 --p12 kadis.p12
     """
     from docgen.errors import RequestError
-    from docgen.render.sign import load_credential
-    from docgen.signing import sign_documents
+    from docgen.sign import load_credential, sign_documents
 
     with handle_errors():
         if bool(ids) == semua:

@@ -26,13 +26,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from docgen.config import Workspace
 from docgen.desk import batches, documents, drafting, home, incoming, search
 from docgen.desk.handling import Desk, read_form
 from docgen.desk.logins import LoginGuard
 from docgen.desk.sessions import COOKIE, Session, Sessions, cookie_header
 from docgen.desk.views import STATIC, Views
 from docgen.errors import DocgenError
+from docgen.profile import Workspace
 from docgen.register import Register
 from docgen.register.users import AuthError, account_version, check_login, count_failure, record_shut_out
 from docgen.web.guard import RateLimits, Refused, SecurityHeaders, client_address

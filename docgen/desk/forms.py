@@ -21,12 +21,12 @@ from pydantic_core import PydanticUndefined
 
 from docgen.batch.fields import annotation_types, field_specs, spec_path
 from docgen.batch.rows import sheet_requests
-from docgen.config import Profile
 from docgen.errors import RequestError
 from docgen.kinds import Kind
 from docgen.kinds.bap import JenisIzin
 from docgen.kinds.base import Penandatangan
 from docgen.pictures import Picture
+from docgen.profile import Profile
 
 __all__ = ["FormField", "MAX_ROWS", "field_errors", "form_data", "form_fields"]
 

@@ -27,14 +27,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from docgen.config import Workspace
 from docgen.desk.sessions import COOKIE, Session, Sessions
 from docgen.desk.views import Views
 from docgen.errors import DocgenError, RegisterUnusable
+from docgen.profile import Workspace
 from docgen.register import Register
 from docgen.register.actor import acting_as
-from docgen.register.db import file_gone
 from docgen.register.users import User, account_version, get_user
+from docgen.store.db import file_gone
 from docgen.web.guard import Refused
 
 __all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page", "read_form"]

@@ -14,9 +14,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-from docgen.config import Profile
 from docgen.desk.roles import can, has_role, kinds_made_by
 from docgen.kinds import KINDS
+from docgen.profile import Profile
 from docgen.register.events import local_date
 from docgen.register.search import COUNT_LIMIT
 from docgen.register.states import LABELS, State

@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import Kind, Kka, Request, Summary, Tanggal, Teks, TeksList
 from docgen.kinds.gambar import Gambar
 from docgen.kinds.permits import AnggotaTim, Objek, Pemohon, team_context
+from docgen.profile import Profile
 from docgen.text import hari_tanggal_terbilang, tanggal
 from docgen.validation import shown
 

@@ -27,8 +27,8 @@ from pydantic import (
 )
 
 from docgen.archive import ArchiveCodes, well_formed
-from docgen.config import Limits, Profile
 from docgen.errors import RequestError
+from docgen.profile import Limits, Profile
 from docgen.requests import shape_problem
 from docgen.text import format_nip, jumlah_lampiran
 from docgen.validation import bad_character, blank_looking, shown, summarize

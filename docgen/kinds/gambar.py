@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema
 
-from docgen.config import Limits
 from docgen.pictures import Picture, load_picture
+from docgen.profile import Limits
 
 __all__ = ["Gambar", "gambar_field"]
 

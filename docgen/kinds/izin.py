@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import (
     Basis,
     Kind,
@@ -26,6 +25,7 @@ from docgen.kinds.base import (
     signer_label,
 )
 from docgen.kinds.permits import Berlaku, Objek, Pemohon, same_applicant
+from docgen.profile import Profile
 from docgen.text import tanggal
 
 __all__ = ["KIND", "Izin"]

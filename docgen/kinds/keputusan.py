@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import (
     Kind,
     Kka,
@@ -28,6 +27,7 @@ from docgen.kinds.base import (
     signer_label,
 )
 from docgen.kinds.permits import AnggotaTim, team_context
+from docgen.profile import Profile
 from docgen.text import ordinal_diktum, tanggal
 
 __all__ = ["BERLAKU", "KIND", "Anggota", "Keputusan", "LampiranTim"]

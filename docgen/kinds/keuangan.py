@@ -16,9 +16,9 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
 
-from docgen.config import Official, Profile
 from docgen.errors import ConfigError
 from docgen.kinds.base import Request, Teks
+from docgen.profile import Official, Profile
 from docgen.text import format_nip, rupiah, tanggal, terbilang_rupiah
 
 __all__ = [

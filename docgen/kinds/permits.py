@@ -14,8 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import Request, Teks, _real_day
+from docgen.profile import Profile
 from docgen.text import format_nip
 
 __all__ = [

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from docgen.config import Official, Profile
 from docgen.kinds.bap import OBJEK_EXAMPLE, PEMOHON_EXAMPLE, JenisIzin, objek_context, pemohon_context, permit_name
 from docgen.kinds.base import (
     Basis,
@@ -28,6 +27,7 @@ from docgen.kinds.base import (
     signer_label,
 )
 from docgen.kinds.permits import Berlaku, Objek, Pemohon, same_applicant
+from docgen.profile import Official, Profile
 from docgen.text import format_nip, tanggal
 
 __all__ = ["KIND", "Rekomendasi"]

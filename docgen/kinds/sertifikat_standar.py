@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import Basis, Kind, Penandatangan, Request, Summary, Tanggal, Teks, signer_context, signer_label
 from docgen.kinds.permits import Kbli, Nib, same_applicant
+from docgen.profile import Profile
 from docgen.text import tanggal
 
 __all__ = ["KIND", "SertifikatStandar"]

@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import Kind, Summary, Tanggal
 from docgen.kinds.keuangan import (
     MAX_RINCIAN,
@@ -26,6 +25,7 @@ from docgen.kinds.keuangan import (
     role_context,
     rows_context,
 )
+from docgen.profile import Profile
 from docgen.text import rupiah, tanggal
 
 __all__ = ["KIND", "Spj"]

@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from docgen.config import Profile
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
@@ -28,6 +27,7 @@ from docgen.kinds.keuangan import (
 )
 from docgen.kinds.permits import same_applicant
 from docgen.kinds.spp import JenisSpp
+from docgen.profile import Profile
 from docgen.text import rupiah
 
 __all__ = ["KIND", "Spm"]

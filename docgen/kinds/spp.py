@@ -14,7 +14,6 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
@@ -32,6 +31,7 @@ from docgen.kinds.keuangan import (
     rows_context,
     type_context,
 )
+from docgen.profile import Profile
 from docgen.text import rupiah
 
 __all__ = ["KIND", "JenisSpp", "Spp"]

@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import (
     Kind,
     Kka,
@@ -25,6 +24,7 @@ from docgen.kinds.base import (
     signer_context,
     signer_label,
 )
+from docgen.profile import Profile
 from docgen.text import tanggal
 
 __all__ = ["KIND", "SuratKeluar"]

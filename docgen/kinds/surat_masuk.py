@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from pydantic import model_validator
 
-from docgen.config import Profile
 from docgen.kinds.base import Kind, Kka, Lampiran, Request, Summary, Tanggal, Teks
+from docgen.profile import Profile
 from docgen.text import tanggal
 
 __all__ = ["KIND", "SuratMasuk"]

@@ -20,19 +20,19 @@ from typing import Any
 
 from pypdf import PdfWriter
 
-from docgen.config import Workspace, shipped_dir
 from docgen.errors import RegisterError, RequestError
+from docgen.files import check_room, write_new
 from docgen.names import file_stem
 from docgen.paket.checklist import CHECKLIST_FILE, Checklist, Matched, load_checklists, match_folder
 from docgen.paket.front import Front, Row, draw_front
-from docgen.paket.pagenum import stamp_page_numbers
 from docgen.paket.parts import Part, read_attachment, read_pdf
+from docgen.pdf import stamp_page_numbers
 from docgen.pipeline import write_free
+from docgen.profile import Workspace, shipped_dir
 from docgen.register import FileRecord, Register
 from docgen.register.chain import find_document, resting_on
 from docgen.register.events import now_iso
 from docgen.register.rows import DocumentRow
-from docgen.render.files import check_room, write_new
 from docgen.text import rupiah, tanggal
 from docgen.validation import shown
 

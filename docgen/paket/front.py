@@ -17,9 +17,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.config import Office
-from docgen.render.boxform import binary_streams
-from docgen.render.textfit import form_fonts, wrap_text
+from docgen.profile import Office
+from docgen.render.forms import binary_streams, form_fonts, wrap_text
 
 __all__ = ["Front", "Row", "draw_front"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from docgen.register.books import Register
-    from docgen.register.check import CheckReport, check_register, file_sha256
+    from docgen.register.check import CheckReport, check_register
     from docgen.register.export import export_agenda
     from docgen.register.numbering import Reservation
     from docgen.register.rows import DocumentRow, FileRecord, Intake
@@ -27,7 +27,6 @@ __all__ = [
     "State",
     "check_register",
     "export_agenda",
-    "file_sha256",
 ]
 
 # Where each public name lives. Imported on first use, so that ``docgen --help`` (which only
@@ -37,7 +36,6 @@ _HOME = {
     "Register": "books",
     "CheckReport": "check",
     "check_register": "check",
-    "file_sha256": "check",
     "export_agenda": "export",
     "Reservation": "numbering",
     "DocumentRow": "rows",

@@ -15,8 +15,8 @@ from typing import Any
 
 from docgen.errors import RegisterError
 from docgen.register.books import DocumentRow, Register
-from docgen.register.db import atomic
 from docgen.register.events import append_event, local_date, now_iso
+from docgen.store.db import atomic
 
 __all__ = [
     "QUEUES",

@@ -9,49 +9,19 @@ name, so a file named ``docgen-YYYYMMDD-HHMMSS.sqlite`` is always one that can b
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from contextlib import closing, suppress
 from datetime import datetime
 from pathlib import Path
 
-from docgen.config import Workspace, safe_join
 from docgen.errors import RegisterError
-from docgen.register.db import SCHEMA_VERSION
+from docgen.profile import Workspace
+from docgen.register.backupfiles import backup_dir, backups
 from docgen.register.events import verify_chain
+from docgen.register.opening import open_connection
+from docgen.store.db import SCHEMA_VERSION
 
-__all__ = ["BACKUP_NAME", "backup_dir", "backup_register", "backups", "latest_backup"]
-
-#: Only files named like this are backups: retention never deletes anything else.
-BACKUP_NAME = re.compile(r"^docgen-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite$")
-
-
-def backup_dir(workspace: Workspace) -> Path:
-    """The configured backup folder (``[register] backup_dir``).
-
-    A relative folder stays inside the workspace; an absolute one (another disk, a NAS mount) is
-    the admin's choice in the profile, since a backup on the same disk dies with it.
-    """
-    setting = workspace.profile.books.backup_dir
-    return Path(setting) if Path(setting).is_absolute() else safe_join(workspace.root, setting)
-
-
-def backups(folder: Path) -> list[Path]:
-    """Backups in ``folder``, oldest first (by the time in their names, then their counter)."""
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.iterdir():
-        match = BACKUP_NAME.match(path.name)
-        if match and path.is_file():
-            found.append(((match[1], match[2], int(match[3] or 1)), path))
-    return [path for _, path in sorted(found)]
-
-
-def latest_backup(workspace: Workspace) -> Path | None:
-    """The newest backup in the workspace's backup folder, named in the "register missing" message."""
-    found = backups(backup_dir(workspace))
-    return found[-1] if found else None
+__all__ = ["backup_register"]
 
 
 def _fsync(path: Path, *, folder: bool = False) -> None:
@@ -91,8 +61,6 @@ def backup_register(workspace: Workspace, *, target_dir: Path | None = None, kee
     ``target_dir`` defaults to ``[register] backup_dir``, ``keep`` to ``[register] backup_keep``
     (0 keeps every backup). Returns the new backup's path.
     """
-    from docgen.register.opening import open_connection
-
     if workspace.profile.books.url:
         raise RegisterError(
             "Register di PostgreSQL dicadangkan di server dengan pg_dump (lihat README: PostgreSQL), "

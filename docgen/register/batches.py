@@ -21,9 +21,9 @@ from datetime import date
 from typing import Any
 
 from docgen.errors import RegisterError
-from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
 from docgen.register.numbering import Reservation, reserve_number
+from docgen.store.db import atomic
 
 __all__ = ["BatchRow", "NumberWanted", "attach_in_tx", "batch_of", "finish_batch", "reserve_many", "start_batch"]
 

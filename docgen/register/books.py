@@ -16,10 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Workspace
 from docgen.errors import RegisterError
 from docgen.kinds import Summary
-from docgen.register.db import atomic, register_error
+from docgen.profile import Workspace
 from docgen.register.events import append_event, masked_text, now_iso, strict_id
 from docgen.register.numbering import Reservation, holder_alive, reads_for, reserve_number
 from docgen.register.opening import create_connection, open_connection
@@ -27,6 +26,7 @@ from docgen.register.outboxproof import prove_issued
 from docgen.register.profilelock import bind
 from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
 from docgen.register.states import LABELS, State, check_transition
+from docgen.store.db import atomic, register_error
 
 __all__ = ["DocumentRow", "FileRecord", "Intake", "Register"]
 

@@ -7,7 +7,6 @@ process, and nothing sits in the outbox that the register does not know.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 import socket
@@ -17,28 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import DocgenError
+from docgen.files import file_sha256
 from docgen.names import file_stem
 from docgen.register.books import Register
-from docgen.register.db import atomic
 from docgen.register.events import verify_chain
 from docgen.register.numbering import holder_alive
 from docgen.register.opening import ORPHANS
 from docgen.register.profilelock import drift_problems
+from docgen.register.reconcile import behind_counters, lagging
+from docgen.store.db import atomic
 
-__all__ = ["CheckReport", "check_register", "file_sha256"]
+__all__ = ["CheckReport", "check_register"]
 
 ORPHAN_GRACE_S = 60.0  # a younger unknown file may be a document another process is recording
 #: ``render.files.write_new`` writes ``.<name>.<pid>.tmp`` and links it into place; ``kill -9``
 #: between the two leaves the hidden copy behind.
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -79,7 +72,6 @@ def check_register(reg: Register, *, fix: bool = False) -> CheckReport:
 def _check_history(reg: Register, report: CheckReport) -> list[tuple[Any, Any]]:
     """What the outbox proves was issued and the register forgot (a restored backup): reported, and
     left alone by ``--fix``, which would void or set aside letters that went out (issue 21)."""
-    from docgen.register.reconcile import behind_counters, lagging
 
     outbox = reg.workspace.outbox
     if not outbox.is_dir():

@@ -14,7 +14,7 @@ from typing import Any
 
 from docgen.errors import RegisterError
 from docgen.register.actor import current_actor
-from docgen.register.pg_errors import redacted
+from docgen.store.pg_errors import redacted
 
 __all__ = [
     "GENESIS",

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
-from docgen.config import Workspace
 from docgen.errors import RegisterError
-from docgen.register.pg_errors import redacted
+from docgen.profile import Workspace
+from docgen.store.pg_errors import redacted
 
 __all__ = ["TOKEN", "PublicBooks", "PublicDoc"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from docgen.config import Profile
 from docgen.errors import RegisterError
 from docgen.pattern import NumberParts, format_number
+from docgen.profile import Profile
 from docgen.register.events import append_event, now_iso
 from docgen.register.outboxproof import refuse_if_behind
 from docgen.register.profilelock import FINGERPRINT_READ, require_recorded_profile

@@ -17,9 +17,10 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Workspace
-from docgen.errors import DocgenError, RegisterError
-from docgen.register.db import RegisterAbsent, connect, has_schema, migrate
+from docgen.errors import DocgenError, RegisterAbsent, RegisterError
+from docgen.profile import Workspace
+from docgen.register.backupfiles import latest_backup
+from docgen.store.db import connect, has_schema, migrate
 
 __all__ = [
     "MARKER",
@@ -55,7 +56,6 @@ def outbox_documents(outbox: Path) -> Iterator[Path]:
 
 
 def _backup_hint(workspace: Workspace) -> str | None:
-    from docgen.register.backup import latest_backup  # backup opens registers through this module
 
     with suppress(DocgenError, OSError):
         newest = latest_backup(workspace)
@@ -80,7 +80,8 @@ def _restore_or_create(workspace: Workspace) -> str:
 
 def _open_postgres(workspace: Workspace, *, create: bool, pooled: bool = False) -> Any:
     """The register on the office's PostgreSQL server: the same checks as a file's, in its words."""
-    from docgen.register.postgres import connect_pg, redacted
+    from docgen.store.pg_errors import redacted
+    from docgen.store.postgres import connect_pg
 
     url = workspace.profile.books.url
     assert url is not None

@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Profile, Workspace, safe_join, shipped_dir
 from docgen.errors import ConfigError, ProfileDrift, RegisterUnusable
+from docgen.profile import Profile, Workspace, safe_join, shipped_dir
 from docgen.register.actor import command_user, current_actor
-from docgen.register.db import atomic
 from docgen.register.events import append_event
+from docgen.store.db import atomic
 
 __all__ = [
     "FINGERPRINT_KEY",

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from docgen.errors import RegisterError
+from docgen.files import file_sha256
 from docgen.register.actor import command_user, current_actor
 from docgen.register.books import Register, new_token
-from docgen.register.check import file_sha256
-from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
 from docgen.register.numbering import holder_alive
 from docgen.register.opening import ORPHANS
 from docgen.register.outboxproof import Issued, issued_entries, marks
+from docgen.store.db import atomic
 
 __all__ = ["MAX_GAP", "ReconcileReport", "behind_counters", "lagging", "reconcile"]
 

@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.register.pg_errors import redacted
+from docgen.store.pg_errors import redacted
 
 __all__ = ["DOC_SELECT", "DocumentRow", "FileRecord", "Intake", "document_row"]
 

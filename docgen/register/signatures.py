@@ -11,8 +11,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
+from docgen.store.db import atomic
 
 __all__ = ["SignatureRow", "record_signature", "record_signature_in_tx", "signatures_of"]
 

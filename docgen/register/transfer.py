@@ -21,11 +21,11 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from docgen.config import Workspace
 from docgen.errors import RegisterError
-from docgen.register.db import SCHEMA_VERSION, atomic, connect
+from docgen.profile import Workspace
 from docgen.register.events import append_event
 from docgen.register.opening import identity_problem, moved_problem, write_place
+from docgen.store.db import SCHEMA_VERSION, atomic, connect
 
 __all__ = ["TABLES", "CopyReport", "copy_to_postgres", "target_contents"]
 
@@ -145,8 +145,9 @@ def copy_to_postgres(workspace: Workspace, url: str) -> CopyReport:
     fails its own check or is in use. Raises RegisterError when a check after the copy disagrees:
     the SQLite register stays the books and the target is to be dropped and made again.
     """
-    from docgen.register.postgres import PgConnection, is_postgres, redacted
-    from docgen.register.schema import PG_MIGRATIONS
+    from docgen.store.pg_errors import is_postgres, redacted
+    from docgen.store.postgres import PgConnection
+    from docgen.store.schema import PG_MIGRATIONS
 
     if not is_postgres(url):
         raise RegisterError(

@@ -17,8 +17,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from docgen.errors import DocgenError, RegisterError
-from docgen.register.db import atomic
 from docgen.register.events import append_event, now_iso
+from docgen.store.db import atomic
 
 __all__ = [
     "ACCOUNT_LOCK_AFTER",

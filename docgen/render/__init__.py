@@ -1,6 +1,10 @@
-"""Producing output files: DOCX from templates, and writing them safely into the outbox."""
+"""Making a document's pages from its template, in two engines an office edits without code.
 
-from docgen.render.docx import CompiledDocx, compile_docx
-from docgen.render.files import Written, write_new
+- ``render.docx``: Word templates (docxtpl's language) compiled once per process; the letters,
+  decrees, BAP and rekomendasi. LibreOffice (``docgen.pdf``) turns the result into PDF.
+- ``render.forms``: forms drawn straight to PDF with reportlab from a layout TOML; certificates,
+  permits, payment forms and the disposition sheet, a few milliseconds a page.
+- ``render.check``: ``docgen template check``, a template tried with a kind's example request.
 
-__all__ = ["CompiledDocx", "Written", "compile_docx", "write_new"]
+Nothing is imported here, so a caller of one engine does not load the other.
+"""

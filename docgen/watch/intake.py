@@ -22,17 +22,16 @@ from typing import Any
 
 from docgen.batch.rows import sheet_requests
 from docgen.batch.tables import read_table
-from docgen.config import Workspace
 from docgen.errors import DocgenError, RegisterBusy, RegisterUnusable, RenderError, RequestError
 from docgen.inbox import SIDECAR_SUFFIXES, Job
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
+from docgen.pdf import Converter
 from docgen.pipeline import Result, generate, load_request
+from docgen.profile import Limits, Workspace
 from docgen.register import Intake, Register
-from docgen.register.pg_errors import redacted
-from docgen.render.convert import Converter
-from docgen.sections import Limits
 from docgen.stamping import stamp_document
+from docgen.store.pg_errors import redacted
 from docgen.watch.entries import read_regular, staged
 from docgen.watch.names import safe_name, shown
 from docgen.watch.sidecar import stamp_target

@@ -25,11 +25,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from docgen.config import Workspace
 from docgen.errors import ConfigError
 from docgen.inbox import OUTCOME_DIRS, Job, create_inbox
+from docgen.pdf import Converter
+from docgen.profile import Workspace
 from docgen.register import Register, check_register
-from docgen.render.convert import Converter
 from docgen.watch.entries import entry_signature
 from docgen.watch.intake import file_away, process_file, sidecar_of
 from docgen.watch.names import shown
@@ -161,7 +161,7 @@ class Watcher:
         if not self.settings.pdf:
             return None
         if self._converter is None:
-            from docgen.render.pool import ConverterPool
+            from docgen.pdf import ConverterPool
 
             self._converter = ConverterPool()
             self._converter.start()
@@ -257,7 +257,8 @@ class Watcher:
             return
         self._backup_day = today
         try:
-            from docgen.register.backup import backup_register, latest_backup
+            from docgen.register.backup import backup_register
+            from docgen.register.backupfiles import latest_backup
 
             latest = latest_backup(self.workspace)
             if latest is not None and date.fromtimestamp(latest.stat().st_mtime) == today:

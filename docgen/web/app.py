@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from docgen.config import Workspace
+from docgen.profile import Workspace
 from docgen.register.lookup import PublicBooks
 from docgen.web.guard import RateLimits, Refused, SecurityHeaders, client_address
 from docgen.web.pages import CSS, UNKNOWN, answer, file_verdict, render_page

@@ -14,8 +14,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from docgen.config import Profile
 from docgen.kinds import KINDS
+from docgen.profile import Profile
 from docgen.register.events import local_date
 from docgen.register.lookup import PublicDoc
 from docgen.text import tanggal

@@ -17,7 +17,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from docgen.sections import ServerLimits
+from docgen.profile import ServerLimits
 
 __all__ = ["MAX_HEAD_BYTES", "GuardedHttp", "run_server"]
 

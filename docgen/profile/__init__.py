@@ -1,0 +1,56 @@
+"""The office profile (``docgen.toml``) and the workspace folder that holds it.
+
+``workspace`` (the folder, loading and validating it, the shipped defaults), ``environment``
+(``DOCGEN_...`` overrides, applied in one place), ``model`` (the whole file), and one module per
+group of sections: ``office`` (office, officials, staff), ``numbering`` (series, kinds, register,
+limits), ``permits``, ``finance``, ``signing``, ``desk``, ``serve`` (the verification page),
+``marks`` (stamp positions, cap), ``folders`` (outbox, watch, archive). Callers import from here.
+"""
+
+from docgen.profile.desk import DeskSettings, DispositionSettings
+from docgen.profile.finance import FinanceRoles
+from docgen.profile.folders import ArchiveSettings, OutboxSettings, WatchSettings
+from docgen.profile.marks import CapStyle, Place, StampLayout
+from docgen.profile.model import Profile
+from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
+from docgen.profile.office import Office, Official, Staff
+from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitType
+from docgen.profile.section import PROFILE_NAME
+from docgen.profile.serve import ServerLimits, Verification
+from docgen.profile.signing import DEFAULT_TTE_FOOTER, SignatureBox, SigningSettings
+from docgen.profile.workspace import Workspace, copy_defaults, load_workspace, safe_join, shipped_dir
+
+__all__ = [
+    "DEFAULT_PERMITS",
+    "DEFAULT_PERMIT_SERIES",
+    "DEFAULT_TTE_FOOTER",
+    "PROFILE_NAME",
+    "ArchiveSettings",
+    "CapStyle",
+    "DecreeSettings",
+    "DeskSettings",
+    "DispositionSettings",
+    "FinanceRoles",
+    "KindSettings",
+    "Limits",
+    "Office",
+    "Official",
+    "OutboxSettings",
+    "PermitType",
+    "Place",
+    "Profile",
+    "RegisterSettings",
+    "Series",
+    "ServerLimits",
+    "SignatureBox",
+    "SigningSettings",
+    "Staff",
+    "StampLayout",
+    "Verification",
+    "WatchSettings",
+    "Workspace",
+    "copy_defaults",
+    "load_workspace",
+    "safe_join",
+    "shipped_dir",
+]

@@ -1,0 +1,62 @@
+"""Who the office is and who signs: ``[office]``, ``[officials.<key>]``, ``[staff.<key>]``.
+
+The kop, the footer and every signature block are printed from these; a request names an
+official or a staff member by key, never by retyped name.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from docgen.profile.section import Section
+
+__all__ = ["Office", "Official", "Staff"]
+
+
+class Office(Section):
+    """Who the office is, as printed in the kop and the footer of every document."""
+
+    kop: list[str] = Field(min_length=1, description="Kop lines, top to bottom (government, agency).")
+    city: str = Field(min_length=1, description="Place printed before the date: 'Pasuruan, 28 ...'.")
+    address: str = Field(min_length=1, description="Street address line of the kop.")
+    postal_code: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    emblem: str = Field("templates/lambang.png", description="Emblem image, workspace-relative.")
+    unit_code: str = Field(min_length=1, description="Unit code in numbers, e.g. 423.105.")
+
+
+class Official(Section):
+    """A person who signs; the key in ``[officials.<key>]`` is what requests refer to."""
+
+    name: str = Field(min_length=1)
+    nip: str = Field(description="18-digit civil-servant number; spaces allowed.")
+    rank: str = Field("", description="Pangkat/golongan, e.g. 'Pembina Tingkat I'.")
+    position: str = Field(min_length=1, description="Jabatan as printed above the signature.")
+    agency: str = Field("", description="The official's agency when not this office (head of an OPD teknis).")
+
+    @field_validator("nip")
+    @classmethod
+    def _nip_has_18_digits(cls, v: str) -> str:
+        digits = v.replace(" ", "")
+        if not (digits.isdigit() and len(digits) == 18):
+            raise ValueError(f"NIP harus 18 angka, diterima {len(digits)}")
+        return digits
+
+
+class Staff(Section):
+    """A member of an inspection team, from this office or a technical agency (OPD teknis)."""
+
+    name: str = Field(min_length=1)
+    nip: str = Field("", description="18-digit NIP; empty for a member who is not a civil servant.")
+    position: str = Field(min_length=1, description="Jabatan, e.g. 'Penata Perizinan Ahli Muda'.")
+    agency: str = Field("", description="The member's agency; empty: this office.")
+
+    @field_validator("nip")
+    @classmethod
+    def _nip_digits(cls, v: str) -> str:
+        digits = v.replace(" ", "")
+        if digits and not (digits.isdigit() and len(digits) == 18):
+            raise ValueError(f"NIP harus 18 angka atau kosong, diterima {len(digits)}")
+        return digits

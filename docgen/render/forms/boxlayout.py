@@ -1,0 +1,234 @@
+"""The layout of a box form (Sertifikat Standar, izin) as the office writes it in TOML, checked.
+
+An officer edits these files by hand, so every mistake a page would only show as overlapping or
+missing text (a box off the page, a type size that cannot fit one line, a placeholder that is no
+field name, a file outside the workspace) is refused when the layout is read, naming the key.
+Loading, preparing and drawing live in ``boxform``; fitting text into a frame in ``boxtext``.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Collection
+from pathlib import PurePosixPath
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from reportlab.lib.units import mm
+
+from docgen.errors import ConfigError
+from docgen.validation import field_path
+
+__all__ = [
+    "BUILTIN_FONTS",
+    "LEAD",
+    "SANS",
+    "Box",
+    "BoxLayout",
+    "FontFiles",
+    "FooterBox",
+    "Frame",
+    "Line",
+    "Picture",
+    "QrBox",
+]
+
+_PAGES = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "A5": (148.0, 210.0)}  # portrait width, height
+BUILTIN_FONTS = {
+    "Helvetica": ("Helvetica", "Helvetica-Bold"),
+    "Times": ("Times-Roman", "Times-Bold"),
+    "Courier": ("Courier", "Courier-Bold"),
+}
+SANS = "sans"  # Liberation Sans, embedded (textfit.form_fonts); Helvetica where it is not installed
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_BACKGROUNDS = (".pdf", ".png", ".jpg", ".jpeg")
+LEAD = 1.2  # line height as a multiple of the type size, as in textfit
+Parts = tuple[tuple[str, str | None], ...]  # (literal text, placeholder or None), in order
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Frame(_Strict):
+    """A rectangle on the page with the type it sets; x and y are its top-left corner."""
+
+    x_mm: float = Field(ge=0, description="From the page's left edge to the box's left edge.")
+    y_mm: float = Field(ge=0, description="From the page's top edge to the box's top edge.")
+    w_mm: float = Field(gt=0)
+    h_mm: float = Field(gt=0)
+    font: str = Field("", description="A built-in family, a [fonts] name, or empty for the layout's font.")
+    size_pt: float = Field(10.0, gt=0, le=72, description="Largest type size.")
+    min_size_pt: float = Field(6.0, gt=0, le=72, description="Text shrinks to this before it is cut.")
+    bold: bool = False
+    align: Literal["left", "center", "right", "justify"] = "left"
+    valign: Literal["top", "middle", "bottom"] = "top"
+    border: float = Field(0.0, ge=0, le=5, description="Width (pt) of a rectangle drawn round the box; 0 = none.")
+    pad_mm: float = Field(1.0, ge=0, le=10, description="Room kept free inside the box on every side.")
+
+
+class Box(Frame):
+    """Office-written text with ``{field}`` placeholders; a box without placeholders is a label."""
+
+    text: str
+    fit: Literal["shrink", "wrap"] = Field("wrap", description="shrink: one line; wrap: lines, then shrink.")
+    is_list: bool = Field(False, alias="list", description="The one placeholder holds a list, printed numbered.")
+
+
+class FooterBox(Frame):
+    """Where the verification footer lines go (wrapped and shrunk together)."""
+
+    size_pt: float = Field(7.0, gt=0, le=72)
+    min_size_pt: float = Field(5.0, gt=0, le=72)
+
+
+class QrBox(_Strict):
+    """The verification QR code, white border included; big enough to scan from paper."""
+
+    x_mm: float = Field(ge=0)
+    y_mm: float = Field(ge=0)
+    size_mm: float = Field(ge=12, le=80)
+
+
+class Line(_Strict):
+    """A straight rule, e.g. the kop's double line."""
+
+    x1_mm: float = Field(ge=0)
+    y1_mm: float = Field(ge=0)
+    x2_mm: float = Field(ge=0)
+    y2_mm: float = Field(ge=0)
+    width_pt: float = Field(0.5, gt=0, le=10)
+
+
+class Picture(_Strict):
+    """A PNG/JPEG from the workspace (the emblem), fitted into its box keeping its proportions."""
+
+    path: str
+    x_mm: float = Field(ge=0)
+    y_mm: float = Field(ge=0)
+    w_mm: float = Field(gt=0)
+    h_mm: float = Field(gt=0)
+
+
+class FontFiles(_Strict):
+    """A TrueType family from the workspace; without ``bold`` the regular face serves for bold."""
+
+    regular: str
+    bold: str = ""
+
+
+def _parse(text: str, key: str) -> Parts:
+    """Split office-written text into literals and placeholders; ``{{`` and ``}}`` print braces."""
+    try:
+        raw = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"{key} berisi kurung kurawal yang tidak berpasangan; tulis {{{{ atau }}}}") from exc
+    parts: list[tuple[str, str | None]] = []
+    for literal, name, spec, conversion in raw:
+        if name is not None and (not _NAME.match(name) or spec or conversion):
+            raise ValueError(f"{key} berisi {{{name}}} yang bukan nama kolom; tulis seperti {{nama_usaha}}")
+        parts.append((literal, name))
+    return tuple(parts)
+
+
+def _relative(path: str, key: str) -> None:
+    """A workspace file is named relative to the workspace and never leaves it."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if not path or pure.is_absolute() or ".." in pure.parts or re.match(r"[A-Za-z]:", path):
+        raise ValueError(f"{key} '{path}' harus jalur di dalam folder kerja tanpa '..', misalnya templates/latar.pdf")
+
+
+class BoxLayout(_Strict):
+    """A validated layout: paper, optional background, fonts and boxes; every length in mm."""
+
+    page: Literal["A4", "F4", "A5"] = Field("A4", description="F4 is folio, 215 x 330 mm.")
+    width_mm: float | None = Field(None, ge=50, le=1000, description="With height_mm: a paper not listed.")
+    height_mm: float | None = Field(None, ge=50, le=1000)
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    background: str = Field("", description="A PDF (first page) or PNG/JPEG in the workspace, drawn full-page.")
+    font: str = Field(SANS, description="The family boxes use unless they name another.")
+    fonts: dict[str, FontFiles] = Field(default_factory=dict)
+    choices: dict[str, dict[str, str]] = Field(default_factory=dict, description="Printed text for coded values.")
+    box: list[Box] = Field(default_factory=list)
+    line: list[Line] = Field(default_factory=list)
+    image: list[Picture] = Field(default_factory=list)
+    qr: QrBox
+    footer: FooterBox
+    _parts: list[Parts] = PrivateAttr(default_factory=list)
+    _source: str = PrivateAttr("")
+    _assets: object = PrivateAttr(None)  # boxform's prepared static layer, made on first use
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """The page's width and height in mm, orientation applied."""
+        w, h = (self.width_mm, self.height_mm) if self.width_mm and self.height_mm else _PAGES[self.page]
+        return (max(w, h), min(w, h)) if self.orientation == "landscape" else (min(w, h), max(w, h))
+
+    @property
+    def fields(self) -> set[str]:
+        """Every placeholder the boxes use: what ``values`` must hold."""
+        return {name for parts in self._parts for _, name in parts if name}
+
+    @model_validator(mode="after")
+    def _check(self) -> BoxLayout:
+        if (self.width_mm is None) != (self.height_mm is None):
+            raise ValueError("width_mm dan height_mm harus diisi berdua (atau keduanya dihapus)")
+        if self.width_mm and "page" in self.model_fields_set:
+            raise ValueError("page dan width_mm/height_mm tidak boleh dipakai bersama; pilih salah satu")
+        if self.background:
+            _relative(self.background, "background")
+            if not self.background.lower().endswith(_BACKGROUNDS):
+                raise ValueError("background harus berkas .pdf, .png atau .jpg")
+        families = {SANS, *BUILTIN_FONTS, *self.fonts}
+        if self.font not in families:
+            raise ValueError(f"font '{self.font}' tidak dikenal; pilih {', '.join(sorted(families))}")
+        for name, files in self.fonts.items():
+            for face in ("regular", "bold"):
+                if getattr(files, face):
+                    _relative(getattr(files, face), f"fonts.{name}.{face}")
+        width, height = self.size
+        frames: list[tuple[str, Frame]] = [(field_path(("box", i)), b) for i, b in enumerate(self.box)]
+        for key, frame in [*frames, ("footer", self.footer)]:
+            _check_frame(key, frame, width, height, families)
+        for key, (x, y, w, h) in [
+            ("qr", (self.qr.x_mm, self.qr.y_mm, self.qr.size_mm, self.qr.size_mm)),
+            *[(field_path(("image", i)), (p.x_mm, p.y_mm, p.w_mm, p.h_mm)) for i, p in enumerate(self.image)],
+            *[(field_path(("line", i)), (ln.x1_mm, ln.y1_mm, 0, 0)) for i, ln in enumerate(self.line)],
+            *[(field_path(("line", i)), (ln.x2_mm, ln.y2_mm, 0, 0)) for i, ln in enumerate(self.line)],
+        ]:
+            _inside_page(key, x, y, w, h, width, height)
+        for i, picture in enumerate(self.image):
+            _relative(picture.path, f"{field_path(('image', i))}.path")
+        self._parts = [_parse(b.text, f"{key}.text") for (key, _), b in zip(frames, self.box, strict=True)]
+        for (key, box), parts in zip(frames, self._parts, strict=True):
+            if box.is_list and (len(parts) != 1 or parts[0][0] or not parts[0][1]):
+                raise ValueError(f'{key}.text untuk list = true harus satu kolom saja, misalnya "{{syarat}}"')
+        return self
+
+    def check_fields(self, known: Collection[str]) -> None:
+        """Refuse a placeholder the document kind does not fill (a typo such as ``{nmor}``), naming its box."""
+        for i, parts in enumerate(self._parts):
+            for _, name in parts:
+                if name and name not in known:
+                    raise ConfigError(
+                        f"Tata letak {self._source or 'formulir'} salah: '{field_path(('box', i))}.text' memakai "
+                        f"{{{name}}} yang tidak dikenal; kolom yang tersedia: {', '.join(sorted(known))}"
+                    )
+
+
+def _inside_page(key: str, x: float, y: float, w: float, h: float, width: float, height: float) -> None:
+    if x + w > width + 0.01 or y + h > height + 0.01:
+        raise ValueError(f"{key} keluar dari halaman ({width:g} x {height:g} mm); perkecil atau geser kotaknya")
+
+
+def _check_frame(key: str, frame: Frame, width: float, height: float, families: set[str]) -> None:
+    _inside_page(key, frame.x_mm, frame.y_mm, frame.w_mm, frame.h_mm, width, height)
+    if frame.font and frame.font not in families:
+        raise ValueError(f"{key}.font '{frame.font}' tidak dikenal; pilih {', '.join(sorted(families))}")
+    if frame.min_size_pt > frame.size_pt:
+        raise ValueError(f"{key}.min_size_pt tidak boleh lebih besar dari size_pt ({frame.size_pt:g})")
+    if (frame.h_mm - 2 * frame.pad_mm) * mm < LEAD * frame.min_size_pt or frame.w_mm <= 2 * frame.pad_mm + 2:
+        raise ValueError(
+            f"{key}.h_mm terlalu kecil untuk satu baris huruf {frame.min_size_pt:g} pt; tinggikan kotaknya"
+        )
