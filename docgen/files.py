@@ -10,6 +10,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,11 +21,13 @@ from docgen.errors import DiskFull, RenderError
 __all__ = [
     "MARGIN_BYTES",
     "DISK_FULL_FIX",
+    "FileRefused",
     "NameTaken",
     "Written",
     "check_room",
     "disk_full",
     "file_sha256",
+    "read_bounded",
     "write_new",
 ]
 
@@ -124,3 +127,65 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class FileRefused(Exception):
+    """Why :func:`read_bounded` did not return a file's bytes, for the caller to word for its user.
+
+    ``what``: ``unreadable`` (stat or open failed; ``detail`` is the system's reason), ``link``,
+    ``not-regular`` (``detail`` names what it is: "sebuah folder", "sebuah FIFO (pipa bernama)"...),
+    ``too-big`` (``size`` is what was seen).
+    """
+
+    def __init__(self, what: str, *, detail: str = "", size: int = 0) -> None:
+        super().__init__(what, detail, size)
+        self.what, self.detail, self.size = what, detail, size
+
+
+#: What a path that is not a regular file is, in the words of a refusal.
+_NOT_REGULAR = {
+    stat.S_IFDIR: "sebuah folder", stat.S_IFIFO: "sebuah FIFO (pipa bernama)", stat.S_IFCHR: "sebuah perangkat",
+    stat.S_IFBLK: "sebuah perangkat", stat.S_IFSOCK: "sebuah soket", stat.S_IFLNK: "sebuah tautan (symlink)",
+}  # fmt: skip
+
+
+def _checked(info: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused("not-regular", detail=_NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "bukan berkas biasa"))
+    if info.st_size > max_bytes:
+        raise FileRefused("too-big", size=info.st_size)
+
+
+def read_bounded(path: Path, max_bytes: int, *, follow_links: bool = False) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``max_bytes``; else :class:`FileRefused`.
+
+    Whatever a user (or anyone who can save into a shared folder) put under the name, nothing here
+    blocks or reads without bound: a FIFO is refused before it is opened and opened non-blocking in
+    case it replaced the file meanwhile, the size is checked on the open descriptor, and at most one
+    byte past the limit is read (a file that grew while being read is refused too). Links are
+    refused unless ``follow_links`` (a certificate the user names is their own choice; an entry of
+    the shared inbox is not).
+    """
+    try:
+        before = os.stat(path) if follow_links else os.lstat(path)  # a stat never blocks, not even on a FIFO
+    except (OSError, ValueError) as exc:
+        raise FileRefused("unreadable", detail=getattr(exc, "strerror", None) or "nama tidak sah") from None
+    if stat.S_ISLNK(before.st_mode):
+        raise FileRefused("link")
+    _checked(before, max_bytes)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # replaced by a link after the lstat above
+            raise FileRefused("link") from None
+        raise FileRefused("unreadable", detail=exc.strerror or str(exc)) from None
+    with os.fdopen(fd, "rb") as handle:
+        _checked(os.fstat(handle.fileno()), max_bytes)
+        try:
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise FileRefused("unreadable", detail=exc.strerror or str(exc)) from None
+    if len(data) > max_bytes:  # it grew while being read
+        raise FileRefused("too-big", size=len(data))
+    return data

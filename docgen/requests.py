@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.resolver import Resolver
 
 from docgen.errors import RequestError
+from docgen.files import FileRefused, read_bounded
 from docgen.profile import Limits
 from docgen.validation import bad_character, shown
 
@@ -256,24 +255,14 @@ def _decode(raw: bytes) -> str:
 def _read(path: Path, limits: Limits) -> bytes:
     """At most ``request_bytes`` of a regular file; the size is checked before reading."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        raise _Refused(f"tidak bisa dibuka ({exc.strerror or exc}); periksa nama dan izin berkasnya") from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _Refused("bukan berkas biasa; simpan permintaan sebagai berkas YAML atau JSON")
-        if info.st_size > limits.request_bytes:
-            raise _Refused(_too_big(info.st_size, limits))
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            raw = stream.read(limits.request_bytes + 1)
-    except OSError as exc:
-        raise _Refused(f"tidak bisa dibaca ({exc.strerror or exc})") from exc
-    finally:
-        os.close(fd)
-    if len(raw) > limits.request_bytes:  # it grew while we looked
-        raise _Refused(_too_big(len(raw), limits))
-    return raw
+        return read_bounded(path, limits.request_bytes)
+    except FileRefused as refused:
+        if refused.what == "too-big":
+            raise _Refused(_too_big(refused.size, limits)) from None
+        if refused.what == "not-regular":
+            raise _Refused("bukan berkas biasa; simpan permintaan sebagai berkas YAML atau JSON") from None
+        reason = "tautan (symlink) tidak diikuti" if refused.what == "link" else refused.detail
+        raise _Refused(f"tidak bisa dibuka ({reason}); periksa nama dan izin berkasnya") from None
 
 
 def _too_big(size: int, limits: Limits) -> str:

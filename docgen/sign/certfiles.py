@@ -10,14 +10,13 @@ that warning above every message, so the warning is silenced around pyHanko's im
 
 from __future__ import annotations
 
-import os
-import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from docgen.errors import RequestError
+from docgen.files import FileRefused, read_bounded
 
 __all__ = ["MAX_CERTIFICATE_BYTES", "CertificateFileError", "load_trust_roots", "pyhanko_quietly", "read_certificate"]
 
@@ -41,13 +40,6 @@ def pyhanko_quietly() -> Iterator[None]:
         yield
 
 
-#: What a path that is not a regular file is, in the words of the refusal.
-_NOT_REGULAR = {
-    stat.S_IFDIR: "sebuah folder", stat.S_IFIFO: "sebuah FIFO (pipa bernama)", stat.S_IFCHR: "sebuah perangkat",
-    stat.S_IFBLK: "sebuah perangkat", stat.S_IFSOCK: "sebuah soket",
-}  # fmt: skip
-
-
 def read_certificate(path: Path, where: str) -> bytes:
     """The bytes of the certificate file ``path``, refused before reading when it is not a
     regular file or is larger than ``MAX_CERTIFICATE_BYTES``. ``where`` names the setting to fix
@@ -55,42 +47,22 @@ def read_certificate(path: Path, where: str) -> bytes:
     """
     shown = str(path)[:200]
     try:
-        before = path.stat()  # a stat never blocks, not even on a FIFO
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or "nama tidak sah"
-        raise CertificateFileError(f"Berkas sertifikat {shown} tidak bisa dibaca ({reason}); periksa {where}") from None
-    _check(shown, before, where)
-    try:  # O_NONBLOCK: a FIFO put in its place after the stat must not hang the open
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
+        return read_bounded(path, MAX_CERTIFICATE_BYTES, follow_links=True)
+    except FileRefused as refused:
+        if refused.what == "not-regular":
+            raise CertificateFileError(
+                f"Berkas sertifikat {shown} adalah {refused.detail}, bukan berkas biasa; "
+                f"tunjuk berkas sertifikat (.p12/.pfx/.pem) di {where}"
+            ) from None
+        if refused.what == "too-big":
+            size_text, limit_text = (f"{n:,}".replace(",", ".") for n in (refused.size, MAX_CERTIFICATE_BYTES))
+            raise CertificateFileError(
+                f"Berkas sertifikat {shown} berukuran {size_text} bait, lebih dari {limit_text} bait; "
+                f"itu bukan sertifikat, periksa {where}"
+            ) from None
         raise CertificateFileError(
-            f"Berkas sertifikat {shown} tidak bisa dibuka ({exc.strerror}); periksa {where}"
+            f"Berkas sertifikat {shown} tidak bisa dibaca ({refused.detail}); periksa {where}"
         ) from None
-    with os.fdopen(fd, "rb") as handle:
-        _check(shown, os.fstat(handle.fileno()), where)
-        data = handle.read(MAX_CERTIFICATE_BYTES + 1)
-    if len(data) > MAX_CERTIFICATE_BYTES:  # it grew while being read
-        raise _too_big(shown, len(data), where)
-    return data
-
-
-def _check(shown: str, info: os.stat_result, where: str) -> None:
-    if not stat.S_ISREG(info.st_mode):
-        what = _NOT_REGULAR.get(stat.S_IFMT(info.st_mode), "sesuatu")
-        raise CertificateFileError(
-            f"Berkas sertifikat {shown} adalah {what}, bukan berkas biasa; "
-            f"tunjuk berkas sertifikat (.p12/.pfx/.pem) di {where}"
-        )
-    if info.st_size > MAX_CERTIFICATE_BYTES:
-        raise _too_big(shown, info.st_size, where)
-
-
-def _too_big(shown: str, size: int, where: str) -> CertificateFileError:
-    size_text, limit_text = (f"{n:,}".replace(",", ".") for n in (size, MAX_CERTIFICATE_BYTES))
-    return CertificateFileError(
-        f"Berkas sertifikat {shown} berukuran {size_text} bait, lebih dari {limit_text} bait; "
-        f"itu bukan sertifikat, periksa {where}"
-    )
 
 
 def load_trust_roots(paths: list[Path]) -> list[object]:

@@ -11,15 +11,14 @@ so the bytes that were checked are the bytes that are used.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from docgen.errors import RequestError
+from docgen.files import FileRefused, read_bounded
 from docgen.watch.names import safe_name, shown, thousands
 
 __all__ = ["LINK_REFUSED", "entry_signature", "read_regular", "staged"]
@@ -27,25 +26,13 @@ __all__ = ["LINK_REFUSED", "entry_signature", "read_regular", "staged"]
 LINK_REFUSED = "tautan tidak diterima"
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "sebuah folder"
-    if stat.S_ISFIFO(mode):
-        return "sebuah FIFO (pipa bernama)"
-    if stat.S_ISSOCK(mode):
-        return "sebuah soket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "sebuah perangkat"
-    return "bukan berkas biasa"
-
-
 def _link(name: str) -> RequestError:
     return RequestError(f"{name} adalah tautan (symlink); {LINK_REFUSED}: salin berkas aslinya ke folder ini")
 
 
-def _not_regular(name: str, mode: int) -> RequestError:
+def _not_regular(name: str, what: str) -> RequestError:
     return RequestError(
-        f"{name} adalah {_kind(mode)}, bukan berkas biasa; hanya berkas biasa yang diproses: "
+        f"{name} adalah {what}, bukan berkas biasa; hanya berkas biasa yang diproses: "
         "simpan isinya sebagai berkas biasa"
     )
 
@@ -58,29 +45,15 @@ def read_regular(path: Path, max_bytes: int, limit: str) -> bytes:
     """
     name = shown(path.name)
     try:
-        before = os.lstat(path)
-    except OSError as exc:
-        raise RequestError(f"{name} tidak bisa dibaca ({exc.strerror}); letakkan lagi berkasnya") from exc
-    if stat.S_ISLNK(before.st_mode):
-        raise _link(name)
-    if not stat.S_ISREG(before.st_mode):
-        raise _not_regular(name, before.st_mode)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # replaced by a link after the lstat above
-            raise _link(name) from exc
-        raise RequestError(f"{name} tidak bisa dibuka ({exc.strerror}); periksa izin berkasnya") from exc
-    with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise _not_regular(name, st.st_mode)
-        if st.st_size > max_bytes:
-            raise _too_big(name, st.st_size, max_bytes, limit)
-        data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:  # grew while being read
-        raise _too_big(name, len(data), max_bytes, limit)
-    return data
+        return read_bounded(path, max_bytes)
+    except FileRefused as refused:
+        if refused.what == "link":
+            raise _link(name) from None
+        if refused.what == "not-regular":
+            raise _not_regular(name, refused.detail) from None
+        if refused.what == "too-big":
+            raise _too_big(name, refused.size, max_bytes, limit) from None
+        raise RequestError(f"{name} tidak bisa dibaca ({refused.detail}); letakkan lagi berkasnya") from None
 
 
 def _too_big(name: str, size: int, max_bytes: int, limit: str) -> RequestError:
