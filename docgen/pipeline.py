@@ -27,19 +27,9 @@ from docgen.register.batches import attach_in_tx
 from docgen.register.chain import find_document, link_in_tx
 from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
-from docgen.requests import load_request  # re-exported: the CLI and the watcher read requests here
 from docgen.text import tanggal
 
-__all__ = [
-    "free_name",
-    "write_free",
-    "Result",
-    "create_workspace",
-    "generate",
-    "issue_outputs",
-    "load_request",
-    "number_document",
-]
+__all__ = ["free_name", "write_free", "Result", "create_workspace", "generate", "issue_outputs", "number_document"]
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ NEVER: dict[str, set[str]] = {
     "pdf": {"register"},  # PDF operations work on bytes and files, not on the books
 }
 
+#: Packages their callers reach through the names their __init__ offers, never through their modules
+#: (``docgen.store`` and ``docgen.register`` load lazily for ``docgen --help``, so they are not here).
+PUBLIC_ONLY = {"docgen.profile", "docgen.pdf", "docgen.sign", "docgen.render.docx", "docgen.render.forms"}
+
 LAYER = {room: depth for depth, (_, rooms) in enumerate(LAYERS) for room in rooms}
 
 
@@ -121,6 +125,18 @@ def test_no_import_circle_between_modules():
         if module not in index:
             visit(module)
     assert circles == []
+
+
+@pytest.mark.parametrize("path", MODULES.values(), **IDS)
+def test_callers_use_a_package_through_the_names_its_init_offers(path):
+    here = _module_name(path)
+    reached = {
+        target
+        for target, _ in _imports(path)
+        for package in PUBLIC_ONLY
+        if target.startswith(package + ".") and not (here == package or here.startswith(package + "."))
+    }
+    assert not reached, f"{path.name} imports {sorted(reached)}: import from the package, or offer the name there"
 
 
 @pytest.mark.parametrize("path", MODULES.values(), **IDS)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import RequestError
-from docgen.pipeline import load_request as pipeline_load_request
 from docgen.profile import Limits
 from docgen.requests import load_request
+from docgen.requests import load_request as pipeline_load_request
 
 
 def _file(tmp_path: Path, name: str, content: bytes | str) -> Path:

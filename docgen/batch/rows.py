@@ -29,7 +29,7 @@ from docgen.kinds import Kind, Request, validate_request
 from docgen.profile import Limits, Profile
 from docgen.validation import shown
 
-__all__ = ["BadRow", "Row", "SheetRow", "check_rows", "read_sheet", "sheet_requests"]
+__all__ = ["BadRow", "SheetRow", "check_rows", "read_sheet", "sheet_requests"]
 
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; a longer number typed into a cell is already altered
 _EXPONENT = re.compile(r"\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*")  # 9,12E+12 as an Excel CSV export writes it

@@ -124,7 +124,8 @@ def new(
 
     Example: docgen new surat-keluar --data surat.yaml --draft
     """
-    from docgen.pipeline import generate, load_request
+    from docgen.pipeline import generate
+    from docgen.requests import load_request
 
     with handle_errors():
         ws = workspace()

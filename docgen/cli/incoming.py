@@ -43,7 +43,7 @@ def add(
     --tanggal 2026-11-20 --hal "Permohonan data" --kka 500.16.7.2 --scan surat.pdf
     """
     from docgen.incoming import enter_incoming
-    from docgen.pipeline import load_request
+    from docgen.requests import load_request
 
     with handle_errors():
         ws = workspace()

@@ -26,7 +26,7 @@ def stamp(
     The input file is never changed; the stamped copy goes to the outbox.
     Example: docgen stamp scan-surat.pdf --kind surat-keluar --id 12
     """
-    from docgen.pipeline import load_request
+    from docgen.requests import load_request
     from docgen.stamping import stamp_document
 
     with handle_errors():

@@ -20,12 +20,13 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from docgen.batch.runner import BatchOptions, run_batch
-from docgen.desk.handling import Ctx, Desk, Refused, endpoint
+from docgen.desk.handling import Ctx, Desk, endpoint
 from docgen.desk.roles import can_make, kinds_made_by
 from docgen.errors import DocgenError
 from docgen.kinds import get_kind, made_kinds
 from docgen.profile import Workspace
 from docgen.register.actor import acting_as
+from docgen.web.guard import Refused
 
 __all__ = ["Job", "routes"]
 

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from docgen.desk.handling import Ctx, Desk, Refused, endpoint, on_document_page
+from docgen.desk.handling import Ctx, Desk, endpoint, on_document_page
 from docgen.desk.roles import APPROVER, can, can_number, can_read, has_role, reads_everything
 from docgen.errors import DocgenError
 from docgen.kinds import get_kind
@@ -21,6 +21,7 @@ from docgen.register import DocumentRow, Register, State
 from docgen.register.agenda import incoming_details, rounds
 from docgen.register.chain import basis_of, resting_on
 from docgen.stamping import stamp_document
+from docgen.web.guard import Refused
 
 __all__ = ["open_document", "routes"]
 

@@ -14,11 +14,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from docgen.desk.forms import field_errors, form_data, form_fields
-from docgen.desk.handling import Ctx, Desk, Refused, endpoint
+from docgen.desk.handling import Ctx, Desk, endpoint
 from docgen.desk.roles import can_make, kinds_made_by
 from docgen.errors import DocgenError, RequestError
 from docgen.kinds import KINDS, Kind, get_kind
 from docgen.pipeline import generate
+from docgen.web.guard import Refused
 
 __all__ = ["routes"]
 

@@ -37,7 +37,7 @@ from docgen.register.users import User, account_version, get_user
 from docgen.store.db import file_gone
 from docgen.web.guard import Refused
 
-__all__ = ["Ctx", "Desk", "Refused", "Saved", "endpoint", "on_document_page", "read_form"]
+__all__ = ["Ctx", "Desk", "Saved", "endpoint", "on_document_page", "read_form"]
 
 log = logging.getLogger("docgen.desk")
 _FORM_SLACK = 1_000_000  # the form's text fields and multipart framing around an upload

@@ -12,13 +12,14 @@ from starlette.routing import Route
 
 from docgen.desk.documents import open_document
 from docgen.desk.forms import field_errors, form_data, form_fields
-from docgen.desk.handling import Ctx, Desk, Refused, endpoint, on_document_page
+from docgen.desk.handling import Ctx, Desk, endpoint, on_document_page
 from docgen.desk.roles import can
 from docgen.errors import DocgenError, RequestError
 from docgen.incoming import KIND, dispose, enter_incoming, finish, print_sheet, receive
 from docgen.kinds import get_kind
 from docgen.register import Register
 from docgen.register.agenda import rounds
+from docgen.web.guard import Refused
 
 __all__ = ["routes"]
 

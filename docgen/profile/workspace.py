@@ -24,7 +24,7 @@ from docgen.profile.model import Profile
 from docgen.profile.section import PROFILE_NAME
 from docgen.validation import summarize
 
-__all__ = ["PROFILE_NAME", "Workspace", "copy_defaults", "load_workspace", "safe_join", "shipped_dir"]
+__all__ = ["Workspace", "copy_defaults", "load_workspace", "safe_join", "shipped_dir"]
 
 
 def safe_join(root: Path, relative: str) -> Path:

@@ -14,8 +14,9 @@ from datetime import date
 from typing import Any
 
 from docgen.errors import RegisterError
-from docgen.register.books import DocumentRow, Register
+from docgen.register.books import Register
 from docgen.register.events import append_event, local_date, now_iso
+from docgen.register.rows import DocumentRow
 from docgen.store.db import atomic
 
 __all__ = [

@@ -28,7 +28,7 @@ from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, do
 from docgen.register.states import LABELS, State, check_transition
 from docgen.store.db import atomic, register_error
 
-__all__ = ["DocumentRow", "FileRecord", "Intake", "Register"]
+__all__ = ["Register"]
 
 
 def new_token() -> str:

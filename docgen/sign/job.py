@@ -24,7 +24,7 @@ from docgen.register.rows import DocumentRow, FileRecord
 from docgen.register.signatures import SignatureRow, record_signature, signatures_of
 from docgen.sign.signer import Credential, SignedPdf, SigningError, require_trusted, sign_pdf
 
-__all__ = ["Signed", "SigningError", "sign_document", "sign_documents", "waiting_for_signature"]
+__all__ = ["Signed", "sign_document", "sign_documents", "waiting_for_signature"]
 
 #: States a document may be signed in: verified (becomes signed) or numbered (docgen made it whole).
 SIGNABLE = (State.VERIFIED, State.NUMBERED)

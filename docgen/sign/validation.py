@@ -23,7 +23,7 @@ from pathlib import Path
 
 from docgen.sign.certfiles import load_trust_roots, pyhanko_quietly
 
-__all__ = ["After", "SignatureCheck", "check_signatures", "load_trust_roots", "revision_hashes"]
+__all__ = ["After", "SignatureCheck", "check_signatures", "revision_hashes"]
 
 #: The office is in Pasuruan: people read signing times in Western Indonesia Time.
 WIB = timezone(timedelta(hours=7), "WIB")

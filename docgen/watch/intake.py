@@ -27,9 +27,10 @@ from docgen.inbox import SIDECAR_SUFFIXES, Job
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
 from docgen.pdf import Converter
-from docgen.pipeline import Result, generate, load_request
+from docgen.pipeline import Result, generate
 from docgen.profile import Limits, Workspace
 from docgen.register import Intake, Register
+from docgen.requests import load_request
 from docgen.stamping import stamp_document
 from docgen.store.pg_errors import redacted
 from docgen.watch.entries import read_regular, staged

@@ -40,7 +40,7 @@ from docgen.render.docx.fixes import (
 from docgen.render.docx.media import Media, sized
 from docgen.render.docx.source import is_templated, unescape_tags
 
-__all__ = ["Bounds", "CompiledDocx", "compile_docx"]
+__all__ = ["CompiledDocx", "compile_docx"]
 
 _EMBLEM_DESCR = "lambang"
 _PACKAGE_META = re.compile(r"^(\[Content_Types\]\.xml|(.*/)?_rels/[^/]+\.rels)$")

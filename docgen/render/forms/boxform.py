@@ -34,7 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError, TemplateError
 from docgen.pdf import draw_qr_path
-from docgen.render.forms.boxlayout import BUILTIN_FONTS, LEAD, SANS, Box, BoxLayout, FooterBox, QrBox
+from docgen.render.forms.boxlayout import BUILTIN_FONTS, LEAD, SANS, Box, BoxLayout
 from docgen.render.forms.boxtext import (
     Chunks,
     PageFonts,
@@ -48,7 +48,7 @@ from docgen.render.forms.boxtext import (
 from docgen.render.forms.textfit import form_fonts
 from docgen.validation import field_path, summarize
 
-__all__ = ["Box", "BoxLayout", "FooterBox", "QrBox", "binary_streams", "draw_box_form", "load_box_layout"]
+__all__ = ["binary_streams", "draw_box_form", "load_box_layout"]
 
 _STATIC = "docgen-latar"  # the form XObject name of the static layer
 
