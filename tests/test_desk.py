@@ -227,6 +227,25 @@ def test_logout_ends_the_session_on_the_server(desk: Desk) -> None:
     assert replay.get("/", follow=False).status == 303
 
 
+@pytest.mark.parametrize("token", ["none", "wrong", "another sessions"])
+def test_logout_without_this_sessions_csrf_token_is_refused_and_the_clerk_stays_logged_in(
+    desk: Desk, token: str
+) -> None:
+    """A page elsewhere must not be able to log a clerk out mid-work (issue 22: the check was droppable)."""
+    clerk = desk.client("siti")
+    clerk.get("/")
+    if token == "wrong":
+        clerk.csrf = "token-dari-situs-lain"
+    elif token == "another sessions":
+        clerk.csrf = desk.client("siti").csrf
+    out = clerk.post("/keluar", csrf=token != "none", follow=False)
+    assert out.status == 403, out.status
+    assert "Formulir keluar kedaluwarsa (token CSRF); muat ulang halaman" in out.plain()
+    assert not any("Max-Age=0" in c for c in out.cookies)
+    home = clerk.get("/", follow=False)
+    assert home.status == 200 and "Selamat bekerja" in home.text
+
+
 def test_a_deactivated_account_is_shut_out_at_once(desk: Desk) -> None:
     with Register.open(load_workspace(desk.root)) as reg:
         add_user(reg, "cuti", "Pegawai Cuti", ["umum"], PASSWORD)
