@@ -427,6 +427,19 @@ def require(*tools: str) -> None:
     pytest.skip(message)
 
 
+#: Where fonts-liberation puts its faces; docgen.render.textfit embeds them from here, and
+#: fonts-liberation2 (another folder) does not satisfy it, so the tests ask for these files.
+LIBERATION = Path("/usr/share/fonts/truetype/liberation")
+
+
+def require_font(name: str) -> Path:
+    """The fonts-liberation face ``name``; skip when it is missing, except under CI, where it fails."""
+    path = LIBERATION / name
+    if not path.is_file():
+        unavailable(f"{path} tidak ada (apt-get install fonts-liberation)")
+    return path
+
+
 @pytest.fixture
 def soffice() -> None:
     require("soffice")

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import decode_qr, render_page, require
+from conftest import decode_qr, render_page, require, require_font
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
@@ -268,9 +268,7 @@ def test_layout_is_cached_until_the_file_changes(tmp_path):
 
 
 def test_truetype_font_from_the_workspace_is_embedded(tmp_path):
-    liberation = Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
-    if not liberation.is_file():
-        pytest.skip("fonts-liberation tidak terpasang")
+    liberation = require_font("LiberationSerif-Regular.ttf")
     root = workspace(tmp_path)
     (root / "fonts").mkdir()
     shutil.copy(liberation, root / "fonts" / "serif.ttf")

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import decode_qr, render_page, require
+from conftest import decode_qr, render_page, require, require_font
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
@@ -22,7 +22,6 @@ from docgen.render.forms.disposition import (
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "templates" / "lembar-disposisi.toml"
-LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 MM = 72 / 25.4
 URL = "https://dpmptsp.pasuruankota.go.id/verifikasi/Xq3vT9kLm2Rp8sWz4yBn6c"
 UNITS = [
@@ -234,8 +233,9 @@ def test_missing_or_broken_emblem_is_a_one_line_render_error(tmp_path, name):
     assert "\n" not in str(caught.value)
 
 
-@pytest.mark.skipif(not LIBERATION.is_file(), reason="fonts-liberation tidak terpasang")
 def test_fonts_are_embedded(tmp_path):
+    require_font("LiberationSans-Regular.ttf")
+    require_font("LiberationSans-Bold.ttf")
     page = PdfReader(write_pdf(tmp_path, make_sheet())).pages[0]
     fonts = page["/Resources"]["/Font"]
     assert fonts

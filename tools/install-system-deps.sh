@@ -38,7 +38,11 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 compgen -G "/usr/lib/libreoffice/program/libsclo.so" >/dev/null || need+=(libreoffice-calc-nogui)
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 fonts=$(fc-list 2>/dev/null || true)
-grep -qi "Liberation Sans" <<<"$fonts" || need+=(fonts-liberation)
+# By file, not by family name: fonts-liberation2 also answers to "Liberation Sans" but lives in
+# another folder, and the drawn forms (docgen/render/textfit.py) and their tests embed these files.
+for face in LiberationSans-Regular LiberationSans-Bold LiberationSerif-Regular; do
+  [ -f "/usr/share/fonts/truetype/liberation/$face.ttf" ] || { need+=(fonts-liberation); break; }
+done
 grep -qi "TeX Gyre Bonum" <<<"$fonts" || need+=(fonts-texgyre)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
