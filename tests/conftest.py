@@ -427,7 +427,7 @@ def require(*tools: str) -> None:
     pytest.skip(message)
 
 
-#: Where fonts-liberation puts its faces; docgen.render.textfit embeds them from here, and
+#: Where fonts-liberation puts its faces; docgen.render.forms.textfit embeds them from here, and
 #: fonts-liberation2 (another folder) does not satisfy it, so the tests ask for these files.
 LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 

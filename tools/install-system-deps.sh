@@ -39,7 +39,7 @@ compgen -G "/usr/lib/libreoffice/program/libsclo.so" >/dev/null || need+=(libreo
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need+=(python3-uno)
 fonts=$(fc-list 2>/dev/null || true)
 # By file, not by family name: fonts-liberation2 also answers to "Liberation Sans" but lives in
-# another folder, and the drawn forms (docgen/render/textfit.py) and their tests embed these files.
+# another folder, and the drawn forms (docgen/render/forms/textfit.py) and their tests embed these files.
 for face in LiberationSans-Regular LiberationSans-Bold LiberationSerif-Regular; do
   [ -f "/usr/share/fonts/truetype/liberation/$face.ttf" ] || { need+=(fonts-liberation); break; }
 done
