@@ -1,0 +1,106 @@
+"""The event chain's promises at its edges: registers written by the issue-8 bug still pass, and
+nothing else does; stored timestamps read as the office's own calendar day.
+
+Mutation testing (issue 22) showed the acceptance of the old ``true`` spelling could be widened
+to any id, or dropped, without a test noticing. The chain is checked on a real SQLite register.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+import pytest
+
+from docgen.register import Register
+from docgen.register.events import GENESIS, event_hash, local_date, masked_text, strict_id, verify_chain
+
+
+def _append_raw(reg: Register, action: str, doc_id: int | None, number_id: int | None, *, hashed: tuple) -> int:
+    """Append an event as an older docgen wrote it: ``hashed`` are the (doc_id, number_id) it hashed."""
+    prev = reg.conn.execute("SELECT hash FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    prev_hash = prev[0] if prev else GENESIS
+    at, detail = "2025-03-01T02:00:00.000000+00:00", json.dumps({"nomor": "x"})
+    digest = event_hash(prev_hash, at, action, *hashed, detail)
+    with reg.conn:
+        cur = reg.conn.execute(
+            "INSERT INTO events (at, action, doc_id, number_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (at, action, doc_id, number_id, detail, prev_hash, digest),
+        )
+    return int(cur.lastrowid)
+
+
+@pytest.fixture
+def reg(workspace):
+    with Register.open(workspace) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize(
+    ("stored", "hashed"),
+    [((1, None), (True, None)), ((None, 1), (None, True)), ((1, 1), (True, True)), ((1, 1), (True, 1)),
+     ((1, 1), (1, True)), ((7, 1), (7, True)), ((1, 9), (True, 9))],
+)  # fmt: skip
+def test_an_event_the_issue_8_bug_hashed_with_true_for_id_1_still_passes(reg, stored, hashed):
+    _append_raw(reg, "document.created", *stored, hashed=hashed)
+    assert verify_chain(reg.conn) == []
+
+
+@pytest.mark.parametrize(
+    ("stored", "hashed"),
+    [((2, None), (True, None)), ((None, 2), (None, True)), ((2, 2), (True, True)), ((1, None), (2, None)),
+     ((1, None), (False, None)), ((None, 1), (None, 2))],
+)  # fmt: skip
+def test_true_is_accepted_for_an_id_of_1_only_and_no_other_value_passes(reg, stored, hashed):
+    event = _append_raw(reg, "document.created", *stored, hashed=hashed)
+    assert verify_chain(reg.conn) == [f"peristiwa {event} (document.created): isinya diubah setelah dicatat"]
+
+
+def test_an_edited_event_of_the_old_spelling_is_still_found(reg):
+    event = _append_raw(reg, "document.created", 1, 1, hashed=(True, True))
+    with reg.conn:
+        reg.conn.execute("DROP TRIGGER events_no_update")
+        reg.conn.execute("UPDATE events SET action = 'document.voided' WHERE id = ?", (event,))
+    assert verify_chain(reg.conn) == [f"peristiwa {event} (document.voided): isinya diubah setelah dicatat"]
+
+
+def test_a_broken_link_names_the_event_after_the_removed_one(reg):
+    first = _append_raw(reg, "a", None, None, hashed=(None, None))
+    second = _append_raw(reg, "b", None, None, hashed=(None, None))
+    _append_raw(reg, "c", None, None, hashed=(None, None))
+    with reg.conn:
+        reg.conn.execute("DROP TRIGGER events_no_delete")
+        reg.conn.execute("DELETE FROM events WHERE id = ?", (second,))
+    problems = verify_chain(reg.conn)
+    assert problems == [f"peristiwa {second + 1}: rantai putus (peristiwa sebelumnya diubah atau dihapus)"]
+    assert first == second - 1
+
+
+def test_a_stored_utc_time_is_read_as_the_offices_day(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Jakarta")
+    time.tzset()
+    try:
+        # 06:30 WIB on the 28th is 23:30 UTC on the 27th: the disposition is dated the 28th.
+        assert local_date("2026-11-27T23:30:00.000000+00:00") == date(2026, 11, 28)
+        assert local_date("2026-11-27T16:59:59+00:00") == date(2026, 11, 27)
+        assert local_date("2026-11-27") == date(2026, 11, 27), "a plain date is the day itself"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("bad", [True, False, 0, -1, 2**63, "1", 1.0, None])
+def test_only_a_plain_positive_integer_is_a_row_id(bad):
+    with pytest.raises(Exception, match="harus bilangan bulat positif") as caught:
+        strict_id(bad, "nomor")
+    assert str(caught.value).startswith("Nomor nomor harus bilangan bulat positif, bukan ")
+    assert strict_id(2**63 - 1) == 2**63 - 1
+
+
+def test_a_password_in_an_old_event_is_masked_when_shown_and_plain_text_stays_as_it_was():
+    stored = json.dumps({"url": "postgresql://docgen:rahasia@server/docgen"}, sort_keys=True)
+    shown = masked_text(stored)
+    assert "rahasia" not in shown and json.loads(shown)["url"].startswith("postgresql://docgen:")
+    assert masked_text('{"nomor": "1"}') == '{"nomor": "1"}', "text with nothing to mask comes back byte for byte"
+    assert "rahasia" not in masked_text("gagal: postgresql://docgen:rahasia@server/docgen")
