@@ -97,3 +97,101 @@ def test_a_batch_start_and_end_are_events_in_the_chain(workspace):
     assert [r[0] for r in rows] == ["batch.finished", "batch.started"]
     assert started == {"batch_id": batch_id, "kind": KIND, "source": "x.csv"}
     assert finished == {"batch_id": batch_id, "dibuat": 3}
+
+
+# -- insert numbers, series that never restart, and who still holds a reservation --------------------
+
+DAY = date(2026, 5, 4)
+
+
+def test_twenty_six_insert_numbers_run_a_to_z_and_a_twenty_seventh_is_refused(workspace):
+    with Register.open(workspace) as reg:
+        first = reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
+        inserts = [reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2", insert_after=1) for _ in range(26)]
+        with pytest.raises(RegisterError) as caught:
+            reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2", insert_after=1)
+        taken = reg.conn.execute("SELECT COUNT(*) FROM numbers").fetchone()[0]
+    assert first.number == "500.16.7.2/1/423.105/2026"
+    assert [r.suffix for r in inserts] == [chr(c) for c in range(ord("a"), ord("z") + 1)]
+    assert inserts[0].number == "500.16.7.2/1a/423.105/2026" and {r.seq for r in inserts} == {1}
+    assert str(caught.value) == "Nomor sisipan setelah 1 sudah habis (a sampai z)"
+    assert taken == 27, "the refused insert took nothing"
+
+
+@pytest.mark.parametrize("after", [0, 3])
+def test_an_insert_must_follow_an_existing_number_and_says_which_is_the_last(workspace, after):
+    with Register.open(workspace) as reg:
+        reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
+        reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
+        with pytest.raises(RegisterError) as caught:
+            reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2", insert_after=after)
+    assert str(caught.value) == (
+        "Nomor sisipan harus menempel pada nomor yang sudah ada; nomor terakhir seri surat-keluar tahun 2026 adalah 2"
+    )
+
+
+def test_an_insert_into_an_empty_series_says_there_is_no_number_yet(workspace):
+    with Register.open(workspace) as reg, pytest.raises(RegisterError) as caught:
+        reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2", insert_after=1)
+    assert str(caught.value).endswith("nomor terakhir seri surat-keluar tahun 2026 adalah 0")
+
+
+@pytest.mark.parametrize("after", [True, "1", 1.0])
+def test_an_insert_position_must_be_a_whole_number(workspace, after):
+    with Register.open(workspace) as reg:
+        reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
+        with pytest.raises(RegisterError) as caught:
+            reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2", insert_after=after)
+    assert str(caught.value) == (f"Nomor sisipan harus menempel pada nomor urut (bilangan bulat), bukan {after!r}")
+
+
+def test_a_series_the_profile_does_not_have_is_refused_with_the_fix(workspace):
+    with Register.open(workspace) as reg, pytest.raises(RegisterError) as caught:
+        reg.reserve("memo", doc_date=DAY, kka="500")
+    assert str(caught.value) == "Seri nomor 'memo' tidak ada di profil; tambahkan [series.memo]"
+
+
+def test_a_series_that_never_restarts_counts_on_across_years(tmp_path, make_workspace):
+    from docgen.config import load_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    profile = ws.root / "docgen.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace('pattern = "{seq:04}/SPP/{unit}/{year}"',
+                                    'pattern = "{seq:04}/SPP/{unit}/{year}"\nrestart = "never"'), encoding="utf-8")  # fmt: skip
+    ws = load_workspace(ws.root, env={})
+    with Register.open(ws) as reg:
+        numbers = [reg.reserve("spp", doc_date=date(y, 12, 30), kka="900").number for y in (2025, 2026)]
+        yearly = [reg.reserve("spm", doc_date=date(y, 12, 30), kka="900").number for y in (2025, 2026)]
+    assert numbers == ["0001/SPP/423.105/2025", "0002/SPP/423.105/2026"]
+    assert yearly == ["0001/SPM/423.105/2025", "0001/SPM/423.105/2026"]
+
+
+def test_a_reservation_is_judged_alive_only_while_its_process_can_still_write():
+    import multiprocessing
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from docgen.register.numbering import _HOST, holder_alive
+
+    assert holder_alive(os.getpid(), _HOST), "this process is alive"
+    assert holder_alive(12345, "another-pc"), "a process on another PC cannot be checked: assumed alive"
+    assert holder_alive(None, "another-pc")
+    assert not holder_alive(None, _HOST), "no process recorded on this PC: nobody is writing"
+    assert not holder_alive(None, None)
+    assert holder_alive(1, _HOST), "a process of another user (init) is alive though we may not signal it"
+    ctx = multiprocessing.get_context("fork")
+    child = ctx.Process(target=os._exit, args=(0,))
+    child.start()
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # it has exited and is not yet reaped
+    assert not holder_alive(child.pid, _HOST), "a zombie can no longer write"
+    child.join()
+    assert not holder_alive(child.pid, _HOST), "a process that is gone holds nothing"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert holder_alive(sleeper.pid, _HOST)
+    finally:
+        sleeper.send_signal(signal.SIGKILL)
+        sleeper.wait()
