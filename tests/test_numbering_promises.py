@@ -157,8 +157,8 @@ def test_a_series_that_never_restarts_counts_on_across_years(tmp_path, make_work
     ws = make_workspace(tmp_path / "ws")
     profile = ws.root / "docgen.toml"
     text = profile.read_text(encoding="utf-8")
-    profile.write_text(text.replace('pattern = "{seq:04}/SPP/{unit}/{year}"',
-                                    'pattern = "{seq:04}/SPP/{unit}/{year}"\nrestart = "never"'), encoding="utf-8")  # fmt: skip
+    spp = 'pattern = "{seq:04}/SPP/{unit}/{year}"'
+    profile.write_text(text.replace(spp, f'{spp}\nrestart = "never"'), encoding="utf-8")
     ws = load_workspace(ws.root, env={})
     with Register.open(ws) as reg:
         numbers = [reg.reserve("spp", doc_date=date(y, 12, 30), kka="900").number for y in (2025, 2026)]
