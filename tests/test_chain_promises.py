@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 
+from docgen.errors import RegisterError
 from docgen.register import Register
 from docgen.register.events import GENESIS, event_hash, local_date, masked_text, strict_id, verify_chain
 
@@ -92,7 +93,7 @@ def test_a_stored_utc_time_is_read_as_the_offices_day(monkeypatch):
 
 @pytest.mark.parametrize("bad", [True, False, 0, -1, 2**63, "1", 1.0, None])
 def test_only_a_plain_positive_integer_is_a_row_id(bad):
-    with pytest.raises(Exception, match="harus bilangan bulat positif") as caught:
+    with pytest.raises(RegisterError, match="harus bilangan bulat positif") as caught:
         strict_id(bad, "nomor")
     assert str(caught.value).startswith("Nomor nomor harus bilangan bulat positif, bukan ")
     assert strict_id(2**63 - 1) == 2**63 - 1
@@ -104,3 +105,96 @@ def test_a_password_in_an_old_event_is_masked_when_shown_and_plain_text_stays_as
     assert "rahasia" not in shown and json.loads(shown)["url"].startswith("postgresql://docgen:")
     assert masked_text('{"nomor": "1"}') == '{"nomor": "1"}', "text with nothing to mask comes back byte for byte"
     assert "rahasia" not in masked_text("gagal: postgresql://docgen:rahasia@server/docgen")
+
+
+# -- a document named as the basis of another: by number or by id, and only a usable one ---------------
+
+LETTER = ("surat-keluar",)
+
+
+@pytest.fixture
+def letters(workspace):
+    """Three letters: two numbered, one a draft without a number."""
+    from docgen.kinds import get_kind
+    from docgen.pipeline import generate
+
+    data = get_kind("surat-keluar").dated_example()
+    with Register.open(workspace) as opened:
+        made = [generate(workspace, "surat-keluar", data, register=opened) for _ in range(2)]
+        draft = generate(workspace, "surat-keluar", data, register=opened, draft=True)
+    return made, draft
+
+
+@pytest.mark.parametrize("ref", ["{id}", "id:{id}", "ID {id}", "#{id}", " id:#{id} ", "{number}", " {number} "])
+def test_a_basis_is_found_by_its_number_or_its_register_id(reg, letters, ref):
+    from docgen.register.chain import find_document
+
+    made = letters[0][1]
+    doc = find_document(reg.conn, ref.format(id=made.id, number=made.number), kinds=LETTER)
+    assert (doc.id, doc.number) == (made.id, made.number)
+
+
+def test_a_basis_that_does_not_exist_is_named_with_the_fix(reg, letters):
+    from docgen.register.chain import find_document
+
+    with pytest.raises(RegisterError) as caught:
+        find_document(reg.conn, "999", kinds=("bap", "rekomendasi"))
+    assert (
+        str(caught.value) == "bap atau rekomendasi '999' tidak ada di register; periksa nomornya atau pakai id dokumen"
+    )
+    with pytest.raises(RegisterError) as caught:
+        find_document(reg.conn, "9" * 80, kinds=LETTER)
+    assert f"'{'9' * 60}' tidak ada" in str(caught.value)
+
+
+def test_a_basis_of_another_kind_is_refused_naming_its_kind(reg, letters):
+    from docgen.register.chain import find_document
+
+    made = letters[0][0]
+    with pytest.raises(RegisterError) as caught:
+        find_document(reg.conn, made.number, kinds=("bap",))
+    assert str(caught.value) == f"Dokumen {made.id} ({made.number}) berjenis surat-keluar, bukan bap"
+
+
+def test_an_unnumbered_or_void_document_cannot_be_a_basis(reg, letters):
+    from docgen.register.chain import find_document
+    from docgen.register.states import State
+
+    made, draft = letters
+    with pytest.raises(RegisterError) as caught:
+        find_document(reg.conn, str(draft.id), kinds=LETTER)
+    assert str(caught.value) == (f"surat-keluar {draft.id} belum bernomor; beri nomor dulu sebelum menjadikannya dasar")
+    reg.set_state(made[0].id, State.BATAL, reason="salah alamat")
+    with pytest.raises(RegisterError) as caught:
+        find_document(reg.conn, made[0].number, kinds=LETTER)
+    assert str(caught.value) == (
+        f"surat-keluar {made[0].number} sudah batal: salah alamat; dokumen yang batal tidak dapat menjadi dasar"
+    )
+
+
+def test_links_are_shown_both_ways_oldest_first(reg, letters):
+    from docgen.register.chain import basis_of, link_in_tx, resting_on
+
+    (first, second), draft = letters
+    with reg.conn:
+        link_in_tx(reg.conn, draft.id, first.id)
+        link_in_tx(reg.conn, second.id, first.id)
+    assert [d.id for d in resting_on(reg.conn, first.id)] == [second.id, draft.id]
+    assert basis_of(reg.conn, draft.id).id == first.id
+    assert basis_of(reg.conn, first.id) is None
+    assert resting_on(reg.conn, draft.id) == []
+    last = reg.conn.execute("SELECT action, doc_id, detail FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    assert (last[0], last[1], json.loads(last[2])["basis_id"]) == ("document.linked", second.id, first.id)
+
+
+def test_a_basis_voided_before_the_link_is_written_refuses_the_link(reg, letters):
+    from docgen.register.chain import link_in_tx
+    from docgen.register.states import State
+
+    (first, second), _ = letters
+    reg.set_state(first.id, State.BATAL, reason="dicabut")
+    with pytest.raises(RegisterError, match="sudah batal: dicabut"), reg.conn:
+        link_in_tx(reg.conn, second.id, first.id)
+    with pytest.raises(RegisterError, match="^Dokumen dasar 999 tidak ada lagi di register$"), reg.conn:
+        link_in_tx(reg.conn, second.id, 999)
+    assert reg.conn.execute("SELECT COUNT(*) FROM links").fetchone()[0] == 0
