@@ -171,3 +171,93 @@ def test_an_spj_prints_its_budget_line(profile):
 def _figures(amount: Decimal) -> str:
     whole, sen = f"{amount:.2f}".split(".")
     return f"{int(whole):,}".replace(",", ".") + "," + sen
+
+
+# -- amounts as officers write them, and the exact refusals -------------------------------------------
+
+
+def _up(jumlah: Any) -> dict[str, Any]:
+    return _data("spp", jenis="UP", rincian=[], kegiatan=None, penerima=None, jumlah=jumlah)
+
+
+@pytest.mark.parametrize(
+    ("written", "amount"),
+    [("1.500", "1500.00"), ("1.5", "1.50"), ("12,5", "12.50"), ("1.250.000,75", "1250000.75"),
+     ("Rp. 1.000,-", "1000.00"), (" rp 2.000.000 ", "2000000.00"), ("RP3000.-", "3000.00"), ("Rp 7", "7.00"),
+     (Decimal("5.1"), "5.10"), (12, "12.00"), ("999999999999999.99", "999999999999999.99")],
+)  # fmt: skip
+def test_an_amount_is_read_as_officers_write_it(profile, written, amount):
+    assert _read(profile, "spp", _up(written)).jumlah == Decimal(amount)
+
+
+HINT = 'tulis seperti "12500000", "12500000.50" atau "Rp 12.500.000,50"'
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [("12.34.56", f"bukan nominal rupiah ('12.34.56'); {HINT}"),
+     ("1.500,123", f"paling banyak dua angka sen di belakang koma; {HINT}"),
+     ("1,5000", f"paling banyak dua angka sen di belakang koma; {HINT}"),
+     ("-5", "tidak boleh negatif"), ("Rp -5", "tidak boleh negatif"),
+     (True, f"harus nominal rupiah, bukan ya/tidak; {HINT}"),
+     (0.5, f"tertulis sebagai angka desimal (float), yang bisa menggeser sen; tulis sebagai teks: {HINT}"),
+     ([5], f"harus nominal rupiah; {HINT}"),
+     (Decimal("NaN"), f"bukan nominal rupiah; {HINT}"), (Decimal("-1"), "tidak boleh negatif"),
+     (Decimal("1.005"), f"paling banyak dua angka sen di belakang koma; {HINT}"),
+     (10**15, "terlalu besar (paling banyak Rp 999.999.999.999.999,99); periksa angkanya")],
+)  # fmt: skip
+def test_an_amount_that_is_not_rupiah_to_the_sen_gets_its_exact_refusal(profile, written, message):
+    assert _refusal(profile, "spp", _up(written)).endswith(f"'jumlah' {message}")
+
+
+def test_the_largest_amount_below_the_limit_is_accepted(profile):
+    assert _read(profile, "spp", _up(10**15 - 1)).jumlah == Decimal(10**15 - 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("ls barang jasa", "LS-BARANG-JASA"), ("LS_BARANG/JASA", "LS-BARANG-JASA"), ("LS-Barang-Jasa", "LS-BARANG-JASA"),
+     ("ls barang dan jasa", "LS-BARANG-JASA"), ("LS-BARJAS", "LS-BARANG-JASA"), ("ls honorarium", "LS-HONOR"),
+     (" gu ", "GU")],
+)  # fmt: skip
+def test_an_spp_type_is_read_however_it_is_spelled(profile, written, code):
+    data = _data("spp", jenis=written)
+    if code == "GU":
+        data.update(spj="1/SPJ/2026", penerima=None)
+    assert _read(profile, "spp", data).jenis == code
+
+
+def test_an_spp_form_prints_its_type_heading_rows_and_words(profile):
+    data = _data("spp")
+    form = _printed(profile, "spp", data)
+    assert (form["jenis"], form["jenis_singkat"]) == ("Langsung (LS) Barang dan Jasa", "SPP-LS")
+    assert form["tahun_anggaran"] == data["tanggal"][:4]
+    assert form["skpd"] == profile.office.kop[-1]
+    assert form["program"] == data["kegiatan"]["program"]
+    assert form["rincian"]["1"] == {"no": "1", "kode": "5.1.02.01.01.0024",
+                                    "uraian": data["rincian"][0]["uraian"], "jumlah": "4.500.000,00"}  # fmt: skip
+    assert form["rincian"]["3"] == {"no": "", "kode": "", "uraian": "", "jumlah": ""}
+    assert sorted(form["rincian"], key=int) == [str(n) for n in range(1, 13)]
+    assert form["jumlah"] == "Rp 12.500.000,00"
+    assert form["terbilang"] == "Dua belas juta lima ratus ribu rupiah"
+    assert (form["spd"], form["spj"]) == (data["spd"], "-")
+    assert form["bendahara"]["nama"] == "SRI WAHYUNI, A.Md."
+    assert form["bendahara"]["peran"] == "Bendahara Pengeluaran"
+    assert form["pptk"]["peran"] == "Pejabat Pelaksana Teknis Kegiatan"
+    assert form["dasar_dokumen"] == {"nomor": "-", "tanggal": "-", "teks": "-"}
+
+
+def test_an_spp_up_without_items_prints_a_dash_in_the_first_row_and_the_treasurer_as_payee(profile):
+    form = _printed(profile, "spp", _up("1000000"))
+    assert form["rincian"]["1"] == {"no": "-", "kode": "", "uraian": "-", "jumlah": ""}
+    assert form["rincian"]["2"]["no"] == ""
+    assert form["penerima"] == {"nama": "SRI WAHYUNI, A.Md.", "bank": "-", "rekening": "-", "npwp": "-"}
+    assert form["program"] == form["kegiatan"] == form["sub_kegiatan"] == "-"
+
+
+def test_an_spp_is_registered_with_its_type_amount_and_payee(profile):
+    kind = get_kind("spp")
+    summary = kind.summary(_read(profile, "spp", _data("spp")), profile)
+    assert summary.subject.startswith("SPP Langsung (LS) Barang dan Jasa Rp 12.500.000,00: Pembayaran pengadaan")
+    assert summary.addressee == "CV KARYA MANDIRI PASURUAN"
+    assert summary.signer == "SRI WAHYUNI, A.Md."
