@@ -198,3 +198,63 @@ def test_a_basis_voided_before_the_link_is_written_refuses_the_link(reg, letters
     with pytest.raises(RegisterError, match="^Dokumen dasar 999 tidak ada lagi di register$"), reg.conn:
         link_in_tx(reg.conn, second.id, 999)
     assert reg.conn.execute("SELECT COUNT(*) FROM links").fetchone()[0] == 0
+
+
+# -- what an event records ----------------------------------------------------------------------------
+
+
+def _last_event(reg: Register) -> dict:
+    row = reg.conn.execute("SELECT * FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    return dict(zip(row.keys(), tuple(row), strict=True))
+
+
+def test_an_event_names_who_acted_unless_it_names_someone_itself(reg):
+    from docgen.register.actor import acting_as
+    from docgen.register.events import append_event
+
+    with acting_as("siti"), reg.conn:
+        append_event(reg.conn, "document.sent", doc_id=None, kepada="Bagian Umum")
+    assert json.loads(_last_event(reg)["detail"]) == {"kepada": "Bagian Umum", "pengguna": "siti"}
+    with acting_as("siti"), reg.conn:
+        append_event(reg.conn, "user.created", pengguna="admin")
+    assert json.loads(_last_event(reg)["detail"]) == {"pengguna": "admin"}
+    with reg.conn:
+        append_event(reg.conn, "batch.started")
+    assert _last_event(reg)["detail"] == "{}", "no actor, no pengguna"
+    assert verify_chain(reg.conn) == []
+
+
+def test_an_event_is_stored_as_readable_text_with_passwords_masked(reg):
+    from docgen.register.events import append_event
+
+    with reg.conn:
+        append_event(reg.conn, "register.copied", number_id=3, tujuan="Kantor Wilayah Sémarang",
+                     url="postgresql://docgen:rahasia@server/docgen", at=date(2026, 5, 4))  # fmt: skip
+    event = _last_event(reg)
+    assert "Sémarang" in event["detail"] and "rahasia" not in event["detail"]
+    detail = json.loads(event["detail"])
+    assert list(detail) == sorted(detail) and detail["at"] == "2026-05-04"
+    assert (event["doc_id"], event["number_id"], event["action"]) == (None, 3, "register.copied")
+    assert event["hash"] == event_hash(event["prev_hash"], event["at"], event["action"], None, 3, event["detail"])
+
+
+def test_the_first_event_rests_on_the_genesis_hash_and_each_next_on_the_one_before(reg):
+    from docgen.register.events import append_event
+
+    with reg.conn:
+        for n in range(3):
+            append_event(reg.conn, "batch.started", batch_id=n)
+    rows = reg.conn.execute("SELECT prev_hash, hash FROM events ORDER BY id").fetchall()
+    assert len(rows) >= 3 and rows[0][0] == GENESIS == "0" * 64
+    assert all(rows[n][0] == rows[n - 1][1] for n in range(1, len(rows)))
+    assert all(len(r[1]) == 64 for r in rows)
+
+
+@pytest.mark.parametrize("bad", [True, 0, "2"])
+def test_an_event_refuses_an_id_that_is_not_a_plain_positive_integer(reg, bad):
+    from docgen.register.events import append_event
+
+    with pytest.raises(RegisterError, match="^Nomor dokumen harus bilangan bulat positif"), reg.conn:
+        append_event(reg.conn, "document.created", doc_id=bad)
+    with pytest.raises(RegisterError, match="^Nomor nomor harus bilangan bulat positif"), reg.conn:
+        append_event(reg.conn, "number.reserved", number_id=bad)
