@@ -163,3 +163,10 @@ def test_text_that_prints_as_nothing_is_blank(text):
 @pytest.mark.parametrize("text", ["a", " . ", "\u200ba", "0", "\u0301e"])
 def test_text_with_anything_visible_is_not_blank(text):
     assert not blank_looking(text)
+
+
+def test_a_long_list_of_fields_is_cut_at_four_hundred_characters_on_one_line():
+    allowed = tuple(f"kolom_nomor_{n:03d}" for n in range(40))
+    message = _summary({"kopies": 2}, allowed=allowed)[0]
+    assert message.startswith("'kopies' tidak dikenal; kolom yang tersedia: kolom_nomor_000, kolom_nomor_001")
+    assert len(message) == len("'kopies' ") + 400 and message.endswith("\u2026")
