@@ -170,3 +170,32 @@ def test_a_long_list_of_fields_is_cut_at_four_hundred_characters_on_one_line():
     message = _summary({"kopies": 2}, allowed=allowed)[0]
     assert message.startswith("'kopies' tidak dikenal; kolom yang tersedia: kolom_nomor_000, kolom_nomor_001")
     assert len(message) == len("'kopies' ") + 400 and message.endswith("\u2026")
+
+
+# -- the register URL in the profile: what libpq would refuse, found when the profile loads ----------
+
+AT = "sandi atau nama pengguna memuat '@' atau '/'; tulis '@' sebagai %40 dan '/' sebagai %2F"
+PORT = "port harus angka 1-65535, seperti postgresql://docgen@server:5432/docgen"
+UNREADABLE = "tidak bisa dibaca; tulis karakter khusus di dalam sandi sebagai %XX (mis. %25 untuk %, %20 untuk spasi)"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [("postgresql://docgen:p@ss@server/docgen", AT), ("postgresql://docgen@server/db/x@y", AT),
+     ("postgresql://docgen@server:54x2/docgen", PORT), ("postgresql://docgen@server:0/docgen", PORT),
+     ("postgresql://docgen@server:65536/docgen", PORT), ("postgresql://docgen@a:5432,b:x/docgen", PORT),
+     ("postgresql://docgen@server:\uff15\uff14\uff13\uff12/docgen", PORT),
+     ("postgresql://docgen@server:5432/docgen?foo=1",
+      "parameter 'foo' tidak dikenal PostgreSQL; hapus atau perbaiki (mis. ?sslmode=require)"),
+     ("postgresql://docgen:a%zz@server/docgen", UNREADABLE),
+     ("postgresql://docgen@server/docgen?x@y=1", UNREADABLE),
+     ("postgresql://docgen:rahasia@server:5432/docgen?sslmode=require", None),
+     ("postgresql://docgen@a:5432,b:65535/docgen", None), ("postgresql://docgen@server:1/docgen", None),
+     ("postgresql://docgen:p%40ss@server/docgen", None), ("postgresql://server?user=docgen", None)],
+)  # fmt: skip
+def test_a_register_url_libpq_would_refuse_is_named_without_quoting_it(url, problem):
+    from docgen.validation import register_url_problem
+
+    found = register_url_problem(url)
+    assert found == problem
+    assert found is None or "rahasia" not in found
