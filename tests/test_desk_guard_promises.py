@@ -415,3 +415,120 @@ def test_a_non_http_scope_passes_through_untouched() -> None:
 def test_a_refusal_carries_its_status_and_its_line() -> None:
     refused = Refused(413, "Berkas terlalu besar; kirim yang lebih kecil")
     assert (refused.status, refused.message, str(refused)) == (413, refused.message, refused.message)
+
+
+# -- edges the first mutation run left open (issue 22) ---------------------------------------------
+
+
+def test_a_unit_that_also_drafts_payments_reads_both_its_letters_and_its_payments():
+    both = user("bidang", "keuangan", unit="pelayanan")
+    assert readable_kinds(both) == ["surat-keluar", "keputusan", "surat-masuk", "spp", "spm", "spj"]
+
+
+def test_the_lock_out_lasts_fifteen_minutes_from_the_first_of_the_five_failures():
+    clock = Clock()
+    guard = LoginGuard(clock)
+    for _ in range(LOCK_AFTER - 1):
+        guard.failed("siti", "10.0.0.9")
+        clock.now += 10
+    assert guard.failed("siti", "10.0.0.9") == pytest.approx(15 * 60 - 40)
+
+
+def test_the_oldest_address_is_forgotten_whatever_its_name():
+    clock = Clock()
+    guard = LoginGuard(clock)
+    for n in reversed(range(17)):  # 10.0.0.16 first: the oldest is not the smallest name
+        clock.now += 1
+        guard.succeeded("siti", f"10.0.0.{n}")
+    assert not guard.known("siti", "10.0.0.16")
+    assert guard.known("siti", "10.0.0.0") and guard.known("siti", "10.0.0.15")
+
+
+def test_a_window_fifteen_minutes_old_is_swept_at_the_five_minute_mark_and_fresh_ones_stay():
+    clock = Clock()
+    guard = LoginGuard(clock)  # created at 1000: the first sweep is due at 1300
+    guard.failed("old", "10.0.0.1")
+    clock.now = 1600
+    guard.failed("mid", "10.0.0.2")  # swept here; "old" is only ten minutes old
+    clock.now = 1900  # five minutes after that sweep, and "old" exactly fifteen minutes old
+    guard.failed("new", "10.0.0.3")
+    assert set(guard._failures) == {("mid", "10.0.0.2"), ("new", "10.0.0.3")}
+
+
+def test_no_sweep_runs_within_five_minutes_of_the_last():
+    clock = Clock()
+    guard = LoginGuard(clock)
+    guard.failed("old", "10.0.0.1")
+    clock.now = 1650
+    guard.failed("mid", "10.0.0.2")
+    clock.now = 1920  # "old" is stale now, but the last sweep was 270 s ago
+    guard.failed("new", "10.0.0.3")
+    assert ("old", "10.0.0.1") in guard._failures
+
+
+def test_an_unknown_token_an_hour_after_the_first_takes_its_place_in_the_budget():
+    clock = Clock()
+    limits = RateLimits(per_minute=1000, unknown_per_hour=1, clock=clock)
+    limits.unknown("10.0.0.9")
+    clock.now += 3600
+    limits.unknown("10.0.0.9")
+    assert not limits.allow("10.0.0.9"), "the second unknown token counts once the first has aged out"
+
+
+def test_rate_windows_are_swept_exactly_when_they_end():
+    clock = Clock()
+    limits = RateLimits(per_minute=10, unknown_per_hour=10, clock=clock)
+    clock.now = 1240
+    limits.allow("10.0.0.1")
+    clock.now = 1300  # the first sweep: the answer to 10.0.0.1 is exactly a minute old
+    limits.allow("10.0.0.2")
+    assert "10.0.0.1" not in limits._answers
+    limits.unknown("10.0.0.3")
+    clock.now = 1300 + 3600
+    limits.allow("10.0.0.2")
+    assert "10.0.0.3" not in limits._unknown, "an unknown token exactly an hour old is forgotten"
+
+
+def _run(middleware: SecurityHeaders, scope: dict[str, Any]) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(middleware(scope, receive, send))
+    return sent
+
+
+def test_the_app_behind_the_headers_gets_the_request_as_it_came():
+    seen: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append((scope["type"], (await receive())["type"]))
+        await send({"type": "http.response.start", "status": 204})
+
+    for kind in ("http", "websocket"):
+        sent = _run(SecurityHeaders(app), {"type": kind})
+        assert seen[-1] == (kind, "http.request")
+    assert sent == [{"type": "http.response.start", "status": 204}], "only HTTP answers get the headers"
+
+
+def test_an_answer_without_headers_of_its_own_gets_the_security_headers():
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200})
+
+    assert _run(SecurityHeaders(app), {"type": "http"})[0]["headers"] == HEADERS
+
+
+def test_headers_given_to_the_middleware_replace_the_defaults():
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    own = [(b"x-kantor", b"dpmptsp")]
+    assert _run(SecurityHeaders(app, headers=own), {"type": "http"})[0]["headers"] == own
+
+
+def test_a_trusted_proxy_without_forwarding_headers_is_the_client():
+    assert client_address({"client": ("10.0.0.1", 5555)}, frozenset({"10.0.0.1"})) == "10.0.0.1"
