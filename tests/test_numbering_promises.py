@@ -46,7 +46,12 @@ def test_a_batch_is_recorded_with_its_file_and_counts_and_named_on_each_document
         finish_batch(reg, batch_id, {"dibuat": 1, "gagal": 0})
         record = batch_of(reg.conn, made.id)
         events = [e["action"] for e in reg.events(made.id)]
+        assigned = reg.conn.execute(
+            "SELECT number_id, detail FROM events WHERE action = 'number.assigned' AND doc_id = ?", (made.id,)
+        ).fetchone()
+    assert [r.number for r in block] == [f"500.16.7.2/1/423.105/{day.year}", f"R.500.16.7.2/2/423.105/{day.year}"]
     assert made.number == block[0].number
+    assert (assigned[0], json.loads(assigned[1])["number"]) == (block[0].number_id, block[0].number)
     assert record is not None
     assert (record.id, record.kind, record.source_name, record.source_sha256) == (batch_id, KIND, "undangan.csv", sha)
     assert "@" in record.run_by and record.started_at <= (record.finished_at or "")
