@@ -258,3 +258,37 @@ def test_an_event_refuses_an_id_that_is_not_a_plain_positive_integer(reg, bad):
         append_event(reg.conn, "document.created", doc_id=bad)
     with pytest.raises(RegisterError, match="^Nomor nomor harus bilangan bulat positif"), reg.conn:
         append_event(reg.conn, "number.reserved", number_id=bad)
+
+
+def test_one_number_printed_by_two_series_is_told_apart_by_kind_then_by_being_issued(workspace):
+    """surat-keluar and keputusan share the pattern ``{kka}/{seq}/{unit}/{year}``: with the same code
+    their first numbers read alike, and a basis named by that number must still find the right one."""
+    from docgen.kinds import get_kind
+    from docgen.pipeline import generate
+    from docgen.register.chain import find_document
+    from docgen.register.states import State
+
+    with Register.open(workspace) as reg:
+        letter = generate(workspace, "surat-keluar", get_kind("surat-keluar").dated_example() | {"kka": "100.3"},
+                          register=reg)  # fmt: skip
+        decree = generate(workspace, "keputusan", get_kind("keputusan").dated_example() | {"kka": "100.3"},
+                          register=reg)  # fmt: skip
+        assert letter.number == decree.number
+        assert find_document(reg.conn, decree.number, kinds=("keputusan",)).id == decree.id
+        assert find_document(reg.conn, letter.number, kinds=LETTER).id == letter.id
+        with pytest.raises(RegisterError) as caught:
+            find_document(reg.conn, letter.number, kinds=("surat-keluar", "keputusan"))
+        assert str(caught.value) == (
+            f"Nomor {letter.number} dipakai beberapa dokumen; sebut id dokumennya (lihat 'docgen register list')"
+        )
+        reg.set_state(letter.id, State.BATAL, reason="salah kode")
+        assert find_document(reg.conn, letter.number, kinds=("surat-keluar", "keputusan")).id == decree.id
+
+
+def test_a_draft_of_another_kind_named_by_id_is_refused_as_without_number(reg, letters):
+    from docgen.register.chain import find_document
+
+    draft = letters[1]
+    with pytest.raises(RegisterError) as caught:
+        find_document(reg.conn, f"id:{draft.id}", kinds=("bap",))
+    assert str(caught.value) == f"Dokumen {draft.id} (tanpa nomor) berjenis surat-keluar, bukan bap"
