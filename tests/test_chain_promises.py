@@ -293,3 +293,10 @@ def test_a_draft_of_another_kind_named_by_id_is_refused_as_without_number(reg, l
     with pytest.raises(RegisterError) as caught:
         find_document(reg.conn, f"id:{draft.id}", kinds=("bap",))
     assert str(caught.value) == f"Dokumen {draft.id} (tanpa nomor) berjenis surat-keluar, bukan bap"
+
+
+def test_a_masked_event_is_shown_as_docgen_writes_details_with_its_words_readable():
+    stored = '{"url": "postgresql://docgen:rahasia@server/docgen", "tujuan": "Sémarang"}'
+    shown = masked_text(stored)
+    assert shown == json.dumps(json.loads(shown), ensure_ascii=False, sort_keys=True)
+    assert '"tujuan": "Sémarang"' in shown and shown.index('"tujuan"') < shown.index('"url"')
