@@ -300,3 +300,26 @@ def test_a_masked_event_is_shown_as_docgen_writes_details_with_its_words_readabl
     shown = masked_text(stored)
     assert shown == json.dumps(json.loads(shown), ensure_ascii=False, sort_keys=True)
     assert '"tujuan": "Sémarang"' in shown and shown.index('"tujuan"') < shown.index('"url"')
+
+
+def test_a_refused_id_is_quoted_in_the_message_cut_to_forty_characters():
+    with pytest.raises(RegisterError) as caught:
+        strict_id("9" * 100)
+    assert str(caught.value) == (
+        f"Nomor dokumen harus bilangan bulat positif, bukan {repr('9' * 100)[:40]}; periksa nilainya"
+    )
+
+
+def test_passwords_in_a_list_of_an_event_are_masked_item_by_item():
+    shown = json.loads(masked_text('{"urls": ["postgresql://docgen:rahasia@server/docgen", "lain"]}'))
+    assert shown["urls"][1] == "lain" and shown["urls"][0].startswith("postgresql://docgen:")
+    assert "rahasia" not in shown["urls"][0]
+
+
+def test_event_times_are_utc_so_they_order_across_machines():
+    from datetime import datetime, timedelta
+
+    from docgen.register.events import now_iso
+
+    stamp = datetime.fromisoformat(now_iso())
+    assert stamp.utcoffset() == timedelta(0)
