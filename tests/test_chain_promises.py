@@ -323,3 +323,11 @@ def test_event_times_are_utc_so_they_order_across_machines():
 
     stamp = datetime.fromisoformat(now_iso())
     assert stamp.utcoffset() == timedelta(0)
+
+
+def test_an_events_hash_is_the_same_in_every_docgen_version_non_ascii_text_included():
+    """A register written today must verify under the next docgen: the hashed form (JSON with the
+    text as written, not escaped) is fixed, so this value must never change."""
+    digest = event_hash("0" * 64, "2026-05-04T01:02:03.000004+00:00", "document.created", 7, 9,
+                        '{"hal": "Undangan Sémarang"}')  # fmt: skip
+    assert digest == "addddbf4fda42538b5b8083e0f6bf2972d0d4bf84e1304a00ac340b490f77dc5"
