@@ -261,3 +261,65 @@ def test_an_spp_is_registered_with_its_type_amount_and_payee(profile):
     assert summary.subject.startswith("SPP Langsung (LS) Barang dan Jasa Rp 12.500.000,00: Pembayaran pengadaan")
     assert summary.addressee == "CV KARYA MANDIRI PASURUAN"
     assert summary.signer == "SRI WAHYUNI, A.Md."
+
+
+# -- edges the after-run left open (issue 22) -----------------------------------------------------------
+
+
+def test_the_roles_print_their_rank_and_position(profile):
+    form = _printed(profile, "spp", _data("spp"))
+    assert (form["bendahara"]["pangkat"], form["bendahara"]["jabatan"]) == (
+        "Pengatur Tingkat I",
+        "Bendahara Pengeluaran",
+    )
+    assert form["pptk"]["pangkat"] == "Penata"
+
+
+def test_a_payee_named_only_prints_dashes_for_bank_account_and_npwp(profile):
+    form = _printed(profile, "spm", _data("spm", penerima="CV KARYA MANDIRI PASURUAN"))
+    assert form["penerima"] == {"nama": "CV KARYA MANDIRI PASURUAN", "bank": "-", "rekening": "-", "npwp": "-"}
+
+
+def test_an_spp_without_its_spd_prints_a_dash(profile):
+    data = _data("spp")
+    data.pop("spd")
+    assert _printed(profile, "spp", data)["spd"] == "-"
+
+
+def test_the_skpd_printed_is_the_last_line_of_a_longer_kop(profile):
+    from datetime import date
+
+    from docgen.kinds.keuangan import heading_context
+
+    kop = ["PEMERINTAH PROVINSI JAWA TIMUR", "PEMERINTAH KOTA PASURUAN", "DINAS PENANAMAN MODAL"]
+    office = profile.office.model_copy(update={"kop": kop})
+    assert heading_context(date(2026, 5, 4), profile.model_copy(update={"office": office}))["skpd"] == kop[-1]
+
+
+def test_a_role_pointing_at_a_missing_official_is_a_profile_error_naming_the_fix(profile):
+    from docgen.errors import ConfigError
+    from docgen.kinds.keuangan import official
+
+    keuangan = profile.keuangan.model_copy(update={"pptk": "tidak-ada"})
+    broken = profile.model_copy(update={"keuangan": keuangan})
+    with pytest.raises(ConfigError) as caught:
+        official(broken, "pptk")
+    assert str(caught.value) == (
+        "peran keuangan.pptk menunjuk 'tidak-ada' yang tidak ada di [officials] profil; "
+        "tambahkan [officials.tidak-ada] atau ubah pptk di [keuangan]"
+    )
+
+
+def test_an_spp_type_written_with_spaced_dashes_is_read(profile):
+    assert _read(profile, "spp", _data("spp", jenis="ls - barang - jasa")).jenis == "LS-BARANG-JASA"
+
+
+def test_an_unreadable_amount_is_quoted_cut_to_thirty_characters(profile):
+    written = "sepuluh juta rupiah saja, dibayar lunas"
+    assert _refusal(profile, "spp", _up(written)).endswith(f"'jumlah' bukan nominal rupiah ('{written[:30]}'); {HINT}")
+
+
+def test_an_account_code_given_as_a_whole_number_is_refused_as_not_text(profile):
+    data = _data("spp")
+    data["rincian"][0]["kode_rekening"] = 5102
+    assert "'rincian[1].kode_rekening' harus berupa teks" in _refusal(profile, "spp", data)
