@@ -168,6 +168,9 @@ def test_a_series_that_never_restarts_counts_on_across_years(tmp_path, make_work
     with Register.open(ws) as reg:
         numbers = [reg.reserve("spp", doc_date=date(y, 12, 30), kka="900").number for y in (2025, 2026)]
         yearly = [reg.reserve("spm", doc_date=date(y, 12, 30), kka="900").number for y in (2025, 2026)]
+        with pytest.raises(RegisterError) as caught:
+            reg.reserve("spp", doc_date=date(2026, 12, 30), kka="900", insert_after=5)
+    assert str(caught.value).endswith("nomor terakhir seri spp tahun - adalah 2"), "a series without years says so"
     assert numbers == ["0001/SPP/423.105/2025", "0002/SPP/423.105/2026"]
     assert yearly == ["0001/SPM/423.105/2025", "0001/SPM/423.105/2026"]
 
