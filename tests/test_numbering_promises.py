@@ -200,6 +200,50 @@ def test_a_reservation_is_judged_alive_only_while_its_process_can_still_write():
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         assert holder_alive(sleeper.pid, _HOST)
+        assert sleeper.poll() is None, "asking whether a holder lives must not signal it"
     finally:
         sleeper.send_signal(signal.SIGKILL)
         sleeper.wait()
+
+
+def test_a_register_whose_counter_is_behind_the_outbox_refuses_to_number(workspace, letter):
+    """A register restored from an old copy must not hand out a number the outbox proves was issued
+    (issue 21); a counter row lost altogether counts as zero, not as one."""
+    import sqlite3
+
+    from docgen.errors import RegisterUnusable
+
+    made = generate(workspace, KIND, letter)
+    raw = sqlite3.connect(workspace.register_path, isolation_level=None)
+    try:
+        raw.execute("DELETE FROM counters")
+    finally:
+        raw.close()
+    with Register.open(workspace) as reg, pytest.raises(RegisterUnusable) as caught:
+        reg.reserve(KIND, doc_date=date.fromisoformat(letter["tanggal"]), kka="500.16.7.2")
+    assert made.number and "Register tertinggal dari outbox: seri surat-keluar" in str(caught.value)
+    assert "sudah terbit sampai urutan 1, register baru mencatat sampai 0" in str(caught.value)
+
+
+def _exit_named(name: str) -> None:
+    with open("/proc/self/comm", "w", encoding="ascii") as fh:
+        fh.write(name)
+    import os
+
+    os._exit(0)
+
+
+def test_a_zombie_is_seen_as_dead_whatever_its_process_name():
+    """The state follows the *last* ')' of /proc/PID/stat: a name may hold ')' and spaces itself."""
+    import multiprocessing
+    import os
+
+    from docgen.register.numbering import _HOST, holder_alive
+
+    child = multiprocessing.get_context("fork").Process(target=_exit_named, args=("x) R",))
+    child.start()
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)
+    try:
+        assert not holder_alive(child.pid, _HOST)
+    finally:
+        child.join()
