@@ -141,13 +141,14 @@ def test_an_insert_into_an_empty_series_says_there_is_no_number_yet(workspace):
     assert str(caught.value).endswith("nomor terakhir seri surat-keluar tahun 2026 adalah 0")
 
 
-@pytest.mark.parametrize("after", [True, "1", 1.0])
+@pytest.mark.parametrize("after", [True, "1", 1.0, "9" * 60])
 def test_an_insert_position_must_be_a_whole_number(workspace, after):
     with Register.open(workspace) as reg:
         reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
         with pytest.raises(RegisterError) as caught:
             reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2", insert_after=after)
-    assert str(caught.value) == (f"Nomor sisipan harus menempel pada nomor urut (bilangan bulat), bukan {after!r}")
+    shown = repr(after)[:40]
+    assert str(caught.value) == f"Nomor sisipan harus menempel pada nomor urut (bilangan bulat), bukan {shown}"
 
 
 def test_a_series_the_profile_does_not_have_is_refused_with_the_fix(workspace):
