@@ -224,6 +224,8 @@ def test_a_register_whose_counter_is_behind_the_outbox_refuses_to_number(workspa
         reg.reserve(KIND, doc_date=date.fromisoformat(letter["tanggal"]), kka="500.16.7.2")
     assert made.number and "Register tertinggal dari outbox: seri surat-keluar" in str(caught.value)
     assert "sudah terbit sampai urutan 1, register baru mencatat sampai 0" in str(caught.value)
+    with Register.open(workspace) as reg, pytest.raises(RegisterUnusable, match="Register tertinggal dari outbox"):
+        reg.reserve(KIND, doc_date=date.fromisoformat(letter["tanggal"]), kka="500.16.7.2", insert_after=1)
 
 
 def _exit_named(name: str) -> None:
