@@ -201,3 +201,14 @@ def test_a_register_url_libpq_would_refuse_is_named_without_quoting_it(url, prob
     found = register_url_problem(url)
     assert found == problem
     assert found is None or "rahasia" not in found
+
+
+def test_a_field_with_one_allowed_value_names_just_that_value():
+    from typing import Literal
+
+    class Only(BaseModel):
+        versi: Literal["2"]
+
+    with pytest.raises(ValidationError) as caught:
+        Only.model_validate({"versi": "3"})
+    assert summarize(caught.value)[0] == "'versi' harus salah satu dari: 2"
