@@ -250,3 +250,11 @@ def test_a_zombie_is_seen_as_dead_whatever_its_process_name():
         assert not holder_alive(child.pid, _HOST)
     finally:
         child.join()
+
+
+def test_a_reservation_is_an_event_naming_its_number_and_series(workspace):
+    with Register.open(workspace) as reg:
+        taken = reg.reserve(KIND, doc_date=DAY, kka="500.16.7.2")
+        row = reg.conn.execute("SELECT action, number_id, detail FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    assert (row[0], row[1]) == ("number.reserved", taken.number_id)
+    assert json.loads(row[2]) == {"number": taken.number, "series": KIND}
