@@ -258,3 +258,11 @@ def test_a_reservation_is_an_event_naming_its_number_and_series(workspace):
         row = reg.conn.execute("SELECT action, number_id, detail FROM events ORDER BY id DESC LIMIT 1").fetchone()
     assert (row[0], row[1]) == ("number.reserved", taken.number_id)
     assert json.loads(row[2]) == {"number": taken.number, "series": KIND}
+
+
+def test_a_documents_reservation_event_names_the_document(workspace, letter):
+    made = generate(workspace, KIND, letter)
+    with Register.open(workspace) as reg:
+        row = reg.conn.execute("SELECT doc_id, number_id FROM events WHERE action = 'number.reserved'").fetchone()
+        number_id = reg.conn.execute("SELECT id FROM numbers WHERE number = ?", (made.number,)).fetchone()[0]
+    assert (row[0], row[1]) == (made.id, number_id)
