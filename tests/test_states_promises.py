@@ -1,0 +1,79 @@
+"""Every signature state move, allowed or refused, and what the refusal tells the clerk (DESIGN.md 3.5).
+
+The register tests walk the office's flow through real documents; this walks the whole table, so a
+move quietly added or removed (``sent -> draft``, ``archived -> batal``) fails here (issue 22).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from docgen.errors import RegisterError
+from docgen.register.states import LABELS, State, check_transition
+
+ALLOWED = {
+    State.DRAFT: {State.VERIFIED, State.BATAL},
+    State.VERIFIED: {State.DRAFT, State.SIGNED, State.BATAL},
+    State.SIGNED: {State.NUMBERED, State.BATAL},
+    State.NUMBERED: {State.SENT, State.ARCHIVED, State.BATAL},
+    State.SENT: {State.ARCHIVED, State.BATAL},
+    State.ARCHIVED: set(),
+    State.BATAL: set(),
+}
+
+
+@pytest.mark.parametrize("current", list(State))
+@pytest.mark.parametrize("target", list(State))
+def test_a_move_is_allowed_exactly_when_the_office_flow_has_it(current, target):
+    if target in ALLOWED[current]:
+        check_transition(7, current, target, reason="salah ketik")
+    else:
+        with pytest.raises(RegisterError, match=f"^Dokumen 7 berstatus {current} "):
+            check_transition(7, current, target, reason="salah ketik")
+
+
+def test_a_refusal_names_both_states_in_office_words_and_the_possible_moves():
+    with pytest.raises(RegisterError) as caught:
+        check_transition(12, State.SIGNED, State.SENT, reason=None)
+    assert str(caught.value) == (
+        "Dokumen 12 berstatus signed (sudah ditandatangani), tidak bisa langsung menjadi sent; "
+        "langkah yang mungkin: batal (batal), numbered (sudah bernomor)"
+    )
+
+
+def test_a_final_state_says_there_is_no_move_left():
+    with pytest.raises(RegisterError) as caught:
+        check_transition(3, State.ARCHIVED, State.SENT, reason=None)
+    assert str(caught.value).endswith("langkah yang mungkin: tidak ada (status akhir)")
+
+
+@pytest.mark.parametrize("current", [State.DRAFT, State.VERIFIED])
+def test_numbering_an_unsigned_letter_says_numbers_come_after_signing(current):
+    with pytest.raises(RegisterError) as caught:
+        check_transition(5, current, State.NUMBERED, reason=None)
+    assert str(caught.value).endswith("; nomor diberikan setelah surat ditandatangani (status signed)")
+
+
+def test_the_signing_hint_is_not_given_where_it_does_not_apply():
+    with pytest.raises(RegisterError) as caught:
+        check_transition(5, State.SENT, State.NUMBERED, reason=None)
+    assert "ditandatangani (status signed)" not in str(caught.value)
+
+
+@pytest.mark.parametrize("reason", [None, "", "   \t"])
+def test_voiding_needs_a_reason_even_where_the_move_is_allowed(reason):
+    with pytest.raises(RegisterError) as caught:
+        check_transition(9, State.DRAFT, State.BATAL, reason=reason)
+    assert str(caught.value) == "Dokumen 9: pembatalan wajib disertai alasan (--reason)"
+
+
+def test_every_state_has_its_office_label():
+    assert LABELS == {
+        State.DRAFT: "konsep",
+        State.VERIFIED: "sudah diverifikasi",
+        State.SIGNED: "sudah ditandatangani",
+        State.NUMBERED: "sudah bernomor",
+        State.SENT: "sudah dikirim",
+        State.ARCHIVED: "diarsipkan",
+        State.BATAL: "batal",
+    }
