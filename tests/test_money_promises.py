@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from docgen.config import copy_defaults, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
 from docgen.kinds.base import validate_request
+from docgen.profile import copy_defaults, load_workspace
 
 
 @pytest.fixture(scope="module")

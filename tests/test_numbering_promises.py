@@ -158,7 +158,7 @@ def test_a_series_the_profile_does_not_have_is_refused_with_the_fix(workspace):
 
 
 def test_a_series_that_never_restarts_counts_on_across_years(tmp_path, make_workspace):
-    from docgen.config import load_workspace
+    from docgen.profile import load_workspace
 
     ws = make_workspace(tmp_path / "ws")
     profile = ws.root / "docgen.toml"

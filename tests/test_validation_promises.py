@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from docgen.config import copy_defaults, load_workspace
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
 from docgen.kinds.base import validate_request
+from docgen.profile import copy_defaults, load_workspace
 from docgen.validation import bad_character, blank_looking, field_path, shown, summarize
 
 
