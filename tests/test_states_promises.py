@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from docgen.errors import RegisterError
-from docgen.register.states import LABELS, State, check_transition
+from docgen.register.states import State, check_transition
 
 ALLOWED = {
     State.DRAFT: {State.VERIFIED, State.BATAL},
@@ -67,13 +67,22 @@ def test_voiding_needs_a_reason_even_where_the_move_is_allowed(reason):
     assert str(caught.value) == "Dokumen 9: pembatalan wajib disertai alasan (--reason)"
 
 
-def test_every_state_has_its_office_label():
-    assert LABELS == {
-        State.DRAFT: "konsep",
-        State.VERIFIED: "sudah diverifikasi",
-        State.SIGNED: "sudah ditandatangani",
-        State.NUMBERED: "sudah bernomor",
-        State.SENT: "sudah dikirim",
-        State.ARCHIVED: "diarsipkan",
-        State.BATAL: "batal",
-    }
+@pytest.mark.parametrize(
+    ("current", "words"),
+    [
+        ("draft", "konsep"),
+        ("verified", "sudah diverifikasi"),
+        ("signed", "sudah ditandatangani"),
+        ("numbered", "sudah bernomor"),
+        ("sent", "sudah dikirim"),
+        ("archived", "diarsipkan"),
+        ("batal", "batal"),
+    ],
+)
+def test_a_refusal_tells_the_clerk_the_state_in_the_office_words(current, words):
+    """The words clerks use for each state (DOMAIN.md's flow), as every refusal prints them."""
+    with pytest.raises(RegisterError) as caught:
+        check_transition(
+            4, State(current), State.SENT if current in ("draft", "verified") else State.DRAFT, reason=None
+        )
+    assert str(caught.value).startswith(f"Dokumen 4 berstatus {current} ({words}), ")
