@@ -60,7 +60,7 @@ def blank_looking(text: str) -> bool:
     for ch in text:
         if ch.isspace() or ch in _INVISIBLE:
             continue
-        if unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp", "Mn", "Me"):
+        if unicodedata.category(ch) not in ("Cf", "Mn", "Me"):  # Zs, Zl and Zp are all isspace()
             return False
     return True
 

@@ -155,7 +155,9 @@ def test_a_carriage_return_is_allowed_only_in_a_file_not_yet_normalised():
     assert bad_character("a\x0bb", in_file=True)[0] == 1
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", "\u3164", "\u2800 \u00a0", "\u0301", "\u2028"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\u200b\u200b", "\u3164", "\u2800 \u00a0", "\u0301", "\u2028", "\u20dd", "\u2029\u205f"]
+)
 def test_text_that_prints_as_nothing_is_blank(text):
     assert blank_looking(text)
 
@@ -191,7 +193,8 @@ UNREADABLE = "tidak bisa dibaca; tulis karakter khusus di dalam sandi sebagai %X
      ("postgresql://docgen@server/docgen?x@y=1", UNREADABLE),
      ("postgresql://docgen:rahasia@server:5432/docgen?sslmode=require", None),
      ("postgresql://docgen@a:5432,b:65535/docgen", None), ("postgresql://docgen@server:1/docgen", None),
-     ("postgresql://docgen:p%40ss@server/docgen", None), ("postgresql://server?user=docgen", None)],
+     ("postgresql://docgen:p%40ss@server/docgen", None), ("postgresql://server?user=docgen", None),
+     ("postgresql://docgen:pa/ss@server/docgen", AT), ("postgresql://docgen@server?application_name=a@b", None)],
     ids=lambda value: f"n{len(str(value))}",
 )  # fmt: skip
 def test_a_register_url_libpq_would_refuse_is_named_without_quoting_it(url, problem):
@@ -212,3 +215,19 @@ def test_a_field_with_one_allowed_value_names_just_that_value():
     with pytest.raises(ValidationError) as caught:
         Only.model_validate({"versi": "3"})
     assert summarize(caught.value)[0] == "'versi' harus salah satu dari: 2"
+
+
+@pytest.mark.parametrize("ch", ["\ud800", "\udbff", "\udc00", "\udfff"])
+def test_a_lone_surrogate_at_either_end_of_the_range_is_refused(ch):
+    position, problem = bad_character(f"ab{ch}")
+    assert position == 2 and "separuh pasangan surrogate" in problem
+
+
+def test_an_unprintable_code_point_is_quoted_in_the_short_form_up_to_ffff():
+    assert shown("a\uffff") == "a\\uffff"
+    assert shown("a\U000e0001") == "a\\U000e0001"
+
+
+def test_a_field_name_is_quoted_up_to_forty_characters():
+    assert field_path(("k" * 40,)) == "k" * 40
+    assert field_path(("k" * 41,)) != "k" * 41
