@@ -28,7 +28,7 @@ from pydantic import (
 
 from docgen.archive import ArchiveCodes, well_formed
 from docgen.errors import RequestError
-from docgen.profile import Limits, Profile
+from docgen.profile import Limits, Profile, office_address, office_contact, printed_kop
 from docgen.requests import shape_problem
 from docgen.text import format_nip, jumlah_lampiran
 from docgen.validation import bad_character, blank_looking, shown, summarize
@@ -335,18 +335,23 @@ def validate_request(
 
 
 def office_context(profile: Profile) -> dict[str, Any]:
-    """The kop block every template prints: lines, address and one contact line."""
+    """The kop block every template prints.
+
+    ``kop_cetak`` is the kop as printed (``docgen.profile.kop``): every line already broken and
+    sized, the same in every output, so a template prints each as one paragraph and never wraps
+    it again. ``kop`` (the profile's lines), ``alamat`` and ``kontak`` stay for templates an
+    office edited before the printed kop existed.
+    """
     office = profile.office
-    address = office.address + (f" {office.postal_code}" if office.postal_code else "")
-    contact = [
-        f"Telepon {office.phone}" if office.phone else "",
-        f"Pos-el {office.email}" if office.email else "",
-        f"Laman {office.website}" if office.website else "",
-    ]
+    printed = printed_kop(office)
     return {
         "kop": list(office.kop),
-        "alamat": address,
-        "kontak": ", ".join(c for c in contact if c),
+        "kop_cetak": [
+            {"teks": line.text, "pt": line.size_pt, "sz": line.half_points, "tebal": line.bold}
+            for line in printed.lines
+        ],
+        "alamat": office_address(office),
+        "kontak": office_contact(office),
         "kota": office.city,
     }
 

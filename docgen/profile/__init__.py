@@ -4,16 +4,27 @@
 (``DOCGEN_...`` overrides, applied in one place), ``model`` (the whole file), and one module per
 group of sections: ``office`` (office, officials, staff), ``numbering`` (series, kinds, register,
 limits), ``permits``, ``finance``, ``signing``, ``desk``, ``serve`` (the verification page),
-``marks`` (stamp positions, cap), ``folders`` (outbox, watch, archive). Callers import from here.
+``marks`` (stamp positions, cap), ``folders`` (outbox, watch, archive), ``page`` (paper, margins,
+page numbers) and ``kop`` (the kop's printed lines, the same in every output). Callers import from here.
 """
 
 from docgen.profile.desk import DeskSettings, DispositionSettings
 from docgen.profile.finance import FinanceRoles
 from docgen.profile.folders import ArchiveSettings, OutboxSettings, WatchSettings
+from docgen.profile.kop import (
+    EMBLEM_COLUMN_MM,
+    KOP_TEXT_MM,
+    KopLine,
+    PrintedKop,
+    office_address,
+    office_contact,
+    printed_kop,
+)
 from docgen.profile.marks import CapStyle, Place, StampLayout
 from docgen.profile.model import Profile
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
 from docgen.profile.office import Office, Official, Staff
+from docgen.profile.page import PAPERS, PageSettings
 from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitType
 from docgen.profile.section import PROFILE_NAME
 from docgen.profile.serve import ServerLimits, Verification
@@ -24,6 +35,9 @@ __all__ = [
     "DEFAULT_PERMITS",
     "DEFAULT_PERMIT_SERIES",
     "DEFAULT_TTE_FOOTER",
+    "EMBLEM_COLUMN_MM",
+    "KOP_TEXT_MM",
+    "PAPERS",
     "PROFILE_NAME",
     "ArchiveSettings",
     "CapStyle",
@@ -32,12 +46,15 @@ __all__ = [
     "DispositionSettings",
     "FinanceRoles",
     "KindSettings",
+    "KopLine",
     "Limits",
     "Office",
     "Official",
     "OutboxSettings",
+    "PageSettings",
     "PermitType",
     "Place",
+    "PrintedKop",
     "Profile",
     "RegisterSettings",
     "Series",
@@ -51,6 +68,9 @@ __all__ = [
     "Workspace",
     "copy_defaults",
     "load_workspace",
+    "office_address",
+    "office_contact",
+    "printed_kop",
     "safe_join",
     "shipped_dir",
 ]

@@ -13,9 +13,11 @@ from pydantic import Field, model_validator
 from docgen.profile.desk import DeskSettings, DispositionSettings
 from docgen.profile.finance import FinanceRoles
 from docgen.profile.folders import ArchiveSettings, OutboxSettings, WatchSettings
+from docgen.profile.kop import kop_overflow
 from docgen.profile.marks import CapStyle, StampLayout
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
 from docgen.profile.office import Office, Official, Staff
+from docgen.profile.page import PageSettings
 from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitType
 from docgen.profile.section import Section
 from docgen.profile.serve import Verification
@@ -28,6 +30,7 @@ class Profile(Section):
     """The whole ``docgen.toml``."""
 
     office: Office
+    page: PageSettings = PageSettings()
     head: str = Field("kadis", description="Key of the agency head, for 'a.n.' signatures.")
     officials: dict[str, Official] = Field(min_length=1)
     series: dict[str, Series] = Field(min_length=1)
@@ -65,6 +68,12 @@ class Profile(Section):
 
     @model_validator(mode="after")
     def _references_exist(self) -> Profile:
+        too_wide = kop_overflow(self.office)
+        if too_wide is not None:
+            raise ValueError(
+                f"baris kop '{too_wide}' lebih lebar dari kolom kop; "
+                "perkecil office.kop_sizes_pt atau pendekkan kata itu"
+            )
         if self.head not in self.officials:
             raise ValueError(f"head '{self.head}' tidak ada di [officials]")
         for name, ks in self.kinds.items():

@@ -25,6 +25,19 @@ class Office(Section):
     website: str = ""
     emblem: str = Field("templates/lambang.png", description="Emblem image, workspace-relative.")
     unit_code: str = Field(min_length=1, description="Unit code in numbers, e.g. 423.105.")
+    kop_sizes_pt: list[float] = Field(
+        default_factory=lambda: [14.0, 16.0],
+        min_length=1,
+        description="Size of each kop line in points, top to bottom; the last repeats for further lines.",
+    )
+    kop_detail_size_pt: float = Field(10.0, ge=8, le=14, description="Size of the address and contact lines.")
+
+    @field_validator("kop_sizes_pt")
+    @classmethod
+    def _readable(cls, v: list[float]) -> list[float]:
+        if any(not 8 <= size <= 24 for size in v):
+            raise ValueError("ukuran baris kop harus 8 sampai 24 pt")
+        return v
 
 
 class Official(Section):
