@@ -17,8 +17,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from docgen.pdf import embedded_fonts
 from docgen.profile import Office
-from docgen.render.forms import binary_streams, form_fonts, wrap_text
+from docgen.render.forms import binary_streams, wrap_text
 
 __all__ = ["Front", "Row", "draw_front"]
 
@@ -61,7 +62,7 @@ def draw_front(front: Front) -> tuple[bytes, int]:
 
 
 def _draw(front: Front) -> tuple[bytes, int]:
-    regular, bold = form_fonts()
+    regular, bold = embedded_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4, pageCompression=1)
     canvas.setTitle(f"Paket SPP {front.jenis}")

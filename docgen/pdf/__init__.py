@@ -2,11 +2,13 @@
 
 ``convert`` and ``pool`` (LibreOffice, cold or as a warm pool), ``merge`` (a packet from its
 parts), ``clean`` (metadata and scripts removed), ``stamp`` and ``stampfit`` (number box, cap,
-QR and footer laid over a page), ``qr`` (the verification code), ``pagenum`` (packet page numbers).
+QR and footer laid over a page), ``qr`` (the verification code), ``pagenum`` (packet page numbers),
+``fonts`` (the embedded font every drawn PDF uses).
 """
 
 from docgen.pdf.clean import clean_pdf, clean_writer
 from docgen.pdf.convert import ColdConverter, Converter
+from docgen.pdf.fonts import embedded_fonts
 from docgen.pdf.merge import merge_pdfs
 from docgen.pdf.pagenum import stamp_page_numbers
 from docgen.pdf.pool import ConverterPool
@@ -23,6 +25,7 @@ __all__ = [
     "clean_pdf",
     "clean_writer",
     "draw_qr_path",
+    "embedded_fonts",
     "make_marks",
     "merge_pdfs",
     "preflight",

@@ -12,7 +12,7 @@ from docgen.render.forms.disposition import (
     load_form_layout,
     render_disposition_sheet,
 )
-from docgen.render.forms.textfit import form_fonts, wrap_text
+from docgen.render.forms.textfit import wrap_text
 from docgen.render.forms.values import form_values
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "DispositionSheet",
     "binary_streams",
     "draw_box_form",
-    "form_fonts",
     "form_values",
     "load_box_layout",
     "load_form_layout",

@@ -33,7 +33,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError, TemplateError
-from docgen.pdf import draw_qr_path
+from docgen.pdf import draw_qr_path, embedded_fonts
 from docgen.render.forms.boxlayout import BUILTIN_FONTS, LEAD, SANS, Box, BoxLayout
 from docgen.render.forms.boxtext import (
     Chunks,
@@ -45,7 +45,6 @@ from docgen.render.forms.boxtext import (
     raw_family,
     shared_base_fonts,
 )
-from docgen.render.forms.textfit import form_fonts
 from docgen.validation import field_path, summarize
 
 __all__ = ["binary_streams", "draw_box_form", "load_box_layout"]
@@ -126,7 +125,7 @@ def _ttf(path: str, _mtime: int) -> str:
 
 
 def _font_names(layout: BoxLayout, root: Path, source: str) -> dict[str, tuple[str, str]]:
-    names = {SANS: form_fonts(), **BUILTIN_FONTS}
+    names = {SANS: embedded_fonts(), **BUILTIN_FONTS}
     for family, files in layout.fonts.items():
         faces = []
         for face in ("regular", "bold"):

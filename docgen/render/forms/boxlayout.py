@@ -40,7 +40,7 @@ BUILTIN_FONTS = {
     "Times": ("Times-Roman", "Times-Bold"),
     "Courier": ("Courier", "Courier-Bold"),
 }
-SANS = "sans"  # Liberation Sans, embedded (textfit.form_fonts); Helvetica where it is not installed
+SANS = "sans"  # Liberation Sans, embedded (docgen.pdf.embedded_fonts); Helvetica where it is not installed
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _BACKGROUNDS = (".pdf", ".png", ".jpg", ".jpeg")
 LEAD = 1.2  # line height as a multiple of the type size, as in textfit

@@ -20,8 +20,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError, RenderError
-from docgen.pdf import draw_qr_path
-from docgen.render.forms.textfit import fit_text, form_fonts
+from docgen.pdf import draw_qr_path, embedded_fonts
+from docgen.render.forms.textfit import fit_text
 from docgen.validation import summarize
 
 __all__ = ["DispositionRound", "DispositionSheet", "FormLayout", "load_form_layout", "render_disposition_sheet"]
@@ -329,10 +329,10 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
     left, right, top, bottom = margin, width - margin, height - margin, margin
     buffer = io.BytesIO()
     # The initial font is ours: reportlab's default (Helvetica) would otherwise be listed, unembedded.
-    c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=form_fonts()[0])
+    c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=embedded_fonts()[0])
     c.setTitle(f"Lembar disposisi {sheet.agenda_number}".strip())
     c.setSubject(sheet.subject)
-    pen = _Pen(c, *form_fonts(), layout)
+    pen = _Pen(c, *embedded_fonts(), layout)
     y = _fields(pen, sheet, left, right, _kop(pen, sheet, left, right, top)) - _GAP
     size, footer = fit_text(
         layout.labels.footer, pen.regular, layout.small_size_pt, layout.min_size_pt, right - left, 2

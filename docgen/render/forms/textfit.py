@@ -7,31 +7,15 @@ runs off the page or over a neighbouring box.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from itertools import accumulate
-from pathlib import Path
 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
-__all__ = ["Fitted", "cut_line", "fit_text", "form_fonts", "wrap_text"]
+__all__ = ["Fitted", "cut_line", "fit_text", "wrap_text"]
 
-_LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 Fitted = tuple[float, list[str]]  # the size text was set in, and its lines
-
-
-@functools.cache
-def form_fonts() -> tuple[str, str]:
-    """Liberation Sans (Arial's metrics), embedded so the sheet prints alike on every machine. Without
-    fonts-liberation it falls back to Helvetica: not embedded (viewers substitute it), Latin-1 only."""
-    files = {"LiberationSans": "LiberationSans-Regular.ttf", "LiberationSans-Bold": "LiberationSans-Bold.ttf"}
-    if not all((_LIBERATION / f).is_file() for f in files.values()):
-        return "Helvetica", "Helvetica-Bold"
-    for name, file in files.items():
-        pdfmetrics.registerFont(TTFont(name, str(_LIBERATION / file)))
-    return "LiberationSans", "LiberationSans-Bold"
 
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
