@@ -142,23 +142,28 @@ def hanging_items(container: Container, loop: str, mark: str, left: Length = NO_
     """One item per paragraph, its mark hanging and its text aligned after it on every line.
 
     ``loop`` is the Jinja loop over items shaped by ``docgen.text.rincian`` (``it.teks`` and
-    ``it.rincian``); ``mark`` the expression printed in the hanging column. The item's typed
-    sub-lines follow as their own paragraphs (``a.`` hanging one step further in, an unmarked
-    line under the item's text), so no line break ever sits in a justified paragraph.
+    ``it.rincian``); ``mark`` the expression printed in the hanging column.
     """
     tag(container, f"{{%p {loop} %}}")
     p = para(container, mark, align=JUSTIFY, left=left + hang, first=-hang)
     run(p, "\t")
     run(p, "{{ it.teks }}")
-    tag(container, "{%p for r in it.rincian %}")
+    sub_items(container, "it.rincian", left + hang)
+    tag(container, "{%p endfor %}")
+
+
+def sub_items(container: Container, items: str, left: Length) -> None:
+    """An item's typed sub-lines as their own paragraphs under its text, which starts at ``left``:
+    ``a.`` hanging one step further in, an unmarked line flush with the text; so no line break
+    ever sits in a justified paragraph, where Word would stretch the broken line edge to edge."""
+    tag(container, f"{{%p for r in {items} %}}")
     tag(container, "{%p if r.tanda %}")
-    p = para(container, "{{ r.tanda }}", align=JUSTIFY, left=left + hang + HANG, first=-HANG)
+    p = para(container, "{{ r.tanda }}", align=JUSTIFY, left=left + HANG, first=-HANG)
     run(p, "\t")
     run(p, "{{ r.teks }}")
     tag(container, "{%p else %}")
-    para(container, "{{ r.teks }}", align=JUSTIFY, left=left + hang)
+    para(container, "{{ r.teks }}", align=JUSTIFY, left=left)
     tag(container, "{%p endif %}")
-    tag(container, "{%p endfor %}")
     tag(container, "{%p endfor %}")
 
 
