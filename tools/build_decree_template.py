@@ -36,7 +36,7 @@ from build_templates import (
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 
 ROOT = TEMPLATES.parent
 KEPUTUSAN = TEMPLATES / "keputusan.docx"
@@ -102,21 +102,36 @@ def add_decision(doc: DocxDocument) -> None:
     value.paragraphs[0].alignment = JUSTIFY
     run(value.paragraphs[0], "{{ menetapkan }}")
     para(doc)
-    table = body_table(doc, rows=3)
-    loop_rows(table, "{%tr for d in diktum %}", "{%tr endfor %}", 0)
-    label, colon, value = table.rows[1].cells
+    # for / if not last / row / else / the last row, held to "Ditetapkan" / endif / endfor
+    table = body_table(doc, rows=7)
+    run(table.rows[0].cells[0].paragraphs[0], "{%tr for d in diktum %}")
+    run(table.rows[6].cells[0].paragraphs[0], "{%tr endfor %}")
+    run(table.rows[1].cells[0].paragraphs[0], "{%tr if not loop.last %}")
+    run(table.rows[3].cells[0].paragraphs[0], "{%tr else %}")
+    run(table.rows[5].cells[0].paragraphs[0], "{%tr endif %}")
+    diktum_row(table.rows[2].cells)
+    diktum_row(table.rows[4].cells)
+    for cell in table.rows[4].cells:  # the closing diktum never ends a page before the signature
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+    row_flag(table.rows[4], "cantSplit")
+
+
+def diktum_row(cells: list[_Cell]) -> None:
+    """``KESATU : text``, the diktum's typed a.-d. hanging under its text."""
+    label, colon, value = cells
     run(label.paragraphs[0], "{{ d.ke }}")
     run(colon.paragraphs[0], ":")
     value.paragraphs[0].alignment = JUSTIFY
     for cell in (label, colon, value):  # the gap between two dikta, the same in all three columns
         cell.paragraphs[0].paragraph_format.space_before = Cm(0.2)
     run(value.paragraphs[0], "{{ d.teks }}")
-    sub_items(value, "d.rincian", Cm(0))  # a.-d. of the diktum hang under its text
+    sub_items(value, "d.rincian", Cm(0))
 
 
 def add_enacted(doc: DocxDocument) -> None:
     """Ditetapkan di / pada tanggal, then the signature block, kept on one page with it."""
-    para(doc)
+    para(doc).paragraph_format.keep_with_next = True
     for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}"):
         para(doc, text, left=SIGN_INDENT).paragraph_format.keep_with_next = True
     add_signature(doc)
