@@ -25,9 +25,11 @@ from conftest import require
 from test_bap import lines, output, refused
 
 from docgen.kinds import get_kind
+from docgen.kinds.permits import Koordinat, Ukuran
 from docgen.pipeline import generate
 from docgen.profile import Workspace, load_workspace
 from docgen.register import Register
+from docgen.text import koordinat, luas, rincian
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "pages"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -416,3 +418,74 @@ def test_the_closing_diktum_moves_with_the_signature_rather_than_leave_it_alone(
         last = sk.first("berlaku", after=sk.first("MEMUTUSKAN:"))
         head = sk.first("SANTOSO,", after=enacted)
         assert last.page == enacted.page == head.page, (name, last.page, enacted.page, head.page)
+
+
+# -- the pure formatters, against values worked out by hand ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("point", "style", "printed"),
+    [
+        ((-7.645123, 112.912345), "desimal", "-7,645123; 112,912345"),
+        ((-7.645123, 112.912345), "desimal-arah", "7,645123° LS; 112,912345° BT"),
+        ((-7.645123, 112.912345), "dms", "7°38'42,4\" LS 112°54'44,4\" BT"),
+        ((1.5, 124.8), "dms", "1°30'00,0\" LU 124°48'00,0\" BT"),  # north of the equator: LU
+        ((-7.99999, 112.0), "dms", "8°00'00,0\" LS 112°00'00,0\" BT"),  # 59,96" rounds up into a degree
+        ((-0.0001, 100.0), "desimal", "-0,000100; 100,000000"),
+    ],
+    ids=["desimal", "arah", "dms", "north", "carry", "equator"],
+)
+def test_koordinat_writes_a_point_the_indonesian_way(point: tuple[float, float], style: str, printed: str) -> None:
+    assert koordinat(*point, style) == printed
+
+
+def test_koordinat_refuses_a_style_it_does_not_know() -> None:
+    with pytest.raises(ValueError, match="desimal, desimal-arah, dms"):
+        koordinat(-7.6, 112.9, "utm")
+
+
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [(48, "48"), (24.6, "24,6"), (7.875, "7,88"), (1250000, "1.250.000"), (0.5, "0,5"), (29.25, "29,25")],
+)
+def test_luas_prints_a_decimal_comma_and_binds_the_unit(value: float, printed: str) -> None:
+    assert luas(value) == f"{printed}\u00a0m²"
+
+
+@pytest.mark.parametrize(
+    ("size", "area", "shown"),
+    [
+        ({"panjang_m": 4, "lebar_m": 6, "sisi": 2}, "48", "4\u00a0m × 6\u00a0m × 2\u00a0sisi = 48\u00a0m²"),
+        ({"panjang_m": 4.1, "lebar_m": 6}, "24.6", "4,1\u00a0m × 6\u00a0m = 24,6\u00a0m²"),  # not 24,599999
+        ({"panjang_m": 4, "tinggi_m": 8}, None, ""),  # one side only: no area to reckon
+    ],
+)
+def test_the_area_is_width_by_height_by_faces(size: dict[str, float], area: str | None, shown: str) -> None:
+    ukuran = Ukuran(**size)
+    assert (str(ukuran.luas_m2().normalize()) if ukuran.luas_m2() is not None else None) == area
+    assert ukuran.luas_text() == shown
+
+
+def test_a_point_typed_with_decimal_commas_is_kept_as_numbers() -> None:
+    assert Koordinat.model_validate("-7,645123; 112,912345").model_dump() == {"lintang": -7.645123, "bujur": 112.912345}
+    assert Koordinat.model_validate("-7.645123, 112.912345").model_dump() == {"lintang": -7.645123, "bujur": 112.912345}
+
+
+def test_rincian_splits_typed_sub_lines_and_keeps_unmarked_lines_as_paragraphs() -> None:
+    assert rincian("Tim bertugas:\n a. memeriksa;\n\nb) melapor.\nselesai") == {
+        "teks": "Tim bertugas:",
+        "rincian": [
+            {"tanda": "a.", "teks": "memeriksa;"},
+            {"tanda": "b)", "teks": "melapor."},
+            {"tanda": "", "teks": "selesai"},
+        ],
+    }
+    assert rincian("Satu baris saja.") == {"teks": "Satu baris saja.", "rincian": []}
+
+
+def test_a_salinan_typed_as_ya_in_a_form_means_the_profiles_certifier(workspace: Workspace) -> None:
+    data = get_kind("keputusan").dated_example() | {"salinan": "ya", "lampiran": None}
+    text = lines(output(workspace, generate(workspace, "keputusan", data)))
+    assert text[text.index("Salinan sesuai dengan aslinya") + 1] == "Sekretaris,"
+    plain = lines(output(workspace, generate(workspace, "keputusan", data | {"salinan": "tidak"})))
+    assert "Salinan sesuai dengan aslinya" not in plain

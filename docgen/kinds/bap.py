@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 
-
 def _permit_known(value: str, info: ValidationInfo) -> str:
     """Permit types are the profile's data, so the request names one of its ``[izin]`` keys."""
     profile: Profile | None = (info.context or {}).get("profile")

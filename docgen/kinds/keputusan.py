@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.kinds.base import (
     Kind,
@@ -44,6 +44,15 @@ BERLAKU = "Keputusan ini mulai berlaku pada tanggal ditetapkan."
 _BAHWA = re.compile(r"bahwa\b", re.IGNORECASE)
 _TRAILING = " \t;,.:"
 _SUB_ITEM = re.compile(r"\s*(?:[a-z]|[0-9]{1,2})[.)]\s")
+
+
+def _yes_or_key(value: Any) -> Any:
+    """``ya``/``true`` typed in a form field mean the profile's certifier, ``tidak``/``false`` the original."""
+    if isinstance(value, str) and value.strip().casefold() in ("ya", "true", "yes"):
+        return True
+    if isinstance(value, str) and value.strip().casefold() in ("tidak", "false", "no", ""):
+        return False
+    return value
 
 
 def _two_or_more(value: list[str]) -> list[str]:
@@ -94,7 +103,7 @@ class Keputusan(Request):
     penandatangan: Penandatangan
     tembusan: TeksList = Field(default_factory=list)
     lampiran: LampiranTim | None = None
-    salinan: bool | Teks = False
+    salinan: Annotated[bool | Teks, BeforeValidator(_yes_or_key)] = False
     kka: Kka | None = None
 
     @field_validator("penandatangan")
@@ -254,7 +263,7 @@ KIND = Kind(
         "tembusan": "daftar tembusan (boleh kosong)",
         "lampiran": "{judul, anggota: [kunci [staff]/[officials], {pegawai: kunci, jabatan_tim: Ketua}, "
         "{nama, nip, jabatan, instansi, jabatan_tim}]}; boleh kosong",
-        "salinan": "true untuk salinan yang disahkan pejabat [keputusan] salinan_oleh, atau kunci pejabat "
+        "salinan": "ya (true) untuk salinan yang disahkan pejabat [keputusan] salinan_oleh, atau kunci pejabat "
         "yang mengesahkan; kosong: naskah asli",
         "kka": "kode klasifikasi arsip; kosong memakai bawaan jenis ini",
     },
@@ -280,9 +289,9 @@ KIND = Kind(
             "Membentuk Tim Teknis Pemeriksaan Lapangan Perizinan Reklame Tahun 2026 dengan susunan "
             "keanggotaan sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari "
             "Keputusan ini.",
-            "Tim sebagaimana dimaksud dalam Diktum KESATU bertugas:\n"
-            "a. memeriksa lokasi, ukuran dan konstruksi reklame yang dimohonkan;\n"
-            "b. menyusun berita acara pemeriksaan lapangan; dan\n"
+            "Tim sebagaimana dimaksud dalam Diktum KESATU bertugas:",  # a.-c. below are its sub-items
+            "a. memeriksa lokasi, ukuran dan konstruksi reklame yang dimohonkan;",
+            "b. menyusun berita acara pemeriksaan lapangan; dan",
             "c. melaporkan hasilnya kepada Kepala Dinas.",
             "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Dokumen Pelaksanaan "
             "Anggaran Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pasuruan Tahun Anggaran 2026.",
