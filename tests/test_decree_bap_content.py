@@ -489,3 +489,13 @@ def test_a_salinan_typed_as_ya_in_a_form_means_the_profiles_certifier(workspace:
     assert text[text.index("Salinan sesuai dengan aslinya") + 1] == "Sekretaris,"
     plain = lines(output(workspace, generate(workspace, "keputusan", data | {"salinan": "tidak"})))
     assert "Salinan sesuai dengan aslinya" not in plain
+
+
+def test_every_bap_heading_shares_its_page_with_what_it_introduces(made: dict[str, Printed]) -> None:
+    for name in ("bap-pendek", "bap-panjang"):
+        bap = made[name]
+        pairs = [("oleh:", "pemohon"), ("diperiksa:", "Objek"), ("pemeriksaan:", "1."), ("Kesimpulan:", "Berdasarkan")]
+        pairs.append(("Dokumentasi", "Foto"))
+        for heading, first in pairs:
+            word = bap.first(heading)
+            assert bap.first(first, after=word).page == word.page, (name, heading)

@@ -194,6 +194,7 @@ def finish(doc: DocxDocument, title: str, path: Path) -> None:
 
 # === BAP ===
 DASAR_LABEL_W = Cm(2.0)
+FINDING_HANG = Cm(0.8)  # "15." in 12 pt with room before the text
 
 
 def add_bap_opening(doc: DocxDocument) -> None:
@@ -237,12 +238,16 @@ def add_team(doc: DocxDocument) -> None:
 
 
 def add_application(doc: DocxDocument) -> None:
+    """The applicant and the object, each introduced by a line kept with its first row."""
     p = para(doc, "telah melakukan pemeriksaan lapangan atas permohonan ", align=JUSTIFY, after=6)
     p.paragraph_format.space_before = Cm(0.2)
+    p.paragraph_format.keep_with_next = True
     run(p, "{{ jenis_izin }}")
     run(p, " yang diajukan oleh:")
     fields_table(doc, PEMOHON_ROWS)
-    para(doc, "dengan objek yang diperiksa:", after=6).paragraph_format.space_before = Cm(0.2)
+    p = para(doc, "dengan objek yang diperiksa:", after=6)
+    p.paragraph_format.space_before = Cm(0.2)
+    p.paragraph_format.keep_with_next = True
     fields_table(doc, OBJEK_ROWS)
 
 
@@ -252,7 +257,7 @@ def add_findings(doc: DocxDocument) -> None:
     since = len(doc.paragraphs)
     titled(doc, "Hasil pemeriksaan:")
     keep_together(doc, since)
-    hanging_items(doc, "for it in temuan", "{{ loop.index }}.")
+    hanging_items(doc, "for it in temuan", "{{ loop.index }}.", hang=FINDING_HANG)
     since = len(doc.paragraphs)
     titled(doc, "Kesimpulan:")
     keep_together(doc, since)
@@ -269,7 +274,9 @@ def add_findings(doc: DocxDocument) -> None:
 def add_photos(doc: DocxDocument) -> None:
     """One row per photo, 80 mm wide, its caption under it."""
     tag(doc, "{%p if foto %}")
+    since = len(doc.paragraphs)
     titled(doc, "Dokumentasi pemeriksaan:")
+    keep_together(doc, since)  # the heading never ends a page without its first photo
     table = grid_table(doc, [TEXT_WIDTH], rows=3)
     loop_rows(table, "{%tr for f in foto %}", "{%tr endfor %}", 0)
     cell = table.rows[1].cells[0]
