@@ -399,8 +399,11 @@ def test_findings_hang_after_their_numbers_and_typed_sub_lines_hang_under_them(m
     assert one.line == text.line and one.x0 < text.x0 - 5
     wrapped = bap.line_start(text.line + 1)
     assert abs(wrapped.x0 - text.x0) < 1, wrapped  # the finding's second line starts under its text
-    a = bap.first("a.", after=bap.first("tiang:"))
+    intro = bap.first("tiang:")
+    a = bap.first("a.", after=intro)
     assert abs(a.x0 - text.x0) < 1 and bap.first("tiang", after=a).x0 > a.x0 + 10
+    right = max(w.x1 for w in bap.words if w.page == intro.page)
+    assert intro.x1 < right - 200, "the line before a typed break was stretched edge to edge"
 
 
 def test_the_closing_formula_shares_its_page_with_the_signatures(made: dict[str, Printed]) -> None:

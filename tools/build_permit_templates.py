@@ -267,7 +267,7 @@ def add_findings(doc: DocxDocument) -> None:
     tag(doc, "{%p if perbaikan %}")
     p = para(doc, "Pemohon wajib memperbaiki hal berikut sebelum permohonannya diproses lebih lanjut:", align=JUSTIFY)
     p.paragraph_format.keep_with_next = True
-    numbered(doc, "perbaikan")
+    hanging_items(doc, "for it in perbaikan", "{{ loop.index }}.", hang=FINDING_HANG)
     tag(doc, "{%p endif %}")
 
 

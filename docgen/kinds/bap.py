@@ -217,7 +217,7 @@ def _context(req: Bap, profile: Profile) -> dict[str, Any]:
         "objek": objek_context(req.objek, profile),
         "temuan": [rincian(t) for t in req.temuan],
         "kesimpulan": req.kesimpulan,
-        "perbaikan": list(req.perbaikan),
+        "perbaikan": [rincian(t) for t in req.perbaikan],
         "foto": [{"no": str(n), "berkas": f.berkas, "keterangan": f.keterangan} for n, f in enumerate(req.foto, 1)],
         "kka": req.kka or "",
     }
