@@ -421,6 +421,8 @@ def test_the_closing_diktum_moves_with_the_signature_rather_than_leave_it_alone(
         last = sk.first("berlaku", after=sk.first("MEMUTUSKAN:"))
         head = sk.first("SANTOSO,", after=enacted)
         assert last.page == enacted.page == head.page, (name, last.page, enacted.page, head.page)
+        decided = sk.first("MEMUTUSKAN:")
+        assert sk.first("KESATU", after=decided).page == decided.page  # the heading is never left alone
 
 
 # -- the pure formatters, against values worked out by hand ------------------------------------
@@ -497,7 +499,8 @@ def test_a_salinan_typed_as_ya_in_a_form_means_the_profiles_certifier(workspace:
 def test_every_bap_heading_shares_its_page_with_what_it_introduces(made: dict[str, Printed]) -> None:
     for name in ("bap-pendek", "bap-panjang"):
         bap = made[name]
-        pairs = [("oleh:", "pemohon"), ("diperiksa:", "Objek"), ("pemeriksaan:", "1."), ("Kesimpulan:", "Berdasarkan")]
+        pairs = [("ini:", "No"), ("oleh:", "pemohon"), ("diperiksa:", "Objek"), ("pemeriksaan:", "1.")]
+        pairs.append(("Kesimpulan:", "Berdasarkan"))
         pairs.append(("Dokumentasi", "Foto"))
         for heading, first in pairs:
             word = bap.first(heading)

@@ -95,13 +95,15 @@ def add_considerations(doc: DocxDocument) -> None:
 
 def add_decision(doc: DocxDocument) -> None:
     """MEMUTUSKAN:, Menetapkan, then one ``KESATU : text`` row per diktum."""
-    para(doc, "MEMUTUSKAN:", align=CENTER, bold=True, after=12)
+    held = [para(doc, "MEMUTUSKAN:", align=CENTER, bold=True, after=12)]
     label, colon, value = body_table(doc).rows[0].cells
     run(label.paragraphs[0], "Menetapkan")
     run(colon.paragraphs[0], ":")
     value.paragraphs[0].alignment = JUSTIFY
     run(value.paragraphs[0], "{{ menetapkan }}")
-    para(doc)
+    held += [label.paragraphs[0], colon.paragraphs[0], value.paragraphs[0], para(doc)]
+    for p in held:  # MEMUTUSKAN and Menetapkan never end a page without the first diktum
+        p.paragraph_format.keep_with_next = True
     # for / if not last / row / else / the last row, held to "Ditetapkan" / endif / endfor
     table = body_table(doc, rows=7)
     run(table.rows[0].cells[0].paragraphs[0], "{%tr for d in diktum %}")

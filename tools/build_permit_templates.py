@@ -204,6 +204,7 @@ def add_bap_opening(doc: DocxDocument) -> None:
     add_dasar(doc)
     p = para(doc, "Pada hari ini ", align=JUSTIFY, after=6)
     p.paragraph_format.space_before = Cm(0.2)
+    p.paragraph_format.keep_with_next = True  # "... di bawah ini:" stays with the team table
     for text in ("{{ hari_tanggal }}", ", bertempat di ", "{{ tempat }}", ", kami yang bertanda tangan di bawah ini:"):
         run(p, text)
 
