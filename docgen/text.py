@@ -19,10 +19,14 @@ __all__ = [
     "format_nip",
     "hari_tanggal_terbilang",
     "jumlah_lampiran",
+    "koordinat",
+    "luas",
+    "meter",
     "nama_bulan",
     "nama_hari",
     "ordinal_diktum",
     "romawi",
+    "rincian",
     "rupiah",
     "tanggal",
     "tanggal_hari",
@@ -30,6 +34,10 @@ __all__ = [
     "terbilang",
     "terbilang_rupiah",
 ]
+
+NBSP = "\u00a0"
+"""Between a number and its unit, so "m²" or "m" never starts a line alone."""
+GAYA_KOORDINAT = ("desimal", "desimal-arah", "dms")
 
 _BULAN = (
     "Januari",
@@ -265,3 +273,72 @@ def format_nip(nip: str, *, spasi: bool = True) -> str:
     if not spasi:
         return angka
     return f"{angka[:8]} {angka[8:14]} {angka[14]} {angka[15:]}"
+
+
+def _desimal(nilai: float | Decimal, tempat: int) -> str:
+    """``1234.5`` -> ``1.234,5``: Indonesian separators, at most ``tempat`` decimals, no trailing zeros.
+
+    The float goes through its shortest repr, so 4.1 x 6 is 24,6 and not 24,599999.
+    """
+    angka = Decimal(str(nilai)).quantize(Decimal(1).scaleb(-tempat), rounding=ROUND_HALF_UP)
+    return format_decimal(angka, format="#,##0." + "#" * tempat, locale="id_ID")
+
+
+def meter(nilai: float | Decimal) -> str:
+    """A length as the office writes it: ``4,5 m`` (decimal comma, a non-breaking space before the unit)."""
+    return f"{_desimal(nilai, 2)}{NBSP}m"
+
+
+def luas(nilai: float | Decimal) -> str:
+    """An area in square metres: ``48 m²``, ``7,88 m²``, ``1.250 m²``; number and unit never parted."""
+    return f"{_desimal(nilai, 2)}{NBSP}m²"
+
+
+def _dms(nilai: float) -> str:
+    """Degrees, minutes and seconds to a tenth: ``7°38'43,1"``; rounding carries into minutes and degrees."""
+    persepuluh = round(abs(nilai) * 36000)
+    derajat, sisa = divmod(persepuluh, 36000)
+    menit, detik = divmod(sisa, 600)
+    return f"{derajat}°{menit:02d}'{detik // 10:02d},{detik % 10}\""
+
+
+def koordinat(lintang: float, bujur: float, gaya: str = "desimal-arah") -> str:
+    """A point written the Indonesian way, latitude first, in the profile's style.
+
+    ``desimal``: ``-7,645300; 112,907500`` (signed, decimal comma, so the pair is split by ";");
+    ``desimal-arah``: ``7,645300° LS; 112,907500° BT``; ``dms``: ``7°38'43,1" LS 112°54'27,0" BT``.
+    Six decimals are about 10 cm on the ground, as a phone's map gives them.
+
+    Raises:
+        ValueError: If ``gaya`` is not one of :data:`GAYA_KOORDINAT`.
+    """
+    utara = "LU" if lintang >= 0 else "LS"
+    timur = "BT" if bujur >= 0 else "BB"
+    if gaya == "desimal":
+        return f"{lintang:.6f}; {bujur:.6f}".replace(".", ",")
+    if gaya == "desimal-arah":
+        return f"{abs(lintang):.6f}° {utara}; {abs(bujur):.6f}° {timur}".replace(".", ",")
+    if gaya == "dms":
+        return f"{_dms(lintang)} {utara} {_dms(bujur)} {timur}"
+    raise ValueError(f"Gaya koordinat harus salah satu dari {', '.join(GAYA_KOORDINAT)}, diterima {gaya!r}")
+
+
+_TANDA = re.compile(r"\s*((?:[a-z]{1,2}|[0-9]{1,2})[.)]|[-•])\s+(\S.*)")
+
+
+def rincian(teks: str) -> dict[str, object]:
+    """Split an item typed with line breaks into its first line and its sub-items.
+
+    ``"bertugas:\na. memeriksa lokasi;\nb. melapor."`` becomes ``{"teks": "bertugas:", "rincian":
+    [{"tanda": "a.", "teks": "memeriksa lokasi;"}, {"tanda": "b.", "teks": "melapor."}]}``. A line
+    without a mark keeps ``tanda`` empty (a paragraph of its own, under the item's text). Templates
+    print each line as its own paragraph with a hanging mark, so a typed break never sits inside a
+    justified paragraph, where Word would stretch the broken line edge to edge.
+    """
+    lines = [line.strip() for line in teks.split("\n") if line.strip()]
+    first, rest = (lines[0], lines[1:]) if lines else ("", [])
+    items = []
+    for line in rest:
+        match = _TANDA.fullmatch(line)
+        items.append({"tanda": match[1], "teks": match[2]} if match else {"tanda": "", "teks": line})
+    return {"teks": first, "rincian": items}

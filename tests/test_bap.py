@@ -137,7 +137,7 @@ def test_the_team_prints_with_grouped_nips_and_every_member_signs(workspace: Wor
     ]
     applicant = text[text.index("Pemohon,") :]
     assert applicant[1] == "CV. Maju Jaya Reklame"  # the business, then who signs for it
-    assert applicant[-1] == "Budi Santoso"
+    assert applicant[-2:] == ["Budi Santoso", "Direktur"]  # who signs for it, and in what post
 
 
 def test_the_applicant_and_object_print_with_coordinates_and_size(workspace: Workspace) -> None:
@@ -149,8 +149,9 @@ def test_the_applicant_and_object_print_with_coordinates_and_size(workspace: Wor
         "NIB | : | 9120001234567",
         "Objek | : | Reklame papan (billboard) 'Toko Maju' dua sisi",
         "Lokasi | : | Jl. Soekarno Hatta No. 12, Kelurahan Bugul Kidul, Kota Pasuruan",
-        "Koordinat | : | 7.645300° LS, 112.907500° BT",
-        "Ukuran | : | 4 m × 6 m, tinggi 8 m, 2 sisi",
+        "Koordinat | : | 7,645300° LS; 112,907500° BT",
+        "Ukuran | : | 4\u00a0m × 6\u00a0m, tinggi 8\u00a0m, 2\u00a0sisi",
+        "Luas | : | 4\u00a0m × 6\u00a0m × 2\u00a0sisi = 48\u00a0m²",
     ):
         assert row in text
     assert not any(line.startswith("NIK |") for line in text)  # not given: the row is left out

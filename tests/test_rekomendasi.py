@@ -72,7 +72,7 @@ def test_the_applicant_object_conditions_and_validity_print(workspace: Workspace
     assert "Berdasarkan hasil pemeriksaan lapangan tersebut, dengan ini kami memberikan rekomendasi kepada:" in text
     assert " | Nama pemohon | : | CV. Maju Jaya Reklame" in text  # the first column indents the block
     assert "untuk memperoleh Izin Reklame atas:" in text
-    assert " | Ukuran | : | 4 m × 6 m, tinggi 8 m, 2 sisi" in text
+    assert " | Ukuran | : | 4\u00a0m × 6\u00a0m, tinggi 8\u00a0m, 2\u00a0sisi" in text  # units bound to their numbers
     at = text.index("dengan ketentuan sebagai berikut:")
     assert text[at + 1 : at + 3] == ["1.\tReklame dipasang sesuai BAP.", "2.\tKonstruksi diperiksa setiap enam bulan."]
     assert f"Rekomendasi ini berlaku sampai dengan tanggal {tanggal(until)}." in text

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from build_permit_templates import CENTER, JUSTIFY, TEAM_PT, grid_table, loop_rows
+from build_permit_templates import CENTER, JUSTIFY, TEAM_PT, grid_table, loop_rows, sub_items
 from build_templates import (
     SIGN_INDENT,
     TEMPLATES,
@@ -36,7 +36,7 @@ from build_templates import (
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 
 ROOT = TEMPLATES.parent
 KEPUTUSAN = TEMPLATES / "keputusan.docx"
@@ -44,7 +44,9 @@ KEPUTUSAN = TEMPLATES / "keputusan.docx"
 LABEL_W, COLON_W = Cm(3.6), Cm(0.5)  # "Memperhatikan" and "KEDUA BELAS" fit on one line
 VALUE_W = TEXT_WIDTH - LABEL_W - COLON_W
 HANG = Cm(0.8)  # "a." and "10." hang in this much space
-LAMPIRAN_INDENT = Cm(7.5)  # the lampiran's heading sits in the right part of the page
+LAMPIRAN_INDENT = Cm(5.5)  # the lampiran heading's labels hang left of the middle, its values fill the right half
+LAMPIRAN_LABEL_W = Cm(2.3)  # "TANGGAL" in 12 pt
+SALINAN_W = Cm(7.5)  # the certified-copy block: the left part of the page, beside the signature's column
 MEMBER_HEAD = ("No", "Nama", "NIP", "Jabatan dalam Tim", "Jabatan Dinas")
 MEMBER_KEYS = ("no", "nama", "nip", "jabatan_tim", "jabatan_dinas")
 
@@ -69,14 +71,16 @@ def add_title(doc: DocxDocument) -> None:
 
 
 def considered(doc: DocxDocument, label: str, items: str) -> None:
-    """``Menimbang : a. bahwa ...;`` with each item's mark hanging in the text column."""
+    """``Menimbang : a. bahwa ...;`` with each item's mark hanging in the text column and its typed
+    sub-lines hanging under it."""
     label_cell, colon, value = body_table(doc).rows[0].cells
     run(label_cell.paragraphs[0], label)
     run(colon.paragraphs[0], ":")
-    run(value.paragraphs[0], f"{{%p for m in {items} %}}")
-    p = para(value, "{{ m.tanda }}", align=JUSTIFY, left=HANG, first=-HANG)
+    run(value.paragraphs[0], f"{{%p for it in {items} %}}")
+    p = para(value, "{{ it.tanda }}", align=JUSTIFY, left=HANG, first=-HANG)
     run(p, "\t")
-    run(p, "{{ m.teks }}")
+    run(p, "{{ it.teks }}")
+    sub_items(value, "it.rincian", HANG)
     tag(value, "{%p endfor %}")
     para(doc)
 
@@ -91,26 +95,45 @@ def add_considerations(doc: DocxDocument) -> None:
 
 def add_decision(doc: DocxDocument) -> None:
     """MEMUTUSKAN:, Menetapkan, then one ``KESATU : text`` row per diktum."""
-    para(doc, "MEMUTUSKAN:", align=CENTER, bold=True, after=12)
+    held = [para(doc, "MEMUTUSKAN:", align=CENTER, bold=True, after=12)]
     label, colon, value = body_table(doc).rows[0].cells
     run(label.paragraphs[0], "Menetapkan")
     run(colon.paragraphs[0], ":")
     value.paragraphs[0].alignment = JUSTIFY
     run(value.paragraphs[0], "{{ menetapkan }}")
-    para(doc)
-    table = body_table(doc, rows=3)
-    loop_rows(table, "{%tr for d in diktum %}", "{%tr endfor %}", 0)
-    label, colon, value = table.rows[1].cells
+    held += [label.paragraphs[0], colon.paragraphs[0], value.paragraphs[0], para(doc)]
+    for p in held:  # MEMUTUSKAN and Menetapkan never end a page without the first diktum
+        p.paragraph_format.keep_with_next = True
+    # for / if not last / row / else / the last row, held to "Ditetapkan" / endif / endfor
+    table = body_table(doc, rows=7)
+    run(table.rows[0].cells[0].paragraphs[0], "{%tr for d in diktum %}")
+    run(table.rows[6].cells[0].paragraphs[0], "{%tr endfor %}")
+    run(table.rows[1].cells[0].paragraphs[0], "{%tr if not loop.last %}")
+    run(table.rows[3].cells[0].paragraphs[0], "{%tr else %}")
+    run(table.rows[5].cells[0].paragraphs[0], "{%tr endif %}")
+    diktum_row(table.rows[2].cells)
+    diktum_row(table.rows[4].cells)
+    for cell in table.rows[4].cells:  # the closing diktum never ends a page before the signature
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+    row_flag(table.rows[4], "cantSplit")
+
+
+def diktum_row(cells: list[_Cell]) -> None:
+    """``KESATU : text``, the diktum's typed a.-d. hanging under its text."""
+    label, colon, value = cells
     run(label.paragraphs[0], "{{ d.ke }}")
     run(colon.paragraphs[0], ":")
     value.paragraphs[0].alignment = JUSTIFY
-    value.paragraphs[0].paragraph_format.space_after = Cm(0.2)
+    for cell in (label, colon, value):  # the gap between two dikta, the same in all three columns
+        cell.paragraphs[0].paragraph_format.space_before = Cm(0.2)
     run(value.paragraphs[0], "{{ d.teks }}")
+    sub_items(value, "d.rincian", Cm(0))
 
 
 def add_enacted(doc: DocxDocument) -> None:
     """Ditetapkan di / pada tanggal, then the signature block, kept on one page with it."""
-    para(doc)
+    para(doc).paragraph_format.keep_with_next = True
     for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}"):
         para(doc, text, left=SIGN_INDENT).paragraph_format.keep_with_next = True
     add_signature(doc)
@@ -121,7 +144,7 @@ def add_lampiran_heading(doc: DocxDocument) -> None:
     heading = para(doc, "LAMPIRAN KEPUTUSAN {{ issuer }}", left=LAMPIRAN_INDENT)
     heading.paragraph_format.page_break_before = True
     fields = [("NOMOR", "{{ nomor }}"), ("TANGGAL", "{{ tanggal }}"), ("TENTANG", "{{ tentang }}")]
-    widths = [LAMPIRAN_INDENT, Cm(2.4), Cm(0.4)]
+    widths = [LAMPIRAN_INDENT, LAMPIRAN_LABEL_W, Cm(0.4)]
     table = borderless_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=len(fields), pad=False)
     for row, (label, value) in zip(table.rows, fields, strict=True):
         run(row.cells[1].paragraphs[0], label)
@@ -132,8 +155,14 @@ def add_lampiran_heading(doc: DocxDocument) -> None:
 
 
 def add_member_table(doc: DocxDocument) -> None:
-    """No / Nama / NIP / Jabatan dalam Tim / Jabatan Dinas; the header row repeats on each page."""
-    widths = [Cm(0.9), Cm(4.1), Cm(4.4), Cm(2.7)]  # NIP wide enough for 19900114 201503 2 002 on one line
+    """No / Nama / NIP / Jabatan dalam Tim / Jabatan Dinas; the header row repeats on each page and
+    no row is split, so 60 members flow over pages as whole rows.
+
+    Sized to the content: No for "60", Nama wide, NIP 4.3 cm because "19780512 200501 1 002" in
+    10 pt Arial is 3.83 cm plus 0.38 cm of cell margins (one line, never broken), the team post
+    ("Sekretaris") narrow, and the rest for the post in the office, the longest text.
+    """
+    widths = [Cm(0.9), Cm(4.4), Cm(4.3), Cm(2.6)]
     table = grid_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=4)
     for cell, head in zip(table.rows[0].cells, MEMBER_HEAD, strict=True):
         cell.paragraphs[0].alignment = CENTER
@@ -146,19 +175,41 @@ def add_member_table(doc: DocxDocument) -> None:
     row_flag(table.rows[2], "cantSplit")
 
 
+def add_salinan(doc: DocxDocument) -> None:
+    """ "Salinan sesuai dengan aslinya" and the certifying official's block, under the signature at the
+    left, only on a copy (``salinan`` in the request); kept on one page as a signature is."""
+    tag(doc, "{%p if salinan %}")
+    right = TEXT_WIDTH - SALINAN_W
+    block = [para(doc)]
+    for text in ("Salinan sesuai dengan aslinya", "{{ salinan.jabatan }}"):
+        block.append(para(doc, text, align=CENTER))
+    block += [para(doc, align=CENTER) for _ in range(3)]
+    block.append(para(doc, "{{ salinan.nama }}", align=CENTER, bold=True, underline=True))
+    block.append(para(doc, "{{ salinan.pangkat }}", align=CENTER))
+    nip = para(doc, "NIP ", align=CENTER)
+    run(nip, "{{ salinan.nip }}")
+    block.append(nip)
+    for p in block:
+        p.paragraph_format.right_indent = right
+        p.paragraph_format.keep_with_next = p is not nip
+    tag(doc, "{%p endif %}")
+
+
 def add_lampiran(doc: DocxDocument) -> None:
-    """The optional lampiran pages, signed like the decree itself."""
+    """The optional lampiran pages, signed (and certified on a copy) like the decree itself."""
     tag(doc, "{%p if lampiran %}")
     add_lampiran_heading(doc)
     add_member_table(doc)
     add_signature(doc)
+    add_salinan(doc)
     tag(doc, "{%p endif %}")
 
 
 def build_keputusan(path: Path) -> None:
     doc = Document()
     setup_document(doc)
-    for add in (add_kop, add_title, add_considerations, add_decision, add_enacted, add_tembusan, add_lampiran):
+    parts = (add_kop, add_title, add_considerations, add_decision, add_enacted, add_salinan, add_tembusan, add_lampiran)
+    for add in parts:
         add(doc)
     doc.core_properties.title = "Keputusan Kepala Dinas"
     doc.core_properties.comments = "Template docxtpl; dibuat oleh tools/build_decree_template.py"

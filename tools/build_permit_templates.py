@@ -18,6 +18,7 @@ from build_templates import (
     TEXT_WIDTH,
     VALUE_INDENT,
     Container,
+    _el,
     add_addressee,
     add_header_block,
     add_kop,
@@ -63,6 +64,7 @@ OBJEK_ROWS = [
     ("Lokasi", "{{ objek.alamat }}", None),
     ("Koordinat", "{{ objek.koordinat }}", "objek.koordinat"),
     ("Ukuran", "{{ objek.ukuran }}", "objek.ukuran"),
+    ("Luas", "{{ objek.luas }}", "objek.luas"),
 ]
 
 
@@ -136,6 +138,44 @@ def numbered(container: Container, items: str, left: Length = NO_INDENT) -> None
     tag(container, "{%p endfor %}")
 
 
+def hanging_items(container: Container, loop: str, mark: str, left: Length = NO_INDENT, hang: Length = HANG) -> None:
+    """One item per paragraph, its mark hanging and its text aligned after it on every line.
+
+    ``loop`` is the Jinja loop over items shaped by ``docgen.text.rincian`` (``it.teks`` and
+    ``it.rincian``); ``mark`` the expression printed in the hanging column.
+    """
+    tag(container, f"{{%p {loop} %}}")
+    p = para(container, mark, align=JUSTIFY, left=left + hang, first=-hang)
+    run(p, "\t")
+    run(p, "{{ it.teks }}")
+    sub_items(container, "it.rincian", left + hang)
+    tag(container, "{%p endfor %}")
+
+
+def sub_items(container: Container, items: str, left: Length) -> None:
+    """An item's typed sub-lines as their own paragraphs under its text, which starts at ``left``:
+    ``a.`` hanging one step further in, an unmarked line flush with the text; so no line break
+    ever sits in a justified paragraph, where Word would stretch the broken line edge to edge."""
+    tag(container, f"{{%p for r in {items} %}}")
+    tag(container, "{%p if r.tanda %}")
+    p = para(container, "{{ r.tanda }}", align=JUSTIFY, left=left + HANG, first=-HANG)
+    run(p, "\t")
+    run(p, "{{ r.teks }}")
+    tag(container, "{%p else %}")
+    para(container, "{{ r.teks }}", align=JUSTIFY, left=left)
+    tag(container, "{%p endif %}")
+    tag(container, "{%p endfor %}")
+
+
+def keep_rows(table: Table) -> None:
+    """Every row whole on its page and held to the next one: a block that moves as one (signatures)."""
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(_el("w:cantSplit"))
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
 def titled(doc: DocxDocument, title: str) -> None:
     para(doc, title, bold=True, after=0).paragraph_format.space_before = Cm(0.2)
 
@@ -153,57 +193,91 @@ def finish(doc: DocxDocument, title: str, path: Path) -> None:
 
 
 # === BAP ===
+DASAR_LABEL_W = Cm(2.0)
+FINDING_HANG = Cm(0.8)  # "15." in 12 pt with room before the text
+
+
 def add_bap_opening(doc: DocxDocument) -> None:
     para(doc, "BERITA ACARA PEMERIKSAAN LAPANGAN", align=CENTER, bold=True, underline=True)
     p = para(doc, "Nomor: ", align=CENTER, after=12)
     run(p, "{{ nomor }}")
+    add_dasar(doc)
     p = para(doc, "Pada hari ini ", align=JUSTIFY, after=6)
+    p.paragraph_format.space_before = Cm(0.2)
+    p.paragraph_format.keep_with_next = True  # "... di bawah ini:" stays with the team table
     for text in ("{{ hari_tanggal }}", ", bertempat di ", "{{ tempat }}", ", kami yang bertanda tangan di bawah ini:"):
         run(p, text)
 
 
+def add_dasar(doc: DocxDocument) -> None:
+    """``Dasar : 1. Surat Tugas ... Nomor ... tanggal ...; 2. Surat permohonan ...``, numbers hanging."""
+    widths = [DASAR_LABEL_W, Cm(0.5), TEXT_WIDTH - DASAR_LABEL_W - Cm(0.5)]
+    label, colon, value = borderless_table(doc, widths, pad=False).rows[0].cells
+    run(label.paragraphs[0], "Dasar")
+    run(colon.paragraphs[0], ":")
+    run(value.paragraphs[0], "{%p for d in dasar %}")
+    p = para(value, "{{ loop.index }}.", left=HANG, first=-HANG)  # not justified: a number cannot break
+    run(p, "\t")
+    run(p, "{{ d }}")
+    tag(value, "{%p endfor %}")
+
+
 def add_team(doc: DocxDocument) -> None:
-    """No / Nama / NIP / Jabatan / Instansi, one row per member."""
+    """No / Nama / NIP / Jabatan / Instansi, one row per member; rows whole, the header on each page."""
     widths = [Cm(0.9), Cm(4), Cm(4.6), Cm(3.3)]  # NIP wide enough for 19900114 201503 2 002 on one line
     widths.append(TEXT_WIDTH - sum(widths, Cm(0)))
     table = grid_table(doc, widths, rows=4)
     for cell, head in zip(table.rows[0].cells, ("No", "Nama", "NIP", "Jabatan", "Instansi"), strict=True):
         cell.paragraphs[0].alignment = CENTER
         run(cell.paragraphs[0], head, bold=True, size=TEAM_PT)
+    table.rows[0]._tr.get_or_add_trPr().append(_el("w:tblHeader"))
     loop_rows(table, "{%tr for a in tim %}", "{%tr endfor %}", 1)
     for cell, value in zip(table.rows[2].cells, ("no", "nama", "nip", "jabatan", "instansi"), strict=True):
         run(cell.paragraphs[0], f"{{{{ a.{value} }}}}", size=TEAM_PT)
     table.rows[2].cells[0].paragraphs[0].alignment = CENTER
+    table.rows[2]._tr.get_or_add_trPr().append(_el("w:cantSplit"))
 
 
 def add_application(doc: DocxDocument) -> None:
+    """The applicant and the object, each introduced by a line kept with its first row."""
     p = para(doc, "telah melakukan pemeriksaan lapangan atas permohonan ", align=JUSTIFY, after=6)
     p.paragraph_format.space_before = Cm(0.2)
+    p.paragraph_format.keep_with_next = True
     run(p, "{{ jenis_izin }}")
     run(p, " yang diajukan oleh:")
     fields_table(doc, PEMOHON_ROWS)
-    para(doc, "dengan objek yang diperiksa:", after=6).paragraph_format.space_before = Cm(0.2)
+    p = para(doc, "dengan objek yang diperiksa:", after=6)
+    p.paragraph_format.space_before = Cm(0.2)
+    p.paragraph_format.keep_with_next = True
     fields_table(doc, OBJEK_ROWS)
 
 
 def add_findings(doc: DocxDocument) -> None:
-    """Numbered findings, the conclusion, and the corrections when it is 'tidak sesuai'."""
+    """Numbered findings (typed sub-lines hanging under them), the conclusion, and the corrections
+    when it is 'tidak sesuai'; each heading kept with its first item."""
+    since = len(doc.paragraphs)
     titled(doc, "Hasil pemeriksaan:")
-    numbered(doc, "temuan")
+    keep_together(doc, since)
+    hanging_items(doc, "for it in temuan", "{{ loop.index }}.", hang=FINDING_HANG)
+    since = len(doc.paragraphs)
     titled(doc, "Kesimpulan:")
+    keep_together(doc, since)
     p = para(doc, "Berdasarkan hasil pemeriksaan tersebut, objek permohonan dinyatakan ", align=JUSTIFY)
     run(p, "{{ kesimpulan|upper }}", bold=True)
     run(p, " dengan permohonan dan ketentuan yang berlaku.")
     tag(doc, "{%p if perbaikan %}")
-    para(doc, "Pemohon wajib memperbaiki hal berikut sebelum permohonannya diproses lebih lanjut:", align=JUSTIFY)
-    numbered(doc, "perbaikan")
+    p = para(doc, "Pemohon wajib memperbaiki hal berikut sebelum permohonannya diproses lebih lanjut:", align=JUSTIFY)
+    p.paragraph_format.keep_with_next = True
+    hanging_items(doc, "for it in perbaikan", "{{ loop.index }}.", hang=FINDING_HANG)
     tag(doc, "{%p endif %}")
 
 
 def add_photos(doc: DocxDocument) -> None:
     """One row per photo, 80 mm wide, its caption under it."""
     tag(doc, "{%p if foto %}")
+    since = len(doc.paragraphs)
     titled(doc, "Dokumentasi pemeriksaan:")
+    keep_together(doc, since)  # the heading never ends a page without its first photo
     table = grid_table(doc, [TEXT_WIDTH], rows=3)
     loop_rows(table, "{%tr for f in foto %}", "{%tr endfor %}", 0)
     cell = table.rows[1].cells[0]
@@ -242,6 +316,7 @@ def add_bap_signatures(doc: DocxDocument) -> None:
     run(position.paragraphs[0], "{{ a.jabatan }}", size=TABLE_PT)
     run(sign.paragraphs[0], "{{ a.no }}", size=TABLE_PT)
     run(sign.paragraphs[0], ". ..........................", size=TABLE_PT)
+    keep_rows(table)  # the team's rows move as one block with the closing formula and the applicant
 
     since = len(doc.paragraphs)
     sig = {"align": CENTER, "left": SIGN_INDENT}
@@ -253,6 +328,9 @@ def add_bap_signatures(doc: DocxDocument) -> None:
     for _ in range(4):
         para(doc, **sig)
     para(doc, "{{ pemohon.penanda_tangan }}", bold=True, underline=True, **sig)
+    tag(doc, "{%p if pemohon.jabatan %}")
+    para(doc, "{{ pemohon.jabatan }}", **sig)
+    tag(doc, "{%p endif %}")
     keep_together(doc, since)
 
 

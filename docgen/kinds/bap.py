@@ -8,6 +8,7 @@ conclusion and refused with *sesuai*.
 
 from __future__ import annotations
 
+from datetime import date
 from string import capwords
 from typing import Annotated, Any, Literal
 
@@ -15,12 +16,24 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, fie
 
 from docgen.kinds.base import Kind, Kka, Request, Summary, Tanggal, Teks, TeksList
 from docgen.kinds.gambar import Gambar
-from docgen.kinds.permits import AnggotaTim, Objek, Pemohon, team_context
+from docgen.kinds.permits import AnggotaTim, Berlaku, Objek, Pemohon, team_context
 from docgen.profile import Profile
-from docgen.text import hari_tanggal_terbilang, tanggal
+from docgen.text import hari_tanggal_terbilang, rincian, tanggal
 from docgen.validation import shown
 
-__all__ = ["KIND", "Bap", "Foto", "JenisIzin", "objek_context", "pemohon_context", "permit_name"]
+__all__ = [
+    "KIND",
+    "Bap",
+    "Dasar",
+    "DasarTugas",
+    "Foto",
+    "JenisIzin",
+    "Rujukan",
+    "dasar_lines",
+    "objek_context",
+    "pemohon_context",
+    "permit_name",
+]
 
 
 def _permit_known(value: str, info: ValidationInfo) -> str:
@@ -57,18 +70,64 @@ def pemohon_context(pemohon: Pemohon) -> dict[str, str]:
         "nik": pemohon.nik or "",
         "nib": pemohon.nib or "",
         "penanggung_jawab": pemohon.penanggung_jawab or "",
+        "jabatan": pemohon.jabatan or "",
         "telepon": pemohon.telepon or "",
         "penanda_tangan": pemohon.penanggung_jawab or pemohon.nama,
     }
 
 
-def objek_context(objek: Objek) -> dict[str, str]:
+def objek_context(objek: Objek, profile: Profile | None = None) -> dict[str, str]:
+    """The object as printed: the point in the profile's ``[perizinan] koordinat`` style, the area
+    reckoned (``4 m × 6 m × 2 sisi = 48 m²``); every key present, empty when not given."""
+    gaya = profile.perizinan.koordinat if profile is not None else "desimal-arah"
     return {
         "uraian": objek.uraian,
         "alamat": objek.alamat,
-        "koordinat": objek.koordinat.text() if objek.koordinat else "",
+        "koordinat": objek.koordinat.text(gaya) if objek.koordinat else "",
         "ukuran": objek.ukuran.text() if objek.ukuran else "",
+        "luas": objek.ukuran.luas_text() if objek.ukuran else "",
     }
+
+
+class Rujukan(Request):
+    """A letter the inspection rests on, as numbered and dated by whoever wrote it."""
+
+    nomor: Teks
+    tanggal: Berlaku
+
+
+def _assignment_as_written(value: Any) -> Any:
+    """``Surat Tugas``, ``SK tim`` and ``keputusan`` are how people name the team's assignment."""
+    if not isinstance(value, str):
+        return value
+    word = " ".join(value.casefold().split())
+    return "keputusan" if word in ("sk", "sk tim", "keputusan", "surat keputusan") else word
+
+
+class DasarTugas(Rujukan):
+    """What sent the team: a surat tugas, or the SK that formed the team."""
+
+    jenis: Annotated[Literal["surat tugas", "keputusan"], BeforeValidator(_assignment_as_written)] = "surat tugas"
+    penerbit: Teks = "Kepala Dinas"
+    tentang: Teks | None = None
+
+
+class Dasar(Request):
+    """The BAP's legal footing: the team's assignment and the application it inspects."""
+
+    tugas: DasarTugas
+    permohonan: Rujukan
+
+
+def dasar_lines(dasar: Dasar, permit: str, applicant: str) -> list[str]:
+    """``Surat Tugas Kepala Dinas Nomor ... tanggal ...;`` then the permohonan, ending with a full stop."""
+    tugas = dasar.tugas
+    kind = "Surat Tugas" if tugas.jenis == "surat tugas" else "Keputusan"
+    about = f" tentang {tugas.tentang.rstrip(' ;.')}" if tugas.tentang else ""
+    first = f"{kind} {tugas.penerbit} Nomor {tugas.nomor} tanggal {tanggal(tugas.tanggal)}{about};"
+    ask = dasar.permohonan
+    second = f"Surat permohonan {permit} dari {applicant} Nomor {ask.nomor} tanggal {tanggal(ask.tanggal)}."
+    return [first, second]
 
 
 class Foto(Request):
@@ -95,6 +154,7 @@ class Bap(Request):
 
     tanggal: Tanggal
     tempat: Teks
+    dasar: Dasar
     tim: list[AnggotaTim] = Field(min_length=1)
     pemohon: Pemohon
     jenis_izin: JenisIzin
@@ -104,6 +164,21 @@ class Bap(Request):
     perbaikan: TeksList = Field(default_factory=list, validate_default=True)
     foto: list[Foto] = Field(default_factory=list)
     kka: Kka | None = None
+
+    @field_validator("dasar")
+    @classmethod
+    def _dated_before_the_inspection(cls, v: Dasar, info: ValidationInfo) -> Dasar:
+        """The team was sent and the application made before the team went out, not after."""
+        day: date | None = info.data.get("tanggal")
+        if day is None:
+            return v
+        for name, ref in (("tugas", v.tugas), ("permohonan", v.permohonan)):
+            if ref.tanggal > day:
+                raise ValueError(
+                    f"tanggal {name} {ref.tanggal.isoformat()} sesudah tanggal pemeriksaan {day.isoformat()}; "
+                    "periksa tanggalnya"
+                )
+        return v
 
     @field_validator("objek")
     @classmethod
@@ -135,13 +210,14 @@ def _context(req: Bap, profile: Profile) -> dict[str, Any]:
         "hari_tanggal": hari_tanggal_terbilang(req.tanggal),
         "tempat_tanggal": f"{profile.office.city}, {tanggal(req.tanggal)}",
         "tempat": req.tempat,
+        "dasar": dasar_lines(req.dasar, permit_name(profile, req.jenis_izin), req.pemohon.nama),
         "tim": team_context(req.tim),
         "pemohon": pemohon_context(req.pemohon),
         "jenis_izin": permit_name(profile, req.jenis_izin),
-        "objek": objek_context(req.objek),
-        "temuan": list(req.temuan),
+        "objek": objek_context(req.objek, profile),
+        "temuan": [rincian(t) for t in req.temuan],
         "kesimpulan": req.kesimpulan,
-        "perbaikan": list(req.perbaikan),
+        "perbaikan": [rincian(t) for t in req.perbaikan],
         "foto": [{"no": str(n), "berkas": f.berkas, "keterangan": f.keterangan} for n, f in enumerate(req.foto, 1)],
         "kka": req.kka or "",
     }
@@ -162,6 +238,7 @@ PEMOHON_EXAMPLE: dict[str, Any] = {
     "alamat": "Jl. Pahlawan No. 27, Kelurahan Trajeng, Kecamatan Panggungrejo, Kota Pasuruan",
     "nib": "9120001234567",
     "penanggung_jawab": "Budi Santoso",
+    "jabatan": "Direktur",
     "telepon": "0812-3456-7890",
 }
 OBJEK_EXAMPLE: dict[str, Any] = {
@@ -186,11 +263,14 @@ KIND = Kind(
     field_help={
         "tanggal": "tanggal pemeriksaan, 2026-11-28 (dicetak terbilang: hari, tanggal, bulan, tahun)",
         "tempat": "tempat pemeriksaan, mis. lokasi objek",
+        "dasar": "{tugas: {jenis: surat tugas atau keputusan, nomor, tanggal, penerbit, tentang}, "
+        "permohonan: {nomor, tanggal}}; tanggalnya tidak sesudah tanggal pemeriksaan",
         "tim": "anggota tim: kunci [staff] atau [officials] di profil, atau {nama, nip, jabatan, instansi}",
-        "pemohon": "{nama, alamat, nik (16 angka), nib (13 angka), penanggung_jawab, telepon}",
+        "pemohon": "{nama, alamat, nik (16 angka), nib (13 angka), penanggung_jawab, jabatan, telepon}",
         "jenis_izin": "kunci [izin] di profil: reklame, trotoar, bangunan, pendidikan",
         "objek": "{uraian, alamat, koordinat: '-7.6453, 112.9075', ukuran: {panjang_m, lebar_m, tinggi_m, sisi}}",
-        "temuan": "hasil pemeriksaan, satu butir per temuan (dicetak bernomor)",
+        "temuan": "hasil pemeriksaan, satu butir per temuan (dicetak bernomor); baris yang diawali a. b. ... "
+        "dicetak sebagai rincian",
         "kesimpulan": "sesuai atau tidak sesuai",
         "perbaikan": "yang wajib diperbaiki pemohon; diisi hanya bila 'tidak sesuai'",
         "foto": "foto lapangan: daftar {berkas: foto/depan.jpg, keterangan: ...}; boleh kosong",
@@ -199,6 +279,10 @@ KIND = Kind(
     example={
         "tanggal": "2026-11-28",
         "tempat": "lokasi reklame, Jl. Soekarno Hatta No. 12, Kota Pasuruan",
+        "dasar": {
+            "tugas": {"jenis": "surat tugas", "nomor": "800.1.11.1/412/423.105/2026", "tanggal": "2026-11-24"},
+            "permohonan": {"nomor": "017/MJR/XI/2026", "tanggal": "2026-11-20"},
+        },
         "tim": ["penata-perizinan", "teknik-pupr", "satpol-pp"],
         "pemohon": PEMOHON_EXAMPLE,
         "jenis_izin": "reklame",

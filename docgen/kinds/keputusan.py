@@ -5,6 +5,12 @@ Mengingat, MEMUTUSKAN, the dikta, the diktum that puts it into force), so the of
 the content and this module supplies the formulas: "bahwa" and the closing semicolons of the
 considerations, the ordinal words of the dikta in the profile's style, and the closing diktum
 when a request forgets it.
+
+Every item is printed with its mark (``a.``, ``1.``, ``KESATU``) in a column of its own and its
+text aligned after it; lines the office types inside an item (a diktum's ``a.``-``d.``) come out as
+their own hanging paragraphs (``docgen.text.rincian``), never as breaks in a justified line. A
+copy for distribution may carry the "Salinan sesuai dengan aslinya" block of the official who
+certifies it (``salinan``).
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.kinds.base import (
     Kind,
@@ -28,15 +34,25 @@ from docgen.kinds.base import (
 )
 from docgen.kinds.permits import AnggotaTim, team_context
 from docgen.profile import Profile
-from docgen.text import ordinal_diktum, tanggal
+from docgen.text import format_nip, ordinal_diktum, rincian, tanggal
 
-__all__ = ["BERLAKU", "KIND", "Anggota", "Keputusan", "LampiranTim"]
+__all__ = ["BERLAKU", "KIND", "Anggota", "Keputusan", "LampiranTim", "marked", "salinan_context"]
 
 BERLAKU = "Keputusan ini mulai berlaku pada tanggal ditetapkan."
 """The closing diktum added when the request's last diktum does not put the decree into force."""
 
 _BAHWA = re.compile(r"bahwa\b", re.IGNORECASE)
 _TRAILING = " \t;,.:"
+_SUB_ITEM = re.compile(r"\s*(?:[a-z]|[0-9]{1,2})[.)]\s")
+
+
+def _yes_or_key(value: Any) -> Any:
+    """``ya``/``true`` typed in a form field mean the profile's certifier, ``tidak``/``false`` the original."""
+    if isinstance(value, str) and value.strip().casefold() in ("ya", "true", "yes"):
+        return True
+    if isinstance(value, str) and value.strip().casefold() in ("tidak", "false", "no", ""):
+        return False
+    return value
 
 
 def _two_or_more(value: list[str]) -> list[str]:
@@ -87,6 +103,7 @@ class Keputusan(Request):
     penandatangan: Penandatangan
     tembusan: TeksList = Field(default_factory=list)
     lampiran: LampiranTim | None = None
+    salinan: Annotated[bool | Teks, BeforeValidator(_yes_or_key)] = False
     kka: Kka | None = None
 
     @field_validator("penandatangan")
@@ -99,6 +116,21 @@ class Keputusan(Request):
         if profile is not None and v.sebagai and v.pejabat == profile.head:
             raise ValueError(f"'{v.sebagai}' dipakai bila yang menandatangani bukan kepala ({profile.head})")
         return v
+
+    @field_validator("salinan")
+    @classmethod
+    def _certifier_known(cls, v: bool | str, info: ValidationInfo) -> bool | str:
+        """``true`` means the profile's certifier (``[keputusan] salinan_oleh``); a key names another."""
+        profile: Profile | None = (info.context or {}).get("profile")
+        if v is False or profile is None:
+            return v
+        key = profile.keputusan.salinan_oleh if v is True else v
+        if key not in profile.officials:
+            where = "[keputusan] salinan_oleh di profil" if v is True else "salinan"
+            raise ValueError(
+                f"pejabat '{key[:40]}' ({where}) tidak ada di [officials]; pilih: {', '.join(profile.officials)}"
+            )
+        return key
 
 
 def _letters(n: int) -> str:
@@ -120,11 +152,40 @@ def menimbang_text(text: str) -> str:
     return _clause(text if _BAHWA.match(text) else f"bahwa {text}")
 
 
-def dikta(items: list[str], style: str) -> list[dict[str, str]]:
+def dikta(items: list[str], style: str) -> list[dict[str, Any]]:
     """The dikta with their ordinal words; the closing diktum is added when the last says nothing
-    of "berlaku" (the decree must say when it takes effect)."""
-    texts = list(items) if "berlaku" in items[-1].casefold() else [*items, BERLAKU]
-    return [{"ke": ordinal_diktum(n, style), "teks": text} for n, text in enumerate(texts, 1)]
+    of "berlaku" (the decree must say when it takes effect).
+
+    A diktum's sub-items may be typed as lines of its text or as items of their own (``"a. ..."``
+    after ``"Tim bertugas:"``); either way they belong to the diktum before them, not to a new one.
+    """
+    texts: list[str] = []
+    for item in items:
+        if texts and _SUB_ITEM.match(item):
+            texts[-1] += "\n" + item
+        else:
+            texts.append(item)
+    if "berlaku" not in texts[-1].casefold():
+        texts.append(BERLAKU)
+    return [{"ke": ordinal_diktum(n, style), **rincian(text)} for n, text in enumerate(texts, 1)]
+
+
+def marked(mark: str, text: str) -> dict[str, object]:
+    """An item as templates hang it: ``tanda`` in its column, ``teks``, and its typed ``rincian``."""
+    return {"tanda": mark, **rincian(text)}
+
+
+def salinan_context(key: str | bool, profile: Profile) -> dict[str, Any] | None:
+    """The certifying official's block under "Salinan sesuai dengan aslinya", or None for the original."""
+    if not isinstance(key, str):
+        return None
+    person = profile.officials[key]
+    return {
+        "jabatan": f"{person.position},",
+        "nama": person.name,
+        "pangkat": person.rank,
+        "nip": format_nip(person.nip),
+    }
 
 
 def _jabatan_dinas(member: AnggotaTim, profile: Profile) -> str:
@@ -153,14 +214,15 @@ def _context(req: Keputusan, profile: Profile) -> dict[str, Any]:
         "issuer": issuer,
         "tanggal": tanggal(req.tanggal),
         "tentang": title,
-        "menimbang": [{"tanda": f"{_letters(n)}.", "teks": menimbang_text(t)} for n, t in enumerate(req.menimbang, 1)],
-        "mengingat": [{"tanda": f"{n}.", "teks": _clause(t)} for n, t in enumerate(req.mengingat, 1)],
-        "memperhatikan": [{"tanda": f"{n}.", "teks": _clause(t)} for n, t in enumerate(req.memperhatikan, 1)],
+        "menimbang": [marked(f"{_letters(n)}.", menimbang_text(t)) for n, t in enumerate(req.menimbang, 1)],
+        "mengingat": [marked(f"{n}.", _clause(t)) for n, t in enumerate(req.mengingat, 1)],
+        "memperhatikan": [marked(f"{n}.", _clause(t)) for n, t in enumerate(req.memperhatikan, 1)],
         "menetapkan": req.menetapkan or f"KEPUTUSAN {issuer} TENTANG {title.rstrip(_TRAILING)}.",
         "diktum": dikta(req.diktum, profile.keputusan.diktum),
         "penandatangan": signer_context(req.penandatangan, profile),
         "tembusan": list(req.tembusan),
         "lampiran": _lampiran(req, profile),
+        "salinan": salinan_context(req.salinan, profile),
         "kka": req.kka or "",
     }
 
@@ -193,13 +255,16 @@ KIND = Kind(
         "mengingat": "dasar hukum, satu butir per peraturan (dicetak bernomor, diakhiri ';')",
         "memperhatikan": "hal yang diperhatikan (boleh kosong)",
         "menetapkan": "teks setelah 'Menetapkan :'; kosong berarti 'KEPUTUSAN <penerbit> TENTANG <JUDUL>.'",
-        "diktum": "isi keputusan, satu butir per diktum (KESATU, KEDUA, ...), paling sedikit dua; "
+        "diktum": "isi keputusan, satu butir per diktum (KESATU, KEDUA, ...), paling sedikit dua; baris yang "
+        "diawali a. b. ... dalam satu diktum dicetak sebagai rincian menggantung; "
         "bila diktum terakhir tidak menyebut 'berlaku', ditambahkan 'Keputusan ini mulai berlaku pada tanggal "
         "ditetapkan.'",
         "penandatangan": "kunci pejabat di profil (kepala), atau {pejabat: sekretaris, sebagai: Plt.}",
         "tembusan": "daftar tembusan (boleh kosong)",
         "lampiran": "{judul, anggota: [kunci [staff]/[officials], {pegawai: kunci, jabatan_tim: Ketua}, "
         "{nama, nip, jabatan, instansi, jabatan_tim}]}; boleh kosong",
+        "salinan": "ya (true) untuk salinan yang disahkan pejabat [keputusan] salinan_oleh, atau kunci pejabat "
+        "yang mengesahkan; kosong: naskah asli",
         "kka": "kode klasifikasi arsip; kosong memakai bawaan jenis ini",
     },
     example={
@@ -224,9 +289,10 @@ KIND = Kind(
             "Membentuk Tim Teknis Pemeriksaan Lapangan Perizinan Reklame Tahun 2026 dengan susunan "
             "keanggotaan sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari "
             "Keputusan ini.",
-            "Tim sebagaimana dimaksud dalam Diktum KESATU bertugas memeriksa lokasi, ukuran dan konstruksi "
-            "reklame yang dimohonkan, menyusun berita acara pemeriksaan lapangan, dan melaporkan hasilnya "
-            "kepada Kepala Dinas.",
+            "Tim sebagaimana dimaksud dalam Diktum KESATU bertugas:",  # a.-c. below are its sub-items
+            "a. memeriksa lokasi, ukuran dan konstruksi reklame yang dimohonkan;",
+            "b. menyusun berita acara pemeriksaan lapangan; dan",
+            "c. melaporkan hasilnya kepada Kepala Dinas.",
             "Segala biaya yang timbul akibat ditetapkannya Keputusan ini dibebankan pada Dokumen Pelaksanaan "
             "Anggaran Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pasuruan Tahun Anggaran 2026.",
             BERLAKU,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.kinds.base import Request, Teks, _real_day
 from docgen.profile import Profile
-from docgen.text import format_nip
+from docgen.text import NBSP, format_nip, koordinat, luas, meter
 
 __all__ = [
     "AnggotaTim",
@@ -76,6 +77,7 @@ class Pemohon(Request):
     nik: Nik | None = None
     nib: Nib | None = None
     penanggung_jawab: Teks | None = None  # the person acting for a business
+    jabatan: Teks | None = None  # the signer's post in the business (Direktur), printed under the name
     telepon: Teks | None = None
 
     @model_validator(mode="before")
@@ -95,20 +97,21 @@ class Koordinat(Request):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
-        """Accept ``"-7.6453, 112.9075"`` as pasted from a map."""
+        """Accept ``"-7.6453, 112.9075"`` as pasted from a map, or ``"-7,6453; 112,9075"`` as typed here."""
         if isinstance(value, str):
-            parts = [p.strip() for p in value.split(",")]
+            decimal_comma = ";" in value
+            parts = [p.strip() for p in value.split(";" if decimal_comma else ",")]
             if len(parts) != 2:
                 raise ValueError("tulis koordinat seperti -7.6453, 112.9075 (lintang, bujur)")
             try:
-                return {"lintang": float(parts[0]), "bujur": float(parts[1])}
+                return {"lintang": float(parts[0].replace(",", ".")), "bujur": float(parts[1].replace(",", "."))}
             except ValueError:
                 raise ValueError("koordinat harus dua angka desimal, misalnya -7.6453, 112.9075") from None
         return value
 
-    def text(self) -> str:
-        ns = "LS" if self.lintang < 0 else "LU"
-        return f"{abs(self.lintang):.6f}° {ns}, {self.bujur:.6f}° BT"
+    def text(self, gaya: str = "desimal-arah") -> str:
+        """The point as printed, in a ``[perizinan] koordinat`` style (see :func:`docgen.text.koordinat`)."""
+        return koordinat(self.lintang, self.bujur, gaya)
 
 
 class Ukuran(Request):
@@ -120,21 +123,34 @@ class Ukuran(Request):
     sisi: int | None = Field(None, ge=1, le=8, description="Faces of a billboard")
 
     def text(self) -> str:
-        """``4 m × 6 m, tinggi 8 m, 2 sisi`` in the office's decimal comma."""
+        """``4 m × 6 m, tinggi 8 m, 2 sisi`` in the office's decimal comma, each unit bound to its number."""
         parts = []
         if self.panjang_m is not None and self.lebar_m is not None:
-            parts.append(f"{_m(self.panjang_m)} × {_m(self.lebar_m)}")
+            parts.append(f"{meter(self.panjang_m)} × {meter(self.lebar_m)}")
         elif self.panjang_m is not None or self.lebar_m is not None:
-            parts.append(_m(self.panjang_m or self.lebar_m or 0))
+            parts.append(meter(self.panjang_m or self.lebar_m or 0))
         if self.tinggi_m is not None:
-            parts.append(f"tinggi {_m(self.tinggi_m)}")
+            parts.append(f"tinggi {meter(self.tinggi_m)}")
         if self.sisi is not None:
-            parts.append(f"{self.sisi} sisi")
+            parts.append(f"{self.sisi}{NBSP}sisi")
         return ", ".join(parts) or "-"
 
+    def luas_m2(self) -> Decimal | None:
+        """Width x height x faces: the area the levy and the permit are reckoned on; None without both sides.
 
-def _m(value: float) -> str:
-    return f"{value:g}".replace(".", ",") + " m"
+        Reckoned in decimals from the numbers as written, so 4,1 m x 6 m is 24,6 m² and not 24,599999.
+        """
+        if self.panjang_m is None or self.lebar_m is None:
+            return None
+        return Decimal(str(self.panjang_m)) * Decimal(str(self.lebar_m)) * (self.sisi or 1)
+
+    def luas_text(self) -> str:
+        """``4 m × 6 m × 2 sisi = 48 m²``: the reckoning shown, so the applicant can check it; "" without both sides."""
+        area = self.luas_m2()
+        if area is None or self.panjang_m is None or self.lebar_m is None:
+            return ""
+        faces = f" × {self.sisi}{NBSP}sisi" if self.sisi else ""
+        return f"{meter(self.panjang_m)} × {meter(self.lebar_m)}{faces} = {luas(area)}"
 
 
 class Objek(Request):

@@ -25,7 +25,7 @@ from docgen.profile.model import Profile
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
 from docgen.profile.office import Office, Official, Staff
 from docgen.profile.page import PAPERS, PageSettings
-from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitType
+from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitSettings, PermitType
 from docgen.profile.section import PROFILE_NAME
 from docgen.profile.serve import ServerLimits, Verification
 from docgen.profile.signing import DEFAULT_TTE_FOOTER, SignatureBox, SigningSettings
@@ -52,6 +52,7 @@ __all__ = [
     "Official",
     "OutboxSettings",
     "PageSettings",
+    "PermitSettings",
     "PermitType",
     "Place",
     "PrintedKop",

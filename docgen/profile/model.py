@@ -18,7 +18,7 @@ from docgen.profile.marks import CapStyle, StampLayout
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
 from docgen.profile.office import Office, Official, Staff
 from docgen.profile.page import PageSettings
-from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitType
+from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitSettings, PermitType
 from docgen.profile.section import Section
 from docgen.profile.serve import Verification
 from docgen.profile.signing import SigningSettings
@@ -48,6 +48,7 @@ class Profile(Section):
     limits: Limits = Limits()
     staff: dict[str, Staff] = Field(default_factory=dict, description="Inspection team members by key.")
     izin: dict[str, PermitType] = Field(default_factory=lambda: dict(DEFAULT_PERMITS), description="Permit types.")
+    perizinan: PermitSettings = PermitSettings()
     keputusan: DecreeSettings = DecreeSettings()
     keuangan: FinanceRoles = FinanceRoles()
     signing: SigningSettings = SigningSettings()

@@ -1,4 +1,4 @@
-"""Permit officers' sections: ``[izin.<type>]`` permit types and ``[keputusan]`` decrees.
+"""Permit officers' sections: ``[izin.<type>]`` permit types, ``[perizinan]`` and ``[keputusan]`` decrees.
 
 Which permits exist, which need a technical recommendation (rekomendasi) first, and how each is
 numbered differ between regions and change with regulations, so they are data, not code.
@@ -7,12 +7,13 @@ numbered differ between regions and change with regulations, so they are data, n
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import Field, field_validator
 
 from docgen.profile.section import Section
 
-__all__ = ["DEFAULT_PERMITS", "DEFAULT_PERMIT_SERIES", "DecreeSettings", "PermitType"]
+__all__ = ["DEFAULT_PERMITS", "DEFAULT_PERMIT_SERIES", "DecreeSettings", "PermitSettings", "PermitType"]
 
 
 class PermitType(Section):
@@ -62,6 +63,17 @@ DEFAULT_PERMIT_SERIES: dict[str, str] = {
 them in [series] like any other."""
 
 
+class PermitSettings(Section):
+    """How the permit officers' documents (BAP, rekomendasi, izin) write what the team measured."""
+
+    koordinat: Literal["desimal", "desimal-arah", "dms"] = Field(
+        "desimal-arah",
+        description="How a point is printed, latitude first: 'desimal' -7,645300; 112,907500, "
+        "'desimal-arah' 7,645300° LS; 112,907500° BT, 'dms' 7°38'43,1\" LS 112°54'27,0\" BT. "
+        "Offices differ, so it is data; the request always keeps the numbers.",
+    )
+
+
 class DecreeSettings(Section):
     """How the office writes its decrees (keputusan)."""
 
@@ -69,4 +81,9 @@ class DecreeSettings(Section):
     issuer: str = Field(
         "KEPALA DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU KOTA PASURUAN",
         description="Printed after KEPUTUSAN and before the title's NOMOR line.",
+    )
+    salinan_oleh: str = Field(
+        "sekretaris",
+        description="Key of [officials] who certifies a copy ('Salinan sesuai dengan aslinya') when a "
+        "request asks for salinan: true; a request may name another official instead.",
     )
