@@ -177,8 +177,8 @@ class _Sheet:
 def _fields(pen: Pen, sheet: DispositionSheet, left: float, right: float) -> tuple[Block, Block, list]:
     """The Indeks/Kode box and the letter's fields table, measured."""
     lab = pen.lay.labels
-    index, _ = fields_block(pen, [[Field(lab.indeks, sheet.index), Field(lab.kode, sheet.kka.strip("() "))]],
-                            [], left, right)  # fmt: skip
+    row = [Field(lab.indeks, sheet.index, 0.68), Field(lab.kode, sheet.kka.strip("() "), 0.32)]
+    index, _ = fields_block(pen, [row], [], left, right, fit=True)
     options = list(pen.lay.sifat_options)
     options += [sheet.sifat.strip()] if sheet.sifat.strip() and key(sheet.sifat) not in map(key, options) else []
     rows = [

@@ -136,18 +136,23 @@ class Field:
 
     label: str
     value: str | None
+    share: float = 0.0  # part of the row's width; 0 shares the row equally
 
 
 def fields_block(
-    pen: Pen, rows: list[list[Field]], sifat: list[tuple[str, bool]], left: float, right: float
+    pen: Pen, rows: list[list[Field]], sifat: list[tuple[str, bool]], left: float, right: float, *, fit: bool = False
 ) -> tuple[Block, list[tuple[str, int]]]:
-    """The letter's fields as a ruled table of ``label : value`` cells; also each value's line count."""
-    size, label_w = pen.lay.body_size_pt, pen.lay.label_width_mm * mm
+    """The letter's fields as a ruled table of ``label : value`` cells; also each value's line count.
+
+    The label column is the layout's, so labels align down the table; ``fit`` sizes each cell's
+    label column to its own label instead (the Indeks/Kode box, whose labels are short)."""
+    size = pen.lay.body_size_pt
     laid_rows, counts = [], []
     for row in rows:
-        width = (right - left) / len(row)
+        widths = [(right - left) * (f.share or 1 / len(row)) for f in row]
         cells = []
-        for cell in row:
+        for cell, width in zip(row, widths, strict=True):
+            label_w = pen.width(cell.label, size) + PAD + 2 * mm if fit else pen.lay.label_width_mm * mm
             label = pen.wrap(cell.label, label_w - PAD - 1 * mm, size)
             if cell.value is None:
                 value: list[str] | Block = flow_checks(pen, sifat, width - label_w - 2.2 * mm - PAD, size)
@@ -156,16 +161,16 @@ def fields_block(
                 value = pen.wrap(cell.value, width - label_w - 2.2 * mm - PAD, size)
                 lines_h = LEAD * size * len(value)
                 counts.append((cell.label, len(value)))
-            cells.append((label, value, max(LEAD * size * len(label), lines_h)))
-        laid_rows.append((width, cells, max(h for _, _, h in cells) + 2 * PAD))
-    height = sum(h for _, _, h in laid_rows)
+            cells.append((label, value, max(LEAD * size * len(label), lines_h), width, label_w))
+        laid_rows.append((cells, max(c[2] for c in cells) + 2 * PAD))
+    height = sum(h for _, h in laid_rows)
 
     def draw(top: float) -> None:
         y = top
         pen.c.setLineWidth(0.6)
-        for width, cells, row_h in laid_rows:
-            for i, (label, value, _) in enumerate(cells):
-                x = left + i * width
+        for cells, row_h in laid_rows:
+            x = left
+            for i, (label, value, _, width, label_w) in enumerate(cells):
                 pen.text(label, x + PAD, y - PAD, size)
                 pen.text([":"], x + label_w, y - PAD, size)
                 if isinstance(value, Block):
@@ -174,6 +179,7 @@ def fields_block(
                     pen.text(value, x + label_w + 2.2 * mm, y - PAD, size)
                 if i:
                     pen.c.line(x, y, x, y - row_h)
+                x += width
             y -= row_h
             pen.c.line(left, y, right, y)
         pen.c.rect(left, y, right - left, top - y)
