@@ -27,6 +27,7 @@ from docgen.render.forms.disposition_blocks import (
     LEAD,
     Block,
     Field,
+    NoteBox,
     Pen,
     checked,
     fields_block,
@@ -160,17 +161,23 @@ class _Sheet:
             pen.text(["RAHASIA"], self.centre, self.height - (margin - LEAD * size) / 2, size, True, "c")
             pen.text(["RAHASIA"], self.centre, (margin + LEAD * size) / 2, size, True, "c")
 
-    def continuation(self, number: int) -> float:
-        """The heading of a page after the first: page number, 'lanjutan' title, agenda number, a rule."""
-        pen, lab, y = self.pen, self.pen.lay.labels, self.top
-        if self.sheet.page.number_position == "top":
-            y = pen.text([self.sheet.page.page_label(number)], self.centre, y, self.small, align="c") - 1 * mm
-        y = pen.text(pen.wrap(lab.halaman_lanjutan, self.right - self.left, self.small + 1, True),
-                     self.centre, y, self.small + 1, True, "c")  # fmt: skip
-        agenda = f"{lab.nomor_agenda} : {self.sheet.agenda_number}"
-        y = pen.text(pen.wrap(agenda, self.right - self.left, self.small), self.centre, y, self.small, align="c")
-        pen.c.setLineWidth(0.8)
-        pen.c.line(self.left, y - 1 * mm, self.right, y - 1 * mm)
+    def continuation(self, number: int, *, draw: bool = True) -> float:
+        """The heading of a page after the first (page number, 'lanjutan' title, agenda number, a
+        rule); returns the y below it. ``draw=False`` only measures."""
+        pen, lab, width, small = self.pen, self.pen.lay.labels, self.right - self.left, self.small
+        parts = (
+            [([self.sheet.page.page_label(number)], small, False)] if self.sheet.page.number_position == "top" else []
+        )
+        parts += [(pen.wrap(lab.halaman_lanjutan, width, small + 1, True), small + 1, True)]
+        parts += [(pen.wrap(f"{lab.nomor_agenda} : {self.sheet.agenda_number}", width, small), small, False)]
+        y = self.top
+        for lines, size, bold in parts:
+            if draw:
+                pen.text(lines, self.centre, y, size, bold, "c")
+            y -= LEAD * size * len(lines)
+        if draw:
+            pen.c.setLineWidth(0.8)
+            pen.c.line(self.left, y - 1 * mm, self.right, y - 1 * mm)
         return y - 1 * mm - GAP
 
 
@@ -237,7 +244,7 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
         (lab.paraf, ""),
     ]
     by = first.by if first else "." * 40
-    checklists, note, draw_catatan, paraf = round_one_parts(
+    checklists, catatan, paraf = round_one_parts(
         pen, columns, first.note if first else "", dates, by, (sheet.qr_url, lab.qr_caption), left, right
     )
     later = [_later(pen, number, r, sheet, left, right) for number, r in enumerate(sheet.rounds[1:], start=2)]
@@ -246,28 +253,25 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
                   regular=pen.regular, bold=pen.bold)  # fmt: skip
     title = pen.wrap(lab.title, right - left, layout.title_size_pt, bold=True)
     y = pen.text(title, page.centre, y - 2.5 * mm, layout.title_size_pt, True, "c") - 1.5 * mm
-    least = layout.catatan_height_mm * mm
+    least = max(layout.catatan_height_mm * mm, catatan.height(2))
     fixed = index.height + GAP + table.height + GAP + checklists.height + GAP + GAP + paraf.height
     if fixed + least > y - floor:
         raise _first_round_refused(pen, fixed + least - (y - floor), counts)
-    if fixed + note.height > y - floor:
-        lines = round((note.height - LEAD * layout.body_size_pt) / (LEAD * layout.note_size_pt))
-        allowed = lines - math.ceil((fixed + note.height - (y - floor)) / (LEAD * layout.note_size_pt))
-        raise RequestError(
-            f"Catatan disposisi terlalu panjang untuk lembar disposisi: {lines} baris, muat {allowed} baris; "
-            "persingkat catatannya"
-        )
-    spare = y - floor - fixed - max(least, note.height)
-    on_first = 0
-    while on_first < len(later) and later[on_first].height + GAP <= spare:
-        spare -= later[on_first].height + GAP
-        on_first += 1
+    box, lines, overflow, on_first = y - floor - fixed, catatan.lines, [], 0
+    if catatan.height(len(lines)) <= box:  # the whole note fits: later rounds may follow on this page
+        spare = box - max(least, catatan.height(len(lines)))
+        while on_first < len(later) and later[on_first].height + GAP <= spare:
+            spare -= later[on_first].height + GAP
+            box -= later[on_first].height + GAP
+            on_first += 1
+    else:  # the rest of the note continues on the next page, before the later rounds
+        keep = catatan.capacity(box) - 1
+        lines, overflow = [*lines[:keep], lab.bersambung], lines[keep:]
     for block in (index, table, checklists):
         block.draw(y)
         y -= block.height + GAP
-    catatan = max(least, note.height) + spare
-    draw_catatan(y, y - catatan)
-    y -= catatan + GAP
+    catatan.draw(y, y - box, lines)
+    y -= box + GAP
     paraf.draw(y)
     y -= paraf.height
     for block in later[:on_first]:
@@ -275,24 +279,36 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
         block.draw(y)
         y -= block.height
     page.finish_page(1)
-    rest, number = later[on_first:], 1
-    while rest:
-        c.showPage()
-        number += 1
-        y = page.continuation(number)
-        if rest[0].height > y - floor:
-            which = len(sheet.rounds) - len(rest) + 1
-            raise RequestError(
-                f"Disposisi ke-{which} tidak muat di satu halaman lembar disposisi ({rest[0].height / mm:.0f} mm, "
-                f"ruang {(y - floor) / mm:.0f} mm); persingkat catatannya"
-            )
-        while rest and rest[0].height <= y - floor:
-            rest[0].draw(y)
-            y -= rest.pop(0).height + GAP
-        page.finish_page(number)
+    _flow(page, overflow, later[on_first:], len(sheet.rounds) - len(later) + on_first + 1, floor)
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def _flow(page: _Sheet, overflow: list[str], rest: list[Block], first_number: int, floor: float) -> None:
+    """The pages after the first: the rest of the first round's note, then each later round whole."""
+    cont = NoteBox(page.pen, page.pen.lay.labels.catatan_lanjutan + ":", [], page.left, page.right)
+    number = 1
+    while overflow or rest:
+        page.pen.c.showPage()
+        number += 1
+        y = page.continuation(number)
+        if overflow:
+            keep = max(1, cont.capacity(y - floor))
+            block = cont.block(overflow[:keep])
+            block.draw(y)
+            y -= block.height + GAP
+            overflow = overflow[keep:]
+        if not overflow and rest and rest[0].height > page.continuation(number, draw=False) - floor:
+            raise RequestError(
+                f"Disposisi ke-{first_number} tidak muat di satu halaman lembar disposisi "
+                f"({rest[0].height / mm:.0f} mm); persingkat catatannya"
+            )
+        while not overflow and rest and rest[0].height <= y - floor:
+            rest[0].draw(y)
+            y -= rest.pop(0).height + GAP
+            first_number += 1
+        page.finish_page(number)
 
 
 def _later(pen: Pen, number: int, later: DispositionRound, sheet: DispositionSheet, left: float, right: float) -> Block:

@@ -18,7 +18,18 @@ from docgen.pdf import draw_qr_path
 from docgen.render.forms.disposition_layout import FormLayout
 from docgen.render.forms.textfit import wrap_text
 
-__all__ = ["GAP", "LEAD", "PAD", "Block", "Pen", "fields_block", "key", "later_round_block", "round_one_parts"]
+__all__ = [
+    "GAP",
+    "LEAD",
+    "PAD",
+    "Block",
+    "NoteBox",
+    "Pen",
+    "fields_block",
+    "key",
+    "later_round_block",
+    "round_one_parts",
+]
 
 GAP, PAD = 2.5 * mm, 1.3 * mm  # between the sheet's blocks; inside cells
 LEAD = 1.2  # line height as a multiple of the type size
@@ -211,6 +222,53 @@ def _column(pen: Pen, heading: str, items: list[tuple[str | None, bool]], width:
     return Block(height, draw)
 
 
+@dataclass(frozen=True)
+class NoteBox:
+    """A ruled Catatan box: a bold heading and the note's lines; the box may be taller than its lines.
+
+    The first round's Catatan stretches into the first page's spare room; lines it cannot hold
+    continue in boxes of their own (heading "Catatan (lanjutan)") on the following pages."""
+
+    pen: Pen
+    heading: str
+    lines: list[str]
+    left: float
+    right: float
+
+    @property
+    def head(self) -> float:
+        return LEAD * self.pen.lay.body_size_pt + 0.5 * mm + PAD
+
+    @property
+    def line_h(self) -> float:
+        return LEAD * self.pen.lay.note_size_pt
+
+    def height(self, count: int) -> float:
+        """The height of a box holding ``count`` lines."""
+        return self.head + self.line_h * count + PAD
+
+    def capacity(self, height: float) -> int:
+        """How many lines a box ``height`` tall holds."""
+        return max(0, int((height - self.head - PAD) // self.line_h))
+
+    def draw(self, top: float, bottom: float, lines: list[str] | None = None) -> None:
+        pen, left, right = self.pen, self.left, self.right
+        lines = self.lines if lines is None else lines
+        pen.c.setLineWidth(0.6)
+        pen.c.rect(left, bottom, right - left, top - bottom)
+        y = pen.text([self.heading], left + PAD, top - PAD, pen.lay.body_size_pt, True) - 0.5 * mm
+        if lines:
+            pen.text(lines, left + PAD, y, pen.lay.note_size_pt)
+        else:  # a blank sheet gets lines to write on
+            for n in range(1, int((y - bottom - PAD) // (6.5 * mm)) + 1):
+                pen.dotted(left + PAD, right - PAD, y - n * 6.5 * mm)
+
+    def block(self, lines: list[str]) -> Block:
+        """A box of exactly ``lines``, for the pages after the first."""
+        height = self.height(len(lines))
+        return Block(height, lambda top: self.draw(top, top - height, lines))
+
+
 def round_one_parts(
     pen: Pen,
     columns: list[tuple[str, list[tuple[str, bool]]]],
@@ -220,12 +278,10 @@ def round_one_parts(
     qr: tuple[str, str],
     left: float,
     right: float,
-) -> tuple[Block, Block, Callable[[float, float], None], Block]:
-    """The first round: the two checklists, the Catatan (its note's lines), and the paraf block.
-
-    Returns the checklists, the note's own height, a function drawing the Catatan box between
-    two ys (it stretches into spare room), and the paraf block with the QR code."""
-    lay, lab = pen.lay, pen.lay.labels
+) -> tuple[Block, NoteBox, Block]:
+    """The first round: the two checklists, the Catatan box with its note, and the paraf block
+    (date, batas waktu, paraf, and the QR code)."""
+    lay = pen.lay
     col_w = (right - left - GAP) / 2
     blocks = [_column(pen, h, [*items, *[(None, False)] * lay.write_in_lines], col_w) for h, items in columns]
     tallest = max(b.height for b in blocks)
@@ -234,27 +290,9 @@ def round_one_parts(
         for i, block in enumerate(blocks):
             block.draw(top, left + i * (col_w + GAP), top - tallest)
 
-    size = lay.note_size_pt
-    head = LEAD * lay.body_size_pt + 0.5 * mm + PAD
-    lines = pen.wrap(note.strip(), right - left - 2 * PAD, size) if note.strip() else []
-    note_h = head + LEAD * size * len(lines) + PAD
-
-    def draw_catatan(top: float, bottom: float) -> None:
-        pen.c.setLineWidth(0.6)
-        pen.c.rect(left, bottom, right - left, top - bottom)
-        y = pen.text([lab.catatan + ":"], left + PAD, top - PAD, lay.body_size_pt, True) - 0.5 * mm
-        if lines:
-            pen.text(lines, left + PAD, y, size)
-        else:  # a blank sheet gets lines to write on
-            for n in range(1, int((y - bottom - PAD) // (6.5 * mm)) + 1):
-                pen.dotted(left + PAD, right - PAD, y - n * 6.5 * mm)
-
-    return (
-        Block(tallest, draw_checklists),
-        Block(note_h, lambda _: None),
-        draw_catatan,
-        _paraf(pen, paraf, by, qr, left, right),
-    )
+    lines = pen.wrap(note.strip(), right - left - 2 * PAD, lay.note_size_pt) if note.strip() else []
+    catatan = NoteBox(pen, lay.labels.catatan + ":", lines, left, right)
+    return Block(tallest, draw_checklists), catatan, _paraf(pen, paraf, by, qr, left, right)
 
 
 def _paraf(pen: Pen, rows: list[tuple[str, str]], by: str, qr: tuple[str, str], left: float, right: float) -> Block:

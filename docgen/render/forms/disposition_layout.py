@@ -47,6 +47,8 @@ class Labels(BaseModel):
     diteruskan_kepada: str = "Diteruskan kepada"
     dengan_hormat_harap: str = "Dengan hormat harap"
     catatan: str = "Catatan"
+    catatan_lanjutan: str = Field("Catatan (lanjutan)", description="Heads the rest of a long first note.")
+    bersambung: str = Field("(bersambung ke halaman berikutnya)", description="Ends a note cut by the page.")
     tanggal: str = Field("Tanggal", description="Before a round's date, above the paraf.")
     batas_waktu: str = Field("Batas waktu", description="Before the date a round must be done by.")
     paraf: str = "Paraf"
