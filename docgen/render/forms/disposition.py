@@ -209,9 +209,15 @@ def _first_round_refused(pen: Pen, excess: float, counts: list[tuple[str, int]])
             f"{label} terlalu panjang untuk lembar disposisi: {lines} baris, muat {allowed} baris di halaman "
             f"pertama; persingkat {label.lower()}"
         )
+    long = [f"{label} {lines} baris" for label, lines in counts if lines > 1]
+    if long:
+        return RequestError(
+            f"Isian surat terlalu panjang untuk lembar disposisi (kurang {excess / mm:.0f} mm di halaman pertama): "
+            f"{', '.join(long)}; persingkat salah satunya"
+        )
     return RequestError(
         f"Lembar disposisi tidak muat di kertas {pen.lay.paper} (kurang {excess / mm:.0f} mm); kurangi daftar "
-        "unit/instruksi di docgen.toml [disposition] atau persingkat isian surat"
+        "unit/instruksi di docgen.toml [disposition]"
     )
 
 
