@@ -259,7 +259,9 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
                   regular=pen.regular, bold=pen.bold)  # fmt: skip
     title = pen.wrap(lab.title, right - left, layout.title_size_pt, bold=True)
     y = pen.text(title, page.centre, y - 2.5 * mm, layout.title_size_pt, True, "c") - 1.5 * mm
-    least = max(layout.catatan_height_mm * mm, catatan.height(2))
+    # A blank Catatan keeps room to write by hand; a typed note needs two lines here, the rest
+    # continues on the next page, so long letter fields still fit with it.
+    least = catatan.height(2) if catatan.lines else max(layout.catatan_height_mm * mm, catatan.height(2))
     fixed = index.height + GAP + table.height + GAP + checklists.height + GAP + GAP + paraf.height
     if fixed + least > y - floor:
         raise _first_round_refused(pen, fixed + least - (y - floor), counts)
