@@ -20,6 +20,8 @@ from conftest import render_page, require
 from PIL import Image
 from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from test_disposition_sheet import MM, REPO, SHIPPED
+from test_disposition_sheet import make_sheet as sheet_of_the_sheet_tests
 
 from docgen.errors import ConfigError, RequestError
 from docgen.incoming import dispose, enter_incoming, print_sheet
@@ -36,10 +38,7 @@ from docgen.render.forms.disposition import (
     render_disposition_sheet,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-SHIPPED = REPO / "templates" / "lembar-disposisi.toml"
 ARTIFACTS = REPO / "test-artifacts" / "pages"
-MM = 72 / 25.4
 PROFILE = load_workspace(REPO, env={}).profile
 UNITS = list(PROFILE.disposition.units)
 INSTRUCTIONS = list(PROFILE.disposition.instructions)
@@ -61,25 +60,16 @@ def a_round(n: int, **changes: object) -> DispositionRound:
 
 
 def make_sheet(rounds_: int = 1, **changes: object) -> DispositionSheet:
-    sheet = DispositionSheet(
-        kop=printed_kop(PROFILE.office),
-        emblem=REPO / "templates" / "lambang.png",
-        sender="Dinas Lingkungan Hidup Kota Pasuruan",
-        letter_number="600.4/215/423.109/2026",
-        letter_date="20 November 2026",
-        received_date="23 November 2026",
-        agenda_number="000.5.3.1/0123/423.105/2026",
-        sifat="Segera",
-        subject="Permohonan Data Perizinan Usaha Tahun 2026",
-        kka="500.16.7.2",
-        index="Pelayanan Perizinan",
-        lampiran="1 (satu) berkas",
-        units=list(UNITS),
-        instructions=list(INSTRUCTIONS),
-        rounds=[a_round(n) for n in range(1, rounds_ + 1)],
-        qr_url="https://dpmptsp.pasuruankota.go.id/verifikasi/Xq3vT9kLm2Rp8sWz4yBn6c",
-    )
-    return dataclasses.replace(sheet, **changes)
+    """test_disposition_sheet's sheet with this office's lists, a letter from the DLH and ``rounds_`` rounds."""
+    letter = {
+        "sender": "Dinas Lingkungan Hidup Kota Pasuruan",
+        "letter_number": "600.4/215/423.109/2026",
+        "subject": "Permohonan Data Perizinan Usaha Tahun 2026",
+        "units": list(UNITS),
+        "instructions": list(INSTRUCTIONS),
+        "rounds": [a_round(n) for n in range(1, rounds_ + 1)],
+    }
+    return sheet_of_the_sheet_tests(**{**letter, **changes})
 
 
 def write(tmp_path: Path, sheet: DispositionSheet, name: str = "ld", layout: FormLayout | None = None) -> Path:
