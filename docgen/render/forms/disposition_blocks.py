@@ -136,6 +136,8 @@ def labelled(pen: Pen, rows: list[tuple[str, str]], left: float, width: float, s
         for label, lines in laid:
             pen.text([label], left, y, size)
             pen.text([":"], left + label_w, y, size)
+            if lines == [""]:  # nothing recorded yet: a line to write it on by hand
+                pen.dotted(left + label_w + 2.5 * mm, left + width, y - size * 1.05)
             y = pen.text(lines, left + label_w + 2.5 * mm, y, size)
 
     return Block(height, draw)
