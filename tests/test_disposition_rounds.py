@@ -337,7 +337,11 @@ def test_an_older_layout_file_still_loads_and_prints_nothing_below_8_pt(tmp_path
 
 # -- through the register: dispose() with a batas waktu -------------------------------------
 
+#: The deadline lives in the register's event log; both registers must give it back.
+both_registers = pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
+
+@both_registers
 def test_a_deadline_is_recorded_with_its_round_and_printed_on_the_sheet(workspace):
     enter_incoming(workspace, get_kind("surat-masuk").example)
     dispose(workspace, "1/2026", units=["3"], instructions=["2"], by="kadis", deadline=date(2026, 12, 4), today=TODAY)
@@ -350,6 +354,7 @@ def test_a_deadline_is_recorded_with_its_round_and_printed_on_the_sheet(workspac
     assert [r["deadline"] for r in recorded] == ["2026-12-04", None]
 
 
+@both_registers
 def test_a_deadline_before_the_letter_was_received_is_refused_and_nothing_recorded(workspace):
     entered = enter_incoming(workspace, get_kind("surat-masuk").example)  # received 23 November 2026
     with pytest.raises(RequestError, match="Batas waktu 22 November 2026 sebelum surat diterima") as caught:
@@ -372,6 +377,7 @@ def test_the_cli_takes_a_batas_waktu_and_refuses_one_that_is_not_a_date(workspac
         assert rounds(reg, doc_id)[0]["deadline"] == "2026-12-05"
 
 
+@both_registers
 def test_a_letter_the_sheet_cannot_hold_is_refused_before_a_number_is_taken(workspace):
     letter = {**get_kind("surat-masuk").example, "hal": "Permohonan data perizinan yang sangat panjang " * 30}
     with pytest.raises(RequestError, match="^Hal terlalu panjang untuk lembar disposisi"):
