@@ -18,10 +18,13 @@ from pypdf import PdfReader, PdfWriter
 
 from docgen.errors import RequestError
 from docgen.kinds import get_kind, validate_request
+from docgen.kinds.base import Lampiran
+from docgen.kinds.surat_masuk import SuratMasuk
 from docgen.makers import Output, check_outbox
+from docgen.pattern import NumberParts, format_number
 from docgen.pdf import check_page, clean_pdf, clean_writer, read_pdf
 from docgen.pipeline import Result, issue_outputs
-from docgen.profile import Workspace
+from docgen.profile import Workspace, printed_kop
 from docgen.register import DocumentRow, Intake, Register, State
 from docgen.register.agenda import (
     add_disposition,
@@ -99,40 +102,102 @@ def _read_scan(scan: Path, *, limit: int, merge: bool) -> tuple[str, bytes]:
         ) from exc
 
 
-def _sheet(workspace: Workspace, reg: Register, doc: DocumentRow, agenda: str) -> bytes:
-    """Render the lembar disposisi of ``doc`` with every round recorded so far."""
+@dataclass(frozen=True)
+class _Letter:
+    """What the sheet prints of the letter itself, from the request or from the register."""
+
+    sender: str
+    number: str
+    written: date
+    received: date
+    subject: str
+    sifat: str
+    lampiran: str  # counted in words
+
+    @classmethod
+    def of_request(cls, req: SuratMasuk) -> _Letter:
+        return cls(req.dari, req.nomor, req.tanggal, req.diterima, req.hal, req.sifat, req.lampiran.text())
+
+    @classmethod
+    def of_entry(cls, reg: Register, doc: DocumentRow) -> _Letter:
+        """From the register's rows; the lampiran from the stored request (entries before it existed: "-")."""
+        details = incoming_details(reg, doc.id)
+        return cls(
+            details["sender"], details["letter_number"], date.fromisoformat(details["letter_date"]),
+            date.fromisoformat(details["received_date"]), doc.subject, doc.sifat,
+            Lampiran.model_validate(doc.request.get("lampiran", 0)).text(),
+        )  # fmt: skip
+
+
+def _build_sheet(
+    workspace: Workspace, *, letter: _Letter, agenda: str, kka: str, recorded: list[DispositionRound], token: str
+) -> DispositionSheet:
+    """The sheet's contents from the letter and its rounds: one place for the trial (before a
+    number or a round is recorded) and the real sheet."""
     profile = workspace.profile
-    details = incoming_details(reg, doc.id)
-    officials = profile.officials
-    recorded = [
+    return DispositionSheet(
+        kop=printed_kop(profile.office),
+        emblem=workspace.emblem if workspace.emblem.is_file() else None,
+        sender=letter.sender,
+        letter_number=letter.number,
+        letter_date=tanggal(letter.written),
+        received_date=tanggal(letter.received),
+        agenda_number=agenda,
+        sifat=letter.sifat,
+        subject=letter.subject,
+        kka=kka,
+        index=_index(workspace, kka),
+        lampiran=letter.lampiran,
+        units=list(profile.disposition.units),
+        instructions=list(profile.disposition.instructions),
+        rounds=recorded,
+        qr_url=f"{profile.verification.base_url.rstrip('/')}/{token}",
+        page=profile.page,
+    )
+
+
+def _index(workspace: Workspace, kka: str) -> str:
+    """The Indeks: the code's name as a catchword, without the parenthesised scope some names carry
+    ("Penciptaan (buku registrasi naskah masuk ...)" files under "Penciptaan")."""
+    name = workspace.archive_codes.name(kka) if kka else ""
+    return name.split(" (")[0].strip()
+
+
+def _render(workspace: Workspace, sheet: DispositionSheet) -> bytes:
+    return render_disposition_sheet(sheet, load_form_layout(workspace.template(workspace.profile.disposition.layout)))
+
+
+def _recorded(workspace: Workspace, reg: Register, doc_id: int) -> list[DispositionRound]:
+    """Every round recorded so far, as the sheet prints it."""
+    officials = workspace.profile.officials
+    return [
         DispositionRound(
             by=officials[r["by_official"]].position if r["by_official"] in officials else r["by_official"],
             to_units=r["to_units"],
             instructions=r["instructions"],
             note=r["note"],
             date_text=tanggal(local_date(r["created_at"])),
+            deadline_text=tanggal(date.fromisoformat(r["deadline"])) if r.get("deadline") else "",
         )
-        for r in rounds(reg, doc.id)
+        for r in rounds(reg, doc_id)
     ]
-    sheet = DispositionSheet(
-        kop=list(profile.office.kop),
-        address=profile.office.address,
-        emblem=workspace.emblem if workspace.emblem.is_file() else None,
-        sender=details["sender"],
-        letter_number=details["letter_number"],
-        letter_date=tanggal(date.fromisoformat(details["letter_date"])),
-        received_date=tanggal(date.fromisoformat(details["received_date"])),
-        agenda_number=agenda,
-        sifat=doc.sifat,
-        subject=doc.subject,
-        kka=doc.kka or "",
-        units=list(profile.disposition.units),
-        instructions=list(profile.disposition.instructions),
-        rounds=recorded,
-        qr_url=f"{profile.verification.base_url.rstrip('/')}/{doc.token}",
-    )
-    layout = load_form_layout(workspace.template(profile.disposition.layout))
-    return render_disposition_sheet(sheet, layout)
+
+
+def _sheet(workspace: Workspace, reg: Register, doc: DocumentRow, agenda: str) -> bytes:
+    """Render the lembar disposisi of ``doc`` with every round recorded so far."""
+    sheet = _build_sheet(
+        workspace, letter=_Letter.of_entry(reg, doc), agenda=agenda, kka=doc.kka or "",
+        recorded=_recorded(workspace, reg, doc.id), token=doc.token or "",
+    )  # fmt: skip
+    return _render(workspace, sheet)
+
+
+def _stand_in_agenda(workspace: Workspace, letter: _Letter, kka: str) -> str:
+    """The widest agenda number the series can give this year: the trial sheet is never narrower."""
+    profile, kind = workspace.profile, get_kind(KIND)
+    pattern = profile.series[kind.series_for(profile)].pattern
+    parts = NumberParts(seq=99999, year=letter.received.year, month=12, kka=kka, unit=profile.office.unit_code)
+    return format_number(pattern, parts)
 
 
 def _merged(sheet: bytes, scan: bytes) -> bytes:
@@ -163,10 +228,14 @@ def enter_incoming(
     if merge and scan is None:
         raise RequestError("--gabung menggabungkan lembar disposisi dengan pindaian; sertakan --scan")
     scan_sha, scan_bytes = _read_scan(scan, limit=profile.limits.pdf_bytes, merge=merge) if scan else (None, None)
-    load_form_layout(workspace.template(profile.disposition.layout))  # a broken layout costs no number
     check_outbox(workspace, kind.name, request.diterima.year, expected=2 * len(scan_bytes or b""))
     summary = kind.summary(request, profile)
     kka = summary.kka or kind.kka_for(profile)
+    assert isinstance(request, SuratMasuk)
+    letter = _Letter.of_request(request)
+    stand_in = _stand_in_agenda(workspace, letter, kka)
+    trial = _build_sheet(workspace, letter=letter, agenda=stand_in, kka=kka, recorded=[], token="x" * 22)
+    _render(workspace, trial)  # a broken layout or a field the sheet cannot hold costs no number
     reg = register or Register.open(workspace)
     try:
         doc_id, reservation = reg.start_document(
@@ -226,10 +295,16 @@ def dispose(
     instructions: list[str],
     by: str,
     note: str = "",
+    deadline: date | None = None,
     print_it: bool = False,
     today: date | None = None,
 ) -> Disposed:
-    """Record a disposition round (Kepala Dinas to a Bidang, a Bidang to its staff)."""
+    """Record a disposition round (Kepala Dinas to a Bidang, a Bidang to its staff).
+
+    ``deadline`` is the round's batas waktu, printed on the sheet; it may not lie before the day
+    the letter was received. The sheet is drawn with the new round first, so a note it cannot
+    hold is refused before anything is recorded.
+    """
     profile = workspace.profile
     today = today or date.today()
     chosen_units = pick(list(profile.disposition.units), units, "Tujuan disposisi")
@@ -238,9 +313,25 @@ def dispose(
         raise RequestError(f"Pejabat '{by}' tidak ada di profil; pilih: {', '.join(profile.officials)}")
     with Register.open(workspace) as reg:
         doc = _entry(reg, agenda, today)
+        letter = _Letter.of_entry(reg, doc)
+        if deadline is not None and deadline < letter.received:
+            raise RequestError(
+                f"Batas waktu {tanggal(deadline)} sebelum surat diterima ({tanggal(letter.received)}); "
+                "pilih tanggal pada atau sesudah tanggal terima"
+            )
+        new = DispositionRound(
+            by=profile.officials[by].position, to_units=chosen_units, instructions=chosen_instructions,
+            note=note.strip(), date_text=tanggal(today), deadline_text=tanggal(deadline) if deadline else "",
+        )  # fmt: skip
+        trial = _build_sheet(
+            workspace, letter=letter, agenda=doc.number or agenda, kka=doc.kka or "",
+            recorded=[*_recorded(workspace, reg, doc.id), new], token=doc.token or "",
+        )  # fmt: skip
+        _render(workspace, trial)
         number = add_disposition(
-            reg, doc.id, by=by, units=chosen_units, instructions=chosen_instructions, note=note.strip()
-        )
+            reg, doc.id, by=by, units=chosen_units, instructions=chosen_instructions, note=note.strip(),
+            deadline=deadline,
+        )  # fmt: skip
     sheet = print_sheet(workspace, agenda, today=today) if print_it else None
     return Disposed(doc.number or agenda, number, sheet)
 

@@ -189,9 +189,13 @@ def test_the_new_sheet_names_the_agenda_number_the_sender_and_the_letter_number(
         f"Nomor surat : {LETTER_NO}",
         "Tanggal surat : 20 November 2026",
         "Diterima tanggal : 23 November 2026",
-        "Permohonan Data Perizinan Usaha Tahun 2026 (500.16.7.2)",
+        "Lampiran : 1 (satu) berkas",
+        "Hal : Permohonan Data Perizinan Usaha Tahun 2026",
+        "Indeks : Pelayanan Perizinan",
+        "Kode : 500.16.7.2",
     ):
         assert expected in text
+    assert "(500.16.7.2)" not in text  # the archive code has its own box, not pasted after Hal
     assert "Disposisi lanjutan" not in text
 
 
@@ -216,8 +220,9 @@ def test_a_reprinted_sheet_carries_the_notes_of_every_round(workspace, incoming)
     text = page_text(workspace.root / again.path)
     assert "Nomor agenda : 1/2026" in text
     assert "Mohon segera ditelaah." in text
-    assert "Disposisi lanjutan 2 (Kepala Bidang Pelayanan Terpadu Satu Pintu" in text
-    assert f"Kepada: {UMUM}. Harap: Siapkan bahan. Siapkan draf jawaban." in text
+    text += " " + page_text(workspace.root / again.path, -1)  # a later round may flow onto another page
+    assert "Disposisi lanjutan 2 dari Kepala Bidang Pelayanan Terpadu Satu Pintu" in text
+    assert "Siapkan draf jawaban." in text
     assert len({entered.path, done.sheet.path, again.path}) == 3  # every print is its own file
 
 

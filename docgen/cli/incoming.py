@@ -65,16 +65,28 @@ def catat(
     harap: Annotated[list[str], typer.Option("--harap", help="Instruction (name, part, or number).")],
     oleh: Annotated[str, typer.Option("--oleh", help="Official key from docgen.toml, e.g. kadis.")],
     catatan: Annotated[str, typer.Option("--catatan", help="Free note.")] = "",
+    batas_waktu: Annotated[
+        str | None, typer.Option("--batas-waktu", help="Deadline of this round, 2026-12-05 (printed on the sheet).")
+    ] = None,
     cetak: Annotated[bool, typer.Option("--cetak", help="Print the filled sheet.")] = False,
 ) -> None:
     """Record a disposition round (Kepala Dinas to a Bidang, a Bidang to staff).
 
-    Example: docgen disposisi catat 12/2026 --kepada 3 --harap "proses lebih" --oleh kadis --cetak
+    Example: docgen disposisi catat 12/2026 --kepada 3 --harap "proses lebih" --oleh kadis
+    --batas-waktu 2026-12-05 --cetak
     """
+    from docgen.errors import RequestError
     from docgen.incoming import dispose
 
     with handle_errors():
-        done = dispose(workspace(), agenda, units=kepada, instructions=harap, by=oleh, note=catatan, print_it=cetak)
+        try:
+            deadline = date.fromisoformat(batas_waktu) if batas_waktu else None
+        except ValueError:
+            raise RequestError(f"--batas-waktu '{batas_waktu}' bukan tanggal; tulis seperti 2026-12-05") from None
+        done = dispose(
+            workspace(), agenda, units=kepada, instructions=harap, by=oleh, note=catatan, deadline=deadline,
+            print_it=cetak,
+        )  # fmt: skip
     console.print(f"Disposisi ke-{done.round} untuk agenda {escape(done.agenda)} dicatat.")
     if done.sheet is not None:
         console.print(f"Lembar disposisi: [bold]{escape(done.sheet.path)}[/]")

@@ -112,18 +112,45 @@ def incoming_details(reg: Register, doc_id: int) -> dict[str, Any]:
 
 
 def rounds(reg: Register, doc_id: int) -> list[dict[str, Any]]:
+    """Every round of a letter, first to last; ``deadline`` is its batas waktu (ISO date) or None."""
+    deadlines = _deadlines(reg, doc_id)
     out = []
     for r in reg.conn.execute("SELECT * FROM dispositions WHERE doc_id = ? ORDER BY round", (doc_id,)):
         item = dict(r)
         item["to_units"], item["instructions"] = json.loads(r["to_units"]), json.loads(r["instructions"])
+        item["deadline"] = deadlines.get(r["round"])
         out.append(item)
     return out
 
 
+def _deadlines(reg: Register, doc_id: int) -> dict[int, str]:
+    """Each round's batas waktu, as its ``disposition.recorded`` event holds it.
+
+    Issue 23 added the deadline without a schema migration: the event is written in the round's
+    own transaction and is append-only, so it is as final as the round's row.
+    """
+    found: dict[int, str] = {}
+    for row in reg.conn.execute(
+        "SELECT detail FROM events WHERE doc_id = ? AND action = 'disposition.recorded' ORDER BY id", (doc_id,)
+    ):
+        detail = json.loads(row["detail"])
+        if detail.get("deadline") and isinstance(detail.get("round"), int):
+            found[detail["round"]] = str(detail["deadline"])
+    return found
+
+
 def add_disposition(
-    reg: Register, doc_id: int, *, by: str, units: list[str], instructions: list[str], note: str = ""
+    reg: Register,
+    doc_id: int,
+    *,
+    by: str,
+    units: list[str],
+    instructions: list[str],
+    note: str = "",
+    deadline: date | None = None,
 ) -> int:
-    """Record one disposition round; returns its round number (1 for the Kepala Dinas's)."""
+    """Record one disposition round (with its batas waktu, if set); returns its round number (1 for the
+    Kepala Dinas's)."""
     if not units:
         raise RegisterError("Disposisi harus diteruskan kepada sedikitnya satu tujuan (--kepada)")
     with atomic(reg.conn):
@@ -136,7 +163,8 @@ def add_disposition(
             (doc_id, number, by, json.dumps(units, ensure_ascii=False), json.dumps(instructions, ensure_ascii=False),
              note, now_iso()),
         )  # fmt: skip
-        append_event(reg.conn, "disposition.recorded", doc_id=doc_id, round=number, by=by, to=units)
+        extra = {"deadline": deadline.isoformat()} if deadline else {}
+        append_event(reg.conn, "disposition.recorded", doc_id=doc_id, round=number, by=by, to=units, **extra)
     return number
 
 

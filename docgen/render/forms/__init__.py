@@ -2,7 +2,8 @@
 
 ``boxlayout`` (the layout file's model), ``boxform`` (loading a layout and drawing a page on its
 cached static layer), ``boxtext`` (values fitted into their boxes), ``textfit`` (shrink, wrap, cut),
-``values`` (a request's fields as the values a layout names), ``disposition`` (the lembar disposisi).
+``values`` (a request's fields as the values a layout names), ``disposition`` (the lembar disposisi:
+its page flow), ``disposition_blocks`` (its measured blocks), ``disposition_layout`` (its layout file).
 """
 
 from docgen.render.forms.boxform import binary_streams, draw_box_form, load_box_layout
