@@ -18,8 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.pdf import embedded_fonts
-from docgen.profile import Office
-from docgen.render.forms import binary_streams, wrap_text
+from docgen.profile import Office, printed_kop
+from docgen.render.forms import binary_streams, draw_kop, wrap_text
 
 __all__ = ["Front", "Row", "draw_front"]
 
@@ -64,7 +64,7 @@ def draw_front(front: Front) -> tuple[bytes, int]:
 def _draw(front: Front) -> tuple[bytes, int]:
     regular, bold = embedded_fonts()
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    canvas = Canvas(out, pagesize=A4, pageCompression=1, initialFontName=regular)
     canvas.setTitle(f"Paket SPP {front.jenis}")
     page = _Page(canvas, regular, bold)
     y = _kop(page, front)
@@ -107,27 +107,22 @@ def _ranges(front_pages: int, parts: Sequence[tuple[str, int]]) -> list[str]:
 
 
 def _kop(page: _Page, front: Front) -> float:
-    """The office's kop: emblem left, its lines centred, address, a double rule; the y below it."""
-    canvas, top = page.canvas, A4[1] - 15 * mm
-    if front.emblem is not None and front.emblem.is_file():
-        canvas.drawImage(
-            str(front.emblem), _LEFT, top - 26 * mm, 20 * mm, 24 * mm, preserveAspectRatio=True, mask="auto"
+    """The office's kop, the same lines and breaks as every other output (``draw_kop``); the y below it."""
+    emblem = front.emblem if front.emblem is not None and front.emblem.is_file() else None
+    kop = printed_kop(front.office)
+    return (
+        draw_kop(
+            page.canvas,
+            kop,
+            emblem,
+            left=_LEFT,
+            right=_RIGHT,
+            top=A4[1] - 15 * mm,
+            regular=page.regular,
+            bold=page.bold,
         )
-    y = top - 5 * mm
-    for line in front.office.kop:
-        y = page.centred(line, y, 13, left=_LEFT + 22 * mm)
-    office = front.office
-    contact = " ".join(p for p in (office.address, office.postal_code) if p)
-    extra = " | ".join(p for p in (office.phone, office.email, office.website) if p)
-    for line in (contact, extra):
-        if line:
-            y = page.centred(line, y, 8.5, left=_LEFT + 22 * mm, bold=False)
-    y = min(y, top - 27 * mm)
-    canvas.setLineWidth(1.6)
-    canvas.line(_LEFT, y, _RIGHT, y)
-    canvas.setLineWidth(0.5)
-    canvas.line(_LEFT, y - 1.2 * mm, _RIGHT, y - 1.2 * mm)
-    return y - 2 * mm
+        - 2 * mm
+    )
 
 
 class _Page:

@@ -15,8 +15,7 @@ import hashlib
 import io
 import tomllib
 import zlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,6 @@ from pydantic import ValidationError
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
@@ -45,9 +43,10 @@ from docgen.render.forms.boxtext import (
     raw_family,
     shared_base_fonts,
 )
+from docgen.render.forms.kop import binary_streams
 from docgen.validation import field_path, summarize
 
-__all__ = ["binary_streams", "draw_box_form", "load_box_layout"]
+__all__ = ["draw_box_form", "load_box_layout"]
 
 _STATIC = "docgen-latar"  # the form XObject name of the static layer
 
@@ -195,18 +194,6 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
 
 def _names(fonts: Mapping[str, tuple[str, str]]) -> list[str]:
     return [name for pair in fonts.values() for name in pair]
-
-
-@contextmanager
-def binary_streams() -> Iterator[None]:
-    """Streams flate-compressed only: reportlab's default ASCII85 on top (for 7-bit channels) costs
-    ~2 ms a page in pure Python and a quarter more bytes."""
-    before = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = before
 
 
 def _under(page: Any, background: Path, width: float, height: float, source: str) -> Any:
