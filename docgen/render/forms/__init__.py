@@ -6,7 +6,7 @@ cached static layer), ``boxtext`` (values fitted into their boxes), ``textfit`` 
 ``kop`` (the one kop drawer every reportlab page uses).
 """
 
-from docgen.render.forms.boxform import draw_box_form, load_box_layout
+from docgen.render.forms.boxform import draw_box_form, fit_box_form, load_box_layout
 from docgen.render.forms.disposition import (
     DispositionRound,
     DispositionSheet,
@@ -24,6 +24,7 @@ __all__ = [
     "binary_streams",
     "draw_box_form",
     "draw_kop",
+    "fit_box_form",
     "form_values",
     "kop_height_mm",
     "load_box_layout",

@@ -28,8 +28,8 @@ __all__ = ["KOP_MIN_PT", "binary_streams", "draw_kop", "kop_height_mm"]
 
 KOP_MIN_PT = 8.0  #: no kop line is printed smaller, however narrow the sheet
 _EMBLEM_W_MM, _EMBLEM_H_MM = 21.0, 25.2  # as the Word templates place it (2.1 cm wide, 300 x 360 px)
-_LEAD = 1.18  # line height as a multiple of the size
-_GAP_MM = 2.0  # between the taller of emblem and text, and the thick rule
+_LEAD = 1.15  # line height as a multiple of the size: Word's single spacing for Arial
+_GAP_MM = 1.5  # between the taller of emblem and text, and the thick rule
 _THICK_PT, _THIN_PT, _RULES_MM = 1.6, 0.6, 1.0  # the double rule: widths and the distance between
 
 
