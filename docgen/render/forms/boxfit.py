@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from docgen.errors import ConfigError, RequestError, TemplateError
 from docgen.render.forms.boxlayout import LEAD, Box, BoxLayout, Frame
 from docgen.render.forms.boxtext import Laid, lay_list, lay_text
+from docgen.render.forms.textfit import wrap_text
 from docgen.validation import field_path
 
 __all__ = ["Fonts", "lay_footer", "lay_label", "lay_values"]
@@ -50,6 +51,20 @@ def _too_long(names: Sequence[str], box: Box, holds: int, lines: int, given: int
     )
 
 
+def _list_too_long(name: str, box: Box, fonts: Fonts, default: str, items: Sequence[str]) -> RequestError:
+    """A list that does not fit: how many lines its box holds at the floor, how many its items need."""
+    font = fonts[box.font or default][box.bold]
+    floor = box.min_size_pt
+    width, room = (box.w_mm - 2 * box.pad_mm) * mm, (box.h_mm - 2 * box.pad_mm) * mm
+    indent = pdfmetrics.stringWidth(f"{len(items)}. ", font, floor) + 0.5 * mm
+    needed = sum(len(wrap_text(item, font, floor, width - indent) or [""]) for item in items)
+    return RequestError(
+        f"Kolom '{name}' terlalu panjang untuk kotaknya: muat {int(room / (LEAD * floor) + 1e-6)} baris "
+        f"(huruf {floor:g} pt), diterima {len(items)} butir dalam {needed} baris; singkat atau kurangi butirnya",
+        fields=(name,),
+    )
+
+
 def lay_values(layout: BoxLayout, values: Mapping[str, str | list[str]], fonts: Fonts) -> list[tuple[Box, Laid]]:
     """Every box holding values, fitted; RequestError names a field whose value does not fit its box,
     TemplateError a placeholder ``values`` lacks or a list given to a box that is no list box."""
@@ -71,8 +86,7 @@ def lay_values(layout: BoxLayout, values: Mapping[str, str | list[str]], fonts: 
                 )
             laid = lay_list(box, fonts, layout.font, items)
             if laid is None:
-                holds, lines = _holds(box, fonts, layout.font, " ".join(items))
-                raise _too_long(names, box, holds - 4 * len(items), lines, sum(len(item) for item in items))
+                raise _list_too_long(names[0], box, fonts, layout.font, items)
             out.append((box, laid))
             continue
         text: list[str] = []
