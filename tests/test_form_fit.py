@@ -280,7 +280,8 @@ def test_every_font_in_every_form_and_the_packet_cover_is_embedded(issued, paper
 
 
 def front(ws: Workspace) -> Front:
-    return Front(ws.profile.office, ws.emblem, "LS Barang dan Jasa", (("Nomor SPP", "1/SPP/2026"),), (("SPP", 1),), ())
+    facts = (("Nomor SPP", "1/SPP/2026"),)
+    return Front(ws.profile.office, ws.emblem, "LS Barang dan Jasa", facts, (("SPP", 1),), (), ws.profile.page.size_mm)
 
 
 @pytest.mark.parametrize("paper", ["A4", "F4"])
@@ -299,8 +300,12 @@ def test_the_kop_is_the_profiles_printed_kop_in_every_form_and_the_packet_cover(
 
 
 @pytest.mark.parametrize(("paper", "size"), [("A4", (210, 297)), ("F4", (215, 330))])
-def test_the_profiles_paper_sets_every_forms_page_and_keeps_boxes_from_the_top(issued, paper, size):
+def test_the_profiles_paper_sets_every_forms_page_and_keeps_boxes_from_the_top(issued, paper, size, tmp_path):
     ws, results = issued[paper]
+    cover = tmp_path / "cover.pdf"
+    cover.write_bytes(draw_front(front(ws))[0])
+    for page in PdfReader(cover).pages:
+        assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == size
     a4 = issued["A4"][1]
     for kind, (result, *_rest) in results.items():
         box = PdfReader(ws.root / result.path).pages[0].mediabox

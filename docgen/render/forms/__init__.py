@@ -1,7 +1,8 @@
 """Forms drawn straight to PDF (reportlab's pdfgen) from a layout TOML an office edits.
 
 ``boxlayout`` (the layout file's model), ``boxform`` (loading a layout and drawing a page on its
-cached static layer), ``boxtext`` (values fitted into their boxes), ``textfit`` (shrink, wrap, cut),
+cached static layer), ``boxtext`` (text fitted into a box), ``boxfit`` (a request's values fitted, or
+refused naming the field), ``textfit`` (wrap and shrink; the disposition's cut),
 ``values`` (a request's fields as the values a layout names), ``disposition`` (the lembar disposisi),
 ``kop`` (the one kop drawer every reportlab page uses).
 """
