@@ -423,3 +423,29 @@ def test_draw_kop_refuses_a_sheet_so_narrow_its_lines_would_fall_below_8_pt(work
     c = Canvas(str(tmp_path / "kop.pdf"), pagesize=(120 * MM, 200 * MM))
     with pytest.raises(ConfigError, match=r"Kop tidak muat di lebar 90 mm tanpa huruf di bawah 8 pt"):
         draw_kop(c, kop, None, left=10 * MM, right=100 * MM, top=190 * MM, regular=regular, bold=bold)
+
+
+def test_a_typed_line_break_in_a_justified_box_does_not_stretch_the_line(workspace, tmp_path):
+    """'hari/tanggal : ...' lines an office types stay as typed; only wrapped lines are justified."""
+    path = layout_with(
+        workspace,
+        lambda t: t.replace(
+            'text = "{objek}"\nx_mm = 70\ny_mm = 96\nw_mm = 120\nh_mm = 12\n',
+            ('text = "{objek}"\nx_mm = 70\ny_mm = 96\nw_mm = 120\nh_mm = 24\nalign = "justify"\n'),
+            1,
+        ),
+    )
+    layout = load_box_layout(path, workspace.root, profile=workspace.profile)
+    kind = get_kind("izin")
+    typed = "hari : Senin\n" + ITEM
+    request = validate_request(
+        kind, put(example("izin"), ("objek", "uraian"), typed), workspace.profile, roots=(workspace.root,)
+    )
+    values = form_values(kind.render_context(request, workspace.profile, number="1"), layout)
+    pdf = tmp_path / "f.pdf"
+    pdf.write_bytes(draw_box_form(layout, values, qr_url="", footer=[]))
+    placed = [text for text, *_ in runs(pdf)]
+    assert "hari : Senin" in placed  # one run: a stretched line is set word by word
+    assert "Pemegang" in placed and "wajib" in placed  # the wrapped line above the paragraph's last is justified
+    last = ITEM.split()[-1]
+    assert any(text.endswith(last) and " " in text for text in placed)  # the paragraph's last line is not
