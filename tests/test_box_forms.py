@@ -133,7 +133,9 @@ def test_a_long_business_name_wraps_inside_its_box_and_a_600_character_one_is_re
     assert left >= 70 * px and right <= 190 * px + 1 and top >= 87 * px and bottom <= 99 * px + 1
     text = page_text(root / "sertifikat-standar-1.pdf")
     assert "Koperasi Serba Usaha" in text and "EKORNAMA" in text and "…" not in text
-    with pytest.raises(RequestError, match=r"Kolom 'nama_usaha' terlalu panjang untuk kotaknya: muat ±\d+ huruf"):
+    with pytest.raises(
+        RequestError, match=r"Kolom 'nama_usaha' \(Nama Pelaku Usaha\) terlalu panjang untuk kotaknya: muat ±\d+ huruf"
+    ):
         draw(root, "sertifikat-standar", {**CERTIFICATE, "nama_usaha": long_name * 4})
 
 

@@ -336,7 +336,7 @@ def test_one_letter_more_than_the_longest_is_refused_naming_the_field_before_a_n
         )
     assert count_rows(workspace, "numbers") == before
     message = str(caught.value)
-    assert message.startswith("Kolom 'nama_usaha' terlalu panjang untuk kotaknya: muat ±")
+    assert message.startswith("Kolom 'nama_usaha' (Nama Pelaku Usaha) terlalu panjang untuk kotaknya: muat ±")
     assert "baris" in message and "singkat isinya" in message and "\n" not in message
 
 

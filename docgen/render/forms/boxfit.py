@@ -42,10 +42,20 @@ def _holds(frame: Frame, fonts: Fonts, default: str, text: str) -> tuple[int, in
     return int(lines * width / letter), lines
 
 
-def _too_long(names: Sequence[str], box: Box, holds: int, lines: int, given: int) -> RequestError:
+def _label(layout: BoxLayout, box: Box) -> str:
+    """The printed label of a value's row (the label box ending where the value's box starts), as the
+    clerk sees it on the form: ' (Nama Pemegang Izin)'; empty when the value has none."""
+    for other, parts in zip(layout.box, layout._parts, strict=True):
+        beside = abs(other.x_mm + other.w_mm - box.x_mm) < 0.5 and abs(other.y_mm - box.y_mm) < 0.5
+        if beside and not any(name for _, name in parts):
+            return f" ({' '.join(''.join(lit for lit, _ in parts).split())})"
+    return ""
+
+
+def _too_long(names: Sequence[str], box: Box, holds: int, lines: int, given: int, label: str = "") -> RequestError:
     quoted = ", ".join(f"'{n}'" for n in names)
     return RequestError(
-        f"Kolom {quoted} terlalu panjang untuk kotaknya: muat ±{max(0, holds)} huruf dalam {lines} baris "
+        f"Kolom {quoted}{label} terlalu panjang untuk kotaknya: muat ±{max(0, holds)} huruf dalam {lines} baris "
         f"(huruf {box.min_size_pt:g} pt), diterima {given}; singkat isinya",
         fields=tuple(names),
     )
@@ -100,7 +110,7 @@ def lay_values(layout: BoxLayout, values: Mapping[str, str | list[str]], fonts: 
         if laid is None:
             holds, lines = _holds(box, fonts, layout.font, whole)
             literal = sum(len(lit) for lit, _ in parts)
-            raise _too_long(names, box, holds - literal, lines, len(whole) - literal)
+            raise _too_long(names, box, holds - literal, lines, len(whole) - literal, _label(layout, box))
         out.append((box, laid))
     return out
 
