@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from docgen.errors import RequestError, TemplateError
 from docgen.files import check_room
 from docgen.kinds import Kind, validate_request
-from docgen.pdf import ColdConverter, Converter, Marks, stamp_pdf
+from docgen.pdf import ColdConverter, Converter, Marks, stamp_pdf, stand_in_marks
 from docgen.profile import Workspace
 from docgen.register import Reservation
 from docgen.render.docx import Bounds, CompiledDocx, compile_docx
@@ -29,6 +30,7 @@ __all__ = ["Maker", "Output", "check_outbox", "maker_for"]
 Output = tuple[str, bytes, str]  # (role, content, file-name ending)
 
 _STAND_IN = f"DOCGEN-NOMOR-{secrets.token_hex(12)}"  # per process: no request can contain it
+_FORM_NUMBER = "500.16.7.4/IR-00000/423.105/XII/2026"  # a long permit number: fitted in a form's trial
 
 
 class Maker(Protocol):
@@ -130,16 +132,19 @@ class FormMaker:
 
         self.workspace, self.kind = workspace, kind
         path = workspace.template(kind.template)
-        self.layout = load_box_layout(path, workspace.root)
+        self.layout = load_box_layout(path, workspace.root, profile=workspace.profile)
         self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
 
     def trial(self, context: dict[str, Any], year: int) -> None:
-        """Prove every placeholder has a value of the right shape, and the outbox has room.
+        """Prove every placeholder has a value of the right shape that fits its box at 8 pt or more,
+        and the outbox has room: a value too long is refused naming its field before a number is taken.
 
-        Drawing cannot fail otherwise (every value is fitted to its box), so the page is drawn
-        once, after the number is known: officers print many a day.
+        The values are fitted, not drawn: the page is drawn once, after the number is known (officers
+        print many a day). The stand-in number is as long as a long real one, so the real one fits too.
         """
-        values = form_values({**context, "nomor": "-"}, self.layout)
+        from docgen.render.forms import fit_box_form
+
+        values = form_values({**context, "nomor": _FORM_NUMBER}, self.layout)
         missing = sorted(self.layout.fields - set(values))
         if missing:
             names = ", ".join(f"{{{name}}}" for name in missing)
@@ -147,6 +152,7 @@ class FormMaker:
                 f"Formulir {self.kind.template} memakai {names}, tetapi jenis {self.kind.name} "
                 "tidak mengisinya; perbaiki tata letaknya lalu jalankan 'docgen template check'"
             )
+        fit_box_form(self.layout, values, stand_in_marks(self.workspace.profile, date.today()).footer)
         check_outbox(self.workspace, self.kind.name, year, expected=256_000)
 
     def outputs(

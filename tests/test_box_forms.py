@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.errors import ConfigError, TemplateError
+from docgen.errors import ConfigError, RequestError, TemplateError
 from docgen.render.forms.boxform import draw_box_form, load_box_layout
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,11 +21,7 @@ FOOTER = [
     "Dokumen ini ditandatangani secara elektronik menggunakan sertifikat elektronik yang diterbitkan BSrE.",
     "Pindai kode QR untuk memeriksa keasliannya.",
 ]
-OFFICE = {
-    "kop_1": "PEMERINTAH KOTA PASURUAN",
-    "kop_2": "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
-    "kantor_alamat": "Jalan Pahlawan Nomor 28, Pasuruan, Jawa Timur 67118",
-    "kantor_kontak": "Telepon (0343) 000000",
+OFFICE = {  # the kop is no field: the layouts' [kop] prints the profile's (test_form_fit.py)
     "tanggal_terbit": "28 November 2026",
     "penandatangan_jabatan": "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
     "penandatangan_nama": "Drs. Budi Santoso, M.Si.",
@@ -123,12 +119,12 @@ def test_values_are_printed_as_data_not_read_for_placeholders(tmp_path):
     assert "{nomor} & {{x}}" in text
 
 
-def test_a_600_character_business_name_stays_inside_its_box(tmp_path):
-    """Two pages differing only in the name differ only inside the name's box (row 2 of the table)."""
+def test_a_long_business_name_wraps_inside_its_box_and_a_600_character_one_is_refused(tmp_path):
+    """Two pages differing only in the name differ only inside the name's box (row 2 of the table);
+    a name the box cannot hold at 8 pt is refused naming the field, never cut with an ellipsis."""
     require("pdftoppm")
     root = workspace(tmp_path)
-    long_name = ("Koperasi Serba Usaha Sumber Rejeki Makmur Sejahtera Bersama " * 10)[:591] + " EKORNAMA"
-    assert len(long_name) >= 600
+    long_name = ("Koperasi Serba Usaha Sumber Rejeki Makmur Sejahtera Bersama " * 3)[:125] + " EKORNAMA"
     short = render_page(draw(root, "sertifikat-standar", CERTIFICATE), dpi=100)
     long = render_page(draw(root, "sertifikat-standar", {**CERTIFICATE, "nama_usaha": long_name}), dpi=100)
     diff = ImageChops.difference(Image.open(short).convert("L"), Image.open(long).convert("L"))
@@ -136,7 +132,11 @@ def test_a_600_character_business_name_stays_inside_its_box(tmp_path):
     px = 100 / 25.4  # pixels per mm; the box is x 70-190, y 87-99 mm, its padding 1 mm
     assert left >= 70 * px and right <= 190 * px + 1 and top >= 87 * px and bottom <= 99 * px + 1
     text = page_text(root / "sertifikat-standar-1.pdf")
-    assert "Koperasi Serba Usaha" in text and "…" in text and "EKORNAMA" not in text
+    assert "Koperasi Serba Usaha" in text and "EKORNAMA" in text and "…" not in text
+    with pytest.raises(
+        RequestError, match=r"Kolom 'nama_usaha' \(Nama Pelaku Usaha\) terlalu panjang untuk kotaknya: muat ±\d+ huruf"
+    ):
+        draw(root, "sertifikat-standar", {**CERTIFICATE, "nama_usaha": long_name * 4})
 
 
 def test_qr_decodes_at_150_dpi_and_an_empty_url_draws_none(tmp_path, pdf_tools):
@@ -247,11 +247,12 @@ def test_list_value_in_a_text_box_and_text_in_a_list_box_are_refused(tmp_path):
         draw(root, "izin", {**PERMIT, "objek": ["a", "b"]})
 
 
-def test_many_conditions_shrink_then_are_cut_inside_the_list_box(tmp_path):
-    text = page_text(
-        draw(workspace(tmp_path), "izin", {**PERMIT, "syarat": [f"Syarat nomor {n} " * 8 for n in range(60)]})
-    )
-    assert "1. Syarat nomor 0" in text and "…" in text and "Syarat nomor 59" not in text
+def test_many_conditions_shrink_to_8_pt_then_are_refused_naming_the_list(tmp_path):
+    root = workspace(tmp_path)
+    text = page_text(draw(root, "izin", {**PERMIT, "syarat": [f"Syarat nomor {n} " * 3 for n in range(9)]}))
+    assert "1. Syarat nomor 0" in text and "9. Syarat nomor 8" in text and "…" not in text
+    with pytest.raises(RequestError, match=r"Kolom 'syarat' terlalu panjang untuk kotaknya: muat 9 baris.*60 butir"):
+        draw(root, "izin", {**PERMIT, "syarat": [f"Syarat nomor {n} " * 8 for n in range(60)]})
 
 
 def test_layout_is_cached_until_the_file_changes(tmp_path):

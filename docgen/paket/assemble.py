@@ -193,7 +193,9 @@ def _front(
     rows = tuple(Row(i, m.item.name, m.item.required, tuple(p.name for p in m.files)) for i, m in enumerate(matched, 1))
     emblem = workspace.emblem
     bound = tuple((p.title, p.pages) for p in parts)
-    return Front(workspace.profile.office, emblem, checklist.title, tuple(facts), bound, rows)
+    return Front(
+        workspace.profile.office, emblem, checklist.title, tuple(facts), bound, rows, workspace.profile.page.size_mm
+    )
 
 
 def _amount(value: object) -> str:

@@ -13,17 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.pdf import embedded_fonts
-from docgen.profile import Office
-from docgen.render.forms import binary_streams, wrap_text
+from docgen.profile import Office, printed_kop
+from docgen.render.forms import binary_streams, draw_kop, wrap_text
 
 __all__ = ["Front", "Row", "draw_front"]
 
-_LEFT, _RIGHT, _BOTTOM = 20 * mm, A4[0] - 20 * mm, 20 * mm
+_LEFT, _BOTTOM = 20 * mm, 20 * mm
 _SIZE = 9.5
 _LINE = _SIZE * 1.25
 
@@ -48,6 +47,7 @@ class Front:
     facts: tuple[tuple[str, str], ...]  # (label, value): Nomor SPP, Tanggal, Jumlah, ...
     parts: tuple[tuple[str, int], ...]  # (part, its page count), in binding order
     checklist: tuple[Row, ...]
+    paper: tuple[float, float] = (210.0, 297.0)  # mm, the profile's [page] paper: the cover is bound with the parts
 
 
 def draw_front(front: Front) -> tuple[bytes, int]:
@@ -64,9 +64,10 @@ def draw_front(front: Front) -> tuple[bytes, int]:
 def _draw(front: Front) -> tuple[bytes, int]:
     regular, bold = embedded_fonts()
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
+    width, height = front.paper[0] * mm, front.paper[1] * mm
+    canvas = Canvas(out, pagesize=(width, height), pageCompression=1, initialFontName=regular)
     canvas.setTitle(f"Paket SPP {front.jenis}")
-    page = _Page(canvas, regular, bold)
+    page = _Page(canvas, regular, bold, width - 20 * mm, height)
     y = _kop(page, front)
     y = page.centred(f"PAKET SPP {front.jenis.upper()}", y - 10 * mm, 14)
     y -= 6 * mm
@@ -81,7 +82,7 @@ def _draw(front: Front) -> tuple[bytes, int]:
     page.table(("No", "Bagian", "Halaman"), (10 * mm, 130 * mm, 30 * mm), parts, y - 3 * mm, slots=2)
     cover_pages = canvas.getPageNumber()
     canvas.showPage()
-    y = page.centred(f"DAFTAR PERIKSA KELENGKAPAN SPP {front.jenis.upper()}", A4[1] - 25 * mm, 12)
+    y = page.centred(f"DAFTAR PERIKSA KELENGKAPAN SPP {front.jenis.upper()}", page.height - 25 * mm, 12)
     rows = [
         (str(r.number), r.name, "Wajib" if r.required else "Pilihan", "Ada" if r.files else "Tidak ada",
          ", ".join(r.files) or "-")
@@ -107,34 +108,30 @@ def _ranges(front_pages: int, parts: Sequence[tuple[str, int]]) -> list[str]:
 
 
 def _kop(page: _Page, front: Front) -> float:
-    """The office's kop: emblem left, its lines centred, address, a double rule; the y below it."""
-    canvas, top = page.canvas, A4[1] - 15 * mm
-    if front.emblem is not None and front.emblem.is_file():
-        canvas.drawImage(
-            str(front.emblem), _LEFT, top - 26 * mm, 20 * mm, 24 * mm, preserveAspectRatio=True, mask="auto"
+    """The office's kop, the same lines and breaks as every other output (``draw_kop``); the y below it."""
+    emblem = front.emblem if front.emblem is not None and front.emblem.is_file() else None
+    kop = printed_kop(front.office)
+    return (
+        draw_kop(
+            page.canvas,
+            kop,
+            emblem,
+            left=_LEFT,
+            right=page.right,
+            top=page.height - 15 * mm,
+            regular=page.regular,
+            bold=page.bold,
         )
-    y = top - 5 * mm
-    for line in front.office.kop:
-        y = page.centred(line, y, 13, left=_LEFT + 22 * mm)
-    office = front.office
-    contact = " ".join(p for p in (office.address, office.postal_code) if p)
-    extra = " | ".join(p for p in (office.phone, office.email, office.website) if p)
-    for line in (contact, extra):
-        if line:
-            y = page.centred(line, y, 8.5, left=_LEFT + 22 * mm, bold=False)
-    y = min(y, top - 27 * mm)
-    canvas.setLineWidth(1.6)
-    canvas.line(_LEFT, y, _RIGHT, y)
-    canvas.setLineWidth(0.5)
-    canvas.line(_LEFT, y - 1.2 * mm, _RIGHT, y - 1.2 * mm)
-    return y - 2 * mm
+        - 2 * mm
+    )
 
 
 class _Page:
     """A canvas with the packet's fonts and a cursor-free set of drawing steps (each returns the next y)."""
 
-    def __init__(self, canvas: Canvas, regular: str, bold: str) -> None:
+    def __init__(self, canvas: Canvas, regular: str, bold: str, right: float, height: float) -> None:
         self.canvas, self.regular, self.bold = canvas, regular, bold
+        self.right, self.height = right, height
         self.slots: list[tuple[float, float]] = []  # where deferred cells print, in order
 
     def fill_slots(self, texts: Sequence[str]) -> None:
@@ -147,7 +144,7 @@ class _Page:
 
     def centred(self, text: str, y: float, size: float, *, left: float = _LEFT, bold: bool = True) -> float:
         font = self.bold if bold else self.regular
-        width = _RIGHT - left
+        width = self.right - left
         for line in wrap_text(text, font, size, width):
             self.canvas.setFont(font, size)
             self.canvas.drawCentredString(left + width / 2, y - size, line)
@@ -159,7 +156,7 @@ class _Page:
         self.canvas.setFont(self.regular, 10.5)
         self.canvas.drawString(_LEFT, y - 10.5, label)
         self.canvas.drawString(_LEFT + 38 * mm, y - 10.5, ":")
-        for line in wrap_text(value, self.regular, 10.5, _RIGHT - _LEFT - 41 * mm):
+        for line in wrap_text(value, self.regular, 10.5, self.right - _LEFT - 41 * mm):
             self.canvas.drawString(_LEFT + 41 * mm, y - 10.5, line)
             y -= 10.5 * 1.35
         return y
@@ -185,7 +182,7 @@ class _Page:
             height = max(len(c) for c in lines) * _LINE + 2 * mm
             if y - height < _BOTTOM:
                 self.canvas.showPage()
-                y = self._row(header, widths, A4[1] - 20 * mm, bold=True)
+                y = self._row(header, widths, self.height - 20 * mm, bold=True)
             present = marks is not None and cells[marks] == "Ada"
             self._cells(lines, widths, y, height, mark=marks, present=present, slot=slots)
             y -= height

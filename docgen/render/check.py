@@ -99,7 +99,7 @@ def check_form(kind: Kind, path: Path, profile: Profile, roots: tuple[Path, ...]
 
     report = TemplateReport(kind.name, path.name)
     try:
-        layout = load_box_layout(path, roots[-1] if roots else path.parent.parent)
+        layout = load_box_layout(path, roots[-1] if roots else path.parent.parent, profile=profile)
     except DocgenError as exc:
         report.problems.append(str(exc))
         return report

@@ -1,11 +1,11 @@
 """Forms drawn as boxes on a page (Sertifikat Standar, izin), from a layout TOML an office edits.
 
 Permit officers print these by the hundred, so a page must cost a few milliseconds: no DOCX, no
-LibreOffice. Everything that is the same on every copy (the office's background, emblem, rules,
-box borders, labels) is drawn once per layout into a "static layer", kept as ready-serialised
-PDF objects and embedded in each new page as one form XObject; only the boxes holding values,
-the QR code and the footer are drawn per page. Every value is fitted to its box (shrunk, wrapped,
-then cut with an ellipsis), so no input runs over a neighbouring box or off the page.
+LibreOffice. Everything that is the same on every copy (the office's background, the kop drawn
+from the profile, rules, box borders, labels) is drawn once per layout into a "static layer", kept
+as ready-serialised PDF objects and embedded in each new page as one form XObject; only the boxes
+holding values, the QR code and the footer are drawn per page. Every value is wrapped and shrunk
+into its box down to 8 pt, never cut; what does not fit is refused naming its field (``boxfit``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import hashlib
 import io
 import tomllib
 import zlib
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,29 +24,24 @@ from pydantic import ValidationError
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.errors import ConfigError, TemplateError
+from docgen.errors import ConfigError
 from docgen.pdf import draw_qr_path, embedded_fonts
-from docgen.render.forms.boxlayout import BUILTIN_FONTS, LEAD, SANS, Box, BoxLayout
-from docgen.render.forms.boxtext import (
-    Chunks,
-    PageFonts,
-    draw_border,
-    draw_text,
-    fit_list,
-    place,
-    raw_family,
-    shared_base_fonts,
-)
+from docgen.profile import PROFILE_NAME, PrintedKop, Profile, load_workspace, printed_kop, safe_join, shipped_dir
+from docgen.render.forms.boxfit import lay_footer, lay_label, lay_values
+from docgen.render.forms.boxlayout import BUILTIN_FONTS, SANS, BoxLayout
+from docgen.render.forms.boxtext import Chunks, PageFonts, draw_border, place, raw_family, shared_base_fonts
+from docgen.render.forms.kop import binary_streams, draw_kop, kop_height_mm
 from docgen.validation import field_path, summarize
 
-__all__ = ["binary_streams", "draw_box_form", "load_box_layout"]
+__all__ = ["draw_box_form", "fit_box_form", "load_box_layout"]
+
+_LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 
 _STATIC = "docgen-latar"  # the form XObject name of the static layer
 
@@ -57,23 +51,54 @@ def _why(exc: ValidationError) -> str:
     return summarize(exc)[0].replace(f"'{field_path(())}' ", "")
 
 
-def load_box_layout(path: Path, root: Path, known: Collection[str] | None = None) -> BoxLayout:
-    """Read and prepare a layout (cached while the file is unchanged); ``known`` lists the kind's fields.
+def load_box_layout(
+    path: Path, root: Path, known: Collection[str] | None = None, *, profile: Profile | None = None
+) -> BoxLayout:
+    """Read and prepare a layout (cached while the file and the profile's paper and kop are unchanged).
 
+    ``known`` lists the kind's fields; ``profile`` gives the paper (``page = "profile"``), the kop
+    and its emblem: without it, the profile of the workspace at ``root`` (else the shipped one).
     Raises ConfigError (one line naming the file and key) for a wrong layout or a missing asset.
     """
     try:
         stat = Path(path).stat()
     except OSError as exc:
         raise ConfigError(f"Tata letak {path} tidak ada ({exc.strerror}); periksa nama berkasnya") from exc
-    layout = _load(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, str(Path(root).resolve()))
+    root = Path(root).resolve()
+    profile = profile or _profile_at(root)
+    page = profile.page
+    emblem = safe_join(root, profile.office.emblem)
+    setting = _Setting(
+        page.size_mm,
+        (page.margin_left_mm, page.margin_right_mm),
+        printed_kop(profile.office),
+        str(emblem) if emblem.is_file() else "",
+        emblem.stat().st_mtime_ns if emblem.is_file() else 0,
+    )
+    layout = _load(str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, str(root), setting)
     if known is not None:
         layout.check_fields(known)
     return layout
 
 
+@dataclass(frozen=True)
+class _Setting:
+    """What a layout takes from the profile: paper, margins (the kop's default span), kop, emblem."""
+
+    paper: tuple[float, float]
+    margins: tuple[float, float]
+    kop: PrintedKop
+    emblem: str
+    emblem_mtime: int
+
+
+def _profile_at(root: Path) -> Profile:
+    """The profile of the workspace at ``root``, or the shipped one (a layout checked on its own)."""
+    return load_workspace(root if (root / PROFILE_NAME).is_file() else shipped_dir(), env={}).profile
+
+
 @functools.lru_cache(maxsize=32)
-def _load(path: str, _mtime: int, _size: int, root: str) -> BoxLayout:
+def _load(path: str, _mtime: int, _size: int, root: str, setting: _Setting) -> BoxLayout:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -83,8 +108,21 @@ def _load(path: str, _mtime: int, _size: int, root: str) -> BoxLayout:
     except ValidationError as exc:
         raise ConfigError(f"Tata letak {path} salah: {_why(exc)}") from exc
     layout._source = path
-    layout._assets = _prepare(layout, Path(root))
+    layout._paper = setting.paper
+    if layout.kop is not None:
+        x, w = _kop_span(layout, setting)
+        layout.check_kop(x, w, kop_height_mm(setting.kop, w))
+    layout._assets = _prepare(layout, Path(root), setting)
     return layout
+
+
+def _kop_span(layout: BoxLayout, setting: _Setting) -> tuple[float, float]:
+    """The kop's left edge and width (mm, on the layout's page): ``[kop]``'s, else the profile's margins."""
+    kop = layout.kop
+    assert kop is not None
+    x = kop.x_mm if kop.x_mm is not None else setting.margins[0]
+    w = kop.w_mm if kop.w_mm is not None else layout.size[0] - x - setting.margins[1]
+    return x, w
 
 
 # -- what is prepared once per layout --------------------------------------------------------
@@ -124,8 +162,25 @@ def _ttf(path: str, _mtime: int) -> str:
     return name
 
 
+def _liberation(family: str, fallback: tuple[str, str]) -> tuple[str, str]:
+    """Liberation ``family`` (Sans, Serif, Mono: the metrics of Arial, Times New Roman, Courier New),
+    registered to be embedded; reportlab's built-in face, not embedded, where it is not installed."""
+    files = [_LIBERATION / f"Liberation{family}-{face}.ttf" for face in ("Regular", "Bold")]
+    if not all(f.is_file() for f in files):
+        return fallback
+    regular, bold = (_ttf(str(f), f.stat().st_mtime_ns) for f in files)
+    return regular, bold
+
+
 def _font_names(layout: BoxLayout, root: Path, source: str) -> dict[str, tuple[str, str]]:
-    names = {SANS: embedded_fonts(), **BUILTIN_FONTS}
+    """Every family a layout may name, each an embedded TrueType font: the built-in Helvetica, Times
+    and Courier are set in their Liberation twins (same widths), since a PDF does not embed them."""
+    names = {
+        SANS: embedded_fonts(),
+        "Helvetica": embedded_fonts(),
+        "Times": _liberation("Serif", BUILTIN_FONTS["Times"]),
+        "Courier": _liberation("Mono", BUILTIN_FONTS["Courier"]),
+    }
     for family, files in layout.fonts.items():
         faces = []
         for face in ("regular", "bold"):
@@ -151,11 +206,11 @@ def _image(root: Path, relative: str, key: str, source: str) -> ImageReader:
     return reader
 
 
-def _prepare(layout: BoxLayout, root: Path) -> _Assets:
-    """Register fonts and draw the static layer once (background under, then borders and labels)."""
+def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> _Assets:
+    """Register fonts and draw the static layer once (background under, then kop, borders and labels)."""
     source = layout._source or "formulir"
     fonts = _font_names(layout, root, source)
-    width, height = (v * mm for v in layout.size)
+    width, height = (v * mm for v in layout.paper_size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=fonts[layout.font][0])
     page_fonts = PageFonts(c, _names(fonts))
@@ -163,6 +218,7 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
     if background and background.suffix.lower() != ".pdf":
         with binary_streams():  # images are encoded as they are drawn
             c.drawImage(_image(root, layout.background, "background", source), 0, 0, width, height)
+    c.translate(_shift(layout), 0)
     for i, picture in enumerate(layout.image):
         reader = _image(root, picture.path, f"{field_path(('image', i))}.path", source)
         x, y, w, h = (
@@ -175,12 +231,18 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
         scale = min(w / iw, h / ih)
         with binary_streams():
             c.drawImage(reader, x + (w - iw * scale) / 2, y + (h - ih * scale) / 2, iw * scale, ih * scale, mask="auto")
+    if layout.kop is not None and setting is not None:
+        x, w = _kop_span(layout, setting)
+        regular, bold = fonts[layout.font]
+        emblem = Path(setting.emblem) if setting.emblem else None
+        top = height - layout.kop.y_mm * mm
+        draw_kop(c, setting.kop, emblem, left=x * mm, right=(x + w) * mm, top=top, regular=regular, bold=bold)
     for ln in layout.line:
         c.setLineWidth(ln.width_pt)
         c.line(ln.x1_mm * mm, height - ln.y1_mm * mm, ln.x2_mm * mm, height - ln.y2_mm * mm)
-    for box, parts in zip(layout.box, layout._parts, strict=True):
+    for i, (box, parts) in enumerate(zip(layout.box, layout._parts, strict=True)):
         if not any(name for _, name in parts):
-            draw_text(c, box, fonts, layout.font, height, "".join(lit for lit, _ in parts))
+            place(c, box, lay_label(layout, box, i, fonts, "".join(lit for lit, _ in parts)), height)
         draw_border(c, box, height)
     draw_border(c, layout.footer, height)
     c.showPage()
@@ -193,20 +255,13 @@ def _prepare(layout: BoxLayout, root: Path) -> _Assets:
     return _Assets(fonts, _template(page, width, height, shared_base_fonts(_names(fonts))))
 
 
+def _shift(layout: BoxLayout) -> float:
+    """How far right (pt) the boxes move on a paper wider than their page: half the extra width."""
+    return (layout.paper_size[0] - layout.size[0]) / 2 * mm
+
+
 def _names(fonts: Mapping[str, tuple[str, str]]) -> list[str]:
     return [name for pair in fonts.values() for name in pair]
-
-
-@contextmanager
-def binary_streams() -> Iterator[None]:
-    """Streams flate-compressed only: reportlab's default ASCII85 on top (for 7-bit channels) costs
-    ~2 ms a page in pure Python and a quarter more bytes."""
-    before = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = before
 
 
 def _under(page: Any, background: Path, width: float, height: float, source: str) -> Any:
@@ -302,49 +357,30 @@ def _embed(c: Canvas, template: _Template, fonts: PageFonts) -> None:
 # -- each page -----------------------------------------------------------------------------
 
 
-def _value(layout: BoxLayout, values: Mapping[str, str | list[str]], name: str) -> str | list[str]:
-    value = values[name]
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    text = str(value)
-    return layout.choices.get(name, {}).get(text, text)
-
-
 def draw_box_form(
     layout: BoxLayout, values: Mapping[str, str | list[str]], *, qr_url: str, footer: Sequence[str]
 ) -> bytes:
-    """Draw one page and return the PDF; TemplateError names a placeholder ``values`` lacks."""
-    missing = sorted(layout.fields - set(values))
-    if missing:
-        names = ", ".join(f"{{{m}}}" for m in missing)
-        where = f"Formulir {Path(layout._source).name}" if layout._source else "Formulir"
-        raise TemplateError(f"{where} memakai {names}, tetapi nilainya tidak ada; lengkapi data permintaannya")
+    """Draw one page and return the PDF.
+
+    TemplateError names a placeholder ``values`` lacks; RequestError a field whose value does not
+    fit its box at 8 pt (``fit_box_form`` finds the same before a number is taken)."""
     assets = layout._assets or _prepare(layout, Path.cwd())
     if layout._assets is None:
         layout._assets = assets
-    width, height = (v * mm for v in layout.size)
+    laid = lay_values(layout, values, assets.fonts)
+    width, height = (v * mm for v in layout.paper_size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=assets.fonts[layout.font][0])
     fonts = PageFonts(c, _names(assets.fonts))
     _embed(c, assets.static, fonts)
-    for i, (box, parts) in enumerate(zip(layout.box, layout._parts, strict=True)):
-        if not any(name for _, name in parts):
-            continue  # a label: already in the static layer
-        if box.is_list:
-            _draw_list(c, layout, assets, box, _value(layout, values, parts[0][1] or ""), height, i)
-            continue
-        text = []
-        for literal, name in parts:
-            value = _value(layout, values, name) if name else ""
-            if isinstance(value, list):
-                raise TemplateError(f"Kolom {{{name}}} berisi daftar, tetapi kotaknya bukan list = true; tulis teks")
-            text += [literal, value]
-        draw_text(c, box, assets.fonts, layout.font, height, "".join(text))
+    c.translate(_shift(layout), 0)
+    for box, lines in laid:
+        place(c, box, lines, height)
     if qr_url:
         qr = layout.qr
         draw_qr_path(c, qr_url, qr.x_mm * mm, height - (qr.y_mm + qr.size_mm) * mm, qr.size_mm * mm)
     if footer:
-        draw_text(c, layout.footer, assets.fonts, layout.font, height, "\n".join(footer))
+        place(c, layout.footer, lay_footer(layout, assets.fonts, footer), height)
     c.showPage()
     fonts.finish()
     with binary_streams():
@@ -352,16 +388,10 @@ def draw_box_form(
     return buffer.getvalue()
 
 
-def _draw_list(
-    c: Canvas, layout: BoxLayout, assets: _Assets, box: Box, items: str | list[str], height: float, i: int
-) -> None:
-    if not isinstance(items, list):
-        raise TemplateError(f"Kotak {field_path(('box', i))} adalah daftar (list = true); kirim daftar, bukan teks")
-    font = assets.fonts[box.font or layout.font][box.bold]
-    if not items:
-        place(c, box, font, box.size_pt, [(0.0, "-")], height)
-        return
-    width, room = (box.w_mm - 2 * box.pad_mm) * mm, (box.h_mm - 2 * box.pad_mm) * mm
-    top_size = min(box.size_pt, room / LEAD)
-    size, indent, lines = fit_list(items, font, top_size, min(box.min_size_pt, top_size), width, room)
-    place(c, box, font, size, lines, height, indent)
+def fit_box_form(layout: BoxLayout, values: Mapping[str, str | list[str]], footer: Sequence[str] = ()) -> None:
+    """Prove every value (and the footer) fits its box at 8 pt or more, without drawing: RequestError
+    names the first field that does not (FormMaker's trial, before a number is reserved)."""
+    assets = layout._assets or _prepare(layout, Path.cwd())
+    lay_values(layout, values, assets.fonts)
+    if footer:
+        lay_footer(layout, assets.fonts, footer)

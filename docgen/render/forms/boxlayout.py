@@ -23,7 +23,9 @@ from docgen.validation import field_path
 __all__ = [
     "BUILTIN_FONTS",
     "LEAD",
+    "MIN_PT",
     "SANS",
+    "KopBox",
     "Box",
     "BoxLayout",
     "FontFiles",
@@ -34,7 +36,12 @@ __all__ = [
     "QrBox",
 ]
 
-_PAGES = {"A4": (210.0, 297.0), "F4": (215.0, 330.0), "A5": (148.0, 210.0)}  # portrait width, height
+_PAGES = {
+    "A4": (210.0, 297.0),
+    "F4": (215.0, 330.0),
+    "A5": (148.0, 210.0),
+    "profile": (210.0, 297.0),
+}  # portrait width, height
 BUILTIN_FONTS = {
     "Helvetica": ("Helvetica", "Helvetica-Bold"),
     "Times": ("Times-Roman", "Times-Bold"),
@@ -44,6 +51,7 @@ SANS = "sans"  # Liberation Sans, embedded (docgen.pdf.embedded_fonts); Helvetic
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _BACKGROUNDS = (".pdf", ".png", ".jpg", ".jpeg")
 LEAD = 1.2  # line height as a multiple of the type size, as in textfit
+MIN_PT = 8.0  # no text on a form is smaller: below it a printed form is not read, it is guessed at
 Parts = tuple[tuple[str, str | None], ...]  # (literal text, placeholder or None), in order
 
 
@@ -60,7 +68,9 @@ class Frame(_Strict):
     h_mm: float = Field(gt=0)
     font: str = Field("", description="A built-in family, a [fonts] name, or empty for the layout's font.")
     size_pt: float = Field(10.0, gt=0, le=72, description="Largest type size.")
-    min_size_pt: float = Field(6.0, gt=0, le=72, description="Text shrinks to this before it is cut.")
+    min_size_pt: float = Field(
+        MIN_PT, gt=0, le=72, description="Text shrinks to this (8 pt or more); what still does not fit is refused."
+    )
     bold: bool = False
     align: Literal["left", "center", "right", "justify"] = "left"
     valign: Literal["top", "middle", "bottom"] = "top"
@@ -79,8 +89,8 @@ class Box(Frame):
 class FooterBox(Frame):
     """Where the verification footer lines go (wrapped and shrunk together)."""
 
-    size_pt: float = Field(7.0, gt=0, le=72)
-    min_size_pt: float = Field(5.0, gt=0, le=72)
+    size_pt: float = Field(MIN_PT, gt=0, le=72)
+    min_size_pt: float = Field(MIN_PT, gt=0, le=72)
 
 
 class QrBox(_Strict):
@@ -109,6 +119,18 @@ class Picture(_Strict):
     y_mm: float = Field(ge=0)
     w_mm: float = Field(gt=0)
     h_mm: float = Field(gt=0)
+
+
+class KopBox(_Strict):
+    """Where the office's kop goes (``[kop]``): drawn from the profile, the same in every output.
+
+    ``h_mm`` is the height kept for it; the boxes start below. Without ``x_mm``/``w_mm`` the kop
+    spans the profile's margins."""
+
+    y_mm: float = Field(ge=0, description="From the page's top edge to the kop's top.")
+    h_mm: float = Field(gt=0, le=100, description="Height kept for the kop, down to under its double rule.")
+    x_mm: float | None = Field(None, ge=0)
+    w_mm: float | None = Field(None, gt=0)
 
 
 class FontFiles(_Strict):
@@ -142,7 +164,10 @@ def _relative(path: str, key: str) -> None:
 class BoxLayout(_Strict):
     """A validated layout: paper, optional background, fonts and boxes; every length in mm."""
 
-    page: Literal["A4", "F4", "A5"] = Field("A4", description="F4 is folio, 215 x 330 mm.")
+    page: Literal["profile", "A4", "F4", "A5"] = Field(
+        "profile",
+        description="profile: the profile's [page] paper (A4 or F4, 215 x 330 mm), the layout drawn as on A4.",
+    )
     width_mm: float | None = Field(None, ge=50, le=1000, description="With height_mm: a paper not listed.")
     height_mm: float | None = Field(None, ge=50, le=1000)
     orientation: Literal["portrait", "landscape"] = "portrait"
@@ -153,16 +178,28 @@ class BoxLayout(_Strict):
     box: list[Box] = Field(default_factory=list)
     line: list[Line] = Field(default_factory=list)
     image: list[Picture] = Field(default_factory=list)
+    kop: KopBox | None = None
     qr: QrBox
     footer: FooterBox
     _parts: list[Parts] = PrivateAttr(default_factory=list)
+    _paper: tuple[float, float] | None = PrivateAttr(None)  # the profile's paper, for page = "profile"
     _source: str = PrivateAttr("")
     _assets: object = PrivateAttr(None)  # boxform's prepared static layer, made on first use
 
     @property
     def size(self) -> tuple[float, float]:
-        """The page's width and height in mm, orientation applied."""
+        """The page the boxes are laid out on, width and height in mm, orientation applied
+        (A4 for ``page = "profile"``: the paper may be larger, see ``paper_size``)."""
         w, h = (self.width_mm, self.height_mm) if self.width_mm and self.height_mm else _PAGES[self.page]
+        return (max(w, h), min(w, h)) if self.orientation == "landscape" else (min(w, h), max(w, h))
+
+    @property
+    def paper_size(self) -> tuple[float, float]:
+        """The paper printed on: the profile's for ``page = "profile"``, else ``size``. On a larger
+        paper the boxes keep their distance from the top and the extra width is split evenly."""
+        if self.page != "profile" or self._paper is None:
+            return self.size
+        w, h = self._paper
         return (max(w, h), min(w, h)) if self.orientation == "landscape" else (min(w, h), max(w, h))
 
     @property
@@ -206,6 +243,30 @@ class BoxLayout(_Strict):
                 raise ValueError(f'{key}.text untuk list = true harus satu kolom saja, misalnya "{{syarat}}"')
         return self
 
+    def check_kop(self, x_mm: float, w_mm: float, needed_mm: float) -> None:
+        """Refuse a kop taller than ``[kop].h_mm``, off the page, or a box reaching into it (named)."""
+        kop, where = self.kop, f"Tata letak {self._source or 'formulir'} salah"
+        if kop is None:
+            return
+        if needed_mm > kop.h_mm + 0.05:
+            raise ConfigError(
+                f"{where}: kop profil setinggi {needed_mm:.1f} mm, [kop].h_mm hanya {kop.h_mm:g}; tinggikan h_mm "
+                "dan geser kotak di bawahnya, atau kurangi baris kop di profil"
+            )
+        width, height = self.size
+        if x_mm + w_mm > width + 0.01 or kop.y_mm + kop.h_mm > height + 0.01:
+            raise ConfigError(f"{where}: [kop] keluar dari halaman ({width:g} x {height:g} mm); geser atau perkecil")
+        frames = [(field_path(("box", i)), (b.x_mm, b.y_mm, b.w_mm, b.h_mm)) for i, b in enumerate(self.box)]
+        frames += [(field_path(("image", i)), (p.x_mm, p.y_mm, p.w_mm, p.h_mm)) for i, p in enumerate(self.image)]
+        frames += [("qr", (self.qr.x_mm, self.qr.y_mm, self.qr.size_mm, self.qr.size_mm))]
+        frames += [("footer", (self.footer.x_mm, self.footer.y_mm, self.footer.w_mm, self.footer.h_mm))]
+        for key, (x, y, w, h) in frames:
+            if x < x_mm + w_mm - 0.01 and x + w > x_mm + 0.01 and y < kop.y_mm + kop.h_mm - 0.01 and y + h > kop.y_mm:
+                raise ConfigError(
+                    f"{where}: {key} menimpa kop (y {kop.y_mm:g} s.d. {kop.y_mm + kop.h_mm:g} mm); "
+                    "geser kotaknya ke bawah kop"
+                )
+
     def check_fields(self, known: Collection[str]) -> None:
         """Refuse a placeholder the document kind does not fill (a typo such as ``{nmor}``), naming its box."""
         for i, parts in enumerate(self._parts):
@@ -226,9 +287,14 @@ def _check_frame(key: str, frame: Frame, width: float, height: float, families: 
     _inside_page(key, frame.x_mm, frame.y_mm, frame.w_mm, frame.h_mm, width, height)
     if frame.font and frame.font not in families:
         raise ValueError(f"{key}.font '{frame.font}' tidak dikenal; pilih {', '.join(sorted(families))}")
+    if frame.min_size_pt < MIN_PT or frame.size_pt < MIN_PT:
+        raise ValueError(
+            f"{key} meminta huruf di bawah {MIN_PT:g} pt (size_pt/min_size_pt); huruf sekecil itu tidak terbaca "
+            f"di kertas, pakai {MIN_PT:g} atau lebih dan perbesar kotaknya"
+        )
     if frame.min_size_pt > frame.size_pt:
         raise ValueError(f"{key}.min_size_pt tidak boleh lebih besar dari size_pt ({frame.size_pt:g})")
-    if (frame.h_mm - 2 * frame.pad_mm) * mm < LEAD * frame.min_size_pt or frame.w_mm <= 2 * frame.pad_mm + 2:
+    if (frame.h_mm - 2 * frame.pad_mm) * mm < LEAD * frame.min_size_pt - 0.01 or frame.w_mm <= 2 * frame.pad_mm + 2:
         raise ValueError(
             f"{key}.h_mm terlalu kecil untuk satu baris huruf {frame.min_size_pt:g} pt; tinggikan kotaknya"
         )

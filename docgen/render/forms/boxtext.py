@@ -1,4 +1,4 @@
-"""Text set in a box form's frames: fitted (shrunk, wrapped, then cut), aligned and numbered.
+"""Text set in a box form's frames: fitted (wrapped, then shrunk to the floor, never cut), aligned, numbered.
 
 Both the static layer (labels, borders) and each page (values, footer) draw through these, so a
 label and a value in boxes of the same settings look the same. They also share the embedded
@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
@@ -20,17 +21,19 @@ from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFo
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.render.forms.boxlayout import LEAD, Box, Frame
-from docgen.render.forms.textfit import cut_line, fit_text, wrap_text
+from docgen.render.forms.textfit import shrink_wrap, wrap_text
 
 __all__ = [
     "Chunks",
+    "Laid",
     "PageFonts",
     "Raw",
     "draw_border",
-    "raw_family",
-    "draw_text",
     "fit_list",
+    "lay_list",
+    "lay_text",
     "place",
+    "raw_family",
     "shared_base_fonts",
 ]
 
@@ -152,74 +155,116 @@ def draw_border(c: Canvas, frame: Frame, height: float) -> None:
         c.rect(frame.x_mm * mm, height - (frame.y_mm + frame.h_mm) * mm, frame.w_mm * mm, frame.h_mm * mm)
 
 
-def draw_text(
-    c: Canvas, frame: Frame, fonts: Mapping[str, tuple[str, str]], default: str, height: float, text: str
-) -> None:
-    """Fit ``text`` into the frame (see ``Box.fit``) and draw it, never past the frame's padding."""
+Line = tuple[float, str, bool]  # offset from the left (negative: list item -offset's number), text, stretch
+
+
+@dataclass(frozen=True)
+class Laid:
+    """Text fitted into a frame: its font and size, its lines, the hanging indent of list items."""
+
+    font: str
+    size: float
+    lines: tuple[Line, ...]
+    indent: float = 0.0
+
+
+def _room(frame: Frame) -> tuple[float, float]:
+    """Width and height (pt) inside the frame's padding."""
+    return (frame.w_mm - 2 * frame.pad_mm) * mm, (frame.h_mm - 2 * frame.pad_mm) * mm
+
+
+def _sizes(frame: Frame, room: float) -> tuple[float, float]:
+    """The largest size the frame sets and its floor; the layout check keeps both at 8 pt or more."""
+    floor = frame.min_size_pt
+    return max(floor, min(frame.size_pt, room / LEAD)), floor
+
+
+def lay_text(frame: Frame, fonts: Mapping[str, tuple[str, str]], default: str, text: str) -> Laid | None:
+    """``text`` fitted into the frame (see ``Box.fit``), or None when it does not fit at the floor:
+    the box forms never shrink below it nor cut, the request is refused instead."""
     font = fonts[frame.font or default][frame.bold]
-    width, room = (frame.w_mm - 2 * frame.pad_mm) * mm, (frame.h_mm - 2 * frame.pad_mm) * mm
-    top_size = min(frame.size_pt, room / LEAD)
-    floor = min(frame.min_size_pt, top_size)
+    width, room = _room(frame)
+    size, floor = _sizes(frame, room)
     shrink = isinstance(frame, Box) and frame.fit == "shrink"
-    size, lines = _fitted(text, font, top_size, floor, width, room, shrink)
-    place(c, frame, font, size, [(0.0, line) for line in lines], height)
+    return _laid(text, font, size, floor, width, room, shrink, frame.align == "justify")
 
 
 @functools.lru_cache(maxsize=4096)
-def _fitted(
-    text: str, font: str, size: float, floor: float, width: float, room: float, shrink: bool
-) -> tuple[float, tuple[str, ...]]:
-    """Fitting costs more than drawing; the pipeline draws each request twice (the trial with a
+def _laid(
+    text: str, font: str, size: float, floor: float, width: float, room: float, shrink: bool, justify: bool
+) -> Laid | None:
+    """Fitting costs more than drawing; the pipeline fits each request twice (the trial with a
     stand-in number, then the document), so the same values are fitted once."""
     if shrink:
-        fitted, lines = fit_text(" ".join(text.split()), font, size, floor, width, most=1)
+        fitted = shrink_wrap(" ".join(text.split()), font, size, floor, width, keep=1)
     else:
-        fitted, lines = fit_text(text, font, size, floor, width, height=room)
-    return fitted, tuple(lines)
+        fitted = shrink_wrap(text, font, size, floor, width, height=room)
+    if fitted is None:
+        return None
+    size, lines = fitted
+    stretch = [False] * len(lines)
+    if justify and not shrink:  # a line a paragraph ends on (a typed line break) is never stretched
+        stretch = _stretched(text, font, size, width)
+    return Laid(font, size, tuple((0.0, line, s) for line, s in zip(lines, stretch, strict=True)))
 
 
-def fit_list(
-    items: Sequence[str], font: str, size: float, floor: float, width: float, room: float
-) -> tuple[float, float, list[tuple[float, str]]]:
-    """Numbered items with hanging lines, shrunk together; at the floor what fits, cut with an ellipsis.
+def _stretched(text: str, font: str, size: float, width: float) -> list[bool]:
+    """For each wrapped line: whether justification may stretch it (not a paragraph's last line)."""
+    out: list[bool] = []
+    for paragraph in text.replace("\r\n", "\n").split("\n"):
+        count = len(wrap_text(paragraph, font, size, width))
+        out += [True] * (count - 1) + [False]
+    return out
 
-    An item's first line carries minus its number as offset, so ``place`` prints the number."""
+
+def fit_list(items: Sequence[str], font: str, size: float, floor: float, width: float, room: float) -> Laid | None:
+    """Numbered items with hanging lines, left aligned, shrunk together; None when they do not fit
+    at the floor. An item's first line carries minus its number as offset, so ``place`` prints it."""
     while True:
         indent = pdfmetrics.stringWidth(f"{len(items)}. ", font, size) + 0.5 * mm
-        laid: list[tuple[float, str]] = []
+        laid: list[Line] = []
         for n, item in enumerate(items, start=1):
             wrapped = wrap_text(item, font, size, width - indent) or [""]
-            laid += [(-float(n), wrapped[0]), *((indent, line) for line in wrapped[1:])]
-        keep = int(room // (LEAD * size))
-        if len(laid) <= keep or size <= floor:
-            break
+            laid += [(-float(n), wrapped[0], False), *((indent, line, False) for line in wrapped[1:])]
+        if len(laid) <= int(room / (LEAD * size) + 1e-6):
+            return Laid(font, size, tuple(laid), indent)
+        if size <= floor:
+            return None
         size = max(floor, size - 0.5)
-    if len(laid) > keep:
-        offset, text = laid[keep - 1]
-        laid = [*laid[: keep - 1], (offset, cut_line(text, font, size, width - indent))]
-    return size, indent, laid
 
 
-def place(
-    c: Canvas, frame: Frame, font: str, size: float, lines: list[tuple[float, str]], height: float, indent: float = 0
-) -> None:
+def lay_list(frame: Box, fonts: Mapping[str, tuple[str, str]], default: str, items: Sequence[str]) -> Laid | None:
+    """A list box's items fitted (``fit_list``); "-" alone when the list is empty."""
+    font = fonts[frame.font or default][frame.bold]
+    width, room = _room(frame)
+    size, floor = _sizes(frame, room)
+    if not items:
+        return Laid(font, size, ((0.0, "-", False),))
+    return fit_list(tuple(items), font, size, floor, width, room)
+
+
+def place(c: Canvas, frame: Frame, laid: Laid, height: float) -> None:
     """Draw fitted lines in the frame, aligned and vertically placed; negative offsets number list items."""
+    font, size, lines = laid.font, laid.size, laid.lines
     left, width = (frame.x_mm + frame.pad_mm) * mm, (frame.w_mm - 2 * frame.pad_mm) * mm
     top, room = height - (frame.y_mm + frame.pad_mm) * mm, (frame.h_mm - 2 * frame.pad_mm) * mm
     block = LEAD * size * len(lines)
     top -= {"top": 0.0, "middle": (room - block) / 2, "bottom": room - block}[frame.valign]
     c.setFont(font, size)
-    for i, (offset, line) in enumerate(lines):
+    for i, (offset, line, stretch) in enumerate(lines):
         y = top - size * (0.95 + LEAD * i)
-        if offset < 0:  # the first line of list item -offset
+        if offset < 0:  # the first line of list item -offset, left aligned after its number
             c.drawString(left, y, f"{int(-offset)}.")
-            offset = indent
+            c.drawString(left + laid.indent, y, line)
+            continue
         x, span = left + offset, width - offset
-        if frame.align == "center":
+        if laid.indent:  # a list item's further lines hang under its text
+            c.drawString(x, y, line)
+        elif frame.align == "center":
             c.drawCentredString(x + span / 2, y, line)
         elif frame.align == "right":
             c.drawRightString(x + span, y, line)
-        elif frame.align == "justify" and i < len(lines) - 1 and len(line.split()) > 1:
+        elif frame.align == "justify" and stretch and len(line.split()) > 1:
             words = line.split()
             gap = (span - sum(pdfmetrics.stringWidth(w, font, size) for w in words)) / (len(words) - 1)
             for word in words:

@@ -19,9 +19,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.errors import ConfigError, RenderError, RequestError
+from docgen.errors import RenderError, RequestError
 from docgen.pdf import embedded_fonts
-from docgen.profile import EMBLEM_COLUMN_MM, KOP_TEXT_MM, PageSettings, PrintedKop
+from docgen.profile import PageSettings, PrintedKop
 from docgen.render.forms.disposition_blocks import (
     GAP,
     LEAD,
@@ -35,7 +35,8 @@ from docgen.render.forms.disposition_blocks import (
     later_round_block,
     round_one_parts,
 )
-from docgen.render.forms.disposition_layout import MIN_PT, PAPERS, FormLayout, load_form_layout
+from docgen.render.forms.disposition_layout import PAPERS, FormLayout, load_form_layout
+from docgen.render.forms.kop import draw_kop
 
 __all__ = ["DispositionRound", "DispositionSheet", "FormLayout", "load_form_layout", "render_disposition_sheet"]
 
@@ -73,43 +74,6 @@ class DispositionSheet:
     rounds: list[DispositionRound]  # round 1 ticks the checklists and signs; later ones get blocks
     qr_url: str  # "" draws no code
     page: PageSettings = field(default_factory=PageSettings)  # the page-number style of later pages
-
-
-# TODO(lead): replace with render.forms.kop.draw_kop at merge
-def _draw_kop(
-    canvas: Canvas,
-    kop: PrintedKop,
-    emblem: Path | bytes | None,
-    *,
-    left: float,
-    right: float,
-    top: float,
-    regular: str,
-    bold: str,
-) -> float:
-    """Stand-in for the shared kop drawer: the kop's lines as given, scaled evenly to the width."""
-    scale = min(1.0, (right - left) / ((EMBLEM_COLUMN_MM + KOP_TEXT_MM) * mm))
-    if min((line.size_pt for line in kop.lines), default=MIN_PT) * scale < MIN_PT - 1e-6:
-        raise ConfigError("Kop tidak muat di lembar disposisi tanpa huruf di bawah 8 pt; perbesar ukuran kop")
-    column, emblem_h = EMBLEM_COLUMN_MM * mm * scale, 25.2 * mm * scale
-    if emblem is not None:
-        image = ImageReader(io.BytesIO(emblem if isinstance(emblem, bytes) else Path(emblem).read_bytes()))
-        iw, ih = image.getSize()
-        fit = min(21 * mm * scale / iw, emblem_h / ih)
-        canvas.drawImage(image, left + (column - iw * fit) / 2, top - ih * fit, iw * fit, ih * fit, mask="auto")
-    centre, y = (left + column + right) / 2, top
-    for line in kop.lines:
-        size = line.size_pt * scale
-        canvas.setFont(bold if line.bold else regular, size)
-        canvas.drawCentredString(centre, y - size * 0.93, line.text)
-        y -= 1.18 * size
-    y = min(y, top - emblem_h) - 2 * mm * scale
-    canvas.saveState()
-    for width, drop in ((1.6, 0.0), (0.6, 1 * mm)):  # the kop's double rule: thick, then thin
-        canvas.setLineWidth(width * scale)
-        canvas.line(left, y - drop * scale, right, y - drop * scale)
-    canvas.restoreState()
-    return y - (1 * mm + 0.6) * scale
 
 
 def _emblem_bytes(emblem: Path | None) -> bytes | None:
@@ -255,7 +219,7 @@ def render_disposition_sheet(sheet: DispositionSheet, layout: FormLayout) -> byt
     )
     later = [_later(pen, number, r, sheet, left, right) for number, r in enumerate(sheet.rounds[1:], start=2)]
 
-    y = _draw_kop(c, sheet.kop, _emblem_bytes(sheet.emblem), left=left, right=right, top=page.top,
+    y = draw_kop(c, sheet.kop, _emblem_bytes(sheet.emblem), left=left, right=right, top=page.top,
                   regular=pen.regular, bold=pen.bold)  # fmt: skip
     title = pen.wrap(lab.title, right - left, layout.title_size_pt, bold=True)
     y = pen.text(title, page.centre, y - 2.5 * mm, layout.title_size_pt, True, "c") - 1.5 * mm

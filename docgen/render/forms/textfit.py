@@ -1,8 +1,9 @@
 """Fitting text into boxes on reportlab forms: embedded fonts, word wrap, shrink-to-fit.
 
-Forms printed in volume (the lembar disposisi now; certificates and SPP/SPM forms later) take
-values of any length; these helpers make every value fit its cell or visibly cut it, so nothing
-runs off the page or over a neighbouring box.
+Forms printed in volume (the lembar disposisi, certificates, permits, SPP/SPM) take values of
+any length; these helpers wrap and shrink a value into its cell, down to a floor. The box forms
+never cut (``shrink_wrap`` says when text does not fit, so the request is refused before a
+number is taken); ``fit_text`` still cuts with an ellipsis for the disposition sheet.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from itertools import accumulate
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 
-__all__ = ["Fitted", "cut_line", "fit_text", "wrap_text"]
+__all__ = ["Fitted", "cut_line", "fit_text", "shrink_wrap", "wrap_text"]
 
 Fitted = tuple[float, list[str]]  # the size text was set in, and its lines
 
@@ -34,6 +35,20 @@ def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
             words.append(word)
         lines += simpleSplit(" ".join(words), font, size, width) or [""]
     return lines
+
+
+def shrink_wrap(
+    text: str, font: str, size: float, floor: float, width: float, *, keep: int = 0, height: float = 0
+) -> Fitted | None:
+    """The largest size from ``size`` down to ``floor`` (half-point steps) at which ``text`` wraps
+    into ``keep`` lines (or into ``height`` points); None when it does not fit even at the floor."""
+    while True:
+        lines = wrap_text(text, font, size, width)
+        if len(lines) <= (keep or int(height / (1.2 * size) + 1e-6)):
+            return size, lines
+        if size <= floor:
+            return None
+        size = max(floor, size - 0.5)
 
 
 def fit_text(text: str, font: str, size: float, floor: float, width: float, most: int = 0, height: float = 0) -> Fitted:
