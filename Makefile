@@ -17,8 +17,10 @@ BIN     = $(VENV)/bin
 demo: $(VENV)/.installed
 	$(BIN)/docgen demo
 
+# Two test processes (pytest-xdist), one per core of the machines this runs on: the suite waits on
+# LibreOffice, PostgreSQL and child processes much of the time. The slowest tests are listed at the end.
 test: system-deps $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --durations=15
 
 # A fresh run each time (mutants/ removed first): a survivor list from stale results proves nothing.
 # One child at a time: the machines this runs on have two cores shared with other work.
