@@ -31,6 +31,7 @@ __all__ = [
     "read_layout",
     "separated_signatures",
     "small_text",
+    "split_tembusan",
     "stranded_pages",
     "unembedded_fonts",
 ]
@@ -343,6 +344,36 @@ def separated_signatures(
                             f"{line.text} (baris isi di atasnya: {len(body)})",
                         )
                     )
+    return findings
+
+
+def split_tembusan(
+    doc: Document,
+    items: Sequence[str],
+    furniture: Furniture | None = None,
+    *,
+    heading: str = "Tembusan:",
+    short: int = 10,
+) -> list[Finding]:
+    """The tembusan heading on another page than its items, or a short tembusan (up to 10) split."""
+    if not items:
+        return []
+    heads: list[int] = []
+    pages: set[int] = set()
+    for page in doc.pages:
+        for line in _content(page, furniture):
+            if norm(line.text) == norm(heading):
+                heads.append(page.number)
+            elif _in_block(line.text, items):
+                pages.add(page.number)
+    findings: list[Finding] = []
+    if heads and pages and heads[-1] != min(pages):
+        findings.append(
+            Finding(heads[-1], "judul tembusan terpisah dari butirnya", f"butir mulai di halaman {min(pages)}")
+        )
+    if len(items) <= short and len({*heads[-1:], *pages}) > 1:
+        spread = ", ".join(str(n) for n in sorted({*heads[-1:], *pages}))
+        findings.append(Finding(min(pages), "tembusan pendek terpecah", f"{len(items)} butir di halaman {spread}"))
     return findings
 
 

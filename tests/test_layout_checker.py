@@ -20,6 +20,7 @@ from layoutcheck import (
     read_layout,
     separated_signatures,
     small_text,
+    split_tembusan,
     stranded_pages,
     unembedded_fonts,
 )
@@ -113,6 +114,7 @@ def every_rule(pdf: Path, values: tuple[str, ...] = ()) -> list[Finding]:
         *missing_page_numbers(doc, label),
         *stranded_pages(doc, blocks, FURNITURE),
         *separated_signatures(doc, [SIGNATURE], FURNITURE, others=TEMBUSAN),
+        *split_tembusan(doc, TEMBUSAN[1:], FURNITURE),
         *unembedded_fonts(pdf),
         *kop_differs(doc, KOP, FURNITURE),
     ]
@@ -224,3 +226,22 @@ def test_rahasia_marks_and_the_page_number_are_not_content(tmp_path, mark):
     pages.append([(mark, 105, 8, 12, True), (label(3), 105, 14, 12, True), *footer_texts(), (mark, 105, 292, 12, True)])
     findings = stranded_pages(read_layout(draw(tmp_path / "kosong.pdf", pages)), SIGNATURE, FURNITURE)
     assert [(f.page, f.rule) for f in findings] == [(3, "halaman tanpa isi")]
+
+
+def test_a_tembusan_heading_left_behind_or_a_short_tembusan_split_is_found(tmp_path):
+    pages = clean_pages()
+    pages[1] = [p for p in pages[1] if not p[0].startswith(("1.", "2."))]
+    pages[1].append(("Tembusan:", 25, 270, 11, False))
+    pages[1] = [p for p in pages[1] if not (p[0] == "Tembusan:" and p[2] == 100)]
+    pages.append([(label(3), 105, 12, 12, True), *body(25, 3), *tembusan_texts(60)[1:]])
+    findings = split_tembusan(read_layout(draw(tmp_path / "pisah.pdf", pages)), TEMBUSAN[1:], FURNITURE)
+    assert findings == [
+        Finding(2, "judul tembusan terpisah dari butirnya", "butir mulai di halaman 3"),
+        Finding(3, "tembusan pendek terpecah", "2 butir di halaman 2, 3"),
+    ]
+    pages = clean_pages()
+    pages.append([(label(3), 105, 12, 12, True), *body(25, 3), ("3. Inspektur Kota Pasuruan", 25, 60, 11, False)])
+    doc = read_layout(draw(tmp_path / "terbelah.pdf", pages))
+    items = [*TEMBUSAN[1:], "Inspektur Kota Pasuruan"]
+    assert split_tembusan(doc, items, FURNITURE) == [Finding(2, "tembusan pendek terpecah", "3 butir di halaman 2, 3")]
+    assert split_tembusan(doc, items, FURNITURE, short=2) == []  # a long tembusan may run over
