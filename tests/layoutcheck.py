@@ -34,6 +34,7 @@ __all__ = [
     "split_tembusan",
     "stranded_pages",
     "unembedded_fonts",
+    "wrong_paper",
 ]
 
 
@@ -389,6 +390,22 @@ def kop_differs(doc: Document, kop: Sequence[str], furniture: Furniture | None =
         if norm(seen) != norm(wanted):
             return [Finding(1, "kop berbeda", f"baris {index} tercetak '{seen}', profil '{wanted}'")]
     return []
+
+
+def wrong_paper(doc: Document, size_mm: tuple[float, float], tolerance_mm: float = 1.0) -> list[Finding]:
+    """Pages not on the profile's paper (A4 210 x 297 mm, F4 215 x 330 mm), in either orientation."""
+    want = sorted(size_mm)
+    return [
+        Finding(
+            page.number,
+            "ukuran kertas",
+            f"{page.width / MM:.0f} x {page.height / MM:.0f} mm, profil {want[0]:g} x {want[1]:g} mm",
+        )
+        for page in doc.pages
+        if any(
+            abs(a - b) > tolerance_mm for a, b in zip(sorted((page.width / MM, page.height / MM)), want, strict=True)
+        )
+    ]
 
 
 def unembedded_fonts(pdf: Path) -> list[Finding]:

@@ -23,6 +23,7 @@ from layoutcheck import (
     split_tembusan,
     stranded_pages,
     unembedded_fonts,
+    wrong_paper,
 )
 
 A4 = (210 * MM, 297 * MM)
@@ -245,3 +246,12 @@ def test_a_tembusan_heading_left_behind_or_a_short_tembusan_split_is_found(tmp_p
     items = [*TEMBUSAN[1:], "Inspektur Kota Pasuruan"]
     assert split_tembusan(doc, items, FURNITURE) == [Finding(2, "tembusan pendek terpecah", "3 butir di halaman 2, 3")]
     assert split_tembusan(doc, items, FURNITURE, short=2) == []  # a long tembusan may run over
+
+
+def test_a_page_on_other_paper_than_the_profiles_is_found(tmp_path):
+    doc = read_layout(draw(tmp_path / "a4.pdf", clean_pages()))
+    assert wrong_paper(doc, (210, 297)) == []
+    assert wrong_paper(doc, (215, 330)) == [
+        Finding(1, "ukuran kertas", "210 x 297 mm, profil 215 x 330 mm"),
+        Finding(2, "ukuran kertas", "210 x 297 mm, profil 215 x 330 mm"),
+    ]
