@@ -392,20 +392,25 @@ def kop_differs(doc: Document, kop: Sequence[str], furniture: Furniture | None =
     return []
 
 
-def wrong_paper(doc: Document, size_mm: tuple[float, float], tolerance_mm: float = 1.0) -> list[Finding]:
-    """Pages not on the profile's paper (A4 210 x 297 mm, F4 215 x 330 mm), in either orientation."""
-    want = sorted(size_mm)
-    return [
-        Finding(
-            page.number,
-            "ukuran kertas",
-            f"{page.width / MM:.0f} x {page.height / MM:.0f} mm, profil {want[0]:g} x {want[1]:g} mm",
-        )
-        for page in doc.pages
-        if any(
-            abs(a - b) > tolerance_mm for a, b in zip(sorted((page.width / MM, page.height / MM)), want, strict=True)
-        )
-    ]
+def wrong_paper(
+    doc: Document, size_mm: tuple[float, float], tolerance_mm: float = 1.0, *, half: bool = False
+) -> list[Finding]:
+    """Pages not on the profile's paper (A4 210 x 297 mm, F4 215 x 330 mm), in either orientation.
+
+    ``half=True`` also accepts half the sheet (a disposition sheet is commonly half a folio).
+    """
+    wanted = [sorted(size_mm)]
+    if half:
+        wanted.append(sorted((size_mm[0], size_mm[1] / 2)))
+    findings = []
+    for page in doc.pages:
+        seen = sorted((page.width / MM, page.height / MM))
+        if not any(all(abs(a - b) <= tolerance_mm for a, b in zip(seen, w, strict=True)) for w in wanted):
+            allowed = " atau ".join(f"{w[0]:g} x {w[1]:g} mm" for w in wanted)
+            findings.append(
+                Finding(page.number, "ukuran kertas", f"{seen[0]:.0f} x {seen[1]:.0f} mm, profil {allowed}")
+            )
+    return findings
 
 
 def unembedded_fonts(pdf: Path) -> list[Finding]:

@@ -255,3 +255,8 @@ def test_a_page_on_other_paper_than_the_profiles_is_found(tmp_path):
         Finding(1, "ukuran kertas", "210 x 297 mm, profil 215 x 330 mm"),
         Finding(2, "ukuran kertas", "210 x 297 mm, profil 215 x 330 mm"),
     ]
+    half = read_layout(draw(tmp_path / "setengah.pdf", clean_pages(), size=(165 * MM, 215 * MM)))
+    assert wrong_paper(half, (215, 330), half=True) == []
+    assert [f.text for f in wrong_paper(half, (210, 297), half=True)] == [
+        "165 x 215 mm, profil 210 x 297 mm atau 148.5 x 210 mm"
+    ] * 2
