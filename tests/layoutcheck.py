@@ -25,9 +25,12 @@ __all__ = [
     "Line",
     "Page",
     "ellipsis_cuts",
+    "evidence_clause",
     "kop_differs",
     "missing_page_numbers",
+    "missing_rahasia",
     "norm",
+    "numbered_single_tembusan",
     "read_layout",
     "separated_signatures",
     "small_text",
@@ -376,6 +379,42 @@ def split_tembusan(
         spread = ", ".join(str(n) for n in sorted({*heads[-1:], *pages}))
         findings.append(Finding(min(pages), "tembusan pendek terpecah", f"{len(items)} butir di halaman {spread}"))
     return findings
+
+
+def numbered_single_tembusan(doc: Document, items: Sequence[str], furniture: Furniture | None = None) -> list[Finding]:
+    """One tembusan is written without a number ("1. Wali Kota" is for a list of several)."""
+    if len(items) != 1:
+        return []
+    return [
+        Finding(page.number, "tembusan tunggal bernomor", line.text)
+        for page in doc.pages
+        for line in _content(page, furniture)
+        if _ENUM.match(line.text) and _in_block(line.text, items)
+    ]
+
+
+def missing_rahasia(doc: Document, *, mark: str = "RAHASIA", band_mm: float = 30.0) -> list[Finding]:
+    """A Rahasia document is marked at the top and at the bottom of every page."""
+    findings = []
+    for page in doc.pages:
+        marks = [line for line in page.lines if norm(line.text) == norm(mark)]
+        for position, where in (("top", "atas"), ("bottom", "bawah")):
+            if not any(_placed(page, line, position, band_mm) for line in marks):
+                findings.append(Finding(page.number, "tanda rahasia tidak ada", f"'{mark}' di {where} halaman"))
+    return findings
+
+
+_EVIDENCE = re.compile(r"\bITE\b|alat bukti hukum", re.IGNORECASE)
+
+
+def evidence_clause(doc: Document) -> list[Finding]:
+    """The UU ITE clause on electronic evidence, printed on a document that is not signed electronically."""
+    return [
+        Finding(page.number, "klausul UU ITE pada dokumen bertanda tangan basah", line.text[:100])
+        for page in doc.pages
+        for line in page.lines
+        if _EVIDENCE.search(line.text)
+    ]
 
 
 def kop_differs(doc: Document, kop: Sequence[str], furniture: Furniture | None = None) -> list[Finding]:

@@ -15,8 +15,11 @@ from layoutcheck import (
     Finding,
     Furniture,
     ellipsis_cuts,
+    evidence_clause,
     kop_differs,
     missing_page_numbers,
+    missing_rahasia,
+    numbered_single_tembusan,
     read_layout,
     separated_signatures,
     small_text,
@@ -260,3 +263,36 @@ def test_a_page_on_other_paper_than_the_profiles_is_found(tmp_path):
     assert [f.text for f in wrong_paper(half, (210, 297), half=True)] == [
         "165 x 215 mm, profil 210 x 297 mm atau 148.5 x 210 mm"
     ] * 2
+
+
+def test_a_rahasia_mark_missing_at_the_top_or_bottom_of_a_page_is_found(tmp_path):
+    pages = clean_pages()
+    pages[0] += [("RAHASIA", 105, 8, 12, True), ("RAHASIA", 105, 290, 12, True)]
+    pages[1] += [("RAHASIA", 105, 290, 12, True), ("Sifat : RAHASIA", 25, 150, 12, False)]
+    assert missing_rahasia(read_layout(draw(tmp_path / "rahasia.pdf", pages))) == [
+        Finding(2, "tanda rahasia tidak ada", "'RAHASIA' di atas halaman")
+    ]
+
+
+def test_a_single_tembusan_printed_with_a_number_is_found(tmp_path):
+    pages = clean_pages()
+    pages[1] = [p for p in pages[1] if not p[0].startswith("2.")]
+    doc = read_layout(draw(tmp_path / "satu.pdf", pages))
+    assert numbered_single_tembusan(doc, TEMBUSAN[1:2], FURNITURE) == [
+        Finding(2, "tembusan tunggal bernomor", "1. Wali Kota Pasuruan")
+    ]
+    pages[1] = [("Wali Kota Pasuruan", 25, 105, 11, False) if p[0].startswith("1.") else p for p in pages[1]]
+    assert numbered_single_tembusan(read_layout(draw(tmp_path / "polos.pdf", pages)), TEMBUSAN[1:2], FURNITURE) == []
+
+
+def test_the_electronic_evidence_clause_on_a_paper_signed_document_is_found(tmp_path):
+    pages = clean_pages()
+    assert evidence_clause(read_layout(draw(tmp_path / "kertas.pdf", pages))) == []
+    pages[1].append(("Dokumen elektronik merupakan alat bukti hukum yang sah (UU ITE).", 25, 290, 8, False))
+    assert evidence_clause(read_layout(draw(tmp_path / "ite.pdf", pages))) == [
+        Finding(
+            2,
+            "klausul UU ITE pada dokumen bertanda tangan basah",
+            "Dokumen elektronik merupakan alat bukti hukum yang sah (UU ITE).",
+        )
+    ]

@@ -36,8 +36,11 @@ from layoutcheck import (
     Finding,
     Furniture,
     ellipsis_cuts,
+    evidence_clause,
     kop_differs,
     missing_page_numbers,
+    missing_rahasia,
+    numbered_single_tembusan,
     read_layout,
     separated_signatures,
     small_text,
@@ -133,6 +136,10 @@ def check(
     for lines, others in signatures:
         found += separated_signatures(doc, [lines], fixtures, others=others)
     found += split_tembusan(doc, copies, fixtures)
+    found += numbered_single_tembusan(doc, copies, fixtures)
+    found += evidence_clause(doc)  # nothing in the matrix is signed electronically
+    if any(value == "Rahasia" for value in values(data)):
+        found += missing_rahasia(doc)
     return found
 
 
@@ -246,6 +253,7 @@ def test_word_kinds_keep_every_page_rule_across_every_page_break(kind, paper, of
     if kind == "keputusan":
         table, found = make_word(ws, pool, kind, data_for(2, 12, rows=ROWS))
         made[f"lampiran {ROWS} baris"] = (table, found)
+        save_pages(table, f"keputusan-lampiran-long-{paper}")
         for i, n in enumerate(around(first_markers(table, "ANGGOTA"), ROWS)):
             cases[f"lampiran {n} baris, {COPIES[i % 12]} tembusan"] = data_for(2, COPIES[i % 12], rows=n)
     with ThreadPoolExecutor(max_workers=pool.size) as workers:
@@ -255,6 +263,24 @@ def test_word_kinds_keep_every_page_rule_across_every_page_break(kind, paper, of
     findings = {f"{kind} {paper} {case}": found for case, (_, found) in made.items() if found}
     assert not findings, report(findings)
     assert len(made) >= 6, f"{kind} {paper}: only {len(made)} lengths; the page breaks were not found"
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_a_rahasia_letter_is_marked_on_every_page_and_its_single_tembusan_is_not_numbered(paper, offices, pool):
+    ws = offices[paper]
+    cases = {}
+    for body in (1, 12):
+        data = request("surat-keluar", body=body, copies=1, long=True)
+        data["sifat"] = "Rahasia"
+        cases[f"rahasia {body} butir"] = data
+    with ThreadPoolExecutor(max_workers=pool.size) as workers:
+        made = dict(
+            zip(cases, workers.map(lambda d: make_word(ws, pool, "surat-keluar", d), cases.values()), strict=True)
+        )
+    save_pages(made["rahasia 12 butir"][0], f"surat-keluar-rahasia-long-{paper}")
+    assert len(read_layout(made["rahasia 12 butir"][0]).pages) >= 2, "the long Rahasia letter must run over a page"
+    findings = {f"surat-keluar {paper} {case}": found for case, (_, found) in made.items() if found}
+    assert not findings, report(findings)
 
 
 # -- the drawn forms, the disposition sheet and the packet --------------------------------------
