@@ -4,19 +4,26 @@ Each request starts from the kind's own example and changes only what moves the 
 number of body paragraphs, tembusan and lampiran rows, and the length of names and values (the
 longest a field's ``max_length`` allows, or a long but real value where the model sets none).
 What a page must show (the signer's lines, the tembusan) is computed here from the profile and
-the request, never read back from the code under test.
+the request, never read back from the code under test. Also here: the PNG pages the matrix
+saves for people (test-artifacts/pages/), the grouped failure report, and the packet's attachments.
 """
 
 from __future__ import annotations
 
 import copy
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from conftest import REPO, require_font
+from layoutcheck import Finding
 from pydantic import BaseModel
 
 from docgen.kinds import get_kind
 from docgen.profile import Profile
+
+ARTIFACTS = REPO / "test-artifacts" / "pages"
 
 FILLER = (
     "dalam rangka meningkatkan pemahaman pelaku usaha tentang perizinan berusaha berbasis risiko melalui "
@@ -191,3 +198,44 @@ def applicant(long: bool) -> dict[str, Any]:
     if long:
         pemohon.update(nama=LONG_NAME, alamat=LONG_ADDRESS, penanggung_jawab=LONG_PERSON)
     return pemohon
+
+
+def save_pages(pdf: Path, name: str) -> None:
+    """test-artifacts/pages/<name>-<page>.png at 60 dpi, for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / name)], check=True, timeout=120)
+    for png in ARTIFACTS.glob(f"{name}-*.png"):  # pdftoppm pads the page number to the page count's width
+        page = int(png.stem.rsplit("-", 1)[1])
+        png.rename(ARTIFACTS / f"{name}-{page}.png")
+
+
+def report(findings: dict[str, list[Finding]]) -> str:
+    """Findings grouped by rule (how many documents, two examples each), then the first ones in full."""
+    by_rule: dict[str, list[str]] = {}
+    for case, found in findings.items():
+        for finding in found:
+            by_rule.setdefault(finding.rule, []).append(f"{case}: {finding}")
+    summary = [f"- {rule}: {len(seen)}x, mis. " + " || ".join(seen[:2]) for rule, seen in by_rule.items()]
+    return f"{len(findings)} dokumen dengan temuan tata letak:\n" + "\n".join(summary)
+
+
+def attachment(path: Path, title: str, pages: int = 1) -> None:
+    """An attachment as a scanner's PDF would be, with its font embedded (not the packet's concern)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    if "LampiranSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("LampiranSans", str(require_font("LiberationSans-Regular.ttf"))))
+    canvas = Canvas(str(path), initialFontName="LampiranSans")
+    for page in range(pages):
+        canvas.setFont("LampiranSans", 12)
+        canvas.drawString(72, 700, f"{title} halaman {page + 1}")
+        canvas.showPage()
+    canvas.save()
+
+
+LS_ATTACHMENTS = ("pengantar", "ringkasan", "rincian", "spd", "kontrak", "ba-pemeriksaan", "ba-serah-terima",
+                  "ba-pembayaran", "kwitansi", "faktur-pajak")  # fmt: skip

@@ -5,7 +5,8 @@ tembusan left alone on a page, nothing under 8 pt or cut with "...", every font 
 profile's one kop (issue 23). The Word kinds are made once with the most paragraphs (40) to
 find where each page break falls (the body items carry markers: "Butir 07"); then each break is
 straddled (the signature block placed just before, across and after it) with 1 to 12 tembusan,
-and the SK's lampiran the same way with up to 60 rows. The drawn forms, the disposition sheet
+every third case a Rahasia letter (marked at the top and bottom of each page), and the SK's
+lampiran the same way with up to 60 rows. The drawn forms, the disposition sheet
 and the packet cover are made short and with the longest values. Pages of the short and long
 documents are saved as PNG under test-artifacts/pages/ for a person to look at.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -22,14 +22,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, require, require_font, without_docgen_env
+from conftest import require, without_docgen_env
 from layoutcases import (
     LONG_NAME,
     LONG_PERSON,
+    LS_ATTACHMENTS,
+    attachment,
     every_official,
     form_request,
     izin_request,
+    report,
     request,
+    save_pages,
     signer,
     values,
 )
@@ -61,7 +65,6 @@ from docgen.text import tanggal
 PAPERS = ("A4", "F4")
 MOST = 40  # body paragraphs
 ROWS = 60  # lampiran rows of an SK
-ARTIFACTS = REPO / "test-artifacts" / "pages"
 COPIES = (1, 12, 2, 10, 5, 11, 3, 8, 4, 9, 6, 7)  # tembusan per case, cycled: 1 to 12 all come up
 WORD_KINDS = ("surat-keluar", "keputusan", "bap", "rekomendasi")
 
@@ -146,27 +149,6 @@ def check(
 
 def pdf_of(ws: Workspace, result: Any) -> Path:
     return ws.root / next(f["path"] for f in result.files if f["role"] in ("pdf", "disposisi"))
-
-
-def save_pages(pdf: Path, name: str) -> None:
-    """test-artifacts/pages/<name>-<page>.png at 60 dpi, for a person to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob(f"{name}-*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / name)], check=True, timeout=120)
-    for png in ARTIFACTS.glob(f"{name}-*.png"):  # pdftoppm pads the page number to the page count's width
-        page = int(png.stem.rsplit("-", 1)[1])
-        png.rename(ARTIFACTS / f"{name}-{page}.png")
-
-
-def report(findings: dict[str, list[Finding]]) -> str:
-    """Findings grouped by rule (how many documents, two examples each), then the first ones in full."""
-    by_rule: dict[str, list[str]] = {}
-    for case, found in findings.items():
-        for finding in found:
-            by_rule.setdefault(finding.rule, []).append(f"{case}: {finding}")
-    summary = [f"- {rule}: {len(seen)}x, mis. " + " || ".join(seen[:2]) for rule, seen in by_rule.items()]
-    return f"{len(findings)} dokumen dengan temuan tata letak:\n" + "\n".join(summary)
 
 
 # -- the Word kinds, straddling every page break --------------------------------------------------
@@ -355,26 +337,6 @@ def test_the_disposition_sheet_keeps_every_page_rule_through_several_rounds(pape
         if found:
             findings[f"disposisi-{size} {paper}"] = found
     assert not findings, report(findings)
-
-
-def attachment(path: Path, title: str, pages: int = 1) -> None:
-    """An attachment as a scanner's PDF would be, with its font embedded (not the packet's concern)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen.canvas import Canvas
-
-    if "LampiranSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("LampiranSans", str(require_font("LiberationSans-Regular.ttf"))))
-    canvas = Canvas(str(path), initialFontName="LampiranSans")
-    for page in range(pages):
-        canvas.setFont("LampiranSans", 12)
-        canvas.drawString(72, 700, f"{title} halaman {page + 1}")
-        canvas.showPage()
-    canvas.save()
-
-
-LS_ATTACHMENTS = ("pengantar", "ringkasan", "rincian", "spd", "kontrak", "ba-pemeriksaan", "ba-serah-terima",
-                  "ba-pembayaran", "kwitansi", "faktur-pajak")  # fmt: skip
 
 
 @pytest.mark.parametrize("paper", PAPERS)
