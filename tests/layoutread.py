@@ -176,6 +176,7 @@ class Furniture:
     office: str = ""
     marks: tuple[str, ...] = ("RAHASIA",)
     label: Callable[[int], str] | None = None
+    footer_band_mm: float = 60.0  # the footer sits at the foot of the page: a body line is never taken for it
     _vocabulary: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -191,7 +192,7 @@ class Furniture:
             return True
         if page.number == 1 and text in {norm(k) for k in self.kop}:
             return True
-        return self._in_footer(line.text)
+        return line.bottom >= page.height - self.footer_band_mm * MM and self._in_footer(line.text)
 
     def _in_footer(self, text: str) -> bool:
         if not self._vocabulary:

@@ -296,3 +296,16 @@ def test_the_electronic_evidence_clause_on_a_paper_signed_document_is_found(tmp_
             "Dokumen elektronik merupakan alat bukti hukum yang sah (UU ITE).",
         )
     ]
+
+
+def test_a_body_line_in_the_footers_words_counts_as_content_above_the_foot_of_the_page(tmp_path):
+    """Only the foot of the page holds the footer: the office's name typed in the body is content."""
+    pages = clean_pages()
+    pages[1] = [p for p in pages[1] if p[0] != BODY] + [
+        (OFFICE, 25, 30, 12, False),
+        (f"{OFFICE} 2026", 25, 36, 12, False),
+    ]
+    assert every_rule(draw(tmp_path / "nama-kantor.pdf", pages)) == []
+    pages[1] = [(text, x, y + 235 if y in (30, 36) else y, pt, c) for text, x, y, pt, c in pages[1]]
+    findings = stranded_pages(read_layout(draw(tmp_path / "di-kaki.pdf", pages)), [*SIGNATURE, *TEMBUSAN], FURNITURE)
+    assert [(f.page, f.rule) for f in findings] == [(2, "halaman hanya berisi blok tanda tangan/tembusan")]

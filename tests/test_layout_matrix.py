@@ -100,10 +100,22 @@ def offices(tmp_path_factory) -> dict[str, Workspace]:
 
 
 def furniture(ws: Workspace) -> Furniture:
+    """Kop, page numbers and the footer's wording, from the profile: whatever footer a document
+    prints (verification, electronic signature, paper signature), its words are in there."""
     profile = ws.profile
     office = profile.verification.office or profile.office.kop[-1]
     kop = tuple(line.text for line in printed_kop(profile.office).lines)
-    return Furniture(kop=kop, footer=tuple(profile.verification.footer), office=office, label=profile.page.page_label)
+    wording = [*_sentences(profile.verification.model_dump()), *_sentences(profile.signing.model_dump())]
+    return Furniture(kop=kop, footer=tuple(wording), office=office, label=profile.page.page_label)
+
+
+def _sentences(settings: Any) -> list[str]:
+    """Every setting that reads as a sentence (five words or more): the footers' wording."""
+    if isinstance(settings, dict):
+        return [text for value in settings.values() for text in _sentences(value)]
+    if isinstance(settings, list):
+        return [text for value in settings for text in _sentences(value)]
+    return [settings] if isinstance(settings, str) and len(settings.split()) >= 5 else []
 
 
 def check(
