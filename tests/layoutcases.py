@@ -221,15 +221,18 @@ def report(findings: dict[str, list[Finding]]) -> str:
     return f"{len(findings)} dokumen dengan temuan tata letak:\n" + "\n".join(summary)
 
 
-def attachment(path: Path, title: str, pages: int = 1) -> None:
-    """An attachment as a scanner's PDF would be, with its font embedded (not the packet's concern)."""
+def attachment(path: Path, title: str, size_mm: tuple[float, float], pages: int = 1) -> None:
+    """An attachment as the office scans it: on its own paper, its font embedded (the packet's
+    rules are about what docgen prints, not about the papers it binds)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
     if "LampiranSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("LampiranSans", str(require_font("LiberationSans-Regular.ttf"))))
-    canvas = Canvas(str(path), initialFontName="LampiranSans")
+    canvas = Canvas(
+        str(path), pagesize=(size_mm[0] * 72 / 25.4, size_mm[1] * 72 / 25.4), initialFontName="LampiranSans"
+    )
     for page in range(pages):
         canvas.setFont("LampiranSans", 12)
         canvas.drawString(72, 700, f"{title} halaman {page + 1}")

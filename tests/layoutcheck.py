@@ -183,26 +183,39 @@ def split_tembusan(
     heading: str = "Tembusan:",
     short: int = 10,
 ) -> list[Finding]:
-    """The tembusan heading on another page than its items, or a short tembusan (up to 10) split."""
+    """The tembusan heading on another page than its items, or a short tembusan (up to 10) split.
+
+    The tembusan is the heading and the item lines that follow it without other content between
+    (page furniture aside), so an addressee's name elsewhere in the letter is not taken for one.
+    """
     if not items:
         return []
-    heads: list[int] = []
-    pages: set[int] = set()
-    for page in doc.pages:
-        for line in content(page, furniture):
-            if norm(line.text) == norm(heading):
-                heads.append(page.number)
-            elif _in_block(line.text, items):
-                pages.add(page.number)
+    run = _after_heading(doc, items, furniture, heading)
+    if len(run) < 2:
+        return []
+    head, pages = run[0], set(run[1:])
     findings: list[Finding] = []
-    if heads and pages and heads[-1] != min(pages):
-        findings.append(
-            Finding(heads[-1], "judul tembusan terpisah dari butirnya", f"butir mulai di halaman {min(pages)}")
-        )
-    if len(items) <= short and len({*heads[-1:], *pages}) > 1:
-        spread = ", ".join(str(n) for n in sorted({*heads[-1:], *pages}))
+    if head != min(pages):
+        findings.append(Finding(head, "judul tembusan terpisah dari butirnya", f"butir mulai di halaman {min(pages)}"))
+    if len(items) <= short and len({head, *pages}) > 1:
+        spread = ", ".join(str(n) for n in sorted({head, *pages}))
         findings.append(Finding(min(pages), "tembusan pendek terpecah", f"{len(items)} butir di halaman {spread}"))
     return findings
+
+
+def _after_heading(doc: Document, items: Sequence[str], furniture: Furniture | None, heading: str) -> list[int]:
+    """The page of the heading, then the page of each item line that follows it."""
+    run: list[int] = []
+    for page in doc.pages:
+        for line in content(page, furniture):
+            if not run:
+                if norm(line.text) == norm(heading):
+                    run.append(page.number)
+            elif _in_block(line.text, items):
+                run.append(page.number)
+            else:
+                return run
+    return run
 
 
 def numbered_single_tembusan(doc: Document, items: Sequence[str], furniture: Furniture | None = None) -> list[Finding]:

@@ -234,21 +234,27 @@ def test_rahasia_marks_and_the_page_number_are_not_content(tmp_path, mark):
 
 def test_a_tembusan_heading_left_behind_or_a_short_tembusan_split_is_found(tmp_path):
     pages = clean_pages()
-    pages[1] = [p for p in pages[1] if not p[0].startswith(("1.", "2."))]
+    pages[1] = [p for p in pages[1] if not p[0].startswith(("Tembusan", "1.", "2."))]
     pages[1].append(("Tembusan:", 25, 270, 11, False))
-    pages[1] = [p for p in pages[1] if not (p[0] == "Tembusan:" and p[2] == 100)]
-    pages.append([(label(3), 105, 12, 12, True), *body(25, 3), *tembusan_texts(60)[1:]])
+    pages.append([(label(3), 105, 12, 12, True), *tembusan_texts(25)[1:], *body(50, 3)])
     findings = split_tembusan(read_layout(draw(tmp_path / "pisah.pdf", pages)), TEMBUSAN[1:], FURNITURE)
     assert findings == [
         Finding(2, "judul tembusan terpisah dari butirnya", "butir mulai di halaman 3"),
         Finding(3, "tembusan pendek terpecah", "2 butir di halaman 2, 3"),
     ]
     pages = clean_pages()
-    pages.append([(label(3), 105, 12, 12, True), *body(25, 3), ("3. Inspektur Kota Pasuruan", 25, 60, 11, False)])
+    pages.append([(label(3), 105, 12, 12, True), ("3. Inspektur Kota Pasuruan", 25, 25, 11, False), *body(35, 3)])
     doc = read_layout(draw(tmp_path / "terbelah.pdf", pages))
     items = [*TEMBUSAN[1:], "Inspektur Kota Pasuruan"]
     assert split_tembusan(doc, items, FURNITURE) == [Finding(2, "tembusan pendek terpecah", "3 butir di halaman 2, 3")]
     assert split_tembusan(doc, items, FURNITURE, short=2) == []  # a long tembusan may run over
+
+
+def test_a_name_of_a_tembusan_addressee_elsewhere_in_the_letter_is_not_taken_for_the_tembusan(tmp_path):
+    pages = clean_pages()
+    pages[0].append(("Wali Kota Pasuruan", 25, 40, 12, False))  # the addressee, before the body
+    pages.append([(label(3), 105, 12, 12, True), *body(25, 3), ("Wali Kota Pasuruan", 25, 50, 12, False)])
+    assert split_tembusan(read_layout(draw(tmp_path / "yth.pdf", pages)), TEMBUSAN[1:], FURNITURE) == []
 
 
 def test_a_page_on_other_paper_than_the_profiles_is_found(tmp_path):

@@ -366,7 +366,7 @@ def test_the_packet_cover_keeps_the_kop_and_every_page_its_number(paper, offices
         folder = tmp_path / f"lampiran-{long}"
         folder.mkdir()
         for name in LS_ATTACHMENTS:
-            attachment(folder / f"{name}.pdf", name, pages=3 if long else 1)
+            attachment(folder / f"{name}.pdf", name, ws.profile.page.size_mm, pages=3 if long else 1)
         result = assemble_packet(ws, number, folder)
         pdf = ws.root / result.path
         total = result.pages
