@@ -79,6 +79,7 @@ def pool():
 @pytest.fixture(scope="module")
 def offices(tmp_path_factory) -> dict[str, Workspace]:
     """One workspace per paper: the shipped profile with ``[page] paper`` set."""
+    require("pdftoppm")  # every test saves its pages as PNG
     env = without_docgen_env()
     try:
         made = {}
