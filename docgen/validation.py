@@ -136,7 +136,8 @@ def _message(err: dict[str, Any]) -> str:
         return f"tidak boleh kurang dari {ctx.get('ge', ctx.get('gt'))}"
     if kind in ("less_than_equal", "less_than"):
         return f"tidak boleh lebih dari {ctx.get('le', ctx.get('lt'))}"
-    if kind == "string_too_long":
+    # A length limit on an annotated text type (validators around it) reports "too_long" like a list.
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(err.get("input"), str)):
         return f"terlalu panjang (paling banyak {ctx.get('max_length')} karakter)"
     if kind == "too_long":
         return f"terlalu banyak butir (paling banyak {ctx.get('max_length')})"

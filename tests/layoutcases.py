@@ -21,6 +21,8 @@ from layoutcheck import Finding
 from pydantic import BaseModel
 
 from docgen.kinds import get_kind
+from docgen.kinds.keuangan import Penerima, Rincian
+from docgen.kinds.permits import Objek
 from docgen.profile import Profile
 
 ARTIFACTS = REPO / "test-artifacts" / "pages"
@@ -30,9 +32,10 @@ FILLER = (
     "sistem OSS RBA, kami mengundang Saudara untuk hadir pada kegiatan sosialisasi di Aula DPMPTSP."
 )
 LONG_NAME = "PERSEROAN TERBATAS SUMBER REJEKI MAKMUR SENTOSA ABADI JAYA PERKASA NUSANTARA INDONESIA TIMUR"
+# 130 letters: the longest place an object's alamat may hold (docgen.kinds.permits.Objek)
 LONG_ADDRESS = (
-    "Jalan Panglima Sudirman Nomor 145 Blok C-12, Rukun Tetangga 003 Rukun Warga 007, Kelurahan Purworejo, "
-    "Kecamatan Purworejo, Kota Pasuruan, Provinsi Jawa Timur"
+    "Jalan Panglima Sudirman Nomor 145 Blok C-12, RT 003 RW 007, Kelurahan Purworejo, "
+    "Kecamatan Purworejo, Kota Pasuruan, Jawa Timur"
 )
 LONG_PERSON = "Prof. Dr. Ir. H. MUHAMMAD ABDURRAHMAN WICAKSONO SETYO BUDI NUGROHO, S.H., M.Hum., M.Si."
 
@@ -145,7 +148,9 @@ def rincian(count: int, long: bool) -> tuple[list[dict[str, str]], int]:
     rows = [
         {
             "kode_rekening": f"5.1.02.01.01.{24 + i:04d}",
-            "uraian": f"{uraian} {i:02d}" + (" dan Bahan Cetak Pelayanan Perizinan Terpadu" if long else ""),
+            "uraian": longest(Rincian, "uraian", f"{uraian} {i:02d} dan Bahan Cetak Pelayanan Perizinan Terpadu")
+            if long
+            else f"{uraian} {i:02d}",
             "jumlah": "1000000.00",
         }
         for i in range(1, count + 1)
@@ -171,7 +176,7 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
             data["keperluan"] = longest(model, "keperluan", "Pembayaran " + FILLER)
             data["penerima"] = {
                 **data["penerima"],
-                "nama": LONG_NAME,
+                "nama": longest(Penerima, "nama", LONG_NAME),
                 "bank": "Bank Pembangunan Daerah Jawa Timur Cabang Pasuruan",
             }
     return data
@@ -187,7 +192,11 @@ def izin_request(jenis: str, basis: dict[str, Any] | None, *, long: bool, rekome
         data["rekomendasi"] = rekomendasi
     if long:
         data["pemohon"] = {**data["pemohon"], "nama": LONG_NAME, "alamat": LONG_ADDRESS}
-        data["objek"] = {**data["objek"], "uraian": "Objek " + FILLER, "alamat": LONG_ADDRESS}
+        data["objek"] = {
+            **data["objek"],
+            "uraian": longest(Objek, "uraian", "Objek " + FILLER),
+            "alamat": longest(Objek, "alamat", LONG_ADDRESS),
+        }
         data["syarat"] = marked("Ketentuan", 6)
     return data
 

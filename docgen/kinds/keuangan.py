@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BeforeValidator, ValidationInfo, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.errors import ConfigError
 from docgen.kinds.base import Request, Teks
@@ -153,7 +153,8 @@ class Rincian(Request):
     """One line of spending: the account it is charged to, what it was, how much."""
 
     kode_rekening: Annotated[str, BeforeValidator(_account)]
-    uraian: Teks
+    # One line of the form's rincian table at 8 pt; issue 25's flowing forms will wrap longer ones.
+    uraian: Annotated[Teks, Field(max_length=64)]
     jumlah: Rupiah
 
 
@@ -168,7 +169,7 @@ class Kegiatan(Request):
 class Penerima(Request):
     """Who receives the money: a supplier, an employee, or the treasurer's own account."""
 
-    nama: Teks
+    nama: Annotated[Teks, Field(max_length=64)]  # the payee's line of the SPP and SPM at 8 pt
     bank: Teks | None = None
     rekening: Annotated[str, _digits_text("nomor rekening", 6, 20)] | None = None
     npwp: Annotated[str, _digits_text("NPWP", 15, 16)] | None = None

@@ -156,8 +156,9 @@ class Ukuran(Request):
 class Objek(Request):
     """What the permit is for: a billboard, a stretch of pavement, a building, a school."""
 
-    uraian: Teks  # "Reklame papan (billboard) 'Toko Maju'"
-    alamat: Teks
+    # "Reklame papan (billboard) 'Toko Maju'"; at most the izin's two lines for it at 8 pt
+    uraian: Annotated[Teks, Field(max_length=160)]
+    alamat: Annotated[Teks, Field(max_length=130)]  # with its coordinates, the izin's two lines
     koordinat: Koordinat | None = None
     ukuran: Ukuran | None = None
 

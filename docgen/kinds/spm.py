@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
+
+from pydantic import Field
 
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
@@ -40,7 +42,7 @@ class Spm(Keuangan):
     jenis: JenisSpp
     tanggal: Tanggal
     jumlah: Rupiah
-    keperluan: Teks
+    keperluan: Annotated[Teks, Field(max_length=160)]  # two lines of the form at 8 pt
     penerima: Penerima | None = None
 
 

@@ -58,7 +58,7 @@ class Spp(Tagihan):
 
     jenis: JenisSpp
     tanggal: Tanggal
-    keperluan: Teks
+    keperluan: Annotated[Teks, Field(max_length=160)]  # two lines of the form at 8 pt
     kegiatan: Kegiatan | None = None
     rincian: list[Rincian] = Field(default_factory=list)
     jumlah: Rupiah
