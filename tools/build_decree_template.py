@@ -37,6 +37,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
 from docx.table import Table, _Row
+from word_flow import add_page_marks
 
 ROOT = TEMPLATES.parent
 KEPUTUSAN = TEMPLATES / "keputusan.docx"
@@ -160,6 +161,7 @@ def build_keputusan(path: Path) -> None:
     setup_document(doc)
     for add in (add_kop, add_title, add_considerations, add_decision, add_enacted, add_tembusan, add_lampiran):
         add(doc)
+    add_page_marks(doc)
     doc.core_properties.title = "Keputusan Kepala Dinas"
     doc.core_properties.comments = "Template docxtpl; dibuat oleh tools/build_decree_template.py"
     save_deterministic(doc, path)

@@ -37,6 +37,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length
 from docx.table import Table
 from PIL import Image, ImageDraw, ImageFont
+from word_flow import RAHASIA_IF_SIFAT, add_page_marks, keep, table_keeps
 
 ROOT = TEMPLATES.parent
 BAP = TEMPLATES / "bap.docx"
@@ -125,6 +126,7 @@ def fields_table(doc: DocxDocument, rows: list[tuple[str, str, str | None]], ind
         run(cells[1].paragraphs[0], ":")
         run(cells[2].paragraphs[0], value)
         at += 2 if cond else 1
+    table_keeps(table)
 
 
 def numbered(container: Container, items: str, left: Length = NO_INDENT) -> None:
@@ -174,6 +176,7 @@ def add_team(doc: DocxDocument) -> None:
     for cell, value in zip(table.rows[2].cells, ("no", "nama", "nip", "jabatan", "instansi"), strict=True):
         run(cell.paragraphs[0], f"{{{{ a.{value} }}}}", size=TEAM_PT)
     table.rows[2].cells[0].paragraphs[0].alignment = CENTER
+    table_keeps(table, header=True)
 
 
 def add_application(doc: DocxDocument) -> None:
@@ -242,6 +245,7 @@ def add_bap_signatures(doc: DocxDocument) -> None:
     run(position.paragraphs[0], "{{ a.jabatan }}", size=TABLE_PT)
     run(sign.paragraphs[0], "{{ a.no }}", size=TABLE_PT)
     run(sign.paragraphs[0], ". ..........................", size=TABLE_PT)
+    table_keeps(table, header=True, with_next=True)  # the last member's row stays with the applicant's block
 
     since = len(doc.paragraphs)
     sig = {"align": CENTER, "left": SIGN_INDENT}
@@ -261,6 +265,7 @@ def build_bap(path: Path) -> None:
     setup_document(doc)
     for add in (add_kop, add_bap_opening, add_team, add_application, add_findings, add_photos, add_bap_signatures):
         add(doc)
+    add_page_marks(doc)
     finish(doc, "Berita Acara Pemeriksaan Lapangan", path)
 
 
@@ -292,7 +297,9 @@ def add_rekomendasi_body(doc: DocxDocument) -> None:
     run(p, ".")
     tag(doc, "{%p endif %}")
     closing = "Demikian rekomendasi ini dibuat untuk dapat dipergunakan sebagaimana mestinya."
-    para(doc, closing, **body).paragraph_format.space_before = Cm(0.2)
+    closing_par = para(doc, closing, **body)
+    closing_par.paragraph_format.space_before = Cm(0.2)
+    keep([closing_par])  # with the signature block: never a signature alone on a page
 
 
 def build_rekomendasi(path: Path) -> None:
@@ -300,6 +307,7 @@ def build_rekomendasi(path: Path) -> None:
     setup_document(doc)
     for add in (add_kop, add_header_block, add_addressee, add_rekomendasi_body, add_signature, add_tembusan):
         add(doc)
+    add_page_marks(doc, rahasia=RAHASIA_IF_SIFAT)
     finish(doc, "Surat Rekomendasi", path)
 
 
