@@ -27,6 +27,7 @@ from build_templates import (
     add_signature,
     add_tembusan,
     borderless_table,
+    closing_block,
     para,
     run,
     save_deterministic,
@@ -37,7 +38,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Cm
 from docx.table import Table, _Row
-from word_flow import add_page_marks
+from word_flow import add_page_marks, keep
 
 ROOT = TEMPLATES.parent
 KEPUTUSAN = TEMPLATES / "keputusan.docx"
@@ -110,11 +111,15 @@ def add_decision(doc: DocxDocument) -> None:
 
 
 def add_enacted(doc: DocxDocument) -> None:
-    """Ditetapkan di / pada tanggal, then the signature block, kept on one page with it."""
-    para(doc)
-    for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}"):
-        para(doc, text, left=SIGN_INDENT).paragraph_format.keep_with_next = True
-    add_signature(doc)
+    """Ditetapkan di / pada tanggal, the signature block and the tembusan, on one page together."""
+    keep([para(doc)], lines=False)  # between the diktum table and the block (two tables would merge)
+    block = closing_block(doc)
+    enacted = block.paragraphs[0]  # the cell's own first paragraph
+    enacted.paragraph_format.left_indent = SIGN_INDENT
+    run(enacted, "Ditetapkan di {{ kantor.kota }}")
+    keep([enacted, para(block, "pada tanggal {{ tanggal }}", left=SIGN_INDENT), para(block)])
+    add_signature(block)
+    add_tembusan(block)
 
 
 def add_lampiran_heading(doc: DocxDocument) -> None:
@@ -152,14 +157,15 @@ def add_lampiran(doc: DocxDocument) -> None:
     tag(doc, "{%p if lampiran %}")
     add_lampiran_heading(doc)
     add_member_table(doc)
-    add_signature(doc)
+    para(doc)
+    add_signature(closing_block(doc))
     tag(doc, "{%p endif %}")
 
 
 def build_keputusan(path: Path) -> None:
     doc = Document()
     setup_document(doc)
-    for add in (add_kop, add_title, add_considerations, add_decision, add_enacted, add_tembusan, add_lampiran):
+    for add in (add_kop, add_title, add_considerations, add_decision, add_enacted, add_lampiran):
         add(doc)
     add_page_marks(doc)
     doc.core_properties.title = "Keputusan Kepala Dinas"

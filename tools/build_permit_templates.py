@@ -19,10 +19,9 @@ from build_templates import (
     VALUE_INDENT,
     Container,
     add_addressee,
+    add_closing,
     add_header_block,
     add_kop,
-    add_signature,
-    add_tembusan,
     borderless_table,
     para,
     run,
@@ -305,7 +304,7 @@ def add_rekomendasi_body(doc: DocxDocument) -> None:
 def build_rekomendasi(path: Path) -> None:
     doc = Document()
     setup_document(doc)
-    for add in (add_kop, add_header_block, add_addressee, add_rekomendasi_body, add_signature, add_tembusan):
+    for add in (add_kop, add_header_block, add_addressee, add_rekomendasi_body, add_closing):
         add(doc)
     add_page_marks(doc, rahasia=RAHASIA_IF_SIFAT)
     finish(doc, "Surat Rekomendasi", path)

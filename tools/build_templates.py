@@ -305,18 +305,31 @@ def add_body(doc: DocxDocument) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def add_signature(doc: DocxDocument) -> None:
-    """Centred signature block in the right half of the page, never split, kept with what follows.
+def closing_block(doc: DocxDocument) -> _Cell:
+    """One borderless, full-width cell whose row never breaks across pages (``cantSplit``).
 
-    Every line keeps with the next, so the block stays whole and the tembusan (kept together
-    itself) comes along: neither is ever alone on a page. The name is bold and underlined at
-    the body size.
+    The signature block and the tembusan go into it. Measured with LibreOffice 7.4: a chain of
+    keep-with-next paragraphs is honoured only two at a time (paragraph 1 of a 3-chain stays
+    behind when 2 and 3 move on), so a block of a dozen lines split wherever the page ended. A
+    row that cannot split moves whole, in Word and LibreOffice alike, and the paragraph before it
+    (kept with the next) comes along. Its first paragraph is the blank line above the block.
     """
-    sig = partial(para, doc, align=WD_ALIGN_PARAGRAPH.CENTER, left=SIGN_INDENT)
-    block: list[Paragraph] = [para(doc)]  # blank line after the body
-    tag(doc, "{%p for j in penandatangan.jabatan %}")
+    table = borderless_table(doc, [TEXT_WIDTH], pad=False)
+    row_flags(table.rows[0], "cantSplit")
+    return table.rows[0].cells[0]
+
+
+def add_signature(container: Container) -> None:
+    """Centred signature block in the right half of the page, never split.
+
+    Every line keeps with the next and stays whole (Word's own flags, so the block also holds
+    outside a :func:`closing_block`). The name is bold and underlined at the body size.
+    """
+    sig = partial(para, container, align=WD_ALIGN_PARAGRAPH.CENTER, left=SIGN_INDENT)
+    block: list[Paragraph] = []
+    tag(container, "{%p for j in penandatangan.jabatan %}")
     block.append(sig("{{ j }}"))
-    tag(doc, "{%p endfor %}")
+    tag(container, "{%p endfor %}")
     block += [sig() for _ in range(4)]  # room for the wet signature and stamp
     block.append(sig("{{ penandatangan.nama }}", bold=True, underline=True))
     block.append(sig("{{ penandatangan.pangkat }}"))
@@ -325,29 +338,36 @@ def add_signature(doc: DocxDocument) -> None:
     keep([*block, nip])
 
 
-def add_tembusan(doc: DocxDocument) -> None:
+def add_tembusan(container: Container) -> None:
     """Optional carbon-copy list, 11 pt: one item as a plain line, several numbered 1., 2., ...
 
     The heading keeps with its items and every item but the last with the next one, so a
     tembusan (up to the dozen an office sends) is never split or left alone on a page.
     """
-    item = partial(para, doc, size=ITEM_PT, left=HANG, first=-HANG)
-    tag(doc, "{%p if tembusan %}")
-    keep([para(doc), para(doc, "Tembusan:", size=ITEM_PT, underline=True)])
-    tag(doc, "{%p if tembusan|length == 1 %}")
-    para(doc, "{{ tembusan[0] }}", size=ITEM_PT)
-    tag(doc, "{%p else %}")
-    tag(doc, "{%p for t in tembusan %}")
+    item = partial(para, container, size=ITEM_PT, left=HANG, first=-HANG)
+    tag(container, "{%p if tembusan %}")
+    keep([para(container), para(container, "Tembusan:", size=ITEM_PT, underline=True)])
+    tag(container, "{%p if tembusan|length == 1 %}")
+    para(container, "{{ tembusan[0] }}", size=ITEM_PT)
+    tag(container, "{%p else %}")
+    tag(container, "{%p for t in tembusan %}")
     for last in (False, True):
-        tag(doc, "{%p if loop.last %}" if last else "{%p if not loop.last %}")
+        tag(container, "{%p if loop.last %}" if last else "{%p if not loop.last %}")
         p = item("{{ loop.index }}.")
         run(p, "\t", size=ITEM_PT)
         run(p, "{{ t }}", size=ITEM_PT)
         keep([p], with_next=not last)
-        tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endif %}")
+        tag(container, "{%p endif %}")
+    tag(container, "{%p endfor %}")
+    tag(container, "{%p endif %}")
+    tag(container, "{%p endif %}")
+
+
+def add_closing(doc: DocxDocument) -> None:
+    """The signature block and the tembusan, moving to the next page together (a letter's end)."""
+    cell = closing_block(doc)
+    add_signature(cell)
+    add_tembusan(cell)
 
 
 def save_deterministic(doc: DocxDocument, path: Path) -> None:
@@ -366,7 +386,7 @@ def build_surat_keluar(path: Path) -> None:
     """The surat dinas, top to bottom."""
     doc = Document()
     setup_document(doc)
-    for add in (add_kop, add_header_block, add_addressee, add_body, add_signature, add_tembusan):
+    for add in (add_kop, add_header_block, add_addressee, add_body, add_closing):
         add(doc)
     add_page_marks(doc, rahasia=RAHASIA_IF_SIFAT)
     save_deterministic(doc, path)

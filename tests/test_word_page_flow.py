@@ -1,0 +1,371 @@
+"""The four Word kinds flow across pages as a careful clerk would sign them (issue 23).
+
+Every document here goes the way the pipeline makes it (the kind's maker, the office's profile),
+through one real LibreOffice call, and the PDF is read back with poppler's ``pdftotext
+-bbox-layout``: which page each line is on and where. Letters of 1 to 40 paragraphs and 1 to 12
+tembusan move the page break across the body, the signature block and the tembusan; a short and
+a long page of each kind are saved under ``test-artifacts/pages/`` for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, render_page, require
+from lxml import etree
+
+from docgen.kinds import get_kind, validate_request
+from docgen.makers import maker_for
+from docgen.pdf.convert import ColdConverter
+from docgen.profile import Workspace, copy_defaults, load_workspace
+
+ARTIFACTS = REPO / "test-artifacts" / "pages"
+MM = 72 / 25.4
+SIGNER = "Dr. BUDI SANTOSO, S.Sos., M.Si."  # the shipped profile's kadis
+CLOSING = "Demikian surat ini kami sampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih."
+UNDANGAN = (
+    "Sehubungan dengan hal tersebut, kami mengundang Saudara untuk hadir pada:\n"
+    "hari/tanggal : Senin, 7 Desember 2026\n"
+    "pukul : 09.00 WIB s.d. selesai\n"
+    "tempat : Aula DPMPTSP Kota Pasuruan, Jl. Pahlawan Nomor 28, Pasuruan\n"
+    "acara : Sosialisasi Perizinan Berusaha Berbasis Risiko"
+)
+SHORT_LINE = "Baris pendek diketik sendiri"  # a typed line break follows it inside a justified paragraph
+LETTER_LENGTHS = range(1, 41, 3)  # 1, 4, ..., 40 body paragraphs
+
+
+# -- what the PDF says, page by page ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    y0: float  # from the top of the page, in points
+    y1: float
+    words: tuple[tuple[str, float, float], ...]  # (text, xMin, xMax)
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def lines_with(self, text: str) -> list[Line]:
+        return [line for line in self.lines if text in line.text]
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    """Every page's printed lines, from the words ``pdftotext -bbox-layout`` places.
+
+    Words are grouped by their baseline, not by poppler's own lines: a justified line's wide gaps
+    make poppler cut it into several "lines", and a label, its colon and its value sit in
+    separate table cells; a reader sees one line either way.
+    """
+    done = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True)
+    root = etree.fromstring(done.stdout, etree.XMLParser(recover=True))
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    pages = []
+    for page in root.iterfind(".//h:page", ns):
+        words = sorted(
+            (float(w.get("yMax")), float(w.get("xMin")), float(w.get("xMax")), float(w.get("yMin")), w.text or "")
+            for w in page.iterfind(".//h:word", ns)
+        )
+        rows: list[list[tuple[float, float, float, float, str]]] = []
+        for word in words:
+            if rows and abs(rows[-1][0][0] - word[0]) < 2:
+                rows[-1].append(word)
+            else:
+                rows.append([word])
+        lines = []
+        for row in rows:
+            row.sort(key=lambda w: w[1])
+            lines.append(
+                Line(
+                    " ".join(w[4] for w in row),
+                    row[0][1],
+                    max(w[2] for w in row),
+                    min(w[3] for w in row),
+                    max(w[0] for w in row),
+                    tuple((w[4], w[1], w[2]) for w in row),
+                )
+            )
+        pages.append(Page(float(page.get("width")), float(page.get("height")), tuple(lines)))
+    return pages
+
+
+def page_of(pages: list[Page], text: str) -> int:
+    """The 1-based page holding ``text`` in one line; it must be there exactly once."""
+    found = [n for n, page in enumerate(pages, 1) for line in page.lines if text in line.text]
+    assert len(found) == 1, f"{text!r} found on pages {found}"
+    return found[0]
+
+
+# -- the documents ---------------------------------------------------------------------------
+
+
+def example(kind: str) -> dict[str, Any]:
+    return copy.deepcopy(get_kind(kind).dated_example())
+
+
+def letter(paragraphs: int, tembusan: int, **changes: Any) -> dict[str, Any]:
+    """A surat keluar of ``paragraphs`` body paragraphs of varied length, the last the closing."""
+    data = example("surat-keluar")
+    filler = "Pelaku usaha wajib memenuhi persyaratan perizinan berusaha berbasis risiko melalui sistem OSS. "
+    body = [f"Paragraf {i} isi surat. " + filler * (1 + i % 4) for i in range(1, paragraphs)]
+    data["isi"] = [*body, CLOSING]
+    data["tembusan"] = [f"Tembusan nomor {i} kepada Kepala Perangkat Daerah" for i in range(1, tembusan + 1)]
+    return data | changes
+
+
+def long_decree() -> dict[str, Any]:
+    data = example("keputusan")
+    data["menimbang"] = data["menimbang"] * 3
+    data["mengingat"] = data["mengingat"] * 4
+    data["diktum"] = data["diktum"][:-1] * 3 + data["diktum"][-1:]
+    return data
+
+
+def long_bap() -> dict[str, Any]:
+    data = example("bap")
+    data["temuan"] = [f"Temuan ke-{i}: " + data["temuan"][i % 3] for i in range(1, 16)]
+    return data
+
+
+def long_rekomendasi(**changes: Any) -> dict[str, Any]:
+    data = example("rekomendasi")
+    data["syarat"] = [f"Ketentuan ke-{i}: " + data["syarat"][i % 3] for i in range(1, 25)]
+    data["tembusan"] = [f"Tembusan nomor {i} kepada Kepala Perangkat Daerah" for i in range(1, 11)]
+    return data | changes
+
+
+def documents() -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """name -> (workspace: a4/f4/bottom, kind, request)."""
+    docs: dict[str, tuple[str, str, dict[str, Any]]] = {
+        f"surat-{n}": ("a4", "surat-keluar", letter(n, 1 + n % 12)) for n in LETTER_LENGTHS
+    }
+    docs |= {
+        "surat-pendek": ("a4", "surat-keluar", letter(2, 1, isi=[UNDANGAN, f"{SHORT_LINE}\nlalu baris dua.", CLOSING])),
+        "surat-rahasia": ("a4", "surat-keluar", letter(25, 12, sifat="Rahasia")),
+        "surat-f4": ("f4", "surat-keluar", letter(25, 3)),
+        "surat-bawah": ("bottom", "surat-keluar", letter(25, 3)),
+        "keputusan-pendek": ("a4", "keputusan", example("keputusan")),
+        "keputusan-panjang": ("a4", "keputusan", long_decree()),
+        "keputusan-f4": ("f4", "keputusan", long_decree()),
+        "bap-pendek": ("a4", "bap", example("bap") | {"foto": []}),
+        "bap-panjang": ("a4", "bap", long_bap()),
+        "bap-f4": ("f4", "bap", long_bap()),
+        "rekomendasi-pendek": ("a4", "rekomendasi", example("rekomendasi")),
+        "rekomendasi-panjang": ("a4", "rekomendasi", long_rekomendasi()),
+        "rekomendasi-rahasia": ("a4", "rekomendasi", long_rekomendasi(sifat="Rahasia")),
+        "rekomendasi-f4": ("f4", "rekomendasi", long_rekomendasi()),
+    }
+    return docs
+
+
+PROFILES = {
+    "a4": {},
+    "f4": {'paper = "A4"': 'paper = "F4"'},
+    "bottom": {'number_position = "top"': 'number_position = "bottom"', '"- {n} -"': '"Halaman {n}"'},
+}
+
+
+def make_workspace(root: Path, changes: dict[str, str]) -> Workspace:
+    copy_defaults(root)
+    profile = root / "docgen.toml"
+    text = profile.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        assert old in text, f"the shipped profile lost {old}"
+        text = text.replace(old, new, 1)
+    profile.write_text(text, encoding="utf-8")
+    return load_workspace(root, env={})
+
+
+@dataclass(frozen=True)
+class Rendered:
+    docx: dict[str, Path]
+    pdf: dict[str, Path]
+    pages: dict[str, list[Page]]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """Every document made by its kind's maker, then converted in one LibreOffice call."""
+    require("soffice", "pdftotext", "pdftoppm")
+    tmp = tmp_path_factory.mktemp("flow")
+    spaces = {name: make_workspace(tmp / name, changes) for name, changes in PROFILES.items()}
+    docx: dict[str, Path] = {}
+    for name, (space, kind_name, data) in documents().items():
+        ws, kind = spaces[space], get_kind(kind_name)
+        request = validate_request(kind, data, ws.profile, roots=(ws.root,))
+        context = kind.render_context(request, ws.profile, number="500.16.7.2/99/423.105/2026")
+        [(_, content, _)] = maker_for(ws, kind).outputs(context, None, None, None)
+        docx[name] = tmp / "docx" / f"{name}.docx"
+        docx[name].parent.mkdir(exist_ok=True)
+        docx[name].write_bytes(content)
+    pdfs = ColdConverter(timeout_s=30).convert_many(list(docx.values()), tmp / "pdf")
+    pdf = {path.stem: path for path in pdfs}
+    return Rendered(docx, pdf, {name: read_pages(path) for name, path in pdf.items()})
+
+
+# -- page numbers ----------------------------------------------------------------------------
+
+MULTI_PAGE = ["surat-40", "surat-rahasia", "surat-f4", "keputusan-panjang", "bap-panjang", "rekomendasi-panjang"]
+
+
+@pytest.mark.parametrize("name", MULTI_PAGE)
+def test_every_page_after_the_first_carries_its_number_top_centre(rendered, name):
+    pages = rendered.pages[name]
+    assert len(pages) >= 2, f"{name} should run over pages"
+    for n, page in enumerate(pages[1:], 2):
+        [number] = page.lines_with(f"- {n} -")
+        assert number.y1 < 20 * MM, f"page {n}: the number is not in the top margin"
+        assert abs((number.x0 + number.x1) / 2 - page.width / 2) < 3 * MM, f"page {n}: not centred"
+    assert not any(re.fullmatch(r"- \d+ -", line.text) for line in pages[0].lines), "page 1 carries a number"
+
+
+def test_the_profile_can_put_the_number_at_the_bottom_in_its_own_words(rendered):
+    pages = rendered.pages["surat-bawah"]
+    assert len(pages) >= 2
+    for n, page in enumerate(pages[1:], 2):
+        [number] = page.lines_with(f"Halaman {n}")
+        assert number.y0 > page.height - 20 * MM
+        assert not page.lines_with(f"- {n} -")
+    assert not pages[0].lines_with("Halaman")
+
+
+# -- nothing stranded ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paragraphs", LETTER_LENGTHS)
+def test_the_signature_block_keeps_the_closing_lines_and_the_tembusan_with_it(rendered, paragraphs):
+    name = f"surat-{paragraphs}"
+    pages = rendered.pages[name]
+    signed = page_of(pages, SIGNER)
+    assert page_of(pages, "Demikian surat ini kami sampaikan") == signed, "closing paragraph left behind"
+    assert page_of(pages, "terima kasih.") == signed
+    assert page_of(pages, "KEPALA DINAS PENANAMAN MODAL") == signed, "the block split"
+    assert page_of(pages, "Tembusan:") == signed
+    count = 1 + paragraphs % 12
+    for i in range(1, count + 1):
+        assert page_of(pages, f"Tembusan nomor {i} kepada") == signed, f"tembusan {i} split from its heading"
+
+
+@pytest.mark.parametrize(
+    ("name", "before", "signer"),
+    [
+        ("keputusan-panjang", "pada tanggal", SIGNER),
+        ("rekomendasi-panjang", "Demikian rekomendasi ini", "Ir. HARI WIBOWO, M.T."),
+        ("rekomendasi-rahasia", "Demikian rekomendasi ini", "Ir. HARI WIBOWO, M.T."),
+        ("bap-panjang", "JOKO SUSILO", "Budi Santoso"),  # the last team row and the applicant's name
+    ],
+)
+def test_the_other_kinds_keep_the_lines_before_their_signature(rendered, name, before, signer):
+    pages = rendered.pages[name]
+    on = [n for n, page in enumerate(pages, 1) if page.lines_with(signer)]
+    assert on, f"{signer} not printed"
+    assert any(pages[on[0] - 1].lines_with(before)), f"{before!r} is not on the page of {signer}"
+
+
+def test_one_tembusan_is_a_plain_line_several_are_numbered(rendered):
+    pages = rendered.pages["surat-pendek"]
+    [single] = [line for page in pages for line in page.lines_with("Tembusan nomor 1 kepada")]
+    assert single.text.startswith("Tembusan nomor 1"), single.text
+    several = [line for page in rendered.pages["surat-4"] for line in page.lines if "Tembusan nomor" in line.text]
+    assert [line.text.split()[0] for line in several] == ["1.", "2.", "3.", "4.", "5."]
+    assert len({round(line.words[1][1]) for line in several}) == 1, "the items' text does not hang in one column"
+
+
+# -- marks, paper, kop -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["surat-rahasia", "rekomendasi-rahasia"])
+def test_a_secret_document_says_rahasia_at_the_top_and_bottom_of_every_page(rendered, name):
+    pages = rendered.pages[name]
+    assert len(pages) >= 2
+    for n, page in enumerate(pages, 1):
+        marks = page.lines_with("RAHASIA")
+        assert any(m.y1 < 20 * MM for m in marks), f"page {n}: no RAHASIA at the top"
+        assert any(m.y0 > page.height - 20 * MM for m in marks), f"page {n}: no RAHASIA at the bottom"
+
+
+def test_an_ordinary_letter_is_not_marked_rahasia(rendered):
+    assert not any(page.lines_with("RAHASIA") for page in rendered.pages["surat-40"])
+
+
+@pytest.mark.parametrize("name", ["surat-f4", "keputusan-f4", "bap-f4", "rekomendasi-f4"])
+def test_an_f4_profile_prints_on_folio_paper(rendered, name):
+    """215 x 330 mm is 609.4 x 935.4 pt; LibreOffice snaps it to its nearest known paper,
+    609.99 x 936 pt (215.2 x 330.2 mm), within 0.25 mm of the profile's F4."""
+    for page in rendered.pages[name]:
+        assert abs(page.width - 215 * MM) < 1 and abs(page.height - 330 * MM) < 1, (page.width, page.height)
+
+
+@pytest.mark.parametrize("name", ["surat-40", "keputusan-panjang", "bap-panjang", "rekomendasi-panjang"])
+def test_an_a4_profile_prints_on_a4_paper(rendered, name):
+    for page in rendered.pages[name]:
+        assert (round(page.width), round(page.height)) == (595, 842)
+
+
+@pytest.mark.parametrize("name", ["surat-pendek", "keputusan-pendek", "bap-pendek", "rekomendasi-pendek", "surat-f4"])
+def test_the_kop_prints_the_profiles_printed_lines_one_line_each(rendered, name):
+    from docgen.profile import printed_kop
+
+    office = load_workspace(REPO, env={}).profile.office
+    top = [line.text for line in rendered.pages[name][0].lines if line.y1 < 60 * MM]
+    kop = [line.text for line in printed_kop(office).lines]
+    assert [text for text in top if text in kop] == kop
+
+
+# -- lines that must not stretch -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", ["surat-keluar.docx", "keputusan.docx", "bap.docx", "rekomendasi.docx"])
+def test_every_template_forbids_stretching_a_line_before_a_typed_break(template):
+    with zipfile.ZipFile(REPO / "templates" / template) as docx:
+        settings = docx.read("word/settings.xml").decode("utf-8")
+    assert re.search(r"<w:compat>.*<w:doNotExpandShiftReturn/>.*</w:compat>", settings)
+
+
+def test_a_typed_line_break_does_not_stretch_its_line(rendered):
+    [line] = [line for page in rendered.pages["surat-pendek"] for line in page.lines_with(SHORT_LINE)]
+    gaps = [b[1] - a[2] for a, b in zip(line.words, line.words[1:], strict=False)]
+    assert max(gaps) < 6, f"the words of {SHORT_LINE!r} were spread apart: gaps {gaps}"
+
+
+def test_label_value_lines_line_up_in_columns_unjustified(rendered):
+    pages = rendered.pages["surat-pendek"]
+    labels = ("hari/tanggal", "pukul", "tempat", "acara")
+    rows = [next(line for page in pages for line in page.lines if line.text.startswith(label)) for label in labels]
+    colons = {round(next(w[1] for w in row.words if w[0] == ":")) for row in rows}
+    values = {round(row.words[row.words.index(next(w for w in row.words if w[0] == ":")) + 1][1]) for row in rows}
+    assert len(colons) == 1 and len(values) == 1, f"colons at {colons}, values at {values}"
+    for row in rows:
+        gaps = [b[1] - a[2] for a, b in zip(row.words[2:], row.words[3:], strict=False)]
+        assert not gaps or max(gaps) < 6, f"{row.text!r} is stretched"
+
+
+# -- pictures for a reviewer -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["surat", "keputusan", "bap", "rekomendasi"])
+def test_short_and_long_pages_are_saved_for_review(rendered, kind):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    long_name = "surat-40" if kind == "surat" else f"{kind}-panjang"
+    for name in (f"{kind}-pendek", long_name):
+        for n in range(1, len(rendered.pages[name]) + 1):
+            png = render_page(rendered.pdf[name], n, dpi=60, out=ARTIFACTS / f"{name}-{n}")
+            assert png.stat().st_size > 1000
