@@ -39,6 +39,7 @@ UNDANGAN = (
 )
 SHORT_LINE = "Baris pendek diketik sendiri"  # a typed line break follows it inside a justified paragraph
 LETTER_LENGTHS = range(1, 41, 3)  # 1, 4, ..., 40 body paragraphs
+BAP_FINDINGS = range(2, 31, 2)  # no photos: the break moves through the closing and the signature table
 
 
 # -- what the PDF says, page by page ---------------------------------------------------------
@@ -139,9 +140,9 @@ def long_decree() -> dict[str, Any]:
     return data
 
 
-def long_bap() -> dict[str, Any]:
+def long_bap(findings: int = 15) -> dict[str, Any]:
     data = example("bap")
-    data["temuan"] = [f"Temuan ke-{i}: " + data["temuan"][i % 3] for i in range(1, 16)]
+    data["temuan"] = [f"Temuan ke-{i}: " + data["temuan"][i % 3] for i in range(1, findings + 1)]
     return data
 
 
@@ -157,6 +158,7 @@ def documents() -> dict[str, tuple[str, str, dict[str, Any]]]:
     docs: dict[str, tuple[str, str, dict[str, Any]]] = {
         f"surat-{n}": ("a4", "surat-keluar", letter(n, 1 + n % 12)) for n in LETTER_LENGTHS
     }
+    docs |= {f"bap-{n}": ("a4", "bap", long_bap(n) | {"foto": []}) for n in BAP_FINDINGS}
     docs |= {
         "surat-pendek": ("a4", "surat-keluar", letter(2, 1, isi=[UNDANGAN, f"{SHORT_LINE}\nlalu baris dua.", CLOSING])),
         "surat-rahasia": ("a4", "surat-keluar", letter(25, 12, sifat="Rahasia")),
@@ -278,6 +280,16 @@ def test_the_other_kinds_keep_the_lines_before_their_signature(rendered, name, b
     on = [n for n, page in enumerate(pages, 1) if page.lines_with(signer)]
     assert on, f"{signer} not printed"
     assert any(pages[on[0] - 1].lines_with(before)), f"{before!r} is not on the page of {signer}"
+
+
+@pytest.mark.parametrize("findings", BAP_FINDINGS)
+def test_the_applicants_block_stays_with_the_last_row_of_the_teams_signatures(rendered, findings):
+    pages = rendered.pages[f"bap-{findings}"]
+    team = [n for n, page in enumerate(pages, 1) for line in page.lines if "JOKO SUSILO" in line.text]
+    assert len(team) == 2, team  # the team list at the top, then the signature table
+    assert page_of(pages, "Pemohon,") == team[-1], "the applicant's block is alone on its page"
+    signer = [n for n, page in enumerate(pages, 1) for line in page.lines if line.text == "Budi Santoso"]
+    assert signer == [team[-1]]
 
 
 def test_one_tembusan_is_a_plain_line_several_are_numbered(rendered):

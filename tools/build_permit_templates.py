@@ -238,7 +238,7 @@ def add_bap_signatures(doc: DocxDocument) -> None:
     no, name, position, sign = row.cells
     no.paragraphs[0].alignment = CENTER
     run(no.paragraphs[0], "{{ a.no }}", size=TABLE_PT)
-    run(name.paragraphs[0], "{{ a.nama }}", bold=True, size=TABLE_PT)
+    run(name.paragraphs[0], "{{ a.nama }}", bold=True)  # a signer's name at the body size
     nip = para(name, "NIP ", size=TABLE_PT)
     run(nip, "{{ a.nip }}", size=TABLE_PT)
     run(position.paragraphs[0], "{{ a.jabatan }}", size=TABLE_PT)
