@@ -381,3 +381,33 @@ def test_short_and_long_pages_are_saved_for_review(rendered, kind):
         for n in range(1, len(rendered.pages[name]) + 1):
             png = render_page(rendered.pdf[name], n, dpi=60, out=ARTIFACTS / f"{name}-{n}")
             assert png.stat().st_size > 1000
+
+
+# -- sizes -----------------------------------------------------------------------------------
+
+
+def text_sizes(pdf: Path) -> list[tuple[str, float]]:
+    """(text, size in points as printed) of every piece of text, from pypdf's text visitor."""
+    from pypdf import PdfReader
+
+    found: list[tuple[str, float]] = []
+    for page in PdfReader(pdf).pages:
+
+        def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+            if text.strip():
+                scale = (tm[2] * cm[1] + tm[3] * cm[3]) if tm and cm else 1.0
+                found.append((text.strip(), abs(size * scale)))
+
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("name", ["surat-pendek", "keputusan-panjang", "bap-panjang", "rekomendasi-rahasia"])
+def test_no_text_is_printed_below_8_pt_and_signers_names_at_the_body_size(rendered, name):
+    sizes = text_sizes(rendered.pdf[name])
+    assert sizes
+    small = [(text, size) for text, size in sizes if size < 8 - 0.01]
+    assert not small, f"text under 8 pt: {small[:5]}"
+    signers = ("Dr. BUDI SANTOSO", "Ir. HARI WIBOWO") + (("RINA KUSUMA",) if name.startswith("bap") else ())
+    last = {who: size for text, size in sizes for who in signers if text.startswith(who)}  # the team lists come first
+    assert last and all(abs(size - 12) < 0.1 for size in last.values()), last
