@@ -88,6 +88,7 @@ class CompiledDocx:
         self._env.filters["gambar"] = sized
         self._env.filters["baris_kop"] = baris_kop
         self.parts: list[_Part] = []
+        self._papers: dict[tuple[object, ...], bool] = {}  # see _changes_paper
         self._meta: dict[str, tuple[zipfile.ZipInfo, bytes]] = {}
         static = io.BytesIO()
         with zipfile.ZipFile(static, "w") as out:
@@ -164,9 +165,22 @@ class CompiledDocx:
                 ]
         except RenderStopped as exc:  # the timer went off between two parts
             raise TemplateError(explain(self.path.name, exc)) from exc
-        if page is not None:
+        if page is not None and self._changes_paper(page):
             rendered = [(name, fit_paper(data, page) if name == _BODY else data) for name, data in rendered]
         return rendered + media.members({name: data for name, (_info, data) in self._meta.items()})
+
+    def _changes_paper(self, page: PageSettings) -> bool:
+        """Whether ``page`` differs from the paper and margins the template's body already has.
+
+        The section properties are plain XML, never a Jinja tag, so the answer is worked out once
+        per paper on the compiled source; an office printing on the template's own paper pays
+        nothing per document.
+        """
+        key = (page.paper, page.margin_top_mm, page.margin_bottom_mm, page.margin_left_mm, page.margin_right_mm)
+        if key not in self._papers:
+            body = next((p.source.encode("utf-8") for p in self.parts if p.name == _BODY), b"")
+            self._papers[key] = fit_paper(body, page) != body
+        return self._papers[key]
 
     def pack(self, parts: list[tuple[str, bytes]]) -> bytes:
         """Zip rendered parts with the template's unchanged ones into a DOCX."""
