@@ -57,7 +57,8 @@ def lines(source: Path | bytes) -> list[str]:
         if isinstance(block, Paragraph):
             found.append(block.text)
         elif isinstance(block, Table) and len(block._cells) == 1 and block.style.name != "Table Grid":
-            found.extend(p.text for row in block.rows for p in row.cells[0].paragraphs)
+            # the decree's last diktum opens it, set in tab columns under the dikta: read like their rows
+            found.extend(p.text.replace("\t:\t", " | : | ") for row in block.rows for p in row.cells[0].paragraphs)
         elif isinstance(block, Table):
             found.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
     return found

@@ -39,6 +39,7 @@ UNDANGAN = (
 )
 SHORT_LINE = "Baris pendek diketik sendiri"  # a typed line break follows it inside a justified paragraph
 LETTER_LENGTHS = range(1, 41, 3)  # 1, 4, ..., 40 body paragraphs
+DECREE_DIKTA = range(2, 13)  # one more diktum each: the break moves through the decree's end
 BAP_FINDINGS = range(2, 31, 2)  # no photos: the break moves through the closing and the signature table
 
 
@@ -140,6 +141,13 @@ def long_decree() -> dict[str, Any]:
     return data
 
 
+def decree(dikta: int) -> dict[str, Any]:
+    data = example("keputusan") | {"lampiran": None}
+    body = data["diktum"][:-1]
+    data["diktum"] = [body[i % len(body)] for i in range(dikta - 1)] + data["diktum"][-1:]
+    return data
+
+
 def long_bap(findings: int = 15) -> dict[str, Any]:
     data = example("bap")
     data["temuan"] = [f"Temuan ke-{i}: " + data["temuan"][i % 3] for i in range(1, findings + 1)]
@@ -158,6 +166,7 @@ def documents() -> dict[str, tuple[str, str, dict[str, Any]]]:
     docs: dict[str, tuple[str, str, dict[str, Any]]] = {
         f"surat-{n}": ("a4", "surat-keluar", letter(n, 1 + n % 12)) for n in LETTER_LENGTHS
     }
+    docs |= {f"keputusan-{n}": ("a4", "keputusan", decree(n)) for n in DECREE_DIKTA}
     docs |= {f"bap-{n}": ("a4", "bap", long_bap(n) | {"foto": []}) for n in BAP_FINDINGS}
     docs |= {
         "surat-pendek": ("a4", "surat-keluar", letter(2, 1, isi=[UNDANGAN, f"{SHORT_LINE}\nlalu baris dua.", CLOSING])),
@@ -280,6 +289,15 @@ def test_the_other_kinds_keep_the_lines_before_their_signature(rendered, name, b
     on = [n for n, page in enumerate(pages, 1) if page.lines_with(signer)]
     assert on, f"{signer} not printed"
     assert any(pages[on[0] - 1].lines_with(before)), f"{before!r} is not on the page of {signer}"
+
+
+@pytest.mark.parametrize("dikta", DECREE_DIKTA)
+def test_the_decrees_signature_keeps_its_last_diktum_with_it(rendered, dikta):
+    pages = rendered.pages[f"keputusan-{dikta}"]
+    signed = page_of(pages, SIGNER)
+    assert page_of(pages, "Ditetapkan di") == signed
+    assert page_of(pages, "Keputusan ini mulai berlaku") == signed, "the block is alone on its page"
+    assert page_of(pages, "Tembusan:") == signed
 
 
 @pytest.mark.parametrize("findings", BAP_FINDINGS)

@@ -36,9 +36,10 @@ from build_templates import (
 )
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.shared import Cm
+from docx.enum.text import WD_LINE_SPACING
+from docx.shared import Cm, Pt
 from docx.table import Table, _Row
-from word_flow import add_page_marks, keep
+from word_flow import add_page_marks, keep, table_keeps
 
 ROOT = TEMPLATES.parent
 KEPUTUSAN = TEMPLATES / "keputusan.docx"
@@ -101,23 +102,41 @@ def add_decision(doc: DocxDocument) -> None:
     run(value.paragraphs[0], "{{ menetapkan }}")
     para(doc)
     table = body_table(doc, rows=3)
-    loop_rows(table, "{%tr for d in diktum %}", "{%tr endfor %}", 0)
+    loop_rows(table, "{%tr for d in diktum[:-1] %}", "{%tr endfor %}", 0)  # the last one opens the block
     label, colon, value = table.rows[1].cells
     run(label.paragraphs[0], "{{ d.ke }}")
     run(colon.paragraphs[0], ":")
     value.paragraphs[0].alignment = JUSTIFY
     value.paragraphs[0].paragraph_format.space_after = Cm(0.2)
     run(value.paragraphs[0], "{{ d.teks }}")
+    table_keeps(table)
 
 
 def add_enacted(doc: DocxDocument) -> None:
-    """Ditetapkan di / pada tanggal, the signature block and the tembusan, on one page together."""
-    keep([para(doc)], lines=False)  # between the diktum table and the block (two tables would merge)
+    """The last diktum, Ditetapkan di / pada tanggal, the signature block and the tembusan, as one.
+
+    They share one row that cannot split (``closing_block``), so the signature never starts a
+    page without the decree's last diktum; that diktum is laid out with tab stops on the diktum
+    table's columns (label, colon, hanging text), so it reads as the table's last row.
+    """
+    gap = para(doc)  # two tables must not touch (Word would merge them): a 1 pt paragraph between
+    gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    gap.paragraph_format.line_spacing = Pt(1)
     block = closing_block(doc)
-    enacted = block.paragraphs[0]  # the cell's own first paragraph
-    enacted.paragraph_format.left_indent = SIGN_INDENT
-    run(enacted, "Ditetapkan di {{ kantor.kota }}")
-    keep([enacted, para(block, "pada tanggal {{ tanggal }}", left=SIGN_INDENT), para(block)])
+    last = block.paragraphs[0]  # the cell's own first paragraph
+    last.alignment = JUSTIFY
+    fmt = last.paragraph_format
+    fmt.left_indent, fmt.first_line_indent, fmt.space_after = LABEL_W + COLON_W, -(LABEL_W + COLON_W), Cm(0.2)
+    for stop in (LABEL_W, LABEL_W + COLON_W):
+        fmt.tab_stops.add_tab_stop(stop)
+    for text in ("{{ diktum[-1].ke }}", "\t:\t", "{{ diktum[-1].teks }}"):
+        run(last, text)
+    para(block)
+    enacted = [
+        para(block, text, left=SIGN_INDENT)
+        for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}")
+    ]
+    keep([last, *enacted, para(block)])
     add_signature(block)
     add_tembusan(block)
 
