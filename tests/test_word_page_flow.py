@@ -429,3 +429,36 @@ def test_no_text_is_printed_below_8_pt_and_signers_names_at_the_body_size(render
     signers = ("Dr. BUDI SANTOSO", "Ir. HARI WIBOWO") + (("RINA KUSUMA",) if name.startswith("bap") else ())
     last = {who: size for text, size in sizes for who in signers if text.startswith(who)}  # the team lists come first
     assert last and all(abs(size - 12) < 0.1 for size in last.values()), last
+
+
+# -- which typed lines are label : value -----------------------------------------------------
+
+
+def test_consecutive_label_lines_become_one_block_and_the_rest_stays_text():
+    from docgen.kinds.surat_keluar import body_items
+
+    items = body_items([UNDANGAN, "Demikian: kami sampaikan.", "pukul : 09.00 WIB"])
+    assert items == [
+        {"teks": "Sehubungan dengan hal tersebut, kami mengundang Saudara untuk hadir pada:", "baris": []},
+        {
+            "teks": "",
+            "baris": [
+                ("hari/tanggal", "Senin, 7 Desember 2026"),
+                ("pukul", "09.00 WIB s.d. selesai"),
+                ("tempat", "Aula DPMPTSP Kota Pasuruan, Jl. Pahlawan Nomor 28, Pasuruan"),
+                ("acara", "Sosialisasi Perizinan Berusaha Berbasis Risiko"),
+            ],
+        },
+        {"teks": "Demikian: kami sampaikan.", "baris": []},  # one line with a colon is a sentence
+        {"teks": "pukul : 09.00 WIB", "baris": []},  # a lone label line is not a block
+    ]
+
+
+def test_a_sentence_with_a_colon_between_label_lines_is_not_taken_for_a_label():
+    from docgen.kinds.surat_keluar import body_items
+
+    text = "Adapun acaranya, sebagaimana disepakati: rapat\npukul : 09.00\ntempat : Aula"
+    assert body_items([text]) == [
+        {"teks": "Adapun acaranya, sebagaimana disepakati: rapat", "baris": []},
+        {"teks": "", "baris": [("pukul", "09.00"), ("tempat", "Aula")]},
+    ]

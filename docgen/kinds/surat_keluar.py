@@ -139,7 +139,8 @@ KIND = Kind(
         "hal": "perihal surat",
         "kepada": "satu atau beberapa tujuan (Yth.)",
         "di": "tempat tujuan, mis. Tempat atau PASURUAN",
-        "isi": "paragraf isi surat, satu butir per paragraf",
+        "isi": "paragraf isi surat, satu butir per paragraf; baris 'label : nilai' berurutan (hari/tanggal, "
+        "pukul, tempat, acara) dicetak sebagai kolom rata",
         "tembusan": "daftar tembusan (boleh kosong)",
         "penandatangan": "kunci pejabat di profil, atau {pejabat: sekretaris, sebagai: a.n.}",
         "kka": "kode klasifikasi arsip; kosong memakai bawaan jenis ini",
