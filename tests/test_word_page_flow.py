@@ -187,9 +187,14 @@ def documents() -> dict[str, tuple[str, str, dict[str, Any]]]:
     return docs
 
 
+MARGINS = {"a4": (25, 20), "f4": (30, 20), "bottom": (25, 20)}  # left, right (mm) as PROFILES sets them
 PROFILES = {
     "a4": {},
-    "f4": {'paper = "A4"': 'paper = "F4"'},
+    "f4": {
+        'paper = "A4"': 'paper = "F4"',
+        "margin_left_mm = 25": "margin_left_mm = 30",
+        "margin_top_mm = 20": "margin_top_mm = 25",
+    },
     "bottom": {'number_position = "top"': 'number_position = "bottom"', '"- {n} -"': '"Halaman {n}"'},
 }
 
@@ -244,7 +249,9 @@ def test_every_page_after_the_first_carries_its_number_top_centre(rendered, name
     for n, page in enumerate(pages[1:], 2):
         [number] = page.lines_with(f"- {n} -")
         assert number.y1 < 20 * MM, f"page {n}: the number is not in the top margin"
-        assert abs((number.x0 + number.x1) / 2 - page.width / 2) < 3 * MM, f"page {n}: not centred"
+        left, right = MARGINS[documents()[name][0]]
+        column_centre = (left * MM + page.width - right * MM) / 2
+        assert abs((number.x0 + number.x1) / 2 - column_centre) < 1 * MM, f"page {n}: not centred on the text"
     assert not any(re.fullmatch(r"- \d+ -", line.text) for line in pages[0].lines), "page 1 carries a number"
 
 
@@ -342,6 +349,15 @@ def test_an_f4_profile_prints_on_folio_paper(rendered, name):
     609.99 x 936 pt (215.2 x 330.2 mm), within 0.25 mm of the profile's F4."""
     for page in rendered.pages[name]:
         assert abs(page.width - 215 * MM) < 1 and abs(page.height - 330 * MM) < 1, (page.width, page.height)
+
+
+def test_the_profiles_margins_reach_the_page(rendered):
+    """The F4 profile here also moves the left margin to 30 mm and the top to 25 mm (A4: 25 and 20)."""
+    for name, left, top in (("surat-f4", 30, 25), ("surat-40", 25, 20)):
+        first = rendered.pages[name][0]
+        [nomor] = [line for line in first.lines if line.text.startswith("Nomor :")]
+        assert abs(nomor.x0 - left * MM) < 1, (name, nomor.x0 / MM)
+        assert (top - 1) * MM <= first.lines[0].y0 < (top + 8) * MM, (name, first.lines[0].y0 / MM)
 
 
 @pytest.mark.parametrize("name", ["surat-40", "keputusan-panjang", "bap-panjang", "rekomendasi-panjang"])
