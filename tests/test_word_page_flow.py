@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import re
-import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, render_page, require
-from lxml import etree
+from pdf_lines import MM, Page, page_of, read_pages, text_sizes
 
 from docgen.kinds import get_kind, validate_request
 from docgen.makers import maker_for
@@ -27,7 +26,6 @@ from docgen.pdf.convert import ColdConverter
 from docgen.profile import Workspace, copy_defaults, load_workspace
 
 ARTIFACTS = REPO / "test-artifacts" / "pages"
-MM = 72 / 25.4
 SIGNER = "Dr. BUDI SANTOSO, S.Sos., M.Si."  # the shipped profile's kadis
 CLOSING = "Demikian surat ini kami sampaikan, atas perhatian dan kerja sama Saudara diucapkan terima kasih."
 UNDANGAN = (
@@ -41,79 +39,6 @@ SHORT_LINE = "Baris pendek diketik sendiri"  # a typed line break follows it ins
 LETTER_LENGTHS = range(1, 41, 3)  # 1, 4, ..., 40 body paragraphs
 DECREE_DIKTA = range(2, 13)  # one more diktum each: the break moves through the decree's end
 BAP_FINDINGS = range(2, 31, 2)  # no photos: the break moves through the closing and the signature table
-
-
-# -- what the PDF says, page by page ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    x0: float
-    x1: float
-    y0: float  # from the top of the page, in points
-    y1: float
-    words: tuple[tuple[str, float, float], ...]  # (text, xMin, xMax)
-
-
-@dataclass(frozen=True)
-class Page:
-    width: float
-    height: float
-    lines: tuple[Line, ...]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
-
-    def lines_with(self, text: str) -> list[Line]:
-        return [line for line in self.lines if text in line.text]
-
-
-def read_pages(pdf: Path) -> list[Page]:
-    """Every page's printed lines, from the words ``pdftotext -bbox-layout`` places.
-
-    Words are grouped by their baseline, not by poppler's own lines: a justified line's wide gaps
-    make poppler cut it into several "lines", and a label, its colon and its value sit in
-    separate table cells; a reader sees one line either way.
-    """
-    done = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True)
-    root = etree.fromstring(done.stdout, etree.XMLParser(recover=True))
-    ns = {"h": "http://www.w3.org/1999/xhtml"}
-    pages = []
-    for page in root.iterfind(".//h:page", ns):
-        words = sorted(
-            (float(w.get("yMax")), float(w.get("xMin")), float(w.get("xMax")), float(w.get("yMin")), w.text or "")
-            for w in page.iterfind(".//h:word", ns)
-        )
-        rows: list[list[tuple[float, float, float, float, str]]] = []
-        for word in words:
-            if rows and abs(rows[-1][0][0] - word[0]) < 2:
-                rows[-1].append(word)
-            else:
-                rows.append([word])
-        lines = []
-        for row in rows:
-            row.sort(key=lambda w: w[1])
-            lines.append(
-                Line(
-                    " ".join(w[4] for w in row),
-                    row[0][1],
-                    max(w[2] for w in row),
-                    min(w[3] for w in row),
-                    max(w[0] for w in row),
-                    tuple((w[4], w[1], w[2]) for w in row),
-                )
-            )
-        pages.append(Page(float(page.get("width")), float(page.get("height")), tuple(lines)))
-    return pages
-
-
-def page_of(pages: list[Page], text: str) -> int:
-    """The 1-based page holding ``text`` in one line; it must be there exactly once."""
-    found = [n for n, page in enumerate(pages, 1) for line in page.lines if text in line.text]
-    assert len(found) == 1, f"{text!r} found on pages {found}"
-    return found[0]
 
 
 # -- the documents ---------------------------------------------------------------------------
@@ -418,22 +343,6 @@ def test_short_and_long_pages_are_saved_for_review(rendered, kind):
 
 
 # -- sizes -----------------------------------------------------------------------------------
-
-
-def text_sizes(pdf: Path) -> list[tuple[str, float]]:
-    """(text, size in points as printed) of every piece of text, from pypdf's text visitor."""
-    from pypdf import PdfReader
-
-    found: list[tuple[str, float]] = []
-    for page in PdfReader(pdf).pages:
-
-        def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-            if text.strip():
-                scale = (tm[2] * cm[1] + tm[3] * cm[3]) if tm and cm else 1.0
-                found.append((text.strip(), abs(size * scale)))
-
-        page.extract_text(visitor_text=visit)
-    return found
 
 
 @pytest.mark.parametrize("name", ["surat-pendek", "keputusan-panjang", "bap-panjang", "rekomendasi-rahasia"])

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import zipfile
 from functools import partial
 from pathlib import Path
 
+from build_emblem import build_emblem
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -33,7 +33,6 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Length, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from PIL import Image, ImageDraw, ImageFont
 from word_flow import RAHASIA_IF_SIFAT, add_page_marks, forbid_stretched_breaks, keep, row_flags
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,48 +51,6 @@ ITEM_PT = 11  # tembusan
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 Container = DocxDocument | _Cell  # anything with add_paragraph()
-
-NAVY, GOLD = (31, 58, 122, 255), (242, 194, 48, 255)
-
-
-# === Emblem placeholder ===
-def _shield(w: float, h: float, inset: float) -> list[tuple[float, float]]:
-    """Outline of a heraldic shield: flat top, straight sides, pointed base."""
-    left, right, side_end = inset, w - inset, h * 0.5
-    tip_x, tip_y, ctrl_y = w / 2, h - inset, h * 0.8
-    pts = [(left, inset), (right, inset)]
-    for i in range(21):  # quadratic Bezier from the right side down to the tip
-        t = i / 20
-        pts.append(
-            (
-                (1 - t * t) * right + t * t * tip_x,
-                (1 - t) ** 2 * side_end + 2 * (1 - t) * t * ctrl_y + t * t * tip_y,
-            )
-        )
-    for x, y in reversed(pts[3:-1]):  # mirror back up the left side
-        pts.append((w - x, y))
-    return pts + [(left, side_end)]
-
-
-def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    """Five-pointed star, point up."""
-    radii = [r if i % 2 == 0 else r * 0.4 for i in range(10)]
-    angles = [-math.pi / 2 + i * math.pi / 5 for i in range(10)]
-    return [(cx + rad * math.cos(a), cy + rad * math.sin(a)) for rad, a in zip(radii, angles, strict=True)]
-
-
-def build_emblem(path: Path, size: tuple[int, int] = (300, 360)) -> None:
-    """Draw a placeholder shield (navy outline, gold fill, star, 'LAMBANG')."""
-    s = 3  # draw 3x larger, then downsample for smooth edges
-    w, h = size[0] * s, size[1] * s
-    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.polygon(_shield(w, h, 6 * s), fill=NAVY)
-    draw.polygon(_shield(w, h, 18 * s), fill=GOLD)
-    draw.polygon(_star(w / 2, h * 0.36, 70 * s), fill=NAVY)
-    font = ImageFont.load_default(size=30 * s)
-    draw.text((w / 2, h * 0.64), "LAMBANG", font=font, fill=NAVY, anchor="mm")
-    img.resize(size, Image.Resampling.LANCZOS).save(path, format="PNG", optimize=True)
 
 
 # === Low-level python-docx helpers ===
