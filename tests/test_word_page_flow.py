@@ -387,3 +387,12 @@ def test_a_sentence_with_a_colon_between_label_lines_is_not_taken_for_a_label():
         {"teks": "Adapun acaranya, sebagaimana disepakati: rapat", "baris": []},
         {"teks": "", "baris": [("pukul", "09.00"), ("tempat", "Aula")]},
     ]
+
+
+def test_a_template_written_before_isi_butir_still_gets_the_typed_paragraphs(tmp_path):
+    ws = make_workspace(tmp_path / "ws", {})
+    kind = get_kind("surat-keluar")
+    data = letter(2, 1, isi=[UNDANGAN, CLOSING])
+    context = kind.render_context(validate_request(kind, data, ws.profile), ws.profile, number="1")
+    assert context["isi"] == [UNDANGAN, CLOSING]
+    assert [bool(item["baris"]) for item in context["isi_butir"]] == [False, True, False]

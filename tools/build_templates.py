@@ -236,12 +236,12 @@ def add_addressee(doc: DocxDocument) -> None:
 def add_body(doc: DocxDocument) -> None:
     """Body items under the Hal value: justified paragraphs, or aligned ``label : value`` rows.
 
-    The kind splits each typed paragraph (``isi``) into ``{teks}`` or ``{baris: [[label, value]]}``
-    (kinds/surat_keluar.py), so "hari/tanggal : ...", "pukul : ..." lines become a borderless table
-    whose colons and values line up, left aligned with the value hanging, never justified. The
-    last item keeps with the signature block (no signature alone on a page).
+    The kind splits the typed paragraphs (``isi``) into ``isi_butir``: ``{teks}`` or
+    ``{baris: [[label, value]]}`` items (kinds/surat_keluar.py), so "hari/tanggal : ...",
+    "pukul : ..." lines become a borderless table whose colons and values line up, left aligned
+    with the value hanging, never justified. The last item keeps with the signature block.
     """
-    tag(doc, "{%p for butir in isi %}")
+    tag(doc, "{%p for butir in isi_butir %}")
     tag(doc, "{%p if butir.baris %}")
     widths = [VALUE_INDENT + Cm(1.25), Cm(3.5), COLON_W]
     table = borderless_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=3, pad=False)

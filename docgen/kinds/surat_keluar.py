@@ -60,7 +60,7 @@ class SuratKeluar(Request):
 
 
 def body_items(paragraphs: list[str]) -> list[dict[str, Any]]:
-    """The letter's body as the template prints it: ``{teks}`` paragraphs and ``{baris}`` blocks.
+    """``isi_butir``, the body as the shipped template prints it: ``{teks}`` paragraphs and ``{baris}`` blocks.
 
     Two or more consecutive typed lines that are each "label : value" (the undangan's
     hari/tanggal, pukul, tempat, acara) become one ``{"baris": [(label, value), ...]}`` block,
@@ -102,7 +102,8 @@ def _context(req: SuratKeluar, profile: Profile) -> dict[str, Any]:
         "hal": req.hal,
         "kepada": list(req.kepada),
         "di": req.di,
-        "isi": body_items(list(req.isi)),
+        "isi": list(req.isi),  # as typed, for templates an office wrote before isi_butir existed
+        "isi_butir": body_items(list(req.isi)),
         "tembusan": list(req.tembusan),
         "penandatangan": signer_context(req.penandatangan, profile),
         "kka": req.kka or "",
@@ -131,7 +132,7 @@ KIND = Kind(
     numbered="signature",
     context=_context,
     summary=_summary,
-    shown_as={"tanggal": ("tanggal", "tempat_tanggal")},
+    shown_as={"tanggal": ("tanggal", "tempat_tanggal"), "isi": ("isi", "isi_butir")},
     field_help={
         "tanggal": "tanggal surat, 2026-11-28",
         "sifat": "Biasa, Segera, Sangat Segera atau Rahasia",
