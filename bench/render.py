@@ -47,6 +47,7 @@ from typing import Any
 import docx
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment
 from lxml import etree
 from PIL import Image
 
@@ -54,7 +55,7 @@ from docgen.kinds import get_kind, validate_request
 from docgen.pictures import Picture, decode_stats, load_picture
 from docgen.pipeline import create_workspace, generate
 from docgen.register import Register
-from docgen.render.docx import CompiledDocx, compile_docx
+from docgen.render.docx import CompiledDocx, baris_kop, compile_docx
 
 KIND = "surat-keluar"
 NUMBER = "500.16.7.2/1/423.105/2026"
@@ -96,9 +97,12 @@ def side_by_side(
     def compiled_one(i: int) -> None:
         (out / f"docgen-{i}.docx").write_bytes(compiled.render(context))
 
+    env = Environment(autoescape=True)
+    env.filters["baris_kop"] = baris_kop  # the shipped kop prints each line at its own size (issue 23)
+
     def plain_one(i: int) -> None:
         tpl = DocxTemplate(template)
-        tpl.render(context, autoescape=True)
+        tpl.render(context, env, autoescape=True)
         tpl.save(out / f"plain-{i}.docx")
 
     return timed(counts[0], compiled_one), timed(counts[1], plain_one)

@@ -74,6 +74,7 @@ class DocxMaker:
         self.compiled = _proven_template(workspace, kind)
         self.sha256 = self.compiled.sha256
         self.bounds = Bounds.of(workspace.profile.limits)
+        self.page = workspace.profile.page  # the office's paper and margins, not the template's A4
 
     def trial(self, context: dict[str, Any], year: int) -> list[tuple[str, bytes]]:
         """Render this very request (stand-in number) and check the outbox has room.
@@ -82,7 +83,7 @@ class DocxMaker:
         over a long list) is refused without consuming a number. The parts rendered here become
         the document once the number is known, so the request is rendered once.
         """
-        parts = self.compiled.render_parts({**context, "nomor": _STAND_IN}, self.bounds)
+        parts = self.compiled.render_parts({**context, "nomor": _STAND_IN}, self.bounds, page=self.page)
         size = sum(len(data) for _, data in parts)
         check_outbox(self.workspace, self.kind.name, year, expected=size * 4)  # room for the DOCX and its PDF
         return parts
@@ -93,7 +94,7 @@ class DocxMaker:
         rendered = None
         if trial is not None and reservation is not None:  # exact when the template only prints {{ nomor }}
             rendered = self.compiled.with_number(trial, _STAND_IN, reservation.number)
-        docx = rendered or self.compiled.render(context, self.bounds)
+        docx = rendered or self.compiled.render(context, self.bounds, page=self.page)
         outputs: list[Output] = [("docx", docx, ".docx")]
         if self.converter is not None:
             with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:

@@ -46,12 +46,19 @@ def output(ws: Workspace, result: Result, role: str = "docx") -> Path:
 
 
 def lines(source: Path | bytes) -> list[str]:
-    """The body in reading order: one line per paragraph, one per table row (cells joined by ' | ')."""
+    """The body in reading order: one line per paragraph, one per table row (cells joined by ' | ').
+
+    A borderless one-cell table (the row that keeps a signature block and its tembusan on one
+    page) is read as the paragraphs it holds, as a reader sees them.
+    """
     document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else source)
     found: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             found.append(block.text)
+        elif isinstance(block, Table) and len(block._cells) == 1 and block.style.name != "Table Grid":
+            # the decree's last diktum opens it, set in tab columns under the dikta: read like their rows
+            found.extend(p.text.replace("\t:\t", " | : | ") for row in block.rows for p in row.cells[0].paragraphs)
         elif isinstance(block, Table):
             found.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
     return found

@@ -22,11 +22,12 @@ from build_templates import (
     SIGN_INDENT,
     TEMPLATES,
     TEXT_WIDTH,
-    _el,
+    Container,
     add_kop,
     add_signature,
     add_tembusan,
     borderless_table,
+    closing_block,
     para,
     run,
     save_deterministic,
@@ -35,8 +36,10 @@ from build_templates import (
 )
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.shared import Cm
-from docx.table import Table, _Cell, _Row
+from docx.enum.text import WD_LINE_SPACING
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+from word_flow import add_page_marks, keep, row_flags, table_keeps
 
 ROOT = TEMPLATES.parent
 KEPUTUSAN = TEMPLATES / "keputusan.docx"
@@ -54,11 +57,6 @@ MEMBER_KEYS = ("no", "nama", "nip", "jabatan_tim", "jabatan_dinas")
 def body_table(doc: DocxDocument, rows: int = 1) -> Table:
     """Label | colon | text, without borders or cell margins."""
     return borderless_table(doc, [LABEL_W, COLON_W, VALUE_W], rows=rows, pad=False)
-
-
-def row_flag(row: _Row, flag: str) -> None:
-    """Set a row property: ``tblHeader`` repeats the row on every page, ``cantSplit`` keeps it whole."""
-    row._tr.get_or_add_trPr().append(_el(f"w:{flag}"))
 
 
 def add_title(doc: DocxDocument) -> None:
@@ -102,21 +100,11 @@ def add_decision(doc: DocxDocument) -> None:
     value.paragraphs[0].alignment = JUSTIFY
     run(value.paragraphs[0], "{{ menetapkan }}")
     held += [label.paragraphs[0], colon.paragraphs[0], value.paragraphs[0], para(doc)]
-    for p in held:  # MEMUTUSKAN and Menetapkan never end a page without the first diktum
-        p.paragraph_format.keep_with_next = True
-    # for / if not last / row / else / the last row, held to "Ditetapkan" / endif / endfor
-    table = body_table(doc, rows=7)
-    run(table.rows[0].cells[0].paragraphs[0], "{%tr for d in diktum %}")
-    run(table.rows[6].cells[0].paragraphs[0], "{%tr endfor %}")
-    run(table.rows[1].cells[0].paragraphs[0], "{%tr if not loop.last %}")
-    run(table.rows[3].cells[0].paragraphs[0], "{%tr else %}")
-    run(table.rows[5].cells[0].paragraphs[0], "{%tr endif %}")
-    diktum_row(table.rows[2].cells)
-    diktum_row(table.rows[4].cells)
-    for cell in table.rows[4].cells:  # the closing diktum never ends a page before the signature
-        for p in cell.paragraphs:
-            p.paragraph_format.keep_with_next = True
-    row_flag(table.rows[4], "cantSplit")
+    keep(held)  # MEMUTUSKAN and Menetapkan never end a page without the first diktum
+    table = body_table(doc, rows=3)
+    loop_rows(table, "{%tr for d in diktum[:-1] %}", "{%tr endfor %}", 0)  # the last one opens the block
+    diktum_row(table.rows[1].cells)
+    table_keeps(table)
 
 
 def diktum_row(cells: list[_Cell]) -> None:
@@ -132,11 +120,36 @@ def diktum_row(cells: list[_Cell]) -> None:
 
 
 def add_enacted(doc: DocxDocument) -> None:
-    """Ditetapkan di / pada tanggal, then the signature block, kept on one page with it."""
-    para(doc).paragraph_format.keep_with_next = True
-    for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}"):
-        para(doc, text, left=SIGN_INDENT).paragraph_format.keep_with_next = True
-    add_signature(doc)
+    """The last diktum, Ditetapkan di / pada tanggal, the signature block, a copy's certification and
+    the tembusan, as one.
+
+    They share one row that cannot split (``closing_block``), so the signature never starts a
+    page without the decree's last diktum; that diktum is laid out with tab stops on the diktum
+    table's columns (label, colon, hanging text), so it reads as the table's last row, its typed
+    a.-d. hanging under its text as in the other dikta.
+    """
+    gap = para(doc)  # two tables must not touch (Word would merge them): a 1 pt paragraph between
+    gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    gap.paragraph_format.line_spacing = Pt(1)
+    block = closing_block(doc)
+    last = block.paragraphs[0]  # the cell's own first paragraph
+    last.alignment = JUSTIFY
+    fmt = last.paragraph_format
+    fmt.left_indent, fmt.first_line_indent, fmt.space_before = LABEL_W + COLON_W, -(LABEL_W + COLON_W), Cm(0.2)
+    for stop in (LABEL_W, LABEL_W + COLON_W):
+        fmt.tab_stops.add_tab_stop(stop)
+    for text in ("{{ diktum[-1].ke }}", "\t:\t", "{{ diktum[-1].teks }}"):
+        run(last, text)
+    sub_items(block, "diktum[-1].rincian", LABEL_W + COLON_W)
+    para(block)
+    enacted = [
+        para(block, text, left=SIGN_INDENT)
+        for text in ("Ditetapkan di {{ kantor.kota }}", "pada tanggal {{ tanggal }}")
+    ]
+    keep([last, *enacted, para(block)])
+    add_signature(block)
+    add_salinan(block)
+    add_tembusan(block)
 
 
 def add_lampiran_heading(doc: DocxDocument) -> None:
@@ -167,15 +180,15 @@ def add_member_table(doc: DocxDocument) -> None:
     for cell, head in zip(table.rows[0].cells, MEMBER_HEAD, strict=True):
         cell.paragraphs[0].alignment = CENTER
         run(cell.paragraphs[0], head, bold=True, size=TEAM_PT)
-    row_flag(table.rows[0], "tblHeader")
+    row_flags(table.rows[0], "tblHeader")
     loop_rows(table, "{%tr for m in lampiran.anggota %}", "{%tr endfor %}", 1)
     for cell, key in zip(table.rows[2].cells, MEMBER_KEYS, strict=True):
         run(cell.paragraphs[0], f"{{{{ m.{key} }}}}", size=TEAM_PT)
     table.rows[2].cells[0].paragraphs[0].alignment = CENTER
-    row_flag(table.rows[2], "cantSplit")
+    row_flags(table.rows[2], "cantSplit")
 
 
-def add_salinan(doc: DocxDocument) -> None:
+def add_salinan(doc: Container) -> None:
     """ "Salinan sesuai dengan aslinya" and the certifying official's block, under the signature at the
     left, only on a copy (``salinan`` in the request); kept on one page as a signature is."""
     tag(doc, "{%p if salinan %}")
@@ -200,17 +213,19 @@ def add_lampiran(doc: DocxDocument) -> None:
     tag(doc, "{%p if lampiran %}")
     add_lampiran_heading(doc)
     add_member_table(doc)
-    add_signature(doc)
-    add_salinan(doc)
+    para(doc)
+    block = closing_block(doc)
+    add_signature(block)
+    add_salinan(block)
     tag(doc, "{%p endif %}")
 
 
 def build_keputusan(path: Path) -> None:
     doc = Document()
     setup_document(doc)
-    parts = (add_kop, add_title, add_considerations, add_decision, add_enacted, add_salinan, add_tembusan, add_lampiran)
-    for add in parts:
+    for add in (add_kop, add_title, add_considerations, add_decision, add_enacted, add_lampiran):
         add(doc)
+    add_page_marks(doc)
     doc.core_properties.title = "Keputusan Kepala Dinas"
     doc.core_properties.comments = "Template docxtpl; dibuat oleh tools/build_decree_template.py"
     save_deterministic(doc, path)

@@ -18,12 +18,10 @@ from build_templates import (
     TEXT_WIDTH,
     VALUE_INDENT,
     Container,
-    _el,
     add_addressee,
+    add_closing,
     add_header_block,
     add_kop,
-    add_signature,
-    add_tembusan,
     borderless_table,
     para,
     run,
@@ -38,6 +36,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Length
 from docx.table import Table
 from PIL import Image, ImageDraw, ImageFont
+from word_flow import RAHASIA_IF_SIFAT, add_page_marks, keep, table_keeps
 
 ROOT = TEMPLATES.parent
 BAP = TEMPLATES / "bap.docx"
@@ -127,6 +126,7 @@ def fields_table(doc: DocxDocument, rows: list[tuple[str, str, str | None]], ind
         run(cells[1].paragraphs[0], ":")
         run(cells[2].paragraphs[0], value)
         at += 2 if cond else 1
+    table_keeps(table)
 
 
 def numbered(container: Container, items: str, left: Length = NO_INDENT) -> None:
@@ -165,15 +165,6 @@ def sub_items(container: Container, items: str, left: Length) -> None:
     para(container, "{{ r.teks }}", align=JUSTIFY, left=left)
     tag(container, "{%p endif %}")
     tag(container, "{%p endfor %}")
-
-
-def keep_rows(table: Table) -> None:
-    """Every row whole on its page and held to the next one: a block that moves as one (signatures)."""
-    for row in table.rows:
-        row._tr.get_or_add_trPr().append(_el("w:cantSplit"))
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = True
 
 
 def titled(doc: DocxDocument, title: str) -> None:
@@ -230,12 +221,11 @@ def add_team(doc: DocxDocument) -> None:
     for cell, head in zip(table.rows[0].cells, ("No", "Nama", "NIP", "Jabatan", "Instansi"), strict=True):
         cell.paragraphs[0].alignment = CENTER
         run(cell.paragraphs[0], head, bold=True, size=TEAM_PT)
-    table.rows[0]._tr.get_or_add_trPr().append(_el("w:tblHeader"))
     loop_rows(table, "{%tr for a in tim %}", "{%tr endfor %}", 1)
     for cell, value in zip(table.rows[2].cells, ("no", "nama", "nip", "jabatan", "instansi"), strict=True):
         run(cell.paragraphs[0], f"{{{{ a.{value} }}}}", size=TEAM_PT)
     table.rows[2].cells[0].paragraphs[0].alignment = CENTER
-    table.rows[2]._tr.get_or_add_trPr().append(_el("w:cantSplit"))
+    table_keeps(table, header=True)
 
 
 def add_application(doc: DocxDocument) -> None:
@@ -310,13 +300,13 @@ def add_bap_signatures(doc: DocxDocument) -> None:
     no, name, position, sign = row.cells
     no.paragraphs[0].alignment = CENTER
     run(no.paragraphs[0], "{{ a.no }}", size=TABLE_PT)
-    run(name.paragraphs[0], "{{ a.nama }}", bold=True, size=TABLE_PT)
+    run(name.paragraphs[0], "{{ a.nama }}", bold=True)  # a signer's name at the body size
     nip = para(name, "NIP ", size=TABLE_PT)
     run(nip, "{{ a.nip }}", size=TABLE_PT)
     run(position.paragraphs[0], "{{ a.jabatan }}", size=TABLE_PT)
     run(sign.paragraphs[0], "{{ a.no }}", size=TABLE_PT)
     run(sign.paragraphs[0], ". ..........................", size=TABLE_PT)
-    keep_rows(table)  # the team's rows move as one block with the closing formula and the applicant
+    table_keeps(table, header=True, with_next=True)  # the team's rows move as one block with the applicant's
 
     since = len(doc.paragraphs)
     sig = {"align": CENTER, "left": SIGN_INDENT}
@@ -339,6 +329,7 @@ def build_bap(path: Path) -> None:
     setup_document(doc)
     for add in (add_kop, add_bap_opening, add_team, add_application, add_findings, add_photos, add_bap_signatures):
         add(doc)
+    add_page_marks(doc)
     finish(doc, "Berita Acara Pemeriksaan Lapangan", path)
 
 
@@ -370,14 +361,17 @@ def add_rekomendasi_body(doc: DocxDocument) -> None:
     run(p, ".")
     tag(doc, "{%p endif %}")
     closing = "Demikian rekomendasi ini dibuat untuk dapat dipergunakan sebagaimana mestinya."
-    para(doc, closing, **body).paragraph_format.space_before = Cm(0.2)
+    closing_par = para(doc, closing, **body)
+    closing_par.paragraph_format.space_before = Cm(0.2)
+    keep([closing_par])  # with the signature block: never a signature alone on a page
 
 
 def build_rekomendasi(path: Path) -> None:
     doc = Document()
     setup_document(doc)
-    for add in (add_kop, add_header_block, add_addressee, add_rekomendasi_body, add_signature, add_tembusan):
+    for add in (add_kop, add_header_block, add_addressee, add_rekomendasi_body, add_closing):
         add(doc)
+    add_page_marks(doc, rahasia=RAHASIA_IF_SIFAT)
     finish(doc, "Surat Rekomendasi", path)
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import zipfile
 from functools import partial
 from pathlib import Path
 
+from build_emblem import build_emblem
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
@@ -33,7 +33,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Length, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from PIL import Image, ImageDraw, ImageFont
+from word_flow import RAHASIA_IF_SIFAT, add_page_marks, forbid_stretched_breaks, keep, row_flags
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -45,51 +45,12 @@ TEXT_WIDTH = Cm(21 - 2.5 - 2)  # A4 width minus left and right margins
 LABEL_W, COLON_W = Cm(2.5), Cm(0.5)  # Nomor/Sifat/Lampiran/Hal block
 VALUE_INDENT = Cm(3.0)  # body text starts under the Hal value
 SIGN_INDENT = Cm(8.5)  # signature block occupies the right half
+KOP_EMBLEM = Cm(2.5)  # docgen.profile's EMBLEM_COLUMN_MM
+HANG = Cm(0.6)  # numbered items (addressees, tembusan): the number hangs in this much space
+ITEM_PT = 11  # tembusan
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 Container = DocxDocument | _Cell  # anything with add_paragraph()
-
-NAVY, GOLD = (31, 58, 122, 255), (242, 194, 48, 255)
-
-
-# === Emblem placeholder ===
-def _shield(w: float, h: float, inset: float) -> list[tuple[float, float]]:
-    """Outline of a heraldic shield: flat top, straight sides, pointed base."""
-    left, right, side_end = inset, w - inset, h * 0.5
-    tip_x, tip_y, ctrl_y = w / 2, h - inset, h * 0.8
-    pts = [(left, inset), (right, inset)]
-    for i in range(21):  # quadratic Bezier from the right side down to the tip
-        t = i / 20
-        pts.append(
-            (
-                (1 - t * t) * right + t * t * tip_x,
-                (1 - t) ** 2 * side_end + 2 * (1 - t) * t * ctrl_y + t * t * tip_y,
-            )
-        )
-    for x, y in reversed(pts[3:-1]):  # mirror back up the left side
-        pts.append((w - x, y))
-    return pts + [(left, side_end)]
-
-
-def _star(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
-    """Five-pointed star, point up."""
-    radii = [r if i % 2 == 0 else r * 0.4 for i in range(10)]
-    angles = [-math.pi / 2 + i * math.pi / 5 for i in range(10)]
-    return [(cx + rad * math.cos(a), cy + rad * math.sin(a)) for rad, a in zip(radii, angles, strict=True)]
-
-
-def build_emblem(path: Path, size: tuple[int, int] = (300, 360)) -> None:
-    """Draw a placeholder shield (navy outline, gold fill, star, 'LAMBANG')."""
-    s = 3  # draw 3x larger, then downsample for smooth edges
-    w, h = size[0] * s, size[1] * s
-    img = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.polygon(_shield(w, h, 6 * s), fill=NAVY)
-    draw.polygon(_shield(w, h, 18 * s), fill=GOLD)
-    draw.polygon(_star(w / 2, h * 0.36, 70 * s), fill=NAVY)
-    font = ImageFont.load_default(size=30 * s)
-    draw.text((w / 2, h * 0.64), "LAMBANG", font=font, fill=NAVY, anchor="mm")
-    img.resize(size, Image.Resampling.LANCZOS).save(path, format="PNG", optimize=True)
 
 
 # === Low-level python-docx helpers ===
@@ -129,6 +90,7 @@ def setup_document(doc: DocxDocument) -> None:
     pf = normal.paragraph_format
     pf.space_before, pf.space_after = Pt(0), Pt(0)
     pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    forbid_stretched_breaks(doc)
 
     props = doc.core_properties
     props.title, props.author = "Surat Keluar", "DPMPTSP Kota Pasuruan"
@@ -201,8 +163,14 @@ def borderless_table(doc: DocxDocument, widths: list[Length], rows: int = 1, pad
 
 # === Surat keluar layout ===
 def add_kop(doc: DocxDocument) -> None:
-    """Letterhead: emblem | centred kop lines, then the thick-thin double rule."""
-    table = borderless_table(doc, [Cm(2.5), TEXT_WIDTH - Cm(2.5)])
+    """Letterhead: emblem | the printed kop lines, then the thick-thin double rule.
+
+    Prints ``kantor.kop_cetak`` (``docgen.profile.kop``): the lines already broken once for every
+    output, one paragraph each, at the size and weight the profile gives (the ``baris_kop`` filter
+    writes the run), in a 14 cm text column without cell margins, wider than the 138 mm the lines
+    were broken to, so Word never wraps them again.
+    """
+    table = borderless_table(doc, [KOP_EMBLEM, TEXT_WIDTH - KOP_EMBLEM], pad=False)
     logo, text = table.rows[0].cells
     for cell in (logo, text):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -215,16 +183,10 @@ def add_kop(doc: DocxDocument) -> None:
     doc_pr.set("descr", "lambang")
 
     first = text.paragraphs[0]  # reuse the cell's mandatory first paragraph
-    run(first, "{%p for baris in kantor.kop %}")
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    tag(text, "{%p if loop.first %}")
-    para(text, "{{ baris }}", align=center, size=14, bold=True)
-    tag(text, "{%p else %}")
-    para(text, "{{ baris }}", align=center, size=16, bold=True)
-    tag(text, "{%p endif %}")
+    run(first, "{%p for baris in kantor.kop_cetak %}")
+    # 8 pt: the empty runs around the filter's own run never make a 10 pt line taller
+    para(text, "{{ baris|baris_kop }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=8)
     tag(text, "{%p endfor %}")
-    para(text, "{{ kantor.alamat }}", align=center, size=10)
-    para(text, "{{ kantor.kontak }}", align=center, size=10)
 
     rule = para(doc, after=12)  # empty, 3 pt high: only its bottom border shows
     rule.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -262,7 +224,7 @@ def add_addressee(doc: DocxDocument) -> None:
     tag(doc, "{%p else %}")
     para(doc, "Yth.")
     tag(doc, "{%p for k in kepada %}")
-    p = para(doc, "{{ loop.index }}.", left=Cm(0.6), first=Cm(-0.6))  # hanging
+    p = para(doc, "{{ loop.index }}.", left=HANG, first=-HANG)  # hanging
     run(p, "\t")
     run(p, "{{ k }}")
     tag(doc, "{%p endfor %}")
@@ -272,39 +234,97 @@ def add_addressee(doc: DocxDocument) -> None:
 
 
 def add_body(doc: DocxDocument) -> None:
-    """Justified body paragraphs, indented under the Hal value."""
-    tag(doc, "{%p for p in isi %}")
-    para(doc, "{{ p }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, left=VALUE_INDENT, first=Cm(1.25), after=6)
+    """Body items under the Hal value: justified paragraphs, or aligned ``label : value`` rows.
+
+    The kind splits the typed paragraphs (``isi``) into ``isi_butir``: ``{teks}`` or
+    ``{baris: [[label, value]]}`` items (kinds/surat_keluar.py), so "hari/tanggal : ...",
+    "pukul : ..." lines become a borderless table whose colons and values line up, left aligned
+    with the value hanging, never justified. The last item keeps with the signature block.
+    """
+    tag(doc, "{%p for butir in isi_butir %}")
+    tag(doc, "{%p if butir.baris %}")
+    widths = [VALUE_INDENT + Cm(1.25), Cm(3.5), COLON_W]
+    table = borderless_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=3, pad=False)
+    run(table.rows[0].cells[0].paragraphs[0], "{%tr for label, nilai in butir.baris %}")
+    cells = table.rows[1].cells
+    for cell, text in zip(cells[1:], ("{{ label }}", ":", "{{ nilai }}"), strict=True):
+        run(cell.paragraphs[0], text)
+    run(table.rows[2].cells[0].paragraphs[0], "{%tr endfor %}")
+    row_flags(table.rows[1], "cantSplit")
+    keep(cell.paragraphs[0] for cell in cells)  # the rows stay with what follows them
+    para(doc, after=6)
+    tag(doc, "{%p elif loop.last %}")
+    body = partial(para, doc, "{{ butir.teks }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY, left=VALUE_INDENT, after=6)
+    keep([body(first=Cm(1.25))], lines=False)  # widow control brings its last two lines along
+    tag(doc, "{%p else %}")
+    body(first=Cm(1.25))
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 
-def add_signature(doc: DocxDocument) -> None:
-    """Centred signature block in the right half of the page."""
-    sig = partial(para, doc, align=WD_ALIGN_PARAGRAPH.CENTER, left=SIGN_INDENT)
-    block: list[Paragraph] = [para(doc)]  # blank line after the body
-    tag(doc, "{%p for j in penandatangan.jabatan %}")
+def closing_block(doc: DocxDocument) -> _Cell:
+    """One borderless, full-width cell whose row never breaks across pages (``cantSplit``).
+
+    The signature block and the tembusan go into it. Measured with LibreOffice 7.4: a chain of
+    keep-with-next paragraphs is honoured only two at a time (paragraph 1 of a 3-chain stays
+    behind when 2 and 3 move on), so a block of a dozen lines split wherever the page ended. A
+    row that cannot split moves whole, in Word and LibreOffice alike, and the paragraph before it
+    (kept with the next) comes along. Its first paragraph is the blank line above the block.
+    """
+    table = borderless_table(doc, [TEXT_WIDTH], pad=False)
+    row_flags(table.rows[0], "cantSplit")
+    return table.rows[0].cells[0]
+
+
+def add_signature(container: Container) -> None:
+    """Centred signature block in the right half of the page, never split.
+
+    Every line keeps with the next and stays whole (Word's own flags, so the block also holds
+    outside a :func:`closing_block`). The name is bold and underlined at the body size.
+    """
+    sig = partial(para, container, align=WD_ALIGN_PARAGRAPH.CENTER, left=SIGN_INDENT)
+    block: list[Paragraph] = []
+    tag(container, "{%p for j in penandatangan.jabatan %}")
     block.append(sig("{{ j }}"))
-    tag(doc, "{%p endfor %}")
+    tag(container, "{%p endfor %}")
     block += [sig() for _ in range(4)]  # room for the wet signature and stamp
     block.append(sig("{{ penandatangan.nama }}", bold=True, underline=True))
     block.append(sig("{{ penandatangan.pangkat }}"))
     nip = sig("NIP ")
     run(nip, "{{ penandatangan.nip }}")
-    for p in block:  # keep_with_next: never split the signature block across pages
-        p.paragraph_format.keep_with_next = True
+    keep([*block, nip])
 
 
-def add_tembusan(doc: DocxDocument) -> None:
-    """Optional carbon-copy list, 11 pt."""
-    tag(doc, "{%p if tembusan %}")
-    para(doc)
-    para(doc, "Tembusan:", size=11, underline=True)
-    tag(doc, "{%p for t in tembusan %}")
-    p = para(doc, "{{ loop.index }}.", size=11, left=Cm(0.6), first=Cm(-0.6))
-    run(p, "\t", size=11)
-    run(p, "{{ t }}", size=11)
-    tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
+def add_tembusan(container: Container) -> None:
+    """Optional carbon-copy list, 11 pt: one item as a plain line, several numbered 1., 2., ...
+
+    The heading keeps with its items and every item but the last with the next one, so a
+    tembusan (up to the dozen an office sends) is never split or left alone on a page.
+    """
+    item = partial(para, container, size=ITEM_PT, left=HANG, first=-HANG)
+    tag(container, "{%p if tembusan %}")
+    keep([para(container), para(container, "Tembusan:", size=ITEM_PT, underline=True)])
+    tag(container, "{%p if tembusan|length == 1 %}")
+    para(container, "{{ tembusan[0] }}", size=ITEM_PT)
+    tag(container, "{%p else %}")
+    tag(container, "{%p for t in tembusan %}")
+    for last in (False, True):
+        tag(container, "{%p if loop.last %}" if last else "{%p if not loop.last %}")
+        p = item("{{ loop.index }}.")
+        run(p, "\t", size=ITEM_PT)
+        run(p, "{{ t }}", size=ITEM_PT)
+        keep([p], with_next=not last)
+        tag(container, "{%p endif %}")
+    tag(container, "{%p endfor %}")
+    tag(container, "{%p endif %}")
+    tag(container, "{%p endif %}")
+
+
+def add_closing(doc: DocxDocument) -> None:
+    """The signature block and the tembusan, moving to the next page together (a letter's end)."""
+    cell = closing_block(doc)
+    add_signature(cell)
+    add_tembusan(cell)
 
 
 def save_deterministic(doc: DocxDocument, path: Path) -> None:
@@ -323,8 +343,9 @@ def build_surat_keluar(path: Path) -> None:
     """The surat dinas, top to bottom."""
     doc = Document()
     setup_document(doc)
-    for add in (add_kop, add_header_block, add_addressee, add_body, add_signature, add_tembusan):
+    for add in (add_kop, add_header_block, add_addressee, add_body, add_closing):
         add(doc)
+    add_page_marks(doc, rahasia=RAHASIA_IF_SIFAT)
     save_deterministic(doc, path)
 
 

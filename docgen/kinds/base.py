@@ -271,8 +271,9 @@ class Kind:
     """The series one request numbers from, when the kind has several (an izin: by its type)."""
 
     def render_context(self, request: Request, profile: Profile, *, number: str) -> dict[str, Any]:
-        """Everything the template sees: the kind's fields, the kop and the number."""
-        return self.context(request, profile) | {"kantor": office_context(profile), "nomor": number}
+        """Everything the template sees: the kind's fields, the kop, the page numbers and the number."""
+        extra = {"kantor": office_context(profile), "halaman": page_numbering(profile), "nomor": number}
+        return self.context(request, profile) | extra
 
     def dated_example(self, today: date | None = None) -> dict[str, Any]:
         """The example request with every date field set to ``today``.
@@ -354,6 +355,16 @@ def office_context(profile: Profile) -> dict[str, Any]:
         "kontak": office_contact(office),
         "kota": office.city,
     }
+
+
+def page_numbering(profile: Profile) -> dict[str, str]:
+    """``halaman``: the text around the page number and where it goes (``[page]`` of the profile).
+
+    "- {n} -" becomes sebelum "- " and sesudah " -"; the Word templates put their PAGE field
+    between the two, at the top or the bottom as ``posisi`` ("top"/"bottom") says.
+    """
+    before, _, after = profile.page.number_format.partition("{n}")
+    return {"sebelum": before, "sesudah": after, "posisi": profile.page.number_position}
 
 
 def signer_context(signer: Penandatangan, profile: Profile) -> dict[str, Any]:

@@ -7,6 +7,7 @@ that are already signed or need no signature round.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -27,7 +28,12 @@ from docgen.kinds.base import (
 from docgen.profile import Profile
 from docgen.text import tanggal
 
-__all__ = ["KIND", "SuratKeluar"]
+__all__ = ["KIND", "SuratKeluar", "body_items"]
+
+# "hari/tanggal : Senin, 7 Desember 2026": a short label starting with a letter, a colon, a value.
+# The label is kept short and free of sentence punctuation so a sentence with a colon in it
+# ("Adapun acaranya sebagai berikut: ...") stays a sentence.
+_LABEL_LINE = re.compile(r"^\s*(\w[^:;,.!?\n]{0,29}?)\s*:\s*(\S.*?)\s*$")
 
 
 class SuratKeluar(Request):
@@ -53,6 +59,40 @@ class SuratKeluar(Request):
         return v
 
 
+def body_items(paragraphs: list[str]) -> list[dict[str, Any]]:
+    """``isi_butir``, the body as the shipped template prints it: ``{teks}`` paragraphs and ``{baris}`` blocks.
+
+    Two or more consecutive typed lines that are each "label : value" (the undangan's
+    hari/tanggal, pukul, tempat, acara) become one ``{"baris": [(label, value), ...]}`` block,
+    printed as aligned columns; the other lines of the paragraph stay ``{"teks": ...}``, justified,
+    their typed line breaks kept. Why here and not in the template: Word cannot tell a label line
+    from a sentence, and a justified paragraph stretches such lines edge to edge.
+    """
+    items: list[dict[str, Any]] = []
+    for paragraph in paragraphs:
+        lines = paragraph.split("\n")
+        start = 0
+        while start < len(lines):
+            end = start
+            while end < len(lines) and _LABEL_LINE.match(lines[end]):
+                end += 1
+            if end - start >= 2:
+                rows = [_LABEL_LINE.match(line).groups() for line in lines[start:end]]  # type: ignore[union-attr]
+                items.append({"teks": "", "baris": rows})
+                start = end
+                continue
+            end = start + 1
+            while end < len(lines) and not _starts_label_block(lines, end):
+                end += 1
+            items.append({"teks": "\n".join(lines[start:end]), "baris": []})
+            start = end
+    return items
+
+
+def _starts_label_block(lines: list[str], at: int) -> bool:
+    return at + 1 < len(lines) and bool(_LABEL_LINE.match(lines[at]) and _LABEL_LINE.match(lines[at + 1]))
+
+
 def _context(req: SuratKeluar, profile: Profile) -> dict[str, Any]:
     return {
         "tanggal": tanggal(req.tanggal),
@@ -62,7 +102,8 @@ def _context(req: SuratKeluar, profile: Profile) -> dict[str, Any]:
         "hal": req.hal,
         "kepada": list(req.kepada),
         "di": req.di,
-        "isi": list(req.isi),
+        "isi": list(req.isi),  # as typed, for templates an office wrote before isi_butir existed
+        "isi_butir": body_items(list(req.isi)),
         "tembusan": list(req.tembusan),
         "penandatangan": signer_context(req.penandatangan, profile),
         "kka": req.kka or "",
@@ -91,7 +132,7 @@ KIND = Kind(
     numbered="signature",
     context=_context,
     summary=_summary,
-    shown_as={"tanggal": ("tanggal", "tempat_tanggal")},
+    shown_as={"tanggal": ("tanggal", "tempat_tanggal"), "isi": ("isi", "isi_butir")},
     field_help={
         "tanggal": "tanggal surat, 2026-11-28",
         "sifat": "Biasa, Segera, Sangat Segera atau Rahasia",
@@ -99,7 +140,8 @@ KIND = Kind(
         "hal": "perihal surat",
         "kepada": "satu atau beberapa tujuan (Yth.)",
         "di": "tempat tujuan, mis. Tempat atau PASURUAN",
-        "isi": "paragraf isi surat, satu butir per paragraf",
+        "isi": "paragraf isi surat, satu butir per paragraf; baris 'label : nilai' berurutan (hari/tanggal, "
+        "pukul, tempat, acara) dicetak sebagai kolom rata",
         "tembusan": "daftar tembusan (boleh kosong)",
         "penandatangan": "kunci pejabat di profil, atau {pejabat: sekretaris, sebagai: a.n.}",
         "kka": "kode klasifikasi arsip; kosong memakai bawaan jenis ini",

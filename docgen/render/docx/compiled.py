@@ -25,6 +25,7 @@ from markupsafe import escape
 
 from docgen.errors import TemplateError
 from docgen.pictures import placing
+from docgen.profile import PageSettings
 from docgen.render.docx.bounded import BoundedEnvironment, Bounds, RenderStopped, bounded, explain
 from docgen.render.docx.filters import OFFICE_FILTERS, unknown_filter_hint
 from docgen.render.docx.fixes import (
@@ -38,11 +39,13 @@ from docgen.render.docx.fixes import (
     unresolved_references,
 )
 from docgen.render.docx.media import Media, sized
+from docgen.render.docx.page import baris_kop, fit_paper
 from docgen.render.docx.source import is_templated, unescape_tags
 
 __all__ = ["CompiledDocx", "compile_docx"]
 
 _EMBLEM_DESCR = "lambang"
+_BODY = "word/document.xml"
 _PACKAGE_META = re.compile(r"^(\[Content_Types\]\.xml|(.*/)?_rels/[^/]+\.rels)$")
 """Parts a placed picture changes; packed per document instead of with the unchanged parts."""
 
@@ -83,7 +86,9 @@ class CompiledDocx:
         self._env = BoundedEnvironment(autoescape=True, undefined=StrictUndefined)
         self._env.filters.update(OFFICE_FILTERS)
         self._env.filters["gambar"] = sized
+        self._env.filters["baris_kop"] = baris_kop
         self.parts: list[_Part] = []
+        self._papers: dict[tuple[object, ...], bool] = {}  # see _changes_paper
         self._meta: dict[str, tuple[zipfile.ZipInfo, bytes]] = {}
         static = io.BytesIO()
         with zipfile.ZipFile(static, "w") as out:
@@ -133,16 +138,21 @@ class CompiledDocx:
             if has_templated_references(part.source):
                 self._templated_refs.add(part.name)
 
-    def render(self, context: dict[str, Any], bounds: Bounds | None = None) -> bytes:
+    def render(
+        self, context: dict[str, Any], bounds: Bounds | None = None, *, page: PageSettings | None = None
+    ) -> bytes:
         """Render one document; user data is autoescaped and never compiled as a template.
 
         ``bounds`` (the profile's ``limits.render_s`` and ``limits.output_bytes``) stops a template
         whose loops run away; whatever goes wrong inside the render becomes one TemplateError
-        naming this template and the cause, never an unexpected error.
+        naming this template and the cause, never an unexpected error. ``page`` (the profile's
+        ``[page]``) sets the paper and margins of every section; None keeps the template's.
         """
-        return self.pack(self.render_parts(context, bounds))
+        return self.pack(self.render_parts(context, bounds, page=page))
 
-    def render_parts(self, context: dict[str, Any], bounds: Bounds | None = None) -> list[tuple[str, bytes]]:
+    def render_parts(
+        self, context: dict[str, Any], bounds: Bounds | None = None, *, page: PageSettings | None = None
+    ) -> list[tuple[str, bytes]]:
         """The rendered XML of each templated part, not yet zipped (see :meth:`render`)."""
         bounds = bounds or Bounds()
         budget = [bounds.output_bytes]
@@ -155,7 +165,22 @@ class CompiledDocx:
                 ]
         except RenderStopped as exc:  # the timer went off between two parts
             raise TemplateError(explain(self.path.name, exc)) from exc
+        if page is not None and self._changes_paper(page):
+            rendered = [(name, fit_paper(data, page) if name == _BODY else data) for name, data in rendered]
         return rendered + media.members({name: data for name, (_info, data) in self._meta.items()})
+
+    def _changes_paper(self, page: PageSettings) -> bool:
+        """Whether ``page`` differs from the paper and margins the template's body already has.
+
+        The section properties are plain XML, never a Jinja tag, so the answer is worked out once
+        per paper on the compiled source; an office printing on the template's own paper pays
+        nothing per document.
+        """
+        key = (page.paper, page.margin_top_mm, page.margin_bottom_mm, page.margin_left_mm, page.margin_right_mm)
+        if key not in self._papers:
+            body = next((p.source.encode("utf-8") for p in self.parts if p.name == _BODY), b"")
+            self._papers[key] = fit_paper(body, page) != body
+        return self._papers[key]
 
     def pack(self, parts: list[tuple[str, bytes]]) -> bytes:
         """Zip rendered parts with the template's unchanged ones into a DOCX."""
