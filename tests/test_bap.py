@@ -48,6 +48,9 @@ def output(ws: Workspace, result: Result, role: str = "docx") -> Path:
 def lines(source: Path | bytes) -> list[str]:
     """The body in reading order: one line per paragraph, one per table row (cells joined by ' | ').
 
+    A row merged into one cell holding a table (the decree's last member with its signature) is read
+    as that table's rows and the paragraphs under it.
+
     A borderless one-cell table (the row that keeps a signature block and its tembusan on one
     page) is read as the paragraphs it holds, as a reader sees them.
     """
@@ -60,8 +63,24 @@ def lines(source: Path | bytes) -> list[str]:
             # the decree's last diktum opens it, set in tab columns under the dikta: read like their rows
             found.extend(p.text.replace("\t:\t", " | : | ") for row in block.rows for p in row.cells[0].paragraphs)
         elif isinstance(block, Table):
-            found.extend(" | ".join(cell.text for cell in row.cells) for row in block.rows)
+            for row in block.rows:
+                cells = list(dict.fromkeys(row.cells))  # a merged row's cells are one cell
+                if len(cells) == 1 and len(row.cells) > 1:  # the decree's last member and its signature
+                    found.extend(_inner(cells[0]))
+                else:
+                    found.append(" | ".join(cell.text for cell in row.cells))
     return found
+
+
+def _inner(cell: Any) -> list[str]:
+    """A merged cell's content in reading order: a table inside it as rows, its paragraphs as lines."""
+    out: list[str] = []
+    for block in cell.iter_inner_content():
+        if isinstance(block, Table):
+            out.extend(" | ".join(c.text for c in row.cells) for row in block.rows)
+        else:
+            out.append(block.text)
+    return out
 
 
 def drawings(path: Path) -> int:

@@ -23,6 +23,7 @@ from build_templates import (
     TEMPLATES,
     TEXT_WIDTH,
     Container,
+    _el,
     add_kop,
     add_signature,
     add_tembusan,
@@ -38,7 +39,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Cm, Pt
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
 from word_flow import add_page_marks, keep, row_flags, table_keeps
 
 ROOT = TEMPLATES.parent
@@ -101,10 +102,12 @@ def add_decision(doc: DocxDocument) -> None:
     run(value.paragraphs[0], "{{ menetapkan }}")
     held += [label.paragraphs[0], colon.paragraphs[0], value.paragraphs[0], para(doc)]
     keep(held)  # MEMUTUSKAN and Menetapkan never end a page without the first diktum
+    tag(doc, "{%p if diktum|length > 2 %}")  # a table without rows is damage to Word
     table = body_table(doc, rows=3)
-    loop_rows(table, "{%tr for d in diktum[:-1] %}", "{%tr endfor %}", 0)  # the last one opens the block
+    loop_rows(table, "{%tr for d in diktum[:-2] %}", "{%tr endfor %}", 0)  # the last two open the block
     diktum_row(table.rows[1].cells)
     table_keeps(table)
+    tag(doc, "{%p endif %}")
 
 
 def diktum_row(cells: list[_Cell]) -> None:
@@ -120,27 +123,28 @@ def diktum_row(cells: list[_Cell]) -> None:
 
 
 def add_enacted(doc: DocxDocument) -> None:
-    """The last diktum, Ditetapkan di / pada tanggal, the signature block, a copy's certification and
-    the tembusan, as one.
+    """The last two dikta, Ditetapkan di / pada tanggal, the signature block, a copy's certification
+    and the tembusan, as one.
 
     They share one row that cannot split (``closing_block``), so the signature never starts a
-    page without the decree's last diktum; that diktum is laid out with tab stops on the diktum
-    table's columns (label, colon, hanging text), so it reads as the table's last row, its typed
-    a.-d. hanging under its text as in the other dikta.
+    page without at least two lines of the decree above it (the closing diktum is often one line);
+    those dikta are laid out with tab stops on the diktum table's columns (label, colon, hanging
+    text), so they read as the table's last rows, their typed a.-d. hanging under their text.
     """
     gap = para(doc)  # two tables must not touch (Word would merge them): a 1 pt paragraph between
     gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     gap.paragraph_format.line_spacing = Pt(1)
     block = closing_block(doc)
-    last = block.paragraphs[0]  # the cell's own first paragraph
-    last.alignment = JUSTIFY
+    run(block.paragraphs[0], "{%p for d in diktum[-2:] %}")  # the cell's own first paragraph
+    last = para(block, "{{ d.ke }}", align=JUSTIFY)
     fmt = last.paragraph_format
     fmt.left_indent, fmt.first_line_indent, fmt.space_before = LABEL_W + COLON_W, -(LABEL_W + COLON_W), Cm(0.2)
     for stop in (LABEL_W, LABEL_W + COLON_W):
         fmt.tab_stops.add_tab_stop(stop)
-    for text in ("{{ diktum[-1].ke }}", "\t:\t", "{{ diktum[-1].teks }}"):
+    for text in ("\t:\t", "{{ d.teks }}"):
         run(last, text)
-    sub_items(block, "diktum[-1].rincian", LABEL_W + COLON_W)
+    sub_items(block, "d.rincian", LABEL_W + COLON_W)
+    tag(block, "{%p endfor %}")
     para(block)
     enacted = [
         para(block, text, left=SIGN_INDENT)
@@ -174,18 +178,46 @@ def add_member_table(doc: DocxDocument) -> None:
     Sized to the content: No for "60", Nama wide, NIP 4.3 cm because "19780512 200501 1 002" in
     10 pt Arial is 3.83 cm plus 0.38 cm of cell margins (one line, never broken), the team post
     ("Sekretaris") narrow, and the rest for the post in the office, the longest text.
+
+    The signature is the table's own last row, and the last member sits in that row (a table of
+    one row inside it), so the signature never starts a page without a member above it and under
+    the repeated header. LibreOffice does not keep a table that runs over pages with what follows
+    it, so keep-with-next alone left the signature alone on the last page.
     """
     widths = [Cm(0.9), Cm(4.4), Cm(4.3), Cm(2.6)]
-    table = grid_table(doc, [*widths, TEXT_WIDTH - sum(widths, Cm(0))], rows=4)
+    widths.append(TEXT_WIDTH - sum(widths, Cm(0)))
+    table = grid_table(doc, widths, rows=5)
     for cell, head in zip(table.rows[0].cells, MEMBER_HEAD, strict=True):
         cell.paragraphs[0].alignment = CENTER
         run(cell.paragraphs[0], head, bold=True, size=TEAM_PT)
     row_flags(table.rows[0], "tblHeader")
-    loop_rows(table, "{%tr for m in lampiran.anggota %}", "{%tr endfor %}", 1)
-    for cell, key in zip(table.rows[2].cells, MEMBER_KEYS, strict=True):
-        run(cell.paragraphs[0], f"{{{{ m.{key} }}}}", size=TEAM_PT)
-    table.rows[2].cells[0].paragraphs[0].alignment = CENTER
+    loop_rows(table, "{%tr for m in lampiran.anggota[:-1] %}", "{%tr endfor %}", 1)
+    member_cells(table.rows[2])
     row_flags(table.rows[2], "cantSplit")
+    last = table.rows[4].cells[0].merge(table.rows[4].cells[-1])
+    row_flags(table.rows[4], "cantSplit")
+    borders = _el("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        borders.append(_el(f"w:{edge}", val="nil"))
+    margins = _el("w:tcMar")
+    for edge in ("left", "right"):
+        margins.append(_el(f"w:{edge}", w="0", type="dxa"))
+    tc_pr = last._tc.get_or_add_tcPr()
+    tc_pr.append(borders)
+    tc_pr.append(margins)
+    run(last.paragraphs[0], "{%p for m in lampiran.anggota[-1:] %}")
+    member_cells(grid_table(last, widths, rows=1).rows[0])
+    tag(last, "{%p endfor %}")
+    para(last)
+    add_signature(last)
+    add_salinan(last)
+
+
+def member_cells(row: _Row) -> None:
+    """One member's five cells, as the loop and the signature row print them."""
+    for cell, key in zip(row.cells, MEMBER_KEYS, strict=True):
+        run(cell.paragraphs[0], f"{{{{ m.{key} }}}}", size=TEAM_PT)
+    row.cells[0].paragraphs[0].alignment = CENTER
 
 
 def add_salinan(doc: Container) -> None:
@@ -213,10 +245,6 @@ def add_lampiran(doc: DocxDocument) -> None:
     tag(doc, "{%p if lampiran %}")
     add_lampiran_heading(doc)
     add_member_table(doc)
-    para(doc)
-    block = closing_block(doc)
-    add_signature(block)
-    add_salinan(block)
     tag(doc, "{%p endif %}")
 
 

@@ -91,9 +91,9 @@ def build_photo(path: Path, caption: str, pole_x: int) -> None:
 
 
 # === Shared blocks ===
-def grid_table(doc: DocxDocument, widths: list[Length], rows: int) -> Table:
-    """A bordered table of fixed column widths (Word's own 'Table Grid' style)."""
-    table = doc.add_table(rows=rows, cols=len(widths))
+def grid_table(doc: Container, widths: list[Length], rows: int) -> Table:
+    """A bordered table of fixed column widths (Word's own 'Table Grid' style), in the body or a cell."""
+    table = doc.add_table(rows, len(widths))
     table.style = "Table Grid"
     table.autofit = False
     for col, width in zip(table.columns, widths, strict=True):
