@@ -202,8 +202,11 @@ def _anchor(place: Place, height: float, h: float) -> tuple[float, float]:
 
 def box_width(place: Place, number: str) -> float:
     """The number box's width: the profile's, or wider when the number needs it at 8 pt."""
-    needed = 19 * mm + stringWidth(number, embedded_fonts()[1], MIN_FONT)
-    return max(place.size_mm * mm, needed)
+    return max(place.size_mm * mm, _box_needs(number))
+
+
+def _box_needs(number: str) -> float:
+    return 19 * mm + stringWidth(number, embedded_fonts()[1], MIN_FONT) + 2 * mm
 
 
 def footer_lines(lines: list[str], width: float) -> list[str]:
@@ -256,7 +259,9 @@ def plan_page(
         if layout.qr.edge == "bottom":
             floor = max(floor, spot.y + side * spot.scale)
     if "number_box" in wanted and layout.number_box is not None:
-        w = box_width(layout.number_box, number)
+        # On a slip narrower than the box, the box narrows (down to what its 8 pt text needs):
+        # scaling it would print the number below 8 pt.
+        w = max(min(box_width(layout.number_box, number), width - 2 * MARGIN), _box_needs(number))
         spots["number_box"] = _fit(
             "number_box", *_anchor(layout.number_box, height, BOX_HEIGHT), w, BOX_HEIGHT, size, page
         )
