@@ -266,3 +266,25 @@ def test_a_foreign_letter_and_a_scan_of_another_shape_keep_the_number_box(worksp
         (number,) = [w for w in found if w[0] == result.number]
         assert number[2] < 16 * mm, "the number is not in the box at the top"
         assert "Tanggal" in [w[0] for w in found]
+
+
+def test_a_profile_with_its_own_footer_keeps_it_as_written_and_only_a_tte_adds_the_clause(workspace):
+    from datetime import date
+
+    from docgen.pdf import make_marks
+    from docgen.profile import load_workspace
+
+    profile = workspace.root / "docgen.toml"
+    own = '["Diterbitkan oleh {office}, nomor {number}.", "Periksa di {url}"]'
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace("\n[verification]\n", f"\n[verification]\nfooter = {own}\n"),
+        encoding="utf-8",
+    )
+    ws = load_workspace(workspace.root, env={})
+    paper = make_marks(ws.profile, number="1/2/3", doc_date=date(2026, 11, 28), token="abc")
+    tte = make_marks(ws.profile, number="1/2/3", doc_date=date(2026, 11, 28), token="abc", electronic=True)
+    office = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pasuruan"
+    assert paper.footer == [f"Diterbitkan oleh {office}, nomor 1/2/3.", f"Periksa di {CHECK_URL}abc"]
+    assert tte.footer[:2] == paper.footer
+    assert any("Undang-Undang Nomor 1 Tahun 2024" in line for line in tte.footer[2:])
+    assert not any("Undang" in line for line in paper.footer)

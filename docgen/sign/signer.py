@@ -207,16 +207,20 @@ def _field(box: SignatureBox, pages: int) -> fields.SigFieldSpec:
     return fields.SigFieldSpec(sig_field_name=_FIELD, on_page=index, box=rect)
 
 
+_STAMP_PT = 8  # the visible signature's text size
+
+
 def _style(footer: str, box: SignatureBox, qr: bool) -> TextStampStyle:
     """The visible signature: who, when, the TTE wording, and (with a verification URL) its QR code."""
     # pyHanko does not wrap: the wording is wrapped here to the room beside the QR (Courier ~0.6 em).
+    # 8 pt asked, as for every mark docgen prints (issue 23); pyHanko fits the stamp into the box.
     text_mm = box.w_mm - (box.h_mm if qr else 0)
-    columns = max(20, int(text_mm * _MM / (0.6 * 7)))
+    columns = max(20, int(text_mm * _MM / (0.6 * _STAMP_PT)))
     wording = "\n".join(textwrap.wrap(footer, columns)).replace("%", "%%")
     text = f"Ditandatangani secara elektronik oleh:\n%(signer)s\nWaktu: %(ts)s\n{wording}"
     style = QRStampStyle if qr else TextStampStyle
     return style(
-        stamp_text=text, text_box_style=TextBoxStyle(font_size=7), border_width=1,
+        stamp_text=text, text_box_style=TextBoxStyle(font_size=_STAMP_PT), border_width=1,
         timestamp_format="%d-%m-%Y %H:%M:%S %Z",
     )  # fmt: skip
 
