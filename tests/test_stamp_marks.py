@@ -209,6 +209,8 @@ def test_a_letter_signed_electronically_carries_the_clause_as_amended(workspace,
     assert CHECK_URL in text
     footer = [(t, s) for t, s in text_sizes(signed) if any(k in t for k in ("Undang", "BSrE", "Keaslian"))]
     assert footer and all(s >= 8 - 0.01 for _, s in footer), footer
+    found = embedded(signed)  # the visible signature's text too
+    assert found and all(found.values()), f"fonts not embedded: {[n for n, e in found.items() if not e]}"
     save_pages(signed, "tte-surat-keluar")
 
 

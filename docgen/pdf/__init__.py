@@ -10,7 +10,7 @@ docgen draft prints its Nomor line and its signer), ``qr`` (the verification cod
 from docgen.pdf.anchors import Anchors, find_anchors
 from docgen.pdf.clean import clean_pdf, clean_writer
 from docgen.pdf.convert import ColdConverter, Converter
-from docgen.pdf.fonts import embedded_fonts
+from docgen.pdf.fonts import embedded_fonts, font_file
 from docgen.pdf.merge import merge_pdfs
 from docgen.pdf.pagenum import stamp_page_numbers
 from docgen.pdf.pool import ConverterPool
@@ -39,6 +39,7 @@ __all__ = [
     "draw_qr_path",
     "embedded_fonts",
     "find_anchors",
+    "font_file",
     "fit_anchors",
     "make_marks",
     "merge_pdfs",

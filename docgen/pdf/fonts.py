@@ -16,7 +16,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-__all__ = ["embedded_fonts"]
+__all__ = ["embedded_fonts", "font_file"]
 
 _LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 
@@ -35,3 +35,10 @@ def embedded_fonts() -> tuple[str, str]:
     for name, file in files.items():
         pdfmetrics.registerFont(TTFont(name, str(_LIBERATION / file)))
     return "LiberationSans", "LiberationSans-Bold"
+
+
+def font_file(*, bold: bool = False) -> Path | None:
+    """The Liberation Sans file itself, for what embeds it without reportlab (the drawn cap's
+    letters in Pillow, the visible TTE signature in pyHanko); None without fonts-liberation."""
+    path = _LIBERATION / ("LiberationSans-Bold.ttf" if bold else "LiberationSans-Regular.ttf")
+    return path if path.is_file() else None

@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.pdf.fonts import embedded_fonts
+from docgen.pdf.fonts import embedded_fonts, font_file
 from docgen.pdf.stampfit import BOX_HEIGHT, FOOTER_SIZE, MIN_FONT, Spot, footer_lines
 from docgen.profile import CapStyle
 
@@ -27,7 +27,6 @@ __all__ = ["RINGS", "draw_cap", "draw_footer", "draw_number_box", "draw_number_l
 RINGS = (18.5, 17.5, 13.5)  # mm, the central-government cap rule
 _BOX_FONT = 8.5  # pt, the number box's natural size; never below MIN_FONT
 _CAP_DPI = 400  # the drawn cap's resolution: sharp when printed, ~40 KB compressed
-_BOLD_TTF = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf")
 
 
 def draw_number_box(c: Canvas, spot: Spot, number: str, date_text: str) -> None:
@@ -119,9 +118,8 @@ def drawn_cap(ring_text: str, centre: str, color: str, opacity: float) -> Image.
 
 @functools.lru_cache(maxsize=16)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if _BOLD_TTF.is_file():
-        return ImageFont.truetype(str(_BOLD_TTF), size)
-    return ImageFont.load_default(size)
+    path = font_file(bold=True)
+    return ImageFont.truetype(str(path), size) if path is not None else ImageFont.load_default(size)
 
 
 def draw_qr(c: Canvas, image: Image.Image, x: float, y: float, side: float) -> None:

@@ -28,7 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from docgen.pdf.fonts import embedded_fonts
 
-__all__ = ["FORM_NAME", "stamp_page_numbers"]
+__all__ = ["FORM_NAME", "overlay_form", "stamp_page_numbers"]
 
 FORM_NAME = "/DocgenHal"
 _SIZE = 8.0
@@ -43,7 +43,7 @@ def stamp_page_numbers(writer: PdfWriter, *, label: str = "hal. {x} dari {y}") -
     labels = _labels([label.format(x=i + 1, y=total) for i in range(total)], [(w, h) for _, w, h, _ in seen])
     push = writer._add_object(_stream(b"q\n"))
     for index, page in enumerate(writer.pages):
-        form = _form(writer, labels.pages[index])
+        form = overlay_form(writer, labels.pages[index])
         page[NameObject("/Resources")] = _with_form(page.get("/Resources"), form)
         drawn = writer._add_object(_stream(_content(seen[index])))
         page[NameObject("/Contents")] = ArrayObject([push, *_contents(writer, page), drawn])
@@ -72,8 +72,10 @@ def _labels(texts: list[str], sizes: list[tuple[float, float]]) -> PdfReader:
     return PdfReader(out)
 
 
-def _form(writer: PdfWriter, label_page: DictionaryObject) -> IndirectObject:
-    """The label page as a form XObject in ``writer`` (its font cloned once for all pages)."""
+def overlay_form(writer: PdfWriter, label_page: DictionaryObject) -> IndirectObject:
+    """A reportlab page as a form XObject in ``writer``, its resources cloned (a font shared by
+    several such pages is cloned once): drawn over a page with one ``Do``, the page's own content
+    is never parsed (the stamp's marks and the packet's labels both go on this way)."""
     form = DecodedStreamObject()
     form.set_data(label_page.get_contents().get_data())
     form.update(

@@ -18,7 +18,6 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
-    FloatObject,
     NameObject,
     NullObject,
 )
@@ -30,6 +29,7 @@ from docgen.pdf.anchors import Anchors, anchor_spots, usable
 from docgen.pdf.clean import clean_writer
 from docgen.pdf.fonts import embedded_fonts
 from docgen.pdf.markdraw import RINGS, draw_cap, draw_footer, draw_number_box, draw_number_line, draw_qr
+from docgen.pdf.pagenum import overlay_form
 from docgen.pdf.qr import qr_image
 from docgen.pdf.stampfit import Geometry, Spot, check_page, open_saves, plan_page
 from docgen.profile import Place, Profile, Workspace, safe_join
@@ -118,17 +118,7 @@ def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: Pa
     page from Word or LibreOffice is not); wrapping the old content in q/Q and appending one
     ``Do`` keeps stamping at a few milliseconds whatever the page holds.
     """
-    form = DecodedStreamObject()
-    form.set_data(overlay.get_contents().get_data())
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in overlay.mediabox]),
-            NameObject("/Resources"): overlay["/Resources"].clone(writer),
-        }
-    )
-    form_ref = writer._add_object(form)
+    form_ref = overlay_form(writer, overlay)
     resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
     xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
     xobjects[NameObject(name)] = form_ref

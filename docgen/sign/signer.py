@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from docgen.errors import DocgenError
+from docgen.pdf import font_file
 from docgen.profile import SignatureBox
 from docgen.sign.certfiles import load_trust_roots, pyhanko_quietly, read_certificate
 
@@ -210,6 +211,22 @@ def _field(box: SignatureBox, pages: int) -> fields.SigFieldSpec:
 _STAMP_PT = 8  # the visible signature's text size
 
 
+def _text_box() -> TextBoxStyle:
+    """8 pt in Liberation Sans, embedded (pyHanko's default Courier is not: issue 23, PDF/A later).
+
+    Without pyHanko's opentype extra or fonts-liberation it falls back to the default; the
+    marks' tests then fail on the font pdffonts lists as not embedded.
+    """
+    path = font_file()
+    try:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    except ImportError:  # pyhanko without [opentype]
+        return TextBoxStyle(font_size=_STAMP_PT)
+    if path is None:
+        return TextBoxStyle(font_size=_STAMP_PT)
+    return TextBoxStyle(font=GlyphAccumulatorFactory(str(path)), font_size=_STAMP_PT)
+
+
 def _style(footer: str, box: SignatureBox, qr: bool) -> TextStampStyle:
     """The visible signature: who, when, the TTE wording, and (with a verification URL) its QR code."""
     # pyHanko does not wrap: the wording is wrapped here to the room beside the QR (Courier ~0.6 em).
@@ -220,7 +237,7 @@ def _style(footer: str, box: SignatureBox, qr: bool) -> TextStampStyle:
     text = f"Ditandatangani secara elektronik oleh:\n%(signer)s\nWaktu: %(ts)s\n{wording}"
     style = QRStampStyle if qr else TextStampStyle
     return style(
-        stamp_text=text, text_box_style=TextBoxStyle(font_size=_STAMP_PT), border_width=1,
+        stamp_text=text, text_box_style=_text_box(), border_width=1,
         timestamp_format="%d-%m-%Y %H:%M:%S %Z",
     )  # fmt: skip
 
