@@ -224,6 +224,8 @@ def _text_box() -> TextBoxStyle:
         return TextBoxStyle(font_size=_STAMP_PT)
     if path is None:
         return TextBoxStyle(font_size=_STAMP_PT)
+    # fontTools' subsetter logs each table it drops (FFTM); docgen's output is its own lines only.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     return TextBoxStyle(font=GlyphAccumulatorFactory(str(path)), font_size=_STAMP_PT)
 
 
