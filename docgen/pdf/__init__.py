@@ -10,7 +10,7 @@ docgen draft prints its Nomor line and its signer), ``qr`` (the verification cod
 from docgen.pdf.anchors import Anchors, find_anchors
 from docgen.pdf.clean import clean_pdf, clean_writer
 from docgen.pdf.convert import ColdConverter, Converter
-from docgen.pdf.fonts import embedded_fonts, font_file
+from docgen.pdf.fonts import binary_streams, embedded_fonts, font_file
 from docgen.pdf.merge import merge_pdfs
 from docgen.pdf.pagenum import stamp_page_numbers
 from docgen.pdf.pool import ConverterPool
@@ -29,6 +29,7 @@ from docgen.pdf.stampfit import check_page
 
 __all__ = [
     "Anchors",
+    "binary_streams",
     "ColdConverter",
     "Converter",
     "ConverterPool",

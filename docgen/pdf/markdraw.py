@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import zlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -65,20 +66,30 @@ def draw_number_line(c: Canvas, spot: Spot, number: str) -> None:
 
 def draw_cap(c: Canvas, spot: Spot, style: CapStyle, ring_text: str, centre: str, image: Path | None) -> None:
     """The cap dinas centred on ``spot`` (diameter ``spot.width * spot.scale``): the office's image
-    when the profile names one, else the drawn rings (:func:`drawn_cap`)."""
+    when the profile names one, else the drawn rings (:func:`cap_stencil`) in the cap's ink at its
+    opacity, so the signature shows through."""
     side = spot.width * spot.scale
-    source = (
-        ImageReader(str(image))
-        if image is not None
-        else ImageReader(drawn_cap(ring_text, centre, style.color, style.opacity))
+    x, y = spot.x - side / 2, spot.y - side / 2
+    if image is not None:
+        c.drawImage(ImageReader(str(image)), x, y, side, side, mask="auto")
+        return
+    width, height, data = cap_stencil(ring_text, centre)
+    c.saveState()
+    c.setFillColor(HexColor(style.color))
+    c.setFillAlpha(style.opacity)
+    c.addLiteral(
+        f"q {side:.3f} 0 0 {side:.3f} {x:.3f} {y:.3f} cm "
+        f"BI /W {width} /H {height} /IM true /BPC 1 /F [/AHx /Fl] ID {data}> EI Q"
     )
-    c.drawImage(source, spot.x - side / 2, spot.y - side / 2, side, side, mask="auto")
+    c.restoreState()
 
 
 @functools.lru_cache(maxsize=8)
-def drawn_cap(ring_text: str, centre: str, color: str, opacity: float) -> Image.Image:
-    """Three rings, the agency around the band between the inner two, the city inside, as an RGBA
-    picture in the cap's ink at its opacity (the signature shows through)."""
+def cap_stencil(ring_text: str, centre: str) -> tuple[int, int, str]:
+    """Three rings, the agency around the band between the inner two, the city inside: a 1-bit
+    stencil at 400 dpi (width, height, Flate-compressed hex), made once per process. Painted as
+    an image mask in the current fill colour, it costs a few bytes of content per stamp instead
+    of an RGBA picture compressed again each time (49 ms and 85 KB a stamp, measured)."""
     px_per_mm = _CAP_DPI / 25.4
     side = round(2 * RINGS[0] * px_per_mm) + 8
     centre_px = side / 2
@@ -108,12 +119,8 @@ def drawn_cap(ring_text: str, centre: str, color: str, opacity: float) -> Image.
     while size > letter_px // 2 and draw.textlength(centre, font=_font(size)) > inner:
         size -= 4
     draw.text((centre_px, centre_px), centre, fill=255, font=_font(size), anchor="mm")
-    ink = HexColor(color)
-    rgb = tuple(round(v * 255) for v in (ink.red, ink.green, ink.blue))
-    alpha = cover.point(lambda v: round(v * opacity))
-    picture = Image.new("RGBA", (side, side), (*rgb, 0))
-    picture.putalpha(alpha)
-    return picture
+    stencil = cover.point(lambda v: 0 if v >= 128 else 255).convert("1")  # 0 = painted
+    return side, side, zlib.compress(stencil.tobytes(), 9).hex()
 
 
 @functools.lru_cache(maxsize=16)

@@ -26,7 +26,7 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.pdf.fonts import embedded_fonts
+from docgen.pdf.fonts import binary_streams, embedded_fonts
 
 __all__ = ["FORM_NAME", "overlay_form", "stamp_page_numbers"]
 
@@ -68,7 +68,8 @@ def _labels(texts: list[str], sizes: list[tuple[float, float]]) -> PdfReader:
         canvas.setFont(regular, _SIZE)
         canvas.drawRightString(size[0] - _RIGHT_MM * _PT_PER_MM, _BOTTOM_MM * _PT_PER_MM, text)
         canvas.showPage()
-    canvas.save()
+    with binary_streams():
+        canvas.save()
     return PdfReader(out)
 
 
@@ -86,7 +87,7 @@ def overlay_form(writer: PdfWriter, label_page: DictionaryObject) -> IndirectObj
             NameObject("/Resources"): label_page["/Resources"].clone(writer),
         }
     )
-    return writer._add_object(form)
+    return writer._add_object(form.flate_encode())  # the cap stencil and the text: 20 KB raw
 
 
 def _stream(data: bytes) -> StreamObject:

@@ -27,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 from docgen.errors import DocgenError, RenderError, RequestError
 from docgen.pdf.anchors import Anchors, anchor_spots, usable
 from docgen.pdf.clean import clean_writer
-from docgen.pdf.fonts import embedded_fonts
+from docgen.pdf.fonts import binary_streams, embedded_fonts
 from docgen.pdf.markdraw import RINGS, draw_cap, draw_footer, draw_number_box, draw_number_line, draw_qr
 from docgen.pdf.pagenum import overlay_form
 from docgen.pdf.qr import qr_image
@@ -293,7 +293,8 @@ def _stamped(
         if "cap" in spots:
             draw_cap(c, spots["cap"], cap, ring_text, centre_text, cap_image)
         c.showPage()
-        c.save()
+        with binary_streams():  # the embedded font as ASCII85 doubled the cost of a stamp
+            c.save()
         _attach(writer, writer.pages[index], geometry, PdfReader(buffer).pages[0], f"/DocgenStamp{index}")
     try:
         metadata = dict(reader.metadata or {})
