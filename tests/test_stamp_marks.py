@@ -53,9 +53,9 @@ def scan_of(pdf: Path, out: Path) -> Path:
     return out
 
 
-def signed_drafted_letter(ws, tmp_path: Path) -> tuple[int, Path, Path]:
+def signed_drafted_letter(ws, tmp_path: Path, data: dict | None = None) -> tuple[int, Path, Path]:
     """A letter drafted here (DOCX and draft PDF), signed on paper: (id, its draft PDF, its scan)."""
-    draft = generate(ws, KIND, copy.deepcopy(get_kind(KIND).example), draft=True, pdf=True)
+    draft = generate(ws, KIND, data or copy.deepcopy(get_kind(KIND).example), draft=True, pdf=True)
     with Register.open(ws) as reg:
         reg.set_state(draft.id, State.VERIFIED)
         reg.set_state(draft.id, State.SIGNED)
@@ -108,16 +108,15 @@ def plain_text(pdf: Path) -> str:
     return " ".join(done.stdout.split())
 
 
-def cap_box(pdf: Path, dpi: int = 100) -> tuple[float, float, float, float]:
-    """The cap's ink on page 1 (left, top, right, bottom) in points, as displayed."""
-    image = Image.open(render_page(pdf, 1, dpi)).convert("RGB")
+def cap_box(pdf: Path, page: int = 1, dpi: int = 100) -> tuple[float, float, float, float] | None:
+    """The cap's ink on ``page`` (left, top, right, bottom) in points, as displayed; None: no ink."""
+    image = Image.open(render_page(pdf, page, dpi)).convert("RGB")
     bands = [
         b.point(lambda v, c=c: 255 if abs(v - c) <= 8 else 0) for b, c in zip(image.split(), CAP_ON_PAPER, strict=True)
     ]
     ink = ImageChops.multiply(ImageChops.multiply(bands[0], bands[1]), bands[2])
     box = ink.getbbox()
-    assert box is not None, "no cap ink on the page"
-    return tuple(v * 72 / dpi for v in box)  # type: ignore[return-value]
+    return None if box is None else tuple(v * 72 / dpi for v in box)  # type: ignore[return-value]
 
 
 def save_pages(pdf: Path, name: str) -> None:
@@ -125,6 +124,23 @@ def save_pages(pdf: Path, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for n in range(1, len(PdfReader(pdf).pages) + 1):
         shutil.copyfile(render_page(pdf, n, 60), ARTIFACTS / f"{name}-{n}.png")
+
+
+def assert_cap_over_signer(draft: Path, stamped: Path, page: int) -> None:
+    """The cap on ``page``: left of the signer's name in the draft, over a third of it or more,
+    centred in the signature space above the name, whole (37 mm)."""
+    name = [w for w in words(draft, page) if w[0] in SIGNER.split()[1:3]]  # BUDI SANTOSO, as poppler reads them
+    assert name, f"the signer's name is not on page {page} of the draft"
+    name_left, name_right = min(w[1] for w in name), max(w[3] for w in name)
+    name_top = min(w[2] for w in name)
+    found = cap_box(stamped, page)
+    assert found is not None, f"no cap on page {page}"
+    left, top, right, bottom = found
+    centre_x, centre_y = (left + right) / 2, (top + bottom) / 2
+    assert centre_x < (name_left + name_right) / 2, "the cap is not left of the signature"
+    assert right >= name_left + (name_right - name_left) / 3, "the cap overlaps less than a third of the signature"
+    assert name_top - 40 * mm < centre_y < name_top + 5 * mm, "the cap is not over the signature space"
+    assert right - left == pytest.approx(37 * mm, abs=3 * mm)
 
 
 # -- fonts and sizes -------------------------------------------------------------------------------
@@ -243,15 +259,7 @@ def test_a_scan_of_a_drafted_letter_gets_its_number_on_its_nomor_line_and_the_ca
     assert printed == pytest.approx(body, abs=0.5), f"the number at {printed} pt, the letter's body at {body} pt"
     assert "Tanggal" not in [w[0] for w in after], "the number box was drawn as well"
 
-    name = [w for w in before if w[0] in SIGNER.split() and w[2] > 400]
-    name_left, name_right = min(w[1] for w in name), max(w[3] for w in name)
-    name_top = min(w[2] for w in name)
-    left, top, right, bottom = cap_box(stamped)
-    centre_x, centre_y = (left + right) / 2, (top + bottom) / 2
-    assert centre_x < (name_left + name_right) / 2, "the cap is not left of the signature"
-    assert right >= name_left + (name_right - name_left) / 3, "the cap overlaps less than a third of the signature"
-    assert name_top - 40 * mm < centre_y < name_top + 5 * mm, "the cap is not over the signature space"
-    assert right - left == pytest.approx(37 * mm, abs=3 * mm)
+    assert_cap_over_signer(draft, stamped, 1)
 
 
 def test_a_foreign_letter_and_a_scan_of_another_shape_keep_the_number_box(workspace, tmp_path, pdf_tools):
@@ -290,3 +298,34 @@ def test_a_profile_with_its_own_footer_keeps_it_as_written_and_only_a_tte_adds_t
     assert tte.footer[:2] == paper.footer
     assert any("Undang-Undang Nomor 1 Tahun 2024" in line for line in tte.footer[2:])
     assert not any("Undang" in line for line in paper.footer)
+
+
+def test_a_long_drafted_letter_gets_its_number_on_page_one_and_its_cap_on_its_signers_page(
+    workspace, tmp_path, pdf_tools
+):
+    require("soffice")
+    data = copy.deepcopy(get_kind(KIND).example)
+    data["isi"] = [data["isi"][0]] * 9 + [data["isi"][-1]]
+    data["tembusan"] = [f"Kepala Bagian {i} Sekretariat Daerah Kota Pasuruan" for i in range(1, 7)]
+    doc_id, draft, scan = signed_drafted_letter(workspace, tmp_path, data)
+    pages = len(PdfReader(draft).pages)
+    assert pages >= 2, "the long letter fits one page: lengthen it"
+
+    stamped = out_pdf(workspace, stamp_document(workspace, scan, KIND, doc_id=doc_id))
+
+    save_pages(stamped, "pindaian-dicap-surat-panjang")
+    assert [w for w in words(stamped, 1) if w[0] == FIRST], "the number is not on page 1"
+    assert all(cap_box(stamped, n) is None for n in range(1, pages)), "a cap on a page without the signer"
+    assert_cap_over_signer(draft, stamped, pages)
+
+
+def test_stamping_a_drafted_letter_in_the_box_says_why(workspace, tmp_path, caplog, pdf_tools):
+    require("soffice")
+    doc_id, _, scan = signed_drafted_letter(workspace, tmp_path)
+    slip = tmp_path / "lain.pdf"
+    Image.open(render_page(scan, 1, 100)).crop((0, 0, 600, 600)).save(slip, "PDF", resolution=100)
+    with caplog.at_level("WARNING", logger="docgen.stamping"):
+        result = stamp_document(workspace, slip, KIND, doc_id=doc_id)
+    assert "Tanggal" in [w[0] for w in words(out_pdf(workspace, result))]
+    (line,) = [r.getMessage() for r in caplog.records if "kotak nomor" in r.getMessage()]
+    assert f"Dokumen {doc_id}" in line and "\n" not in line

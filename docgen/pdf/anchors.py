@@ -197,12 +197,15 @@ def usable(anchors: Anchors, sizes: dict[int, tuple[float, float]]) -> Anchors:
     return Anchors(anchors.size, anchors.pages, number, signer)
 
 
-def anchor_spots(anchors: Anchors, index: int, size: tuple[float, float], cap_diameter: float) -> dict[str, Spot]:
+def anchor_spots(
+    anchors: Anchors, index: int, size: tuple[float, float], cap_diameter: float, *, floor: float = 0.0
+) -> dict[str, Spot]:
     """The number line and the cap on page ``index`` of the scan (upright ``size``), from the draft.
 
     ``number_line``: start of the number on its baseline, ``scale`` = its font size. ``cap``: the
     centre, centred in the signature space, its right part over the first 40 % of the block's
-    width (the signature is written across the block), kept whole on the page.
+    width (the signature is written across the block), kept whole on the page and above ``floor``
+    (the footer and QR code at the bottom edge).
     """
     width, height = size
     sx, sy = width / anchors.size[0], height / anchors.size[1]
@@ -217,6 +220,6 @@ def anchor_spots(anchors: Anchors, index: int, size: tuple[float, float], cap_di
         cx = (block.left + _OVERLAP * (block.right - block.left)) * sx - radius
         cy = (block.top + block.bottom) / 2 * sy
         cx = min(max(cx, radius + MARGIN), width - radius - MARGIN)
-        cy = min(max(cy, radius + MARGIN), height - radius - MARGIN)
+        cy = min(max(cy, radius + max(MARGIN, floor)), height - radius - MARGIN)
         spots["cap"] = Spot(cx, cy, 1.0, diameter)
     return spots

@@ -31,7 +31,7 @@ from docgen.pdf.fonts import binary_streams, embedded_fonts
 from docgen.pdf.markdraw import RINGS, draw_cap, draw_footer, draw_number_box, draw_number_line, draw_qr
 from docgen.pdf.pagenum import overlay_form
 from docgen.pdf.qr import qr_image
-from docgen.pdf.stampfit import Geometry, Spot, check_page, open_saves, plan_page
+from docgen.pdf.stampfit import FOOTER_SIZE, Geometry, Spot, check_page, footer_lines, open_saves, plan_page
 from docgen.profile import Place, Profile, Workspace, safe_join
 from docgen.text import tanggal
 
@@ -200,12 +200,24 @@ def _plan(
         geometry = check_page(page, index + 1, name)
         spots = plan_page(layout, wanted, geometry.upright, number=marks.number, footer=marks.footer, page=index + 1)
         if anchors is not None and index in anchored:
-            placed = anchor_spots(
-                Anchors(anchors.size, anchors.pages, number_at, signer_at), index, geometry.upright, diameter
-            )
-            spots.update(placed)
+            mine = Anchors(anchors.size, anchors.pages, number_at, signer_at)
+            floor = _floor(spots, marks.footer, geometry.upright[1])
+            spots.update(anchor_spots(mine, index, geometry.upright, diameter, floor=floor))
         planned.append((index, geometry, spots))
     return planned
+
+
+def _floor(spots: dict[str, Spot], footer: list[str], height: float) -> float:
+    """The top of the footer and QR code where they sit in the page's lower half: a cap moved
+    over its signer stays above them (drawn over the code, it made the code unreadable)."""
+    tops = [0.0]
+    if "footer" in spots and spots["footer"].y < height / 2:
+        spot = spots["footer"]
+        tops.append(spot.y + len(footer_lines(footer, spot.width)) * FOOTER_SIZE * 1.2)
+    if "qr" in spots and spots["qr"].y < height / 2:
+        spot = spots["qr"]
+        tops.append(spot.y + spot.width * spot.scale)
+    return max(tops)
 
 
 def fit_anchors(data: bytes, anchors: Anchors, *, name: str = "dokumen.pdf") -> Anchors:
