@@ -130,11 +130,11 @@ def _anchors_for(
     anchors, why = draft_anchors(workspace, reg, doc, kind, converter)
     if anchors is not None:
         anchors = fit_anchors(data, anchors, name=name)
-        if anchors.number is None:
+        if not anchors.numbers:
             why = f"halaman {name} tidak berbentuk sama dengan konsepnya"
-    if anchors is None or anchors.number is None:
+    if anchors is None or not anchors.numbers:
         log.warning("Dokumen %s: nomor ditulis di kotak nomor, bukan di baris Nomor surat (%s)", doc.id, why)
-    if anchors is not None and anchors.signer is None:
+    if anchors is not None and not anchors.signers:
         log.warning("Dokumen %s: cap dinas di letak [stamp] profil; blok penanda tangan tidak ditemukan", doc.id)
     return anchors
 
@@ -145,9 +145,10 @@ def draft_anchors(
     """Where the draft docgen made of ``doc`` prints its "Nomor :" line and its signer's block.
 
     The outbox's PDF of the document is read first (newest first; a stamped scan has no text and
-    is passed over); else the draft is rendered again, as its DOCX would be, with its number or
-    a stand-in, through ``converter`` (a cold LibreOffice when None). Returns (anchors, "") or
-    (None, why): a form, a letter not drafted here, no LibreOffice, no "Nomor :" line.
+    is passed over); else the draft is rendered again, as its DOCX would be, with its number (none
+    before numbering: the page the signer signed), through ``converter`` (a cold LibreOffice when
+    None). Returns (anchors, "") or (None, why): a form, a letter not drafted here, no
+    LibreOffice, no "Nomor :" line or "NOMOR" heading.
     """
     if not kind.template.endswith(".docx"):
         return None, f"jenis {kind.name} berupa formulir"
@@ -167,14 +168,14 @@ def draft_anchors(
             found = find_anchors((reg.workspace.outbox / record["path"]).read_bytes(), signer)
         except Exception:  # noqa: BLE001 - an unreadable old file is passed over, the draft is rendered instead
             continue
-        if found.number is not None:
+        if found.numbers:
             return found, ""
-    context["nomor"] = doc.number or stand_in_marks(workspace.profile, date.fromisoformat(doc.doc_date)).number
+    context["nomor"] = doc.number or ""  # as the signer saw it: the draft leaves the number out
     try:
         outputs = maker_for(workspace, kind, pdf=True, converter=converter).outputs(context, None, None, None)
         found = find_anchors(next(blob for role, blob, _ in outputs if role == "pdf"), signer)
     except DocgenError as exc:
         return None, f"konsepnya tidak bisa dicetak ulang: {exc}"
-    if found.number is None:
-        return None, "konsepnya tidak punya baris 'Nomor :'"
+    if not found.numbers:
+        return None, "konsepnya tidak punya baris 'Nomor :' atau judul 'NOMOR'"
     return found, ""

@@ -329,3 +329,31 @@ def test_stamping_a_drafted_letter_in_the_box_says_why(workspace, tmp_path, capl
     assert "Tanggal" in [w[0] for w in words(out_pdf(workspace, result))]
     (line,) = [r.getMessage() for r in caplog.records if "kotak nomor" in r.getMessage()]
     assert f"Dokumen {doc_id}" in line and "\n" not in line
+
+
+def test_a_decree_gets_its_number_after_each_nomor_and_a_cap_on_each_signature(workspace, tmp_path, pdf_tools):
+    require("soffice")
+    draft = generate(workspace, "keputusan", copy.deepcopy(get_kind("keputusan").dated_example()), draft=True, pdf=True)
+    with Register.open(workspace) as reg:
+        reg.set_state(draft.id, State.VERIFIED)
+        reg.set_state(draft.id, State.SIGNED)
+    konsep = workspace.root / next(f["path"] for f in draft.files if f["role"] == "pdf")
+    scan = scan_of(konsep, tmp_path / "sk-pindaian.pdf")
+
+    result = stamp_document(workspace, scan, "keputusan", doc_id=draft.id)
+
+    stamped = out_pdf(workspace, result)
+    save_pages(stamped, "pindaian-dicap-keputusan")
+    pages = len(PdfReader(konsep).pages)
+    written = []
+    for page in range(1, pages + 1):
+        before, after = words(konsep, page), words(stamped, page)
+        for label in (w for w in before if w[0] == "NOMOR"):
+            (number,) = [w for w in after if w[0] == result.number and abs(w[4] - label[4]) <= 2]
+            assert number[1] > label[3], f"page {page}: the number is not after NOMOR"
+            written.append(page)
+        signs = any(w[0] == SIGNER.split()[1] for w in before)
+        assert (cap_box(stamped, page) is not None) == signs, f"page {page}: cap {'missing' if signs else 'astray'}"
+        if signs:
+            assert_cap_over_signer(konsep, stamped, page)
+    assert written[0] == 1 and len(written) >= 2, f"the number went on pages {written}: the heading and the lampiran"

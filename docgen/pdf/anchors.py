@@ -24,7 +24,8 @@ from docgen.pdf.stampfit import MARGIN, Spot
 
 __all__ = ["Anchors", "NumberLine", "SignerBlock", "anchor_spots", "find_anchors", "usable"]
 
-_NOMOR = re.compile(r"^\s*Nomor\s*:")
+_NOMOR = re.compile(r"^\s*(?:Nomor|NOMOR)\s*:")  # a letter's "Nomor : ...", a lampiran's "NOMOR : ..."
+_HEADING = re.compile(r"^\s*NOMOR(?!\s*:)(?=\s|$)")  # a decree's centred "NOMOR ..." heading
 _SAME_LINE = 1.0  # pt: chunks whose baselines differ less than this share a line
 _ASPECT = 0.03  # a scan whose shape differs more than this from the draft's is not the same page
 _OVERLAP = 0.4  # of the signature's width the cap covers (the rule asks at least a third)
@@ -44,12 +45,14 @@ class Chunk:
 
 @dataclass(frozen=True)
 class NumberLine:
-    """Where the number starts on the "Nomor :" line: page (0-based), x, baseline, font size."""
+    """Where the number starts on a "Nomor :" line: page (0-based), x, baseline, font size, and
+    whether the draft left it blank (a draft printed before numbering) or printed a number."""
 
     page: int
     x: float
     baseline: float
     size: float
+    blank: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,13 @@ class SignerBlock:
 
 @dataclass(frozen=True)
 class Anchors:
-    """What a draft says about its own page: size (upright, points), page count, the two anchors."""
+    """What a draft says about its own pages: size (upright, points), page count, every line its
+    number goes on (a decree: its heading and its lampiran's) and every block its signer signs."""
 
     size: tuple[float, float]
     pages: int
-    number: NumberLine | None
-    signer: SignerBlock | None
+    numbers: tuple[NumberLine, ...]
+    signers: tuple[SignerBlock, ...]
 
 
 def _chunks(data: bytes) -> tuple[tuple[float, float], int, list[Chunk]]:
@@ -126,35 +130,62 @@ def _colon_end(line: list[Chunk]) -> tuple[float, int] | None:
     return None
 
 
-def _number_line(lines: list[list[Chunk]]) -> NumberLine | None:
-    for n, line in enumerate(lines):
-        if not _NOMOR.match("".join(c.text for c in line)):
-            continue
-        found = _colon_end(line)
-        if found is None:
-            continue
-        end, after = found
-        size = line[0].size
-        if after == -1:
-            return NumberLine(line[0].page, end, line[0].baseline, size)
-        if after < len(line):  # the draft printed a (stand-in) number: exactly where it goes
-            return NumberLine(line[0].page, line[after].x, line[0].baseline, size)
-        # The draft left it blank: the value column of the label lines below (Sifat, Lampiran, Hal).
-        for other in lines[n + 1 : n + 6]:
-            theirs = _colon_end(other)
-            if theirs is not None and theirs[1] not in (-1, len(other)) and abs(theirs[0] - end) < 1.0:
-                return NumberLine(line[0].page, other[theirs[1]].x, line[0].baseline, size)
-        return NumberLine(line[0].page, end + size * 0.6, line[0].baseline, size)
-    return None
+def _heading(line: list[Chunk]) -> NumberLine:
+    """After the word NOMOR of a decree's heading (and its space): the number the draft left out
+    is written there, as a clerk writes it; a number the draft printed is written over itself."""
+    face = embedded_fonts()[0]
+    first = line[0]
+    at = first.text.index("NOMOR") + len("NOMOR")
+    rest = first.text[at:]
+    if rest.strip():
+        spaces = rest[: len(rest) - len(rest.lstrip())]
+        x = first.x + stringWidth(first.text[:at] + spaces, face, first.size)
+    elif len(line) > 1:
+        x = line[1].x
+    else:
+        x = first.x + stringWidth(first.text[:at] + " ", face, first.size)
+    return NumberLine(first.page, x, first.baseline, first.size, blank=not rest.strip() and len(line) == 1)
 
 
-def _signer_block(lines: list[list[Chunk]], name: str) -> SignerBlock | None:
-    """The block whose name line reads ``name`` (the last one: a letter signs at its end)."""
+def _one_number_line(lines: list[list[Chunk]], n: int) -> NumberLine | None:
+    line = lines[n]
+    joined = "".join(c.text for c in line)
+    if _HEADING.match(joined) and "NOMOR" in line[0].text:
+        return _heading(line)
+    found = _colon_end(line) if _NOMOR.match(joined) else None
+    if found is None:
+        return None
+    end, after = found
+    page, baseline, size = line[0].page, line[0].baseline, line[0].size
+    if after == -1:
+        return NumberLine(page, end, baseline, size, blank=False)
+    if after < len(line):  # the draft printed a number: exactly where it goes
+        return NumberLine(page, line[after].x, baseline, size, blank=False)
+    # Left blank: the value column of the label lines below (Sifat, Lampiran, Hal; TANGGAL).
+    for other in lines[n + 1 : n + 6]:
+        theirs = _colon_end(other)
+        if theirs is not None and theirs[1] not in (-1, len(other)) and abs(theirs[0] - end) < 1.0:
+            return NumberLine(page, other[theirs[1]].x, baseline, size)
+    return NumberLine(page, end + size * 0.6, baseline, size)
+
+
+def _number_lines(lines: list[list[Chunk]]) -> tuple[NumberLine, ...]:
+    """Every number slot the draft left blank; none blank (a numbered draft): the first line only,
+    so another "Nomor : ..." the letter cites (a permohonan, a surat tugas) is never written over."""
+    found = [one for n in range(len(lines)) if (one := _one_number_line(lines, n)) is not None]
+    blank = tuple(one for one in found if one.blank)
+    return blank or tuple(found[:1])
+
+
+def _signer_blocks(lines: list[list[Chunk]], name: str) -> tuple[SignerBlock, ...]:
+    """Every block whose name line reads ``name`` (a decree signs itself and its lampiran)."""
     wanted = " ".join(name.split())
     hits = [i for i, line in enumerate(lines) if wanted and " ".join("".join(c.text for c in line).split()) == wanted]
-    if not hits:
-        return None
-    at = hits[-1]
+    return tuple(block for at in hits if (block := _signer_block(lines, at)) is not None)
+
+
+def _signer_block(lines: list[list[Chunk]], at: int) -> SignerBlock | None:
+    """The block whose name is line ``at``: its jabatan lines above it, the signature space between."""
     name_line = lines[at]
     left, right = name_line[0].x, max(c.x + c.width for c in name_line)
     size = name_line[0].size
@@ -177,10 +208,10 @@ def _signer_block(lines: list[list[Chunk]], name: str) -> SignerBlock | None:
 
 
 def find_anchors(data: bytes, signer_name: str = "") -> Anchors:
-    """The "Nomor :" line and the block signed by ``signer_name`` in a draft PDF (each None if absent)."""
+    """The "Nomor" lines and the blocks signed by ``signer_name`` in a draft PDF (each may be none)."""
     size, pages, chunks = _chunks(data)
     lines = _lines(chunks)
-    return Anchors(size, pages, _number_line(lines), _signer_block(lines, signer_name))
+    return Anchors(size, pages, _number_lines(lines), _signer_blocks(lines, signer_name))
 
 
 def usable(anchors: Anchors, sizes: dict[int, tuple[float, float]]) -> Anchors:
@@ -192,17 +223,18 @@ def usable(anchors: Anchors, sizes: dict[int, tuple[float, float]]) -> Anchors:
         (w, h), (dw, dh) = sizes[page], anchors.size
         return abs((w / dw) / (h / dh) - 1) < _ASPECT
 
-    number = anchors.number if anchors.number is not None and fits(anchors.number.page) else None
-    signer = anchors.signer if anchors.signer is not None and fits(anchors.signer.page) else None
-    return Anchors(anchors.size, anchors.pages, number, signer)
+    numbers = tuple(line for line in anchors.numbers if fits(line.page))
+    signers = tuple(block for block in anchors.signers if fits(block.page))
+    return Anchors(anchors.size, anchors.pages, numbers, signers)
 
 
 def anchor_spots(
     anchors: Anchors, index: int, size: tuple[float, float], cap_diameter: float, *, floor: float = 0.0
 ) -> dict[str, Spot]:
-    """The number line and the cap on page ``index`` of the scan (upright ``size``), from the draft.
+    """The number lines and caps on page ``index`` of the scan (upright ``size``), from the draft.
 
-    ``number_line``: start of the number on its baseline, ``scale`` = its font size. ``cap``: the
+    ``number_line<k>``: start of the number on its baseline, ``scale`` = its font size.
+    ``cap_on_signer<k>``: the
     centre, centred in the signature space, its right part over the first 40 % of the block's
     width (the signature is written across the block), kept whole on the page and above ``floor``
     (the footer and QR code at the bottom edge).
@@ -210,16 +242,17 @@ def anchor_spots(
     width, height = size
     sx, sy = width / anchors.size[0], height / anchors.size[1]
     spots: dict[str, Spot] = {}
-    if anchors.number is not None and anchors.number.page == index:
-        line = anchors.number
-        spots["number_line"] = Spot(line.x * sx, line.baseline * sy, line.size * sy, 0.0)
-    if anchors.signer is not None and anchors.signer.page == index:
-        block = anchors.signer
+    for k, line in enumerate(anchors.numbers):
+        if line.page == index:
+            spots[f"number_line{k}"] = Spot(line.x * sx, line.baseline * sy, line.size * sy, 0.0)
+    for k, block in enumerate(anchors.signers):
+        if block.page != index:
+            continue
         diameter = cap_diameter * min(sx, sy)
         radius = diameter / 2
         cx = (block.left + _OVERLAP * (block.right - block.left)) * sx - radius
         cy = (block.top + block.bottom) / 2 * sy
         cx = min(max(cx, radius + MARGIN), width - radius - MARGIN)
         cy = min(max(cy, radius + max(MARGIN, floor)), height - radius - MARGIN)
-        spots["cap"] = Spot(cx, cy, 1.0, diameter)
+        spots[f"cap_on_signer{k}"] = Spot(cx, cy, 1.0, diameter)
     return spots

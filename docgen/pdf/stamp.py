@@ -186,11 +186,11 @@ def _plan(
     the profile's fixed place; a mark without its anchor keeps the profile's place.
     """
     layout = workspace.profile.stamp_layout(kind)
-    number_at = anchors.number if anchors is not None and "number_box" in elements else None
-    signer_at = anchors.signer if anchors is not None and "cap" in elements else None
+    number_at = anchors.numbers if anchors is not None and "number_box" in elements else ()
+    signer_at = anchors.signers if anchors is not None and "cap" in elements else ()
     skip = {"number_box"} if number_at else set()
     skip |= {"cap"} if signer_at else set()
-    anchored = {a.page for a in (number_at, signer_at) if a is not None}
+    anchored = {a.page for a in (*number_at, *signer_at)}
     diameter = (layout.cap.size_mm if layout.cap is not None else 2 * RINGS[0]) * mm
     planned = []
     for index, page in enumerate(pages):
@@ -227,7 +227,7 @@ def fit_anchors(data: bytes, anchors: Anchors, *, name: str = "dokumen.pdf") -> 
     not the draft printed: that anchor is dropped and its mark keeps the profile's place.
     """
     pages = _pages(read_pdf(data, name), name)
-    wanted = {a.page for a in (anchors.number, anchors.signer) if a is not None and a.page < len(pages)}
+    wanted = {a.page for a in (*anchors.numbers, *anchors.signers) if a.page < len(pages)}
     return usable(anchors, {i: check_page(pages[i], i + 1, name).upright for i in wanted})
 
 
@@ -300,10 +300,11 @@ def _stamped(
             draw_qr(c, qr, spot.x, spot.y, spot.width * spot.scale)
         if "number_box" in spots:
             draw_number_box(c, spots["number_box"], marks.number, marks.date_text)
-        if "number_line" in spots:
-            draw_number_line(c, spots["number_line"], marks.number)
-        if "cap" in spots:
-            draw_cap(c, spots["cap"], cap, ring_text, centre_text, cap_image)
+        for key, spot in spots.items():
+            if key.startswith("number_line"):
+                draw_number_line(c, spot, marks.number)
+            elif key == "cap" or key.startswith("cap_on_signer"):
+                draw_cap(c, spot, cap, ring_text, centre_text, cap_image)
         c.showPage()
         with binary_streams():  # the embedded font as ASCII85 doubled the cost of a stamp
             c.save()
