@@ -103,6 +103,34 @@ def words(pdf: Path, page: int = 1) -> list[tuple[str, float, float, float, floa
     return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, done.stdout)]
 
 
+def signature_text_sizes(pdf: Path) -> list[float]:
+    """Font sizes as printed in the visible signatures' appearances: each Tf scaled by the cm
+    matrices in force (q/Q followed) and by the widget's rectangle over the appearance's box."""
+    from pypdf.generic import ContentStream
+
+    sizes: list[float] = []
+    for page in PdfReader(pdf).pages:
+        for ref in page.get("/Annots", []):
+            annot = ref.get_object()
+            if "/AP" not in annot:
+                continue
+            form = annot["/AP"]["/N"].get_object()
+            box, rect = [float(v) for v in form["/BBox"]], [float(v) for v in annot["/Rect"]]
+            fit = min(abs(rect[2] - rect[0]) / abs(box[2] - box[0]), abs(rect[3] - rect[1]) / abs(box[3] - box[1]))
+            stack, scale = [], fit
+            for operands, op in ContentStream(form, PdfReader(pdf)).operations:
+                if op == b"q":
+                    stack.append(scale)
+                elif op == b"Q":
+                    scale = stack.pop() if stack else fit
+                elif op == b"cm":
+                    a, b_, c, d = (float(v) for v in operands[:4])
+                    scale *= abs(a * d - b_ * c) ** 0.5
+                elif op == b"Tf":
+                    sizes.append(float(operands[1]) * scale)
+    return sizes
+
+
 def plain_text(pdf: Path) -> str:
     done = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True)
     return " ".join(done.stdout.split())
@@ -225,6 +253,8 @@ def test_a_letter_signed_electronically_carries_the_clause_as_amended(workspace,
     assert CHECK_URL in text
     footer = [(t, s) for t, s in text_sizes(signed) if any(k in t for k in ("Undang", "BSrE", "Keaslian"))]
     assert footer and all(s >= 8 - 0.01 for _, s in footer), footer
+    sizes = signature_text_sizes(signed)
+    assert sizes and min(sizes) >= 8 - 0.01, f"the visible signature's text is set at {sizes} pt"
     found = embedded(signed)  # the visible signature's text too
     assert found and all(found.values()), f"fonts not embedded: {[n for n, e in found.items() if not e]}"
     save_pages(signed, "tte-surat-keluar")
