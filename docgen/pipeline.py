@@ -300,13 +300,15 @@ def _basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None:
     return basis
 
 
-def _marks(reg: Register, doc_id: int, reservation: Reservation | None) -> Marks | None:
+def _marks(reg: Register, doc_id: int, reservation: Reservation | None, *, electronic: bool = False) -> Marks | None:
+    """The QR and footer of a numbered document; ``electronic`` only when a TTE will sign it."""
     if reservation is None:
         return None
     doc = reg.document(doc_id)
     return make_marks(
-        reg.profile, number=reservation.number, doc_date=date.fromisoformat(doc.doc_date), token=doc.token or ""
-    )
+        reg.profile, number=reservation.number, doc_date=date.fromisoformat(doc.doc_date), token=doc.token or "",
+        electronic=electronic,
+    )  # fmt: skip
 
 
 def number_document(
@@ -318,11 +320,13 @@ def number_document(
     converter: Converter | None = None,
     register: Register | None = None,
     tanggal: date | None = None,
+    electronic: bool = False,
 ) -> Result:
     """Give a signed draft its number and regenerate its DOCX (and PDF) with the number filled in.
 
     ``tanggal`` dates the letter on the day it was signed, when that is not the draft's date;
-    the number then comes from that day's year.
+    the number then comes from that day's year. ``electronic``: the PDF is made for a TTE
+    (docgen.sign), so its footer carries the clause on electronic evidence.
     """
     reg = register or Register.open(workspace)
     try:
@@ -346,7 +350,7 @@ def number_document(
         series = kind.series_for(workspace.profile, request)
         reservation = reg.reserve_for(doc_id, series, insert_after=insert_after)
         context["nomor"] = reservation.number
-        marks = _marks(reg, doc_id, reservation)
+        marks = _marks(reg, doc_id, reservation, electronic=electronic)
         return issue_outputs(
             reg, kind, doc_id, reservation, lambda: maker.outputs(context, trial, reservation, marks),
             year=int(doc.doc_date[:4]), state=State.NUMBERED, template_sha256=maker.sha256,

@@ -16,9 +16,9 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from docgen.pdf import embedded_fonts
+from docgen.pdf import binary_streams, embedded_fonts
 from docgen.profile import Office, printed_kop
-from docgen.render.forms import binary_streams, draw_kop, wrap_text
+from docgen.render.forms import draw_kop, wrap_text
 
 __all__ = ["Front", "Row", "draw_front"]
 

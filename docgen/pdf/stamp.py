@@ -9,46 +9,36 @@ from __future__ import annotations
 
 import io
 import logging
-import math
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
-    FloatObject,
     NameObject,
     NullObject,
 )
-from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import DocgenError, RenderError, RequestError
+from docgen.pdf.anchors import Anchors, anchor_spots, usable
 from docgen.pdf.clean import clean_writer
+from docgen.pdf.fonts import binary_streams, embedded_fonts
+from docgen.pdf.markdraw import RINGS, draw_cap, draw_footer, draw_number_box, draw_number_line, draw_qr
+from docgen.pdf.pagenum import overlay_form
 from docgen.pdf.qr import qr_image
-from docgen.pdf.stampfit import (
-    BOX_HEIGHT,
-    FOOTER_SIZE,
-    Geometry,
-    Spot,
-    check_page,
-    footer_lines,
-    open_saves,
-    plan_page,
-)
-from docgen.profile import CapStyle, Place, Profile, Workspace, safe_join
+from docgen.pdf.stampfit import FOOTER_SIZE, Geometry, Spot, check_page, footer_lines, open_saves, plan_page
+from docgen.profile import Place, Profile, Workspace, safe_join
 from docgen.text import tanggal
 
 __all__ = [
     "ELEMENTS",
     "Marks",
+    "fit_anchors",
     "make_marks",
     "preflight",
     "read_pdf",
@@ -62,21 +52,25 @@ ELEMENTS = frozenset({"number_box", "cap", "qr", "footer"})
 # is its own one line, so a refusal never comes with a screenful of warnings.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 _TOKEN_KEY = "/DocgenToken"
-_RINGS = (18.5, 17.5, 13.5)  # mm, the central-government cap rule
 # Tokens are 24 base32 letters (register.books.new_token), or 32 hex digits for documents of the
-# first registers; in Helvetica 24 m's are wider than either.
+# first registers; in Liberation Sans (Arial's widths) 24 m's are wider than either.
 _WIDEST_TOKEN = "m" * 24
 
 
 @dataclass(frozen=True)
 class Marks:
-    """What to print: the number and date, the verification URL and token, footer lines."""
+    """What to print: the number and date, the verification URL and token, footer lines.
+
+    ``electronic``: the document is signed electronically (TTE), so ``footer`` includes the
+    clause on electronic evidence; a paper-signed document's footer does not claim it.
+    """
 
     number: str
     date_text: str
     url: str
     token: str
     footer: list[str] = field(default_factory=list)
+    electronic: bool = False
 
 
 def read_pdf(data: bytes, name: str) -> PdfReader:
@@ -105,98 +99,6 @@ def _applies(place: Place | None, index: int, count: int) -> bool:
     )
 
 
-def _number_box(c: Canvas, spot: Spot, marks: Marks) -> None:
-    """The box at its natural size (profile width, 11 mm), scaled by ``spot`` to fit the page."""
-    width = spot.width
-    c.saveState()
-    c.translate(spot.x, spot.y)
-    c.scale(spot.scale, spot.scale)
-    c.setFillColorRGB(1, 1, 1)
-    c.setStrokeColorRGB(0, 0, 0)
-    c.setLineWidth(0.6)
-    c.rect(0, 0, width, BOX_HEIGHT, stroke=1, fill=1)
-    c.setFillColorRGB(0, 0, 0)
-    size = 8.5
-    longest = max(marks.number, marks.date_text, key=lambda text: c.stringWidth(text, "Helvetica-Bold", 8.5))
-    while size > 5 and c.stringWidth(longest, "Helvetica-Bold", size) > width - 19 * mm:
-        size -= 0.5
-    for row, (label, value) in enumerate((("Nomor", marks.number), ("Tanggal", marks.date_text))):
-        baseline = BOX_HEIGHT - (4.3 + row * 4.3) * mm
-        c.setFont("Helvetica", size)
-        c.drawString(2 * mm, baseline, label)
-        c.drawString(15 * mm, baseline, ":")
-        c.setFont("Helvetica-Bold", size)
-        c.drawString(17 * mm, baseline, value)
-    c.restoreState()
-
-
-def _cap(c: Canvas, spot: Spot, style: CapStyle, ring_text: str, centre: str, image: Path | None) -> None:
-    """Three rings, the agency around and the city inside; ``spot`` gives centre and diameter."""
-    cx, cy = spot.x, spot.y
-    scale = spot.width * spot.scale / mm / (2 * _RINGS[0])
-    outer = _RINGS[0] * scale * mm
-    c.saveState()
-    if image is not None:
-        c.drawImage(ImageReader(str(image)), cx - outer, cy - outer, 2 * outer, 2 * outer, mask="auto")
-        c.restoreState()
-        return
-    ink = HexColor(style.color)
-    c.setStrokeColor(ink)
-    c.setFillColor(ink)
-    c.setStrokeAlpha(style.opacity)
-    c.setFillAlpha(style.opacity)
-    for radius, width in zip(_RINGS, (1.2, 0.5, 0.7), strict=True):
-        c.setLineWidth(width)
-        c.circle(cx, cy, radius * scale * mm, stroke=1, fill=0)
-    # Letters walk clockwise around the band between the inner rings, starting at the top.
-    band = (_RINGS[1] + _RINGS[2]) / 2 * scale * mm - 1.1 * mm
-    text = ring_text.upper()
-    font, size = "Helvetica-Bold", 5.6 * scale
-    step = 360.0 / max(len(text), 1)
-    for i, ch in enumerate(text):
-        angle = 90 - i * step
-        rad = math.radians(angle)
-        c.saveState()
-        c.translate(cx + band * math.cos(rad), cy + band * math.sin(rad))
-        c.rotate(angle - 90)
-        c.setFont(font, size)
-        c.drawCentredString(0, 0, ch)
-        c.restoreState()
-    size = 8.5 * scale
-    while size > 4 and c.stringWidth(centre, font, size) > 2 * _RINGS[2] * scale * mm - 4 * mm:
-        size -= 0.5
-    c.setFont(font, size)
-    c.drawCentredString(cx, cy - size / 3, centre)
-    c.restoreState()
-
-
-def _draw_qr(c: Canvas, image: Image.Image, x: float, y: float, side: float) -> None:
-    """Paint the code on an opaque white square, as a 1-bit inline image mask.
-
-    The white square covers the code and its quiet zone (4 modules, part of the image), so
-    print or a scan's grey beneath never touches the code. Renderers scale masks by repeating
-    pixels: an ordinary image upscaled less than 4x is smoothed by poppler (pdftoppm, many
-    viewers), which blurs a 22 mm code at 150 dpi until zbar cannot read it.
-    """
-    width, height = image.size
-    data = image.tobytes().hex()  # 1 bit per pixel, rows padded to bytes; 0 = dark = painted
-    c.addLiteral(
-        f"q 1 g {x:.3f} {y:.3f} {side:.3f} {side:.3f} re f 0 g {side:.3f} 0 0 {side:.3f} {x:.3f} {y:.3f} cm "
-        f"BI /W {width} /H {height} /IM true /BPC 1 /F /AHx ID {data}> EI Q"
-    )
-
-
-def _footer(c: Canvas, spot: Spot, lines: list[str]) -> None:
-    wrapped = footer_lines(lines, spot.width)
-    c.saveState()
-    c.setFont("Helvetica", FOOTER_SIZE)
-    c.setFillColorRGB(0, 0, 0)
-    top = spot.y + len(wrapped) * FOOTER_SIZE * 1.2
-    for row, line in enumerate(wrapped):
-        c.drawString(spot.x, top - (row + 1) * FOOTER_SIZE * 1.2 + 1.5, line)
-    c.restoreState()
-
-
 def _placement(geometry: Geometry) -> tuple[float, ...]:
     """The matrix taking upright (as displayed) overlay coordinates to the page's own space."""
     left, bottom, w, h = geometry.left, geometry.bottom, geometry.width, geometry.height
@@ -216,17 +118,7 @@ def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: Pa
     page from Word or LibreOffice is not); wrapping the old content in q/Q and appending one
     ``Do`` keeps stamping at a few milliseconds whatever the page holds.
     """
-    form = DecodedStreamObject()
-    form.set_data(overlay.get_contents().get_data())
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in overlay.mediabox]),
-            NameObject("/Resources"): overlay["/Resources"].clone(writer),
-        }
-    )
-    form_ref = writer._add_object(form)
+    form_ref = overlay_form(writer, overlay)
     resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
     xobjects = resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
     xobjects[NameObject(name)] = form_ref
@@ -242,22 +134,23 @@ def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: Pa
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
 
 
-def make_marks(profile: Profile, *, number: str, doc_date: date, token: str) -> Marks:
+def make_marks(profile: Profile, *, number: str, doc_date: date, token: str, electronic: bool = False) -> Marks:
     """The marks of one issued document: its number, date, verification URL and footer.
 
     The office is named as the profile spells it (``verification.office``, else the last kop
-    line): title-casing wrote "Modal Dan Pelayanan".
+    line): title-casing wrote "Modal Dan Pelayanan". ``electronic`` (the signing job, which
+    stamps before the TTE goes on) adds ``footer_electronic``; a draft printed for a wet
+    signature and a stamped scan pass False: the footer must not claim an electronic signature.
     """
-    url = f"{profile.verification.base_url.rstrip('/')}/{token}"
-    office = profile.verification.office or (profile.office.kop[-1] if profile.office.kop else "")
-    footer = [
-        line.replace("{office}", office).replace("{number}", number).replace("{url}", url)
-        for line in profile.verification.footer
-    ]
-    return Marks(number=number, date_text=tanggal(doc_date), url=url, token=token, footer=footer)
+    settings = profile.verification
+    url = f"{settings.base_url.rstrip('/')}/{token}"
+    office = settings.office or (profile.office.kop[-1] if profile.office.kop else "")
+    lines = [*settings.footer, *(settings.footer_electronic if electronic else ())]
+    footer = [line.replace("{office}", office).replace("{number}", number).replace("{url}", url) for line in lines]
+    return Marks(number=number, date_text=tanggal(doc_date), url=url, token=token, footer=footer, electronic=electronic)
 
 
-def stand_in_marks(profile: Profile, doc_date: date, number: str = "") -> Marks:
+def stand_in_marks(profile: Profile, doc_date: date, number: str = "", *, electronic: bool = False) -> Marks:
     """Marks as long as the real ones will be, to check the layout before a number exists.
 
     The token is 24 of base32's widest letter: with ``a`` a real token could wrap the footer
@@ -265,7 +158,7 @@ def stand_in_marks(profile: Profile, doc_date: date, number: str = "") -> Marks:
     after its number was taken.
     """
     stand_in = number or f"{'9' * 9}/99999/{profile.office.unit_code}/{doc_date.year}"
-    return make_marks(profile, number=stand_in, doc_date=doc_date, token=_WIDEST_TOKEN)
+    return make_marks(profile, number=stand_in, doc_date=doc_date, token=_WIDEST_TOKEN, electronic=electronic)
 
 
 def _pages(reader: PdfReader, name: str) -> list[PageObject]:
@@ -278,28 +171,81 @@ def _pages(reader: PdfReader, name: str) -> list[PageObject]:
 
 
 def _plan(
-    pages: list[PageObject], marks: Marks, workspace: Workspace, kind: str, elements: frozenset[str], name: str
+    pages: list[PageObject],
+    marks: Marks,
+    workspace: Workspace,
+    kind: str,
+    elements: frozenset[str],
+    name: str,
+    anchors: Anchors | None = None,
 ) -> list[tuple[int, Geometry, dict[str, Spot]]]:
-    """Every page a mark touches, checked and laid out; refuses broken or too small pages."""
+    """Every page a mark touches, checked and laid out; refuses broken or too small pages.
+
+    With ``anchors`` (from the draft docgen made, see :func:`fit_anchors`) the number goes into
+    the letter's "Nomor :" line instead of a box, and the cap over the signer's block instead of
+    the profile's fixed place; a mark without its anchor keeps the profile's place.
+    """
     layout = workspace.profile.stamp_layout(kind)
+    number_at = anchors.numbers if anchors is not None and "number_box" in elements else ()
+    signer_at = anchors.signers if anchors is not None and "cap" in elements else ()
+    skip = {"number_box"} if number_at else set()
+    skip |= {"cap"} if signer_at else set()
+    anchored = {a.page for a in (*number_at, *signer_at)}
+    diameter = (layout.cap.size_mm if layout.cap is not None else 2 * RINGS[0]) * mm
     planned = []
     for index, page in enumerate(pages):
-        wanted = {e for e in elements if _applies(getattr(layout, e), index, len(pages))}
-        if not wanted:
+        wanted = {e for e in elements - skip if _applies(getattr(layout, e), index, len(pages))}
+        if not wanted and index not in anchored:
             continue
         geometry = check_page(page, index + 1, name)
         spots = plan_page(layout, wanted, geometry.upright, number=marks.number, footer=marks.footer, page=index + 1)
+        if anchors is not None and index in anchored:
+            mine = Anchors(anchors.size, anchors.pages, number_at, signer_at)
+            floor = _floor(spots, marks.footer, geometry.upright[1])
+            spots.update(anchor_spots(mine, index, geometry.upright, diameter, floor=floor))
         planned.append((index, geometry, spots))
     return planned
 
 
-def preflight(data: bytes, marks: Marks, workspace: Workspace, kind: str, *, name: str = "dokumen.pdf") -> None:
+def _floor(spots: dict[str, Spot], footer: list[str], height: float) -> float:
+    """The top of the footer and QR code where they sit in the page's lower half: a cap moved
+    over its signer stays above them (drawn over the code, it made the code unreadable)."""
+    tops = [0.0]
+    if "footer" in spots and spots["footer"].y < height / 2:
+        spot = spots["footer"]
+        tops.append(spot.y + len(footer_lines(footer, spot.width)) * FOOTER_SIZE * 1.2)
+    if "qr" in spots and spots["qr"].y < height / 2:
+        spot = spots["qr"]
+        tops.append(spot.y + spot.width * spot.scale)
+    return max(tops)
+
+
+def fit_anchors(data: bytes, anchors: Anchors, *, name: str = "dokumen.pdf") -> Anchors:
+    """``anchors`` found in a draft, kept where the PDF to stamp has that page in the draft's shape.
+
+    A scan with fewer pages than the draft, or a page of another shape (landscape, a slip), is
+    not the draft printed: that anchor is dropped and its mark keeps the profile's place.
+    """
+    pages = _pages(read_pdf(data, name), name)
+    wanted = {a.page for a in (*anchors.numbers, *anchors.signers) if a.page < len(pages)}
+    return usable(anchors, {i: check_page(pages[i], i + 1, name).upright for i in wanted})
+
+
+def preflight(
+    data: bytes,
+    marks: Marks,
+    workspace: Workspace,
+    kind: str,
+    *,
+    name: str = "dokumen.pdf",
+    anchors: Anchors | None = None,
+) -> None:
     """Everything ``stamp_pdf`` (with all marks) would refuse, refused now: call it before reserving.
 
     ``marks`` may be :func:`stand_in_marks` (the number is not known yet). The file must open,
     every page must be reachable, and each page a mark touches must be sound and large enough.
     """
-    _plan(_pages(read_pdf(data, name), name), marks, workspace, kind, ELEMENTS, name)
+    _plan(_pages(read_pdf(data, name), name), marks, workspace, kind, ELEMENTS, name, anchors)
 
 
 def stamp_pdf(
@@ -310,15 +256,18 @@ def stamp_pdf(
     *,
     elements: frozenset[str] = ELEMENTS,
     name: str = "dokumen.pdf",
+    anchors: Anchors | None = None,
 ) -> bytes:
     """Return a stamped copy of ``data`` with the marks the kind's layout places.
 
     ``elements`` picks which marks to draw: a letter generated by docgen already prints its
-    number and is not yet signed, so it gets only the QR code and the footer. Active content
-    (JavaScript, actions, embedded files) is removed from the copy: it verifies as genuine.
+    number and is not yet signed, so it gets only the QR code and the footer. ``anchors`` (from
+    :func:`fit_anchors`) put the number on the letter's own "Nomor :" line and the cap over its
+    signer. Active content (JavaScript, actions, embedded files) is removed from the copy: it
+    verifies as genuine.
     """
     reader = read_pdf(data, name)
-    planned = _plan(_pages(reader, name), marks, workspace, kind, elements, name)
+    planned = _plan(_pages(reader, name), marks, workspace, kind, elements, name, anchors)
     try:
         return _stamped(reader, planned, marks, workspace)
     except DocgenError:
@@ -343,18 +292,22 @@ def _stamped(
     qr = qr_image(marks.url)
     for index, geometry, spots in planned:
         buffer = io.BytesIO()
-        c = Canvas(buffer, pagesize=geometry.upright)
+        c = Canvas(buffer, pagesize=geometry.upright, initialFontName=embedded_fonts()[0])
         if "footer" in spots:
-            _footer(c, spots["footer"], marks.footer)
+            draw_footer(c, spots["footer"], marks.footer)
         if "qr" in spots:
             spot = spots["qr"]
-            _draw_qr(c, qr, spot.x, spot.y, spot.width * spot.scale)
+            draw_qr(c, qr, spot.x, spot.y, spot.width * spot.scale)
         if "number_box" in spots:
-            _number_box(c, spots["number_box"], marks)
-        if "cap" in spots:
-            _cap(c, spots["cap"], cap, ring_text, centre_text, cap_image)
+            draw_number_box(c, spots["number_box"], marks.number, marks.date_text)
+        for key, spot in spots.items():
+            if key.startswith("number_line"):
+                draw_number_line(c, spot, marks.number)
+            elif key == "cap" or key.startswith("cap_on_signer"):
+                draw_cap(c, spot, cap, ring_text, centre_text, cap_image)
         c.showPage()
-        c.save()
+        with binary_streams():  # the embedded font as ASCII85 doubled the cost of a stamp
+            c.save()
         _attach(writer, writer.pages[index], geometry, PdfReader(buffer).pages[0], f"/DocgenStamp{index}")
     try:
         metadata = dict(reader.metadata or {})

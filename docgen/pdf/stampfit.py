@@ -21,11 +21,13 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from docgen.errors import RequestError
+from docgen.pdf.fonts import embedded_fonts
 from docgen.profile import Place, StampLayout
 
 __all__ = [
     "BOX_HEIGHT",
     "FOOTER_SIZE",
+    "MIN_FONT",
     "Geometry",
     "Spot",
     "box_width",
@@ -38,10 +40,11 @@ __all__ = [
 
 MARGIN = 5 * mm  # a moved mark keeps this far from the edge
 BOX_HEIGHT = 11 * mm
-FOOTER_SIZE = 6.5  # pt
-_MIN_SCALE = {"number_box": 0.6, "qr": 0.7, "cap": 0.6}  # smaller is no longer legible (5 pt text, 15 mm QR)
+FOOTER_SIZE = 8.0  # pt: no mark's text is smaller (issue 23); a long footer wraps into more lines
+MIN_FONT = 8.0  # pt
+# The number box is never scaled (its text would drop below 8 pt): it moves in, or is refused.
+_MIN_SCALE = {"number_box": 1.0, "qr": 0.7, "cap": 0.6}  # 15 mm QR, 22 mm cap: smaller is no longer legible
 _MIN_FOOTER = 50 * mm
-_MIN_FONT = 5.0
 # q and Q as operators: after a delimiter or whitespace, before one (not inside a name such as /Q1)
 _SAVES = re.compile(rb"(?<![^\s\]\)>}])([qQ])(?=[\s\[(<{/%]|$)")
 _LEAST = 1.0  # pt: a visible side shorter than this is no page at all
@@ -198,20 +201,24 @@ def _anchor(place: Place, height: float, h: float) -> tuple[float, float]:
 
 
 def box_width(place: Place, number: str) -> float:
-    """The number box's width: the profile's, or wider when the number needs it at 5 pt."""
-    needed = 19 * mm + stringWidth(number, "Helvetica-Bold", _MIN_FONT)
-    return max(place.size_mm * mm, needed)
+    """The number box's width: the profile's, or wider when the number needs it at 8 pt."""
+    return max(place.size_mm * mm, _box_needs(number))
+
+
+def _box_needs(number: str) -> float:
+    return 19 * mm + stringWidth(number, embedded_fonts()[1], MIN_FONT) + 2 * mm
 
 
 def footer_lines(lines: list[str], width: float) -> list[str]:
     """The footer wrapped at spaces, and a word longer than the width (the verification URL on a
     narrow page: its length varies with the token) broken after a ``/`` or, failing that, anywhere."""
+    font = embedded_fonts()[0]  # measured in the font it is drawn in
     wrapped: list[str] = []
     for line in lines:
-        for part in simpleSplit(line, "Helvetica", FOOTER_SIZE, width):
-            while part and stringWidth(part, "Helvetica", FOOTER_SIZE) > width:
+        for part in simpleSplit(line, font, FOOTER_SIZE, width):
+            while part and stringWidth(part, font, FOOTER_SIZE) > width:
                 cut = len(part) - 1
-                while cut > 1 and stringWidth(part[:cut], "Helvetica", FOOTER_SIZE) > width:
+                while cut > 1 and stringWidth(part[:cut], font, FOOTER_SIZE) > width:
                     cut -= 1
                 slash = part.rfind("/", 0, cut)
                 cut = slash + 1 if slash > cut // 2 else cut
@@ -252,7 +259,9 @@ def plan_page(
         if layout.qr.edge == "bottom":
             floor = max(floor, spot.y + side * spot.scale)
     if "number_box" in wanted and layout.number_box is not None:
-        w = box_width(layout.number_box, number)
+        # On a slip narrower than the box, the box narrows (down to what its 8 pt text needs):
+        # scaling it would print the number below 8 pt.
+        w = max(min(box_width(layout.number_box, number), width - 2 * MARGIN), _box_needs(number))
         spots["number_box"] = _fit(
             "number_box", *_anchor(layout.number_box, height, BOX_HEIGHT), w, BOX_HEIGHT, size, page
         )

@@ -11,7 +11,18 @@ from pydantic import Field
 
 from docgen.profile.section import Section
 
-__all__ = ["ServerLimits", "Verification"]
+__all__ = ["ELECTRONIC_FOOTER", "ServerLimits", "Verification"]
+
+#: What a document signed with a BSrE certificate adds: who certified the key, and why its
+#: printout is evidence. UU 11/2008 was amended by UU 19/2016 and, last, by UU 1/2024 (Perubahan
+#: Kedua); Pasal 5 ayat (1) is the clause on electronic documents and their printouts.
+ELECTRONIC_FOOTER = (
+    "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
+    "yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN.",
+    "Sesuai Pasal 5 ayat (1) Undang-Undang Nomor 11 Tahun 2008 tentang Informasi dan Transaksi Elektronik "
+    "sebagaimana telah diubah beberapa kali, terakhir dengan Undang-Undang Nomor 1 Tahun 2024, dokumen "
+    "elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah.",
+)
 
 
 class ServerLimits(Section):
@@ -30,7 +41,14 @@ class ServerLimits(Section):
 
 
 class Verification(ServerLimits):
-    """Public address that QR codes lead to, and the footer printed beside the code."""
+    """Public address that QR codes lead to, and the footer printed beside the code.
+
+    The footer must tell the truth (issue 23): the clause on electronic evidence belongs only on a
+    document signed electronically, so it lives in ``footer_electronic``; a paper-signed document
+    carries ``footer`` alone, which says where its authenticity can be checked. A profile written
+    before the split keeps its ``footer`` lines as written (the office chose them); only the
+    shipped default changed.
+    """
 
     base_url: str = "https://dpmptsp.pasuruankota.go.id/verifikasi"
     office: str = Field("", description="Office name for {office} in the footer; empty: the last kop line, as written.")
@@ -38,10 +56,12 @@ class Verification(ServerLimits):
         default_factory=lambda: [
             "Dokumen ini diterbitkan oleh {office} dengan nomor {number}.",
             "Keaslian dokumen dapat diperiksa dengan memindai kode QR atau membuka {url}",
-            "Dokumen elektronik dan/atau hasil cetaknya merupakan alat bukti hukum yang sah "
-            "(UU Nomor 11 Tahun 2008 tentang ITE, Pasal 5 ayat 1).",
         ],
-        description="Lines beside the QR; {office}, {number} and {url} are filled in.",
+        description="Lines every stamped document carries beside the QR; {office}, {number} and {url} are filled in.",
+    )
+    footer_electronic: list[str] = Field(
+        default_factory=lambda: list(ELECTRONIC_FOOTER),
+        description="Lines added after `footer` only on a document signed electronically (TTE).",
     )
     public: list[Literal["number", "kind", "date", "signer", "office", "subject"]] = Field(
         default_factory=lambda: ["number", "kind", "date", "signer", "office", "subject"],

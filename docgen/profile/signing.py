@@ -13,10 +13,9 @@ from docgen.profile.section import Section
 __all__ = ["DEFAULT_TTE_FOOTER", "SignatureBox", "SigningSettings"]
 
 
-DEFAULT_TTE_FOOTER = (
-    "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
-    "yang diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN."
-)
+#: Two lines in the default box at 8 pt; the page's footer (``[verification] footer_electronic``)
+#: carries the whole statement and the clause on electronic evidence.
+DEFAULT_TTE_FOOTER = "Sertifikat elektronik diterbitkan oleh Balai Besar Sertifikasi Elektronik (BSrE), BSSN."
 
 
 class SignatureBox(Section):

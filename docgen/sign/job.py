@@ -127,7 +127,7 @@ def _number_first(workspace: Workspace, reg: Register, doc_id: int) -> DocumentR
     LibreOffice for a Word-template kind) and that file is what gets signed.
     """
     reg.set_state(doc_id, State.SIGNED)
-    number_document(workspace, doc_id, pdf=True, register=reg)
+    number_document(workspace, doc_id, pdf=True, register=reg, electronic=True)  # its footer cites UU ITE
     return reg.document(doc_id)
 
 

@@ -15,11 +15,11 @@ import asyncio
 import hashlib
 import io
 import logging
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -27,8 +27,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+from reportlab.lib.utils import simpleSplit
 
 from docgen.errors import DocgenError
+from docgen.pdf import embedded_fonts, font_file
 from docgen.profile import SignatureBox
 from docgen.sign.certfiles import load_trust_roots, pyhanko_quietly, read_certificate
 
@@ -207,16 +209,73 @@ def _field(box: SignatureBox, pages: int) -> fields.SigFieldSpec:
     return fields.SigFieldSpec(sig_field_name=_FIELD, on_page=index, box=rect)
 
 
+_STAMP_PT = 8  # the visible signature's text size
+
+
+def _text_box() -> TextBoxStyle:
+    """8 pt in Liberation Sans, embedded (pyHanko's default Courier is not: issue 23, PDF/A later).
+
+    Without pyHanko's opentype extra or fonts-liberation it falls back to the default; the
+    marks' tests then fail on the font pdffonts lists as not embedded.
+    """
+    path = font_file()
+    try:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+    except ImportError:  # pyhanko without [opentype]
+        return TextBoxStyle(font_size=_STAMP_PT, box_layout_rule=_snug())
+    if path is None:
+        return TextBoxStyle(font_size=_STAMP_PT, box_layout_rule=_snug())
+    # fontTools' subsetter logs each table it drops (FFTM); docgen's output is its own lines only.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+
+    class Thousandths(GlyphAccumulator):
+        """pyHanko (0.38) writes glyph widths and TJ adjustments in the font's own units, which PDF
+        reads as thousandths of an em: right only for a font of 1000 units per em. Liberation
+        Sans has 2048 (its letters came out twice as far apart): HarfBuzz is set to measure in
+        thousandths and the widths are scaled alike."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._font_units = self.units_per_em
+            self.units_per_em = 1000
+            self.hb_font.scale = (1000, 1000)
+
+        def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+            if glyph_id not in self._glyphs:
+                cid, width = super()._get_cid_and_width(glyph_id)
+                self._glyphs[glyph_id] = (cid, round(width * 1000 / self._font_units))
+            return self._glyphs[glyph_id]
+
+    class Factory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()  # as pyHanko's own factory does
+            handle = open(self.font_file, "rb")  # noqa: SIM115 - read by fontTools while the PDF is written
+            return Thousandths(writer=writer, font_handle=handle, font_size=self.font_size, obj_stream=obj_stream)
+
+    return TextBoxStyle(font=Factory(str(path), font_size=_STAMP_PT), font_size=_STAMP_PT, box_layout_rule=_snug())
+
+
+def _snug() -> Any:
+    """3 pt round the text instead of pyHanko's 10: five lines at 8 pt then fit the 19 mm box
+    unshrunk (with 10 they were scaled to 7.2 pt)."""
+    from pyhanko.pdf_utils import layout
+
+    middle = layout.AxisAlignment.ALIGN_MID
+    return layout.SimpleBoxLayoutRule(x_align=middle, y_align=middle, margins=layout.Margins.uniform(3))
+
+
 def _style(footer: str, box: SignatureBox, qr: bool) -> TextStampStyle:
     """The visible signature: who, when, the TTE wording, and (with a verification URL) its QR code."""
-    # pyHanko does not wrap: the wording is wrapped here to the room beside the QR (Courier ~0.6 em).
-    text_mm = box.w_mm - (box.h_mm if qr else 0)
-    columns = max(20, int(text_mm * _MM / (0.6 * 7)))
-    wording = "\n".join(textwrap.wrap(footer, columns)).replace("%", "%%")
+    # pyHanko does not wrap: the wording is wrapped here, in the font it is set in, to the room
+    # beside the QR. pyHanko shrinks a stamp taller than its box: five lines keep 8 pt in the
+    # default 19 mm box (issue 23: no mark under 8 pt), so the shipped wording takes two lines.
+    room = (box.w_mm - (box.h_mm if qr else 0) - 4) * _MM
+    wording = "\n".join(simpleSplit(footer, embedded_fonts()[0], _STAMP_PT, room)).replace("%", "%%")
     text = f"Ditandatangani secara elektronik oleh:\n%(signer)s\nWaktu: %(ts)s\n{wording}"
     style = QRStampStyle if qr else TextStampStyle
     return style(
-        stamp_text=text, text_box_style=TextBoxStyle(font_size=7), border_width=1,
+        stamp_text=text, text_box_style=_text_box(), border_width=1,
         timestamp_format="%d-%m-%Y %H:%M:%S %Z",
     )  # fmt: skip
 

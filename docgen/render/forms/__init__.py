@@ -15,7 +15,7 @@ from docgen.render.forms.disposition import (
     load_form_layout,
     render_disposition_sheet,
 )
-from docgen.render.forms.kop import KOP_MIN_PT, binary_streams, draw_kop, kop_height_mm
+from docgen.render.forms.kop import KOP_MIN_PT, draw_kop, kop_height_mm
 from docgen.render.forms.textfit import wrap_text
 from docgen.render.forms.values import form_values
 
@@ -23,7 +23,6 @@ __all__ = [
     "KOP_MIN_PT",
     "DispositionRound",
     "DispositionSheet",
-    "binary_streams",
     "draw_box_form",
     "draw_kop",
     "fit_box_form",

@@ -31,12 +31,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError
-from docgen.pdf import draw_qr_path, embedded_fonts
+from docgen.pdf import binary_streams, draw_qr_path, embedded_fonts
 from docgen.profile import PROFILE_NAME, PrintedKop, Profile, load_workspace, printed_kop, safe_join, shipped_dir
 from docgen.render.forms.boxfit import lay_footer, lay_label, lay_values
 from docgen.render.forms.boxlayout import BUILTIN_FONTS, SANS, BoxLayout
 from docgen.render.forms.boxtext import Chunks, PageFonts, draw_border, place, raw_family, shared_base_fonts
-from docgen.render.forms.kop import binary_streams, draw_kop, kop_height_mm
+from docgen.render.forms.kop import draw_kop, kop_height_mm
 from docgen.validation import field_path, summarize
 
 __all__ = ["draw_box_form", "fit_box_form", "load_box_layout"]

@@ -12,37 +12,23 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.errors import ConfigError
+from docgen.pdf import binary_streams
 from docgen.profile import EMBLEM_COLUMN_MM, KOP_TEXT_MM, PrintedKop
 
-__all__ = ["KOP_MIN_PT", "binary_streams", "draw_kop", "kop_height_mm"]
+__all__ = ["KOP_MIN_PT", "draw_kop", "kop_height_mm"]
 
 KOP_MIN_PT = 8.0  #: no kop line is printed smaller, however narrow the sheet
 _EMBLEM_W_MM, _EMBLEM_H_MM = 21.0, 25.2  # as the Word templates place it (2.1 cm wide, 300 x 360 px)
 _LEAD = 1.15  # line height as a multiple of the size: Word's single spacing for Arial
 _GAP_MM = 1.5  # between the taller of emblem and text, and the thick rule
 _THICK_PT, _THIN_PT, _RULES_MM = 1.6, 0.6, 1.0  # the double rule: widths and the distance between
-
-
-@contextmanager
-def binary_streams() -> Iterator[None]:
-    """Streams flate-compressed only: reportlab's default ASCII85 on top (for 7-bit channels) costs
-    ~2 ms a page in pure Python and a quarter more bytes."""
-    before = rl_config.useA85
-    rl_config.useA85 = 0
-    try:
-        yield
-    finally:
-        rl_config.useA85 = before
 
 
 def _scale(kop: PrintedKop, width: float) -> float:
