@@ -187,14 +187,15 @@ def first_markers(pdf: Path, marker: str) -> list[int]:
 
 
 def around(breaks: list[int], most: int) -> list[int]:
-    """The lengths that put the block before, across and just after the first two breaks, and 1.
+    """The lengths that put the block before, across and just after the first breaks, and 1.
 
     The signature block with its tembusan is as tall as about four short items, so the four
     lengths before the first break's first item move it from just above the break to just below
-    it; at the second break the two that split or strand it, on a numbered page. Later breaks
-    repeat what the second one shows.
+    it; at the next two breaks the two that split or strand it, on a numbered page (a BAP's first
+    page may end before its first finding, so its first break gives no length). Later breaks
+    repeat what those show.
     """
-    near = [n for f, steps in zip(breaks, ((4, 3, 2, 1), (2, 1)), strict=False) for n in (f - s for s in steps)]
+    near = [n for f, steps in zip(breaks, ((4, 3, 2, 1), (2, 1), (2, 1)), strict=False) for n in (f - s for s in steps)]
     return sorted({1, *(n for n in near if 1 <= n < most)})
 
 
