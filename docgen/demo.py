@@ -234,7 +234,7 @@ def _pdf_steps(workspace: Workspace, reg: Register, today: date, report: DemoRep
     for state in (State.VERIFIED, State.SIGNED):
         reg.set_state(draft.id, state)
     printed = workspace.root / next(f["path"] for f in draft.files if f["role"] == "pdf")
-    stamped = stamp_document(workspace, printed, "surat-keluar", doc_id=draft.id, register=reg)
+    stamped = stamp_document(workspace, printed, "surat-keluar", doc_id=draft.id, register=reg, converter=converter)
     report.steps.append(("Surat bertanda tangan diberi nomor dan cap dinas (docgen stamp)", stamped))
     answer = verify(workspace, workspace.root / stamped.path)
     report.pdf_note = f"Pemeriksaan keaslian {stamped.path}: {answer.message}"

@@ -86,7 +86,8 @@ def put(data: Data, path: tuple[Any, ...], value: Any) -> Data:
 
 
 def too_long(exc: RequestError) -> bool:
-    return "terlalu panjang untuk kotaknya" in str(exc)
+    """Refused as too long: by the form's box, or by the field's own limit (set to what the box holds)."""
+    return "terlalu panjang untuk kotaknya" in str(exc) or "terlalu panjang (paling banyak" in str(exc)
 
 
 def longest(ws: Workspace, kind: str, make: Callable[[int], Data], most: int) -> int:

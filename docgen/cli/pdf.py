@@ -21,7 +21,8 @@ def stamp(
     data: Annotated[Path | None, typer.Option("--data", help="Request file for a letter made outside docgen.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Number a signed PDF if it has no number, and stamp it: number box, cap dinas, QR, footer.
+    """Number a signed PDF if it has no number, and stamp it: the number (on the letter's own "Nomor :"
+    line when docgen drafted it, else in a box), cap dinas over the signer, QR, footer.
 
     The input file is never changed; the stamped copy goes to the outbox.
     Example: docgen stamp scan-surat.pdf --kind surat-keluar --id 12

@@ -76,10 +76,10 @@ def pemohon_context(pemohon: Pemohon) -> dict[str, str]:
     }
 
 
-def objek_context(objek: Objek, profile: Profile | None = None) -> dict[str, str]:
+def objek_context(objek: Objek, profile: Profile) -> dict[str, str]:
     """The object as printed: the point in the profile's ``[perizinan] koordinat`` style, the area
     reckoned (``4 m × 6 m × 2 sisi = 48 m²``); every key present, empty when not given."""
-    gaya = profile.perizinan.koordinat if profile is not None else "desimal-arah"
+    gaya = profile.perizinan.koordinat
     return {
         "uraian": objek.uraian,
         "alamat": objek.alamat,

@@ -90,7 +90,8 @@ def _until(req: Izin, profile: Profile) -> date | None:
 def _context(req: Izin, profile: Profile) -> dict[str, Any]:
     permit = profile.izin[req.jenis]
     until = _until(req, profile)
-    lokasi = req.objek.alamat + (f" ({req.objek.koordinat.text()})" if req.objek.koordinat else "")
+    point = req.objek.koordinat.text(profile.perizinan.koordinat) if req.objek.koordinat else ""
+    lokasi = req.objek.alamat + (f" ({point})" if point else "")
     return {
         "judul_izin": permit.title,
         "pemegang": req.pemohon.nama,

@@ -119,7 +119,7 @@ def _context(req: Rekomendasi, profile: Profile) -> dict[str, Any]:
         "tanggal_bap": tanggal(req.tanggal_bap),
         "jenis_izin": permit_name(profile, req.jenis_izin),
         "pemohon": pemohon_context(req.pemohon),
-        "objek": objek_context(req.objek),
+        "objek": objek_context(req.objek, profile),
         "syarat": list(req.syarat),
         "masa_berlaku": validity,
         "tembusan": list(req.tembusan),

@@ -173,7 +173,7 @@ def _make(
     if job.action == "stamp":
         return stamp_document(
             workspace, item.pdf, job.kind, doc_id=item.doc_id, data=None if item.doc_id is not None else item.data,
-            source=source, register=reg, intake=intake,
+            source=source, register=reg, intake=intake, converter=converter,
         )  # fmt: skip
     data = dict(item.data)
     data.setdefault("diterima", date.today().isoformat())
