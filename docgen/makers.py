@@ -10,6 +10,7 @@ and LibreOffice costs a second a page.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import tempfile
 from datetime import date
@@ -19,7 +20,7 @@ from typing import Any, Protocol
 from docgen.errors import RequestError, TemplateError
 from docgen.files import check_room
 from docgen.kinds import Kind, validate_request
-from docgen.pdf import ColdConverter, Converter, Marks, stamp_pdf, stand_in_marks
+from docgen.pdf import ColdConverter, Converter, Marks, footer_room_mm, stamp_pdf, stand_in_marks
 from docgen.profile import Workspace
 from docgen.register import Reservation
 from docgen.render.docx import Bounds, CompiledDocx, compile_docx
@@ -75,6 +76,11 @@ class DocxMaker:
         self.sha256 = self.compiled.sha256
         self.bounds = Bounds.of(workspace.profile.limits)
         self.page = workspace.profile.page  # the office's paper and margins, not the template's A4
+        # 2 mm lines of room under the last block for the QR code and the footer stamped on the PDF
+        self.room = [1] * math.ceil(footer_room_mm(workspace.profile, kind.name) / 2)
+
+    def _with_room(self, context: dict[str, Any]) -> dict[str, Any]:
+        return {**context, "halaman": {**context.get("halaman", {}), "kaki": self.room}}
 
     def trial(self, context: dict[str, Any], year: int) -> list[tuple[str, bytes]]:
         """Render this very request (stand-in number) and check the outbox has room.
@@ -83,7 +89,8 @@ class DocxMaker:
         over a long list) is refused without consuming a number. The parts rendered here become
         the document once the number is known, so the request is rendered once.
         """
-        parts = self.compiled.render_parts({**context, "nomor": _STAND_IN}, self.bounds, page=self.page)
+        stand_in = self._with_room({**context, "nomor": _STAND_IN})
+        parts = self.compiled.render_parts(stand_in, self.bounds, page=self.page)
         size = sum(len(data) for _, data in parts)
         check_outbox(self.workspace, self.kind.name, year, expected=size * 4)  # room for the DOCX and its PDF
         return parts
@@ -94,7 +101,7 @@ class DocxMaker:
         rendered = None
         if trial is not None and reservation is not None:  # exact when the template only prints {{ nomor }}
             rendered = self.compiled.with_number(trial, _STAND_IN, reservation.number)
-        docx = rendered or self.compiled.render(context, self.bounds, page=self.page)
+        docx = rendered or self.compiled.render(self._with_room(context), self.bounds, page=self.page)
         outputs: list[Output] = [("docx", docx, ".docx")]
         if self.converter is not None:
             with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:

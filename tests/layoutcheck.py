@@ -27,6 +27,7 @@ __all__ = [
     "ellipsis_cuts",
     "evidence_clause",
     "kop_differs",
+    "marks_over_text",
     "missing_page_numbers",
     "missing_rahasia",
     "norm",
@@ -329,3 +330,40 @@ def unembedded_fonts(pdf: Path) -> list[Finding]:
             if appearance is not None and hasattr(appearance.get_object(), "get"):
                 fonts_of(appearance.get_object().get("/Resources"), number)
     return [Finding(page, "huruf tidak tertanam", name) for name, page in missing.items()]
+
+
+def marks_over_text(pdf: Path, doc: Document, furniture: Furniture, band_mm: float = 45.0) -> list[Finding]:
+    """Content under the stamped QR code or verification footer (a tembusan printed under the code).
+
+    The footer is its lines (``furniture`` knows its wording), the code a picture whose foot is in
+    the bottom ``band_mm``; a content line whose box meets either is a finding.
+    """
+    import pdfplumber
+
+    findings = []
+    with pdfplumber.open(pdf) as plumbed:
+        for page, plumbed_page in zip(doc.pages, plumbed.pages, strict=True):
+            band = page.height - band_mm * MM
+            boxes = [
+                (float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+                for i in plumbed_page.images
+                if float(i["bottom"]) >= band
+            ]
+            footer = [
+                line for line in page.lines if line.top >= band and furniture.holds(page, line)
+                and norm(line.text) not in {norm(m) for m in furniture.marks}
+            ]  # fmt: skip
+            if footer:
+                boxes.append((min(f.x0 for f in footer), min(f.top for f in footer),
+                              max(f.x1 for f in footer), max(f.bottom for f in footer)))  # fmt: skip
+            for line in content(page, furniture):
+                if any(
+                    line.x0 < x1 and line.x1 > x0 and line.top < y1 and line.bottom > y0 for x0, y0, x1, y1 in boxes
+                ):
+                    findings.append(Finding(page.number, "tanda verifikasi menimpa teks", line.text[:80]))
+    return findings
+
+
+def _meets(line: Line, box: tuple[float, float, float, float]) -> bool:
+    x0, y0, x1, y1 = box
+    return line.x0 < x1 and line.x1 > x0 and line.top < y1 and line.bottom > y0

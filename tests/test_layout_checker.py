@@ -315,3 +315,38 @@ def test_a_body_line_in_the_footers_words_counts_as_content_above_the_foot_of_th
     pages[1] = [(text, x, y + 235 if y in (30, 36) else y, pt, c) for text, x, y, pt, c in pages[1]]
     findings = stranded_pages(read_layout(draw(tmp_path / "di-kaki.pdf", pages)), [*SIGNATURE, *TEMBUSAN], FURNITURE)
     assert [(f.page, f.rule) for f in findings] == [(2, "halaman hanya berisi blok tanda tangan/tembusan")]
+
+
+def _with_code(path: Path, pages: list[list[Text]], at_mm: tuple[float, float]) -> Path:
+    """``pages`` drawn, then a 22 mm 'QR code' picture stamped on the last page at (x, y) mm from top-left."""
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen.canvas import Canvas
+
+    draw(path, pages)
+    code = path.with_suffix(".png")
+    Image.new("L", (66, 66), 0).save(code)
+    overlay = path.with_name("kode.pdf")
+    canvas = Canvas(str(overlay), pagesize=A4)
+    canvas.drawImage(str(code), at_mm[0] * MM, A4[1] - (at_mm[1] + 22) * MM, 22 * MM, 22 * MM)
+    canvas.save()
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.pages[-1].merge_page(PdfReader(overlay).pages[0])
+    writer.write(path)
+    return path
+
+
+def test_a_line_under_the_stamped_code_or_footer_is_found_and_free_room_passes(tmp_path):
+    from layoutcheck import marks_over_text
+
+    clean = _with_code(tmp_path / "bebas.pdf", clean_pages(), (18, 262))
+    assert marks_over_text(clean, read_layout(clean), FURNITURE) == []
+    pages = clean_pages()
+    pages[1].append(("3. Kepala Bagian Hukum Sekretariat Daerah", 25, 270, 11, False))  # under the code
+    pages[1].append(("4. Inspektur Kota Pasuruan", 120, 281, 11, False))  # on the footer's lines
+    crowded = _with_code(tmp_path / "tertimpa.pdf", pages, (18, 262))
+    found = marks_over_text(crowded, read_layout(crowded), FURNITURE)
+    assert [(f.page, f.text) for f in found] == [
+        (2, "3. Kepala Bagian Hukum Sekretariat Daerah"),
+        (2, "4. Inspektur Kota Pasuruan"),
+    ]

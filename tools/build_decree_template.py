@@ -30,6 +30,7 @@ from build_templates import (
     borderless_table,
     closing_block,
     para,
+    reserve_footer,
     run,
     save_deterministic,
     setup_document,
@@ -154,6 +155,9 @@ def add_enacted(doc: DocxDocument) -> None:
     add_signature(block)
     add_salinan(block)
     add_tembusan(block)
+    tag(block, "{%p if not lampiran %}")  # else the lampiran's signature ends the document
+    reserve_footer(block)
+    tag(block, "{%p endif %}")
 
 
 def add_lampiran_heading(doc: DocxDocument) -> None:
@@ -211,6 +215,7 @@ def add_member_table(doc: DocxDocument) -> None:
     para(last)
     add_signature(last)
     add_salinan(last)
+    reserve_footer(last)
 
 
 def member_cells(row: _Row) -> None:

@@ -23,7 +23,9 @@ from build_templates import (
     add_header_block,
     add_kop,
     borderless_table,
+    closing_block,
     para,
+    reserve_footer,
     run,
     save_deterministic,
     setup_document,
@@ -32,8 +34,8 @@ from build_templates import (
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_ROW_HEIGHT_RULE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Length
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Cm, Length, Pt
 from docx.table import Table
 from PIL import Image, ImageDraw, ImageFont
 from word_flow import RAHASIA_IF_SIFAT, add_page_marks, keep, table_keeps
@@ -308,20 +310,24 @@ def add_bap_signatures(doc: DocxDocument) -> None:
     run(sign.paragraphs[0], ". ..........................", size=TABLE_PT)
     table_keeps(table, header=True, with_next=True)  # the team's rows move as one block with the applicant's
 
-    since = len(doc.paragraphs)
+    gap = para(doc)  # two tables must not touch (Word would merge them): a 1 pt paragraph between
+    gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    gap.paragraph_format.line_spacing = Pt(1)
+    gap.paragraph_format.keep_with_next = True
+    block = closing_block(doc)  # the applicant's block ends the report: one row, with the footer's room
     sig = {"align": CENTER, "left": SIGN_INDENT}
-    para(doc).paragraph_format.space_before = Cm(0.3)
-    para(doc, "Pemohon,", **sig)
-    tag(doc, "{%p if pemohon.penanggung_jawab %}")
-    para(doc, "{{ pemohon.nama }}", **sig)
-    tag(doc, "{%p endif %}")
+    block.paragraphs[0].paragraph_format.space_before = Cm(0.3)
+    para(block, "Pemohon,", **sig)
+    tag(block, "{%p if pemohon.penanggung_jawab %}")
+    para(block, "{{ pemohon.nama }}", **sig)
+    tag(block, "{%p endif %}")
     for _ in range(4):
-        para(doc, **sig)
-    para(doc, "{{ pemohon.penanda_tangan }}", bold=True, underline=True, **sig)
-    tag(doc, "{%p if pemohon.jabatan %}")
-    para(doc, "{{ pemohon.jabatan }}", **sig)
-    tag(doc, "{%p endif %}")
-    keep_together(doc, since)
+        para(block, **sig)
+    para(block, "{{ pemohon.penanda_tangan }}", bold=True, underline=True, **sig)
+    tag(block, "{%p if pemohon.jabatan %}")
+    para(block, "{{ pemohon.jabatan }}", **sig)
+    tag(block, "{%p endif %}")
+    reserve_footer(block)
 
 
 def build_bap(path: Path) -> None:

@@ -325,6 +325,23 @@ def add_closing(doc: DocxDocument) -> None:
     cell = closing_block(doc)
     add_signature(cell)
     add_tembusan(cell)
+    reserve_footer(cell)
+
+
+def reserve_footer(cell: _Cell) -> None:
+    """Blank 2 mm lines at the end of the document's last block, as many as ``halaman.kaki`` lists.
+
+    The QR code and the verification footer are stamped on the last page from the bottom edge up,
+    higher than the bottom margin; without this room a full last page had its tembusan under the
+    code. The count comes from the profile's stamp layout and footer wording (docgen.makers), so
+    the template holds no measure of its own; in a row that cannot split, the room moves with
+    the block and never starts a blank page.
+    """
+    tag(cell, "{%p for _ in halaman.kaki %}")
+    room = para(cell)
+    room.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    room.paragraph_format.line_spacing = Pt(5.67)
+    tag(cell, "{%p endfor %}")
 
 
 def save_deterministic(doc: DocxDocument, path: Path) -> None:

@@ -29,7 +29,9 @@ __all__ = ["RAHASIA_IF_SIFAT", "add_page_marks", "forbid_stretched_breaks", "kee
 
 #: The Jinja test a kind with a ``sifat`` field uses to print RAHASIA on every page.
 RAHASIA_IF_SIFAT = 'sifat == "Rahasia"'
-MARK_DISTANCE = Cm(0.9)  # header/footer from the paper's edge: two 12 pt lines fit in a 2 cm margin
+MARK_DISTANCE = Cm(0.9)  # the header from the paper's edge: two 12 pt lines fit in a 2 cm margin
+#: The footer's RAHASIA sits low, under the QR code and verification footer stamped from 11 mm up.
+FOOTER_DISTANCE = Cm(0.5)
 
 
 def _el(tag: str, **attrs: str) -> BaseOxmlElement:
@@ -146,7 +148,7 @@ def add_page_marks(doc: DocxDocument, *, rahasia: str | None = None) -> None:
     a secret document, e.g. :data:`RAHASIA_IF_SIFAT`; None for kinds without a sifat.
     """
     section = doc.sections[0]
-    section.header_distance = section.footer_distance = MARK_DISTANCE
+    section.header_distance, section.footer_distance = MARK_DISTANCE, FOOTER_DISTANCE
     section.different_first_page_header_footer = True
     header, footer = section.header, section.footer
     first_header, first_footer = section.first_page_header, section.first_page_footer

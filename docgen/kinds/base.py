@@ -364,7 +364,9 @@ def page_numbering(profile: Profile) -> dict[str, str]:
     between the two, at the top or the bottom as ``posisi`` ("top"/"bottom") says.
     """
     before, _, after = profile.page.number_format.partition("{n}")
-    return {"sebelum": before, "sesudah": after, "posisi": profile.page.number_position}
+    # ``kaki``: the room kept under the last block for the stamped QR code and footer; the maker
+    # that stamps them (docgen.makers) fills it in, from the stamp layout and the footer wording.
+    return {"sebelum": before, "sesudah": after, "posisi": profile.page.number_position, "kaki": []}
 
 
 def signer_context(signer: Penandatangan, profile: Profile) -> dict[str, Any]:

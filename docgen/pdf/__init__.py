@@ -18,6 +18,7 @@ from docgen.pdf.qr import draw_qr_path
 from docgen.pdf.stamp import (
     Marks,
     fit_anchors,
+    footer_room_mm,
     make_marks,
     preflight,
     read_pdf,
@@ -42,6 +43,7 @@ __all__ = [
     "find_anchors",
     "font_file",
     "fit_anchors",
+    "footer_room_mm",
     "make_marks",
     "merge_pdfs",
     "preflight",

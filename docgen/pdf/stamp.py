@@ -39,6 +39,7 @@ __all__ = [
     "ELEMENTS",
     "Marks",
     "fit_anchors",
+    "footer_room_mm",
     "make_marks",
     "preflight",
     "read_pdf",
@@ -159,6 +160,25 @@ def stand_in_marks(profile: Profile, doc_date: date, number: str = "", *, electr
     """
     stand_in = number or f"{'9' * 9}/99999/{profile.office.unit_code}/{doc_date.year}"
     return make_marks(profile, number=stand_in, doc_date=doc_date, token=_WIDEST_TOKEN, electronic=electronic)
+
+
+def footer_room_mm(profile: Profile, kind: str) -> float:
+    """How far above the bottom margin the QR code and the footer reach on the last page, in mm.
+
+    Both are stamped from the paper's bottom edge up (``[stamp.<kind>]``), past the margin the
+    text of the page may fill; a Word kind keeps this much room under its last block so the
+    marks never land on the tembusan. Measured with the electronic footer, the longer wording,
+    since a draft printed for a wet signature may later be signed electronically.
+    """
+    layout = profile.stamp_layout(kind)
+    reach = 0.0
+    if layout.qr is not None and layout.qr.edge == "bottom":
+        reach = layout.qr.y_mm + layout.qr.size_mm
+    if layout.footer is not None and layout.footer.edge == "bottom":
+        footer = stand_in_marks(profile, date.today(), electronic=True).footer
+        rows = len(footer_lines(footer, layout.footer.size_mm * mm))
+        reach = max(reach, layout.footer.y_mm + rows * FOOTER_SIZE * 1.2 / mm)
+    return max(0.0, reach + 2.0 - profile.page.margin_bottom_mm)  # 2 mm between the text and the marks
 
 
 def _pages(reader: PdfReader, name: str) -> list[PageObject]:

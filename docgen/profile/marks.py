@@ -26,8 +26,9 @@ class StampLayout(Section):
 
     number_box: Place | None = Place(page="first", x_mm=118, y_mm=5, edge="top", size_mm=82)
     cap: Place | None = Place(page="last", x_mm=125, y_mm=200, edge="top", size_mm=37)
-    qr: Place | None = Place(page="last", x_mm=18, y_mm=8, edge="bottom", size_mm=22)
-    footer: Place | None = Place(page="last", x_mm=43, y_mm=8, edge="bottom", size_mm=150)
+    # 11 mm up: a RAHASIA document's bottom mark sits under them, 5 mm from the edge
+    qr: Place | None = Place(page="last", x_mm=18, y_mm=11, edge="bottom", size_mm=22)
+    footer: Place | None = Place(page="last", x_mm=43, y_mm=11, edge="bottom", size_mm=150)
 
 
 class CapStyle(Section):
