@@ -79,7 +79,8 @@ class DocxMaker:
         # 2 mm lines of room under the last block for the QR code and the footer stamped on the PDF
         self.room = [1] * math.ceil(footer_room_mm(workspace.profile, kind.name) / 2)
 
-    def _with_room(self, context: dict[str, Any]) -> dict[str, Any]:
+    def with_room(self, context: dict[str, Any]) -> dict[str, Any]:
+        """``context`` with the room under the last block that the stamped marks need (``halaman.kaki``)."""
         return {**context, "halaman": {**context.get("halaman", {}), "kaki": self.room}}
 
     def trial(self, context: dict[str, Any], year: int) -> list[tuple[str, bytes]]:
@@ -89,7 +90,7 @@ class DocxMaker:
         over a long list) is refused without consuming a number. The parts rendered here become
         the document once the number is known, so the request is rendered once.
         """
-        stand_in = self._with_room({**context, "nomor": _STAND_IN})
+        stand_in = self.with_room({**context, "nomor": _STAND_IN})
         parts = self.compiled.render_parts(stand_in, self.bounds, page=self.page)
         size = sum(len(data) for _, data in parts)
         check_outbox(self.workspace, self.kind.name, year, expected=size * 4)  # room for the DOCX and its PDF
@@ -101,7 +102,7 @@ class DocxMaker:
         rendered = None
         if trial is not None and reservation is not None:  # exact when the template only prints {{ nomor }}
             rendered = self.compiled.with_number(trial, _STAND_IN, reservation.number)
-        docx = rendered or self.compiled.render(self._with_room(context), self.bounds, page=self.page)
+        docx = rendered or self.compiled.render(self.with_room(context), self.bounds, page=self.page)
         outputs: list[Output] = [("docx", docx, ".docx")]
         if self.converter is not None:
             with tempfile.TemporaryDirectory(prefix="docgen-pdf-") as tmp:
