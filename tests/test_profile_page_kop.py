@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from test_profile import _edit
 
 from docgen.errors import ConfigError
 from docgen.profile import KOP_TEXT_MM, load_workspace, printed_kop
 
 _MM = 72 / 25.4
-
-
-def _edit(ws, old: str, new: str) -> None:
-    path = ws.root / "docgen.toml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _width_mm(text: str, size: float, bold: bool) -> float:
@@ -48,12 +42,6 @@ def test_a_kop_word_wider_than_the_column_is_refused_at_load(workspace):
         load_workspace(workspace.root, env={})
 
 
-def test_a_kop_size_below_8_pt_is_refused(workspace):
-    _edit(workspace, "kop_sizes_pt = [14, 16]", "kop_sizes_pt = [6, 16]")
-    with pytest.raises(ConfigError, match="8 sampai 24 pt"):
-        load_workspace(workspace.root, env={})
-
-
 def test_f4_paper_is_folio_and_the_page_label_follows_the_office_style(workspace):
     ws = load_workspace(workspace.root, env={"DOCGEN_PAGE__PAPER": "F4", "DOCGEN_PAGE__NUMBER_FORMAT": "Hal. {n}"})
     assert ws.profile.page.size_mm == (215.0, 330.0)
@@ -61,13 +49,16 @@ def test_f4_paper_is_folio_and_the_page_label_follows_the_office_style(workspace
     assert workspace.profile.page.page_label(2) == "- 2 -"
 
 
-def test_a_page_number_style_without_the_number_is_refused(workspace):
-    _edit(workspace, 'number_format = "- {n} -"', 'number_format = "- halaman -"')
-    with pytest.raises(ConfigError, match=r"number_format.*\{n\}"):
-        load_workspace(workspace.root, env={})
-
-
-def test_margins_that_leave_no_room_for_the_kop_are_refused(workspace):
-    _edit(workspace, "margin_left_mm = 25", "margin_left_mm = 40")
-    with pytest.raises(ConfigError, match="margin_left_mm"):
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("kop_sizes_pt = [14, 16]", "kop_sizes_pt = [6, 16]", "8 sampai 24 pt"),
+        ('number_format = "- {n} -"', 'number_format = "- halaman -"', r"number_format.*\{n\}"),
+        ("margin_left_mm = 25", "margin_left_mm = 40", "margin_left_mm"),
+    ],
+    ids=["kop under 8 pt", "page number without {n}", "margins too wide for the kop"],
+)
+def test_a_page_setting_that_cannot_print_is_refused_at_load(workspace, old, new, named):
+    _edit(workspace, old, new)
+    with pytest.raises(ConfigError, match=named):
         load_workspace(workspace.root, env={})
