@@ -5,10 +5,15 @@ the register keeps the link: a document names its basis once, in the transaction
 it, after the basis was read again inside that transaction (a basis voided a moment earlier is
 never linked to). ``docgen register show`` follows the links both ways, and voiding a basis warns
 about the documents resting on it.
+
+A basis may also have come from outside: a rekomendasi the OPD teknis sent is entered as an
+incoming letter (surat-masuk) carrying the rekomendasi's data, and is found here by the number the
+OPD printed on it, seen as a document of that kind with the OPD's number and date.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 
@@ -17,9 +22,31 @@ from docgen.register.events import append_event, now_iso
 from docgen.register.rows import DOC_SELECT, DocumentRow, document_row
 from docgen.register.states import State
 
-__all__ = ["basis_of", "find_document", "link_in_tx", "resting_on"]
+__all__ = ["RECEIVED_AS", "basis_of", "find_document", "link_in_tx", "resting_on"]
 
 _ID = re.compile(r"^(?:id[:\s]*)?#?(\d{1,12})$", re.IGNORECASE)
+
+RECEIVED_AS = ("rekomendasi",)
+"""Kinds an incoming letter may be entered as; its request keeps that kind's data under the kind's name."""
+_LETTER = "SELECT sender, letter_number, letter_date FROM incoming WHERE doc_id = ?"
+_BY_LETTER_NUMBER = DOC_SELECT + " JOIN incoming i ON i.doc_id = d.id WHERE i.letter_number = ? ORDER BY d.id"
+
+
+def _received(conn: sqlite3.Connection, doc: DocumentRow, kinds: tuple[str, ...]) -> DocumentRow | None:
+    """An incoming letter seen as the document it is (a received rekomendasi), or None.
+
+    Its number and date are the sender's, as printed on the letter; its id stays the incoming
+    entry's, so the link, the void check and ``register show`` all point at the entry.
+    """
+    wanted = [k for k in kinds if k in RECEIVED_AS and isinstance(doc.request.get(k), dict)]
+    letter = conn.execute(_LETTER, (doc.id,)).fetchone() if wanted and doc.kind == "surat-masuk" else None
+    if letter is None:
+        return None
+    data = {**doc.request[wanted[0]], "tanggal": letter["letter_date"], "dari": letter["sender"]}
+    return dataclasses.replace(
+        doc, kind=wanted[0], number=letter["letter_number"], doc_date=letter["letter_date"], signer=letter["sender"],
+        request=data,
+    )  # fmt: skip
 
 
 def find_document(conn: sqlite3.Connection, ref: str, *, kinds: tuple[str, ...]) -> DocumentRow:
@@ -33,8 +60,12 @@ def find_document(conn: sqlite3.Connection, ref: str, *, kinds: tuple[str, ...])
         row = conn.execute(DOC_SELECT + " WHERE d.id = ?", (int(match[1]),)).fetchone()
     else:
         rows = conn.execute(DOC_SELECT + " WHERE n.number = ?", (text,)).fetchall()  # a void one is named as void
-        rows = [r for r in rows if r["kind"] in kinds] or rows
+        if not any(r["kind"] in kinds for r in rows) and any(k in RECEIVED_AS for k in kinds):
+            received = [r for r in conn.execute(_BY_LETTER_NUMBER, (text,)).fetchall() if _received_row(r, kinds)]
+            rows = received or rows
+        rows = [r for r in rows if r["kind"] in kinds or _received_row(r, kinds)] or rows
         rows = [r for r in rows if r["number_status"] == "issued"] or rows
+        rows = [r for r in rows if r["state"] != State.BATAL] or rows
         if len(rows) > 1:
             raise RegisterError(
                 f"Nomor {text} dipakai beberapa dokumen; sebut id dokumennya (lihat 'docgen register list')"
@@ -44,10 +75,19 @@ def find_document(conn: sqlite3.Connection, ref: str, *, kinds: tuple[str, ...])
     if row is None:
         raise RegisterError(f"{wanted} '{text[:60]}' tidak ada di register; periksa nomornya atau pakai id dokumen")
     doc = document_row(row)
+    doc = (_received(conn, doc, kinds) or doc) if doc.kind not in kinds else doc
     if doc.kind not in kinds:
         raise RegisterError(f"Dokumen {doc.id} ({doc.number or 'tanpa nomor'}) berjenis {doc.kind}, bukan {wanted}")
     _refuse_unusable(doc)
     return doc
+
+
+def _received_row(row: sqlite3.Row, kinds: tuple[str, ...]) -> bool:
+    """Whether a register row is an incoming letter entered as one of ``kinds``."""
+    if row["kind"] != "surat-masuk":
+        return False
+    request = document_row(row).request
+    return any(k in RECEIVED_AS and isinstance(request.get(k), dict) for k in kinds)
 
 
 def _refuse_unusable(doc: DocumentRow) -> None:
