@@ -20,11 +20,13 @@ from conftest import cli, count_rows, one_galat_line
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+from test_desk import desk  # noqa: F401  (the desk server, one per module)
 
 from docgen.errors import RequestError
 from docgen.incoming import enter_incoming
 from docgen.kinds import get_kind
 from docgen.pipeline import generate
+from docgen.profile import load_workspace
 from docgen.register import Register
 from docgen.register.chain import basis_of
 from docgen.text import tanggal
@@ -167,3 +169,25 @@ def test_the_cli_names_an_unknown_permit_type_in_a_received_rekomendasi(workspac
     request.write_text(yaml.safe_dump(data), encoding="utf-8")
     line = one_galat_line(cli(workspace, "masuk", "add", "--data", str(request)))
     assert "jenis izin 'kapal' tidak ada di [izin] profil" in line
+
+
+def test_the_desk_enters_a_received_rekomendasi_that_a_permit_then_rests_on(desk) -> None:
+    clerk = desk.client("siti")
+    clerk.get("/surat-masuk/baru")
+    written = TODAY - timedelta(days=7)
+    fields = {
+        "dari": OPD, "nomor": "600.3/91/423.104/2026", "tanggal": written.isoformat(),
+        "diterima": TODAY.isoformat(), "kka": "500.16.7.2",
+        "rekomendasi.jenis_izin": "bangunan", "rekomendasi.pemohon.nama": PEMOHON["nama"],
+        "rekomendasi.pemohon.alamat": PEMOHON["alamat"], "rekomendasi.pemohon.nib": PEMOHON["nib"],
+        "rekomendasi.objek.uraian": OBJEK["uraian"], "rekomendasi.objek.alamat": OBJEK["alamat"],
+    }  # fmt: skip
+    answer = clerk.post("/surat-masuk/baru", fields)
+    assert answer.status == 200 and "nomor agenda" in answer.text, answer.plain()[:600]
+    workspace = load_workspace(desk.root)
+    izin = generate(workspace, "izin", _izin("600.3/91/423.104/2026"))
+    with Register.open(workspace) as reg:
+        entry = basis_of(reg.conn, izin.id)
+    assert entry is not None and entry.kind == "surat-masuk"
+    assert entry.subject == "Rekomendasi Persetujuan Bangunan Gedung"
+    assert entry.request["rekomendasi"]["pemohon"]["nib"] == PEMOHON["nib"]
