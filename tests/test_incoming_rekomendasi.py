@@ -171,7 +171,7 @@ def test_the_cli_names_an_unknown_permit_type_in_a_received_rekomendasi(workspac
     assert "jenis izin 'kapal' tidak ada di [izin] profil" in line
 
 
-def test_the_desk_enters_a_received_rekomendasi_that_a_permit_then_rests_on(desk) -> None:
+def test_the_desk_enters_a_received_rekomendasi_that_a_permit_then_rests_on(desk) -> None:  # noqa: F811
     clerk = desk.client("siti")
     clerk.get("/surat-masuk/baru")
     written = TODAY - timedelta(days=7)
