@@ -1,9 +1,10 @@
 """Spreadsheets staff open in Excel or LibreOffice: CSV and XLSX from the same rows.
 
 Every table docgen writes for people (the buku agenda, the daftar arsip, batch reports, permit
-reports, the desk's agenda download) goes through :func:`write_table`, so the two formats never
-drift apart, grouped lists look the same everywhere, and text that came from a request can never
-run as a formula in the clerk's spreadsheet (OWASP "CSV Injection"; issue 21).
+reports, the desk's agenda download) goes through :func:`write_table` (or :func:`write_workbook`
+when a report has several sheets or a chart), so the two formats never drift apart, grouped
+lists look the same everywhere, and text that came from a request can never run as a formula
+in the clerk's spreadsheet (OWASP "CSV Injection"; issue 21).
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet of a workbook: rows keyed by heading, in groups, with an optional chart beside them."""
+    """One sheet of a workbook: rows keyed by heading, in groups; its chart, if any, on a sheet of its own after it."""
 
     title: str
     headings: Sequence[str]

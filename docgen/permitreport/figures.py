@@ -44,6 +44,7 @@ __all__ = ["Figures", "Permit", "PermitReport", "Refusal", "month_key", "permit_
 
 PERMIT_KINDS = ("izin", "sertifikat-standar")
 VOID, SUPERSEDED = "batal", "superseded"
+Chain = Callable[[DocumentRow], list[DocumentRow]]  # a document -> the documents it rests on, nearest first
 _CHAIN_LIMIT = 8  # izin -> rekomendasi -> BAP is three; a re-issued certificate adds one per re-issue
 
 
@@ -167,7 +168,7 @@ def _certificate(doc: DocumentRow) -> tuple[str, str, str]:
     return (str(request.get("nib", "")), str(request.get("id_proyek", "")), str(request.get("kbli", "")))
 
 
-def _first_issues(docs: Iterable[DocumentRow], chains: dict[int, list[DocumentRow]]) -> dict[int, DocumentRow]:
+def _first_issues(docs: Iterable[DocumentRow], chain: Chain) -> dict[int, DocumentRow]:
     """For each certificate print, the print that first issued it (itself unless it is a re-issue).
 
     A print is a re-issue when it rests on an earlier certificate, or when the print before it
@@ -179,7 +180,7 @@ def _first_issues(docs: Iterable[DocumentRow], chains: dict[int, list[DocumentRo
         if doc.state == VOID:
             first[doc.id] = doc
             continue
-        earlier = next((d for d in chains[doc.id] if d.kind == "sertifikat-standar"), None)
+        earlier = next((d for d in chain(doc) if d.kind == "sertifikat-standar"), None)
         before = previous.get(_certificate(doc))
         if earlier is None and before is not None and str(before.state) == SUPERSEDED:
             earlier = before
@@ -219,21 +220,35 @@ def permit_report(reg: Register, start: date, end: date) -> PermitReport:
     if end < start:
         raise RequestError(f"--sampai ({end.isoformat()}) sebelum --dari ({start.isoformat()}); tukar keduanya")
     titles = {key: permit.title for key, permit in reg.profile.izin.items()}
-    docs = [d for kind in PERMIT_KINDS for d in reg.documents(kind=kind) if d.number is not None]
-    chains = {d.id: _chain(reg, d) for d in docs}
-    first = _first_issues((d for d in docs if d.kind == "sertifikat-standar"), chains)
+    # later documents cannot be counted; earlier ones are read for the first print of a certificate
+    docs = [
+        d
+        for kind in PERMIT_KINDS
+        for d in reg.documents(kind=kind)
+        if d.number is not None and d.doc_date[:10] <= end.isoformat()
+    ]
+    chains: dict[int, list[DocumentRow]] = {}
+
+    def chain(doc: DocumentRow) -> list[DocumentRow]:
+        if doc.id not in chains:
+            chains[doc.id] = _chain(reg, doc)
+        return chains[doc.id]
+
+    first = _first_issues((d for d in docs if d.kind == "sertifikat-standar"), chain)
     counted_verified: set[int] = set()
     permits = []
     for doc in docs:
+        if doc.kind != "sertifikat-standar" and not _within(doc, start, end):
+            continue  # an izin counts only in its own month
         origin = first.get(doc.id, doc)
-        bap = next((d for d in chains[doc.id] if d.kind == "bap"), None)
+        bap = next((d for d in chain(doc) if d.kind == "bap"), None)
         counted = doc.state != VOID and origin.id == doc.id
         verified = None
         if doc.state != VOID and doc.kind == "sertifikat-standar":
             if doc.request.get("status_verifikasi") == "terverifikasi" and origin.id not in counted_verified:
                 counted_verified.add(origin.id)
                 verified = _verified_day(doc)
-        elif counted and any(d.kind == "rekomendasi" for d in chains[doc.id]):
+        elif counted and any(d.kind == "rekomendasi" for d in chain(doc)):
             verified = doc.doc_date[:7]
         days = _days(bap, doc) if bap is not None and counted else None
         permit = Permit(doc, _type_of(doc, titles), counted, _status(doc, origin), bap, days, verified)
