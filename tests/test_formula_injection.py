@@ -79,7 +79,8 @@ def _write_both(folder: Path, texts: list[str]) -> tuple[Path, Path]:
 
 
 def _xlsx_cells(path: Path) -> list[openpyxl.cell.Cell]:
-    return [cell for row in openpyxl.load_workbook(path).active.iter_rows() for cell in row if cell.value is not None]
+    book = openpyxl.load_workbook(path)  # every sheet: a report's lists may follow its summary
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
 
 
 def _csv_rows(path: Path) -> list[list[str]]:

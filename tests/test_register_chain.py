@@ -131,19 +131,3 @@ def test_voiding_a_bap_warns_about_the_rekomendasi_resting_on_it(workspace):
     result = cli(workspace, "register", "void", bap.number, "--reason", "salah alamat objek")
     assert result.exit_code == 0, result.output
     assert "Perhatian" in result.output and rek.number in " ".join(result.output.split())
-
-
-def test_the_permit_report_counts_per_type_and_month_and_lists_each(workspace, tmp_path):
-    from openpyxl import load_workbook
-
-    generate(workspace, "izin", _example("izin"))
-    generate(workspace, "izin", _example("izin"))
-    generate(workspace, "sertifikat-standar", _example("sertifikat-standar"))
-    target = tmp_path / "laporan.xlsx"
-    result = cli(workspace, "laporan", "izin", "--dari", TODAY, "--sampai", TODAY, "-o", str(target))
-    assert result.exit_code == 0, result.output
-    rows = [[c for c in row if c is not None] for row in load_workbook(target).active.iter_rows(values_only=True)]
-    texts = [" ".join(map(str, r)) for r in rows]
-    assert any("Izin Operasional Satuan Pendidikan" in t and "2 terbit" in t for t in texts), texts
-    assert any("Sertifikat Standar (MR)" in t and "1 terbit" in t for t in texts), texts
-    assert sum(1 for t in texts if "YAYASAN PENDIDIKAN BINA INSANI" in t) == 2

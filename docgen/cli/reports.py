@@ -1,4 +1,4 @@
-"""``docgen laporan``: reports the office sends on (permits issued per type and month)."""
+"""``docgen laporan``: reports the office sends on (permits issued, verified and refused per month and type)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from docgen.cli.books import _open
 from docgen.cli.common import console, handle_errors
 from docgen.errors import RequestError
 
-laporan_app = typer.Typer(help="Reports: permits and certificates issued.", no_args_is_help=True)
+laporan_app = typer.Typer(help="Reports: permits and certificates issued, verified and refused.", no_args_is_help=True)
 
 
 def _day(text: str, option: str) -> date:
@@ -30,11 +30,14 @@ def izin(
     fmt: Annotated[Literal["csv", "xlsx"], typer.Option("--format", help="Spreadsheet format.")] = "xlsx",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Target file.")] = None,
 ) -> None:
-    """Permits and certificates issued per type and month: counts, then the list behind each.
+    """Permits per month and type: issued, verified, refused (BAP tidak sesuai), days from BAP to issue.
+
+    The XLSX has the summary ("Rekap"), a native Excel chart per month ("Grafik") and the lists
+    behind the figures; CSV is the lists in one table.
 
     Example: docgen laporan izin --dari 2026-01-01 --sampai 2026-12-31 -o laporan-izin.xlsx
     """
-    from docgen.permitreport import permit_report, write_permit_report
+    from docgen.permitreport import Figures, permit_report, write_permit_report
 
     with handle_errors():
         start, end = _day(dari, "--dari"), _day(sampai, "--sampai")
@@ -42,6 +45,6 @@ def izin(
             report = permit_report(reg, start, end)
             target = output or reg.workspace.root / f"laporan-izin-{start.isoformat()}-{end.isoformat()}.{fmt}"
         write_permit_report(report, target, fmt)
-    total = sum(len(docs) for docs in report.groups.values())
-    groups = len(report.groups)
-    console.print(f"Laporan izin: {total} dokumen dalam {groups} kelompok, ditulis ke {escape(str(target))}")
+    total = report.figures(lambda month, kind: "").get("", Figures())
+    counts = f"{total.issued} terbit, {total.verified} terverifikasi, {total.refused} ditolak (BAP tidak sesuai)"
+    console.print(f"Laporan izin {start.isoformat()} sd {end.isoformat()}: {counts}; ditulis ke {escape(str(target))}")
