@@ -19,7 +19,9 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-__all__ = ["NOMOR", "TAKES", "TANGGAL", "merge_under", "taken_from"]
+from docgen.kinds.base import Kind
+
+__all__ = ["NOMOR", "TAKES", "TANGGAL", "filled", "merge_under", "taken_from"]
 
 NOMOR: Final = "@nomor"
 """The basis's number as registered (not as its request spelled it: an id, a typo fixed later)."""
@@ -89,6 +91,20 @@ def taken_from(
         if value is not None and value != "":
             out[field] = copy.deepcopy(value)
     return out
+
+
+def filled(kind: Kind, data: Any, basis_kind: str, *, number: str, day: str, request: Mapping[str, Any]) -> Any:
+    """``data`` laid over what ``kind`` takes from its basis; the basis field names the basis by its number.
+
+    Data that is not a mapping is returned as it is, for the kind's validation to refuse in its
+    own words.
+    """
+    if not isinstance(data, Mapping):
+        return data
+    taken = taken_from(kind.name, basis_kind, number=number, day=day, request=request, only=kind.model.model_fields)
+    if kind.basis is not None:
+        taken.setdefault(kind.basis.field, number)
+    return merge_under(taken, data)
 
 
 def _at(data: Mapping[str, Any], path: str) -> Any:
