@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from docgen.errors import NOTHING_NUMBERED, DiskFull, DocgenError, RegisterError
 from docgen.files import DISK_FULL_FIX, NameTaken, Written, disk_full, write_new
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
+from docgen.kinds.chain import filled
 from docgen.makers import Output, maker_for
 from docgen.names import file_stem
 from docgen.pdf import Converter, Marks, make_marks
@@ -29,7 +31,8 @@ from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
 from docgen.text import tanggal
 
-__all__ = ["free_name", "write_free", "Result", "create_workspace", "generate", "issue_outputs", "number_document"]
+__all__ = ["free_name", "write_free", "Result", "create_workspace", "from_basis", "generate", "issue_outputs",
+           "number_document"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -222,16 +225,22 @@ def generate(
     intake: Intake | None = None,
     request_dir: Path | None = None,
     reserved: Reservation | None = None,
+    dasar: str | None = None,
 ) -> Result:
     """Generate one document; numbered now unless ``draft`` (numbered later by ``number_document``).
 
-    ``intake`` (the folder watcher's) is recorded in the transaction that issues the document.
-    Pictures the request names are looked up in ``request_dir`` (the request file's folder),
-    then in the workspace, and nowhere else. ``reserved`` is a number a batch reserved for this
-    request in its block; it is bound to the document in the transaction that creates it.
+    ``dasar`` names the document this one rests on (number or id); what the kind takes from it
+    (``docgen.kinds.chain``) fills what ``data`` leaves out. ``intake`` (the folder watcher's) is
+    recorded in the transaction that issues the document. Pictures the request names are looked
+    up in ``request_dir`` (the request file's folder), then in the workspace, and nowhere else.
+    ``reserved`` is a number a batch reserved for this request in its block; it is bound to the
+    document in the transaction that creates it.
     """
     kind = get_kind(kind_name)
     profile = workspace.profile
+    if dasar is not None:
+        with nullcontext(register) if register else Register.open(workspace) as books:
+            data = from_basis(books, kind, data, dasar)
     roots = tuple(dict.fromkeys(p.resolve() for p in (request_dir, workspace.root) if p is not None))
     request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source, roots=roots)
     if draft and insert_after is not None:
@@ -282,6 +291,39 @@ def generate(
             reg.close()
 
 
+def from_basis(reg: Register, kind: Kind, data: dict[str, Any], dasar: str) -> dict[str, Any]:
+    """``data`` laid over what ``kind`` takes from the document ``dasar`` names (number or register id).
+
+    Only read here: ``_basis`` checks the finished request against it and the link re-reads it
+    under the lock. A request naming another basis than ``dasar`` is refused, not guessed at.
+    """
+    if kind.basis is None:
+        raise RequestError(f"Jenis {kind.name} tidak berdasar dokumen lain; hapus dasar '{dasar[:60]}' dari permintaan")
+    basis, own = _found(reg, kind, dasar, f"Dasar {kind.name}:"), kind.basis.field
+    named = str(data.get(own) or "").strip() if isinstance(data, dict) else ""
+    if named and not _same(reg, kind, named, basis.id):
+        raise RequestError(
+            f"Permintaan {kind.name} menyebut '{own}' {named[:60]}, padahal dasarnya {basis.kind} {basis.number}; "
+            f"hapus '{own}' dari permintaan atau samakan dengan dasarnya"
+        )
+    return filled(kind, data, basis.kind, number=basis.number or "", day=basis.doc_date, request=basis.request)
+
+
+def _found(reg: Register, kind: Kind, ref: str, told: str) -> DocumentRow:
+    """The basis ``ref`` names (number or register id); refused with ``told`` before the reason."""
+    try:
+        return find_document(reg.conn, ref, kinds=kind.basis.kinds if kind.basis else ())
+    except RegisterError as exc:
+        raise RequestError(f"{told} {exc}") from exc
+
+
+def _same(reg: Register, kind: Kind, ref: str, doc_id: int) -> bool:
+    try:  # a basis that cannot be found is not the one --dasar found
+        return _found(reg, kind, ref, "").id == doc_id
+    except RequestError:
+        return False
+
+
 def _basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None:
     """The document this request rests on, checked before any number is taken (and again, under
     the lock, when the link is written)."""
@@ -290,10 +332,7 @@ def _basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None:
     ref = kind.basis.named_by(request)
     if ref is None:
         return None
-    try:
-        basis = find_document(reg.conn, ref, kinds=kind.basis.kinds)
-    except RegisterError as exc:
-        raise RequestError(f"Permintaan {kind.name}: '{kind.basis.field}' {exc}") from exc
+    basis = _found(reg, kind, ref, f"Permintaan {kind.name}: '{kind.basis.field}'")
     refusal = kind.basis.check(request, basis.kind, basis.request)
     if refusal:
         raise RequestError(f"Permintaan {kind.name}: '{kind.basis.field}' {basis.number}: {refusal}")

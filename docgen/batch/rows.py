@@ -6,12 +6,12 @@ leading zeros or, past 15 digits, its last digits (a NIK ``3575...0012`` is stor
 ``3.575E+15``). Rows are read by header (``isi.1``, ``penandatangan.pejabat``), the cell types
 are put back into what a request file would hold, identifiers stored as numbers are refused with
 the cell named, and every row is validated before anything is numbered, so one report lists
-every bad row.
+every bad row. A ``dasar_dokumen`` column names, row by row, the document each row rests on
+(a BAP for a rekomendasi); the batch fills the row from it before validating.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
@@ -26,10 +26,15 @@ from docgen.batch.fields import FieldSpec, field_specs, spec_path
 from docgen.batch.tables import Row, column_letter, read_table, thousands
 from docgen.errors import RequestError
 from docgen.kinds import Kind, Request, validate_request
+from docgen.kinds.chain import merge_under
 from docgen.profile import Limits, Profile
 from docgen.validation import shown
 
-__all__ = ["BadRow", "SheetRow", "check_rows", "read_sheet", "sheet_requests"]
+__all__ = ["BASIS_COLUMN", "BadRow", "SheetRow", "check_rows", "read_sheet", "sheet_requests"]
+
+BASIS_COLUMN = "dasar_dokumen"
+"""The column naming each row's basis (number or register id). Not ``dasar``: a rekomendasi's
+``dasar`` is its list of regulations, which a sheet fills in a column of that name."""
 
 _EXCEL_DIGITS = 15  # Excel keeps 15 significant digits; a longer number typed into a cell is already altered
 _EXPONENT = re.compile(r"\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*")  # 9,12E+12 as an Excel CSV export writes it
@@ -64,6 +69,7 @@ class SheetRow:
     key: str
     cells: dict[str, Any]  # header -> value as read, for messages and reports
     problems: tuple[BadRow, ...] = ()
+    basis: str = ""  # the row's ``dasar_dokumen`` cell: the document it rests on, filled in by the batch
 
 
 def read_sheet(path: Path, limits: Limits, *, sheet: str | None = None) -> tuple[list[str], list[Row]]:
@@ -95,8 +101,12 @@ def sheet_requests(
     *,
     common: dict[str, Any] | None = None,
     key_column: str | None = None,
+    basis_column: str | None = None,
 ) -> list[SheetRow]:
     """Every row as request data, with ``common`` merged under it (row values win, dicts key by key).
+
+    ``basis_column`` (the batch's ``dasar_dokumen``) is read into each row's ``basis`` instead of
+    its data; without it such a column is a field like any other, which the kind refuses by name.
 
     A problem with the sheet itself (two columns for one field, a key column that is not there)
     raises a RequestError; a problem with one row's cell is kept on that row, so every row is
@@ -107,7 +117,8 @@ def sheet_requests(
     if key_column is not None and key_column not in headers:
         known = shown(", ".join(headers), 400)
         raise RequestError(f"kolom kunci '{shown(key_column, 40)}' tidak ada di lembar; kolom yang ada: {known}")
-    paths = _header_paths(headers, skip=key_column if own_column else None)
+    skip = {key_column if own_column else None, basis_column} - {None}
+    paths = _header_paths(headers, skip=skip)
     specs = field_specs(kind.model)
     seen: dict[str, int] = {}
     made = []
@@ -121,13 +132,14 @@ def sheet_requests(
                 _place(data, parts, value)
                 if problem:
                     problems.append(problem)
-        merged = _lists(_under(common or {}, data))
-        if key_column is None:
-            key = _content_key(kind.name, merged)
+        merged = _lists(merge_under(common or {}, data))
+        basis = _cell_text(cells.get(basis_column)) if basis_column else ""
+        if key_column is None:  # the same content on another basis is another document
+            key = _content_key(kind.name, {**merged, BASIS_COLUMN: basis} if basis else merged)
         else:
             key = _cell_text(cells.get(key_column))
             problems += _key_problems(key, key_column, number, seen)
-        made.append(SheetRow(number, merged, key, cells, tuple(problems)))
+        made.append(SheetRow(number, merged, key, cells, tuple(problems), basis))
     return made
 
 
@@ -148,6 +160,9 @@ def check_rows(
     bad: list[BadRow] = []
     for row in sheet_rows:
         found = list(row.problems)
+        if any(p.column == BASIS_COLUMN for p in found):  # not filled from its basis: the rest is noise
+            bad += found
+            continue
         try:
             request = validate_request(kind, row.data, profile, codes=codes, roots=roots)
         except RequestError as exc:
@@ -164,7 +179,7 @@ def check_rows(
 # -- headers and the model --------------------------------------------------------------------
 
 
-def _header_paths(headers: list[str], *, skip: str | None) -> dict[str, tuple[str, ...]]:
+def _header_paths(headers: list[str], *, skip: set[str]) -> dict[str, tuple[str, ...]]:
     """Each used header split at dots; two headers for one field, or a field and its part, are refused.
 
     ``isi`` beside ``isi.1``, or ``tim.1`` beside ``tim.nama``, would each silently lose one of
@@ -173,7 +188,7 @@ def _header_paths(headers: list[str], *, skip: str | None) -> dict[str, tuple[st
     paths: dict[str, tuple[str, ...]] = {}
     where: dict[str, int] = {}
     for index, header in enumerate(headers, 1):
-        if not header or header == skip:
+        if not header or header in skip:
             continue
         if header in where:
             raise RequestError(
@@ -282,15 +297,6 @@ def _lists(data: dict[Any, Any], top: bool = True) -> dict[str, Any] | list[Any]
     if not top and out and all(isinstance(key, int) for key in out):
         return [out[key] for key in sorted(out)]
     return out
-
-
-def _under(common: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """``common`` with ``row`` on top: a dict in both is merged key by key, anything else the row's."""
-    merged = copy.deepcopy(common)
-    for key, value in row.items():
-        below = merged.get(key)
-        merged[key] = _under(below, value) if isinstance(value, dict) and isinstance(below, dict) else value
-    return merged
 
 
 def _content_key(kind: str, data: Any) -> str:

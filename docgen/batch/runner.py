@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -27,10 +27,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from docgen.batch.report import BatchLine, write_batch_report
-from docgen.batch.rows import BadRow, SheetRow, check_rows, read_sheet, sheet_requests
+from docgen.batch.rows import BASIS_COLUMN, BadRow, SheetRow, check_rows, read_sheet, sheet_requests
 from docgen.batch.worker import RowJob, RowResult, make_row, start_worker
 from docgen.errors import RequestError
 from docgen.kinds import Kind, get_kind, made_kinds
+from docgen.pipeline import from_basis
 from docgen.profile import Workspace
 from docgen.register import Intake, Register, Reservation
 from docgen.register.batches import NumberWanted, finish_batch, reserve_many, start_batch
@@ -38,7 +39,7 @@ from docgen.register.check import interrupted_reservations, void_interrupted
 from docgen.requests import load_request
 from docgen.store.db import atomic
 
-__all__ = ["BatchOptions", "BatchOutcome", "run_batch"]
+__all__ = ["BatchOptions", "BatchOutcome", "fill_from_bases", "run_batch"]
 
 BLOCK = 100  # rows numbered per reservation block: few transactions, little to void after a crash
 IN_FLIGHT_PER_WORKER = 4  # rows handed out ahead per worker: enough to keep it busy, bounded memory
@@ -94,7 +95,12 @@ def run_batch(workspace: Workspace, options: BatchOptions, progress: Progress | 
     content = _read_source(options.source, workspace)
     headers, raw_rows = read_sheet(options.source, workspace.profile.limits, sheet=options.sheet)
     common = load_request(options.common, workspace.profile.limits) if options.common else None
-    sheet_rows = sheet_requests(kind, headers, raw_rows, common=common, key_column=options.key_column)
+    basis_column = BASIS_COLUMN if BASIS_COLUMN in headers else None
+    sheet_rows = sheet_requests(
+        kind, headers, raw_rows, common=common, key_column=options.key_column, basis_column=basis_column
+    )
+    if basis_column is not None:
+        sheet_rows = fill_from_bases(workspace, kind, sheet_rows)
     roots = tuple(dict.fromkeys((options.source.parent.resolve(), workspace.root)))
     good, bad = check_rows(kind, sheet_rows, workspace.profile, codes=workspace.archive_codes, roots=roots)
     outcome = BatchOutcome(kind.name, len(sheet_rows), bad=bad)
@@ -121,6 +127,34 @@ def run_batch(workspace: Workspace, options: BatchOptions, progress: Progress | 
     if options.gabung is not None:
         outcome.merged = _merge(workspace, outcome, options.gabung)
     return outcome
+
+
+def fill_from_bases(workspace: Workspace, kind: Kind, rows: list[SheetRow]) -> list[SheetRow]:
+    """Each row naming a basis in ``dasar_dokumen``, filled from it as ``docgen new --dasar`` fills a request.
+
+    Done before any row is validated or numbered; a basis that cannot be used (unknown, void,
+    unnumbered, another kind) is that row's problem, reported with the others. The filled data
+    names the basis by its number, so the worker links it like a request that named it itself.
+    """
+    if kind.basis is None and any(row.basis for row in rows):
+        raise RequestError(
+            f"Kolom {BASIS_COLUMN} tidak berlaku untuk {kind.name}: jenis ini tidak berdasar dokumen lain; "
+            "hapus kolomnya"
+        )
+    filled = []
+    with Register.open(workspace) as reg:
+        for row in rows:
+            if not row.basis:
+                filled.append(row)
+                continue
+            try:
+                data = from_basis(reg, kind, row.data, row.basis)
+            except RequestError as exc:
+                problem = BadRow(row.number, BASIS_COLUMN, exc.message)
+                filled.append(replace(row, problems=(*row.problems, problem)))
+            else:
+                filled.append(replace(row, data=data))
+    return filled
 
 
 def _read_source(path: Path, workspace: Workspace) -> bytes:

@@ -118,11 +118,22 @@ def new(
     ] = False,
     insert_after: InsertOpt = None,
     pdf: PdfOpt = False,
+    dasar: Annotated[
+        str | None,
+        typer.Option(
+            "--dasar",
+            help="The document this one rests on (a BAP for a rekomendasi, a rekomendasi for an izin or "
+            "Sertifikat Standar), by number or register id: its applicant, object and number fill what the "
+            "request leaves out.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Generate one document from a request file into the outbox and record it.
 
     Example: docgen new surat-keluar --data surat.yaml --draft
+
+    Example: docgen new rekomendasi --dasar 500.16.7.2/BAP-001/423.105/2026 --data rekomendasi.yaml
     """
     from docgen.pipeline import generate
     from docgen.requests import load_request
@@ -138,6 +149,7 @@ def new(
             pdf=pdf,
             source=data.name,
             request_dir=data.parent,
+            dasar=dasar,
         )
     report_result(result, as_json)
 

@@ -28,7 +28,7 @@ from docgen.kinds.base import Penandatangan
 from docgen.pictures import Picture
 from docgen.profile import Profile
 
-__all__ = ["FormField", "MAX_ROWS", "field_errors", "form_data", "form_fields"]
+__all__ = ["FormField", "MAX_ROWS", "field_errors", "form_data", "form_fields", "form_values"]
 
 MAX_ROWS = 15
 """Rows a list of parts (team members, line items) gets at most; the SPP form itself holds 12."""
@@ -115,6 +115,31 @@ def form_data(kind: Kind, values: Mapping[str, str]) -> dict[str, Any]:
         headers.append(name)
         cells.append(value)
     return sheet_requests(kind, headers, [(1, cells)])[0].data
+
+
+def form_values(data: Mapping[str, Any], names: Iterable[str]) -> dict[str, str]:
+    """Request data (as the register keeps it) typed into the form's inputs: the reverse of ``form_data``.
+
+    Used to show what a basis filled in before the clerk makes the document; a part the form has
+    no input for is left out, and a list of texts goes into its textarea one per line.
+    """
+    wanted = set(names)
+    out: dict[str, str] = {}
+
+    def put(value: Any, name: str) -> None:
+        if value is None:
+            return
+        if name in wanted:
+            out[name] = "\n".join(map(str, value)) if isinstance(value, list) else str(value)
+        elif isinstance(value, Mapping):
+            for key, inner in value.items():
+                put(inner, f"{name}.{key}" if name else str(key))
+        elif isinstance(value, list):
+            for n, item in enumerate(value, 1):
+                put(item, f"{name}.{n}")
+
+    put(data, "")
+    return out
 
 
 def field_errors(exc: RequestError, names: Iterable[str]) -> dict[str, str]:
