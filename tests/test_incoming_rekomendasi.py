@@ -191,3 +191,18 @@ def test_the_desk_enters_a_received_rekomendasi_that_a_permit_then_rests_on(desk
     assert entry is not None and entry.kind == "surat-masuk"
     assert entry.subject == "Rekomendasi Persetujuan Bangunan Gedung"
     assert entry.request["rekomendasi"]["pemohon"]["nib"] == PEMOHON["nib"]
+
+
+def test_an_izin_is_filled_from_a_received_rekomendasi_with_nothing_retyped(workspace):
+    enter_incoming(workspace, _received())
+    new_only = {
+        "tanggal": TODAY.isoformat(),
+        "berlaku_dari": TODAY.isoformat(),
+        "berlaku_sampai": (TODAY + timedelta(days=365 * 5)).isoformat(),
+    }
+    izin = generate(workspace, "izin", new_only, dasar=OPD_NUMBER)
+    with Register.open(workspace) as reg:
+        stored = reg.document(izin.id).request
+    assert stored["jenis"] == "bangunan" and stored["rekomendasi"] == OPD_NUMBER
+    assert stored["pemohon"]["nib"] == PEMOHON["nib"] and stored["objek"]["uraian"] == OBJEK["uraian"]
+    assert PEMOHON["nama"] in _text(workspace, izin)
