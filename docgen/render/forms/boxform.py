@@ -16,7 +16,7 @@ import io
 import tomllib
 import zlib
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +141,13 @@ class _Template:
 
 @dataclass(frozen=True)
 class _Assets:
+    """Fonts registered once per layout, and its static layer for each set of left-out rows (``when``):
+    a permit type without a billboard has its own, drawn on first use."""
+
     fonts: dict[str, tuple[str, str]]  # family -> registered regular and bold font names
-    static: _Template
+    root: Path
+    setting: _Setting | None
+    statics: dict[frozenset[str], _Template] = field(default_factory=dict)
 
 
 def _workspace_file(root: Path, relative: str, key: str, source: str) -> Path:
@@ -207,9 +212,24 @@ def _image(root: Path, relative: str, key: str, source: str) -> ImageReader:
 
 
 def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> _Assets:
-    """Register fonts and draw the static layer once (background under, then kop, borders and labels)."""
+    """Register fonts and draw the static layer with every row (so a wrong label is refused on loading)."""
+    assets = _Assets(_font_names(layout, root, layout._source or "formulir"), root, setting)
+    _static(layout, assets, frozenset())
+    return assets
+
+
+def _static(layout: BoxLayout, assets: _Assets, hidden: frozenset[str]) -> _Template:
+    """The static layer with the rows of the empty ``when`` fields left out, drawn once per such set."""
+    if hidden not in assets.statics:
+        assets.statics[hidden] = _draw_static(layout, assets.fonts, assets.root, assets.setting, hidden)
+    return assets.statics[hidden]
+
+
+def _draw_static(
+    layout: BoxLayout, fonts: dict[str, tuple[str, str]], root: Path, setting: _Setting | None, hidden: frozenset[str]
+) -> _Template:
+    """Background under, then kop, rules, pictures, box borders and labels, as one form XObject."""
     source = layout._source or "formulir"
-    fonts = _font_names(layout, root, source)
     width, height = (v * mm for v in layout.paper_size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=fonts[layout.font][0])
@@ -240,7 +260,7 @@ def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> 
     for ln in layout.line:
         c.setLineWidth(ln.width_pt)
         c.line(ln.x1_mm * mm, height - ln.y1_mm * mm, ln.x2_mm * mm, height - ln.y2_mm * mm)
-    for i, (box, parts) in enumerate(zip(layout.box, layout._parts, strict=True)):
+    for i, box, parts in layout.arranged(hidden):
         if not any(name for _, name in parts):
             place(c, box, lay_label(layout, box, i, fonts, "".join(lit for lit, _ in parts)), height)
         draw_border(c, box, height)
@@ -252,7 +272,7 @@ def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> 
     page = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
     if background and background.suffix.lower() == ".pdf":
         page = _under(page, background, width, height, source)
-    return _Assets(fonts, _template(page, width, height, shared_base_fonts(_names(fonts))))
+    return _template(page, width, height, shared_base_fonts(_names(fonts)))
 
 
 def _shift(layout: BoxLayout) -> float:
@@ -368,11 +388,12 @@ def draw_box_form(
     if layout._assets is None:
         layout._assets = assets
     laid = lay_values(layout, values, assets.fonts)
+    static = _static(layout, assets, layout.hidden(values))
     width, height = (v * mm for v in layout.paper_size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=assets.fonts[layout.font][0])
     fonts = PageFonts(c, _names(assets.fonts))
-    _embed(c, assets.static, fonts)
+    _embed(c, static, fonts)
     c.translate(_shift(layout), 0)
     for box, lines in laid:
         place(c, box, lines, height)
