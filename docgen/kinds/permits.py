@@ -186,7 +186,9 @@ def permit_problem(pemohon: Pemohon, objek: Objek, permit: PermitType, name: str
     so the BAP and the rekomendasi can hold their object to the same rules as the izin."""
     title = permit.title.lower()
     if permit.requires_identity and not (pemohon.nib or pemohon.nik):
-        return f"{title} memerlukan NIB (badan usaha) atau NIK (perorangan) pemohon: isi 'pemohon.nib' atau 'pemohon.nik'"
+        return (
+            f"{title} memerlukan NIB (badan usaha) atau NIK (perorangan) pemohon: isi 'pemohon.nib' atau 'pemohon.nik'"
+        )
     if objek.reklame is not None and not permit.advertisement:
         return (
             f"'objek.reklame' hanya untuk izin reklame, {title} tidak memuat reklame ([izin.{name}] tanpa "

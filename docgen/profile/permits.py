@@ -67,7 +67,7 @@ class PermitType(Section):
     @model_validator(mode="after")
     def _advertisement(self) -> PermitType:
         if self.advertisement and not self.advertisement_types:
-            raise ValueError("advertisement = true memerlukan advertisement_types (misalnya [\"papan/billboard\"])")
+            raise ValueError('advertisement = true memerlukan advertisement_types (misalnya ["papan/billboard"])')
         if self.advertisement_types and not self.advertisement:
             raise ValueError("advertisement_types hanya untuk jenis izin reklame; tambahkan advertisement = true")
         keys = [_key(t) for t in self.advertisement_types]

@@ -76,8 +76,9 @@ def _list_too_long(name: str, box: Box, fonts: Fonts, default: str, items: Seque
 
 
 def lay_values(layout: BoxLayout, values: Mapping[str, str | list[str]], fonts: Fonts) -> list[tuple[Box, Laid]]:
-    """Every box holding values, fitted where it stands once empty ``when`` rows closed up; RequestError names a field whose value does not fit its box,
-    TemplateError a placeholder ``values`` lacks or a list given to a box that is no list box."""
+    """Every box holding values, fitted where it stands once the empty ``when`` rows closed up;
+    RequestError names a field whose value does not fit its box, TemplateError a placeholder
+    ``values`` lacks or a list given to a box that is no list box."""
     missing = sorted(layout.fields - set(values))
     if missing:
         names = ", ".join(f"{{{m}}}" for m in missing)

@@ -267,7 +267,9 @@ class BoxLayout(_Strict):
         self._parts = [_parse(b.text, f"{key}.text") for (key, _), b in zip(frames, self.box, strict=True)]
         for (key, box), parts in zip(frames, self._parts, strict=True):
             if box.when and not _NAME.match(box.when):
-                raise ValueError(f"{key}.when '{box.when[:40]}' bukan nama kolom; tulis seperti when = \"jenis_reklame\"")
+                raise ValueError(
+                    f"{key}.when '{box.when[:40]}' bukan nama kolom; tulis seperti when = \"jenis_reklame\""
+                )
             if box.is_list and (len(parts) != 1 or parts[0][0] or not parts[0][1]):
                 raise ValueError(f'{key}.text untuk list = true harus satu kolom saja, misalnya "{{syarat}}"')
         return self
