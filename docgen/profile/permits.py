@@ -88,7 +88,8 @@ class PermitType(Section):
 
 
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """``Papan / Billboard`` and ``papan/billboard`` are one jenis: case and spacing aside."""
+    return re.sub(r"\s*/\s*", "/", " ".join(text.casefold().split()))
 
 
 REKLAME_TYPES = [
