@@ -278,3 +278,16 @@ def test_a_jenis_reklame_is_found_whole_or_by_one_of_its_names_in_any_case():
     assert permit.advertisement_type("neon  box") == "neon box"
     assert permit.advertisement_type("neon") is None
     assert permit.advertisement_type("papan/billboard/videotron") is None
+
+
+def test_a_penanggung_jawab_too_long_for_its_row_is_refused_by_the_trial_render_before_any_number(
+    workspace, rekomendasi
+):
+    data = reklame(rekomendasi)
+    data["pemohon"]["penanggung_jawab"] = "Prof. Dr. Ir. H. MUHAMMAD ABDURRAHMAN WICAKSONO SETYO BUDI NUGROHO " * 4
+    before = counters(workspace)
+    with pytest.raises(
+        RequestError, match=r"Kolom 'penanggung_jawab' \(Penanggung Jawab\) terlalu panjang untuk kotaknya: muat ±\d+"
+    ):
+        generate(workspace, "izin", data)
+    assert counters(workspace) == before
