@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from docgen.kinds import get_kind
 from docgen.kinds.keuangan import Penerima, Rincian
-from docgen.kinds.permits import Objek
+from docgen.kinds.permits import Objek, Reklame
 from docgen.profile import Profile
 
 ARTIFACTS = REPO / "test-artifacts" / "pages"
@@ -187,9 +187,12 @@ def izin_request(jenis: str, basis: dict[str, Any] | None, *, long: bool, rekome
     data = copy.deepcopy(get_kind("izin").dated_example())
     data["jenis"] = jenis
     if basis is not None:
-        data["pemohon"] = {k: v for k, v in basis["pemohon"].items() if k in ("nama", "alamat", "nib", "nik")}
+        kept = ("nama", "alamat", "nib", "nik", "penanggung_jawab", "jabatan")
+        data["pemohon"] = {k: v for k, v in basis["pemohon"].items() if k in kept}
         data["objek"] = copy.deepcopy(basis["objek"])
         data["rekomendasi"] = rekomendasi
+    if jenis == "reklame":  # the shipped profile's advertisement type: its jenis and naskah
+        data["objek"]["reklame"] = {"jenis": "papan/billboard", "naskah": "TOKO MAJU - Pusat Elektronik Kota Pasuruan"}
     if long:
         data["pemohon"] = {**data["pemohon"], "nama": LONG_NAME, "alamat": LONG_ADDRESS}
         data["objek"] = {
@@ -197,6 +200,12 @@ def izin_request(jenis: str, basis: dict[str, Any] | None, *, long: bool, rekome
             "uraian": longest(Objek, "uraian", "Objek " + FILLER),
             "alamat": longest(Objek, "alamat", LONG_ADDRESS),
         }
+        if jenis == "reklame":
+            data["objek"]["reklame"] = {
+                "jenis": "berjalan/kendaraan",
+                "naskah": longest(Reklame, "naskah", "Naskah " + FILLER),
+            }
+            data["objek"]["ukuran"] = {"panjang_m": 12.25, "lebar_m": 14.75, "tinggi_m": 18.5, "sisi": 4}
         data["syarat"] = marked("Ketentuan", 6)
     return data
 

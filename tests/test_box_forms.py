@@ -55,6 +55,14 @@ PERMIT = {
     "berlaku_sampai": "30 November 2027",
     "syarat": ["Konstruksi diperiksa setiap enam bulan.", "Materi reklame tidak melanggar kesusilaan."],
     "dasar_dokumen_teks": "Rekomendasi 600/REK-003/423.104/2026",
+    "dasar_hukum": ["Peraturan Daerah Kota Pasuruan tentang Penyelenggaraan Reklame;"],
+    "identitas": "NIB 9120001234567",
+    "penanggung_jawab": "Budi Santoso (Direktur)",
+    "jenis_reklame": "Papan/billboard",
+    "naskah_reklame": "CAHAYA IKLAN - Solusi Promosi Anda",
+    "luas": "4 m × 6 m = 24 m²",
+    "koordinat": "7,645300° LS; 112,907500° BT",
+    "penandatangan_pangkat": "Pembina Tingkat I",
 }
 LAYOUTS = {"sertifikat-standar": CERTIFICATE, "izin": PERMIT}
 

@@ -4,6 +4,12 @@ Which permit types exist and which need a technical recommendation first are dat
 profile (``[izin.<type>]``): a permit whose type requires one names a rekomendasi that exists, is
 not void and concerns the same applicant (business map P6.2). Each type numbers from its own
 series. Drawn as a PDF form from ``templates/izin.toml``.
+
+The type also says what the permit must carry: its legal basis (printed as "Dasar hukum"), the
+applicant's NIB or NIK (``requires_identity``), and for a reklame (``advertisement``) the jenis
+and naskah in ``objek.reklame``, with the sides the area is reckoned on. What a type lacks is
+refused by validation, before a number; rows a type does not print are left out of the form
+(the layout's ``when``), the rows below closing up.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ from docgen.kinds.base import (
     signer_context,
     signer_label,
 )
-from docgen.kinds.permits import Berlaku, Objek, Pemohon, same_applicant
-from docgen.profile import Profile
+from docgen.kinds.permits import Berlaku, Objek, Pemohon, permit_problem, same_applicant
+from docgen.profile import PermitType, Profile
 from docgen.text import tanggal
 
 __all__ = ["KIND", "Izin"]
@@ -66,8 +72,9 @@ class Izin(Request):
             return self
         if permit.requires_rekomendasi and not self.rekomendasi:
             raise ValueError(f"{permit.title.lower()} memerlukan rekomendasi teknis: isi 'rekomendasi' dengan nomornya")
-        if permit.dimensions and self.objek.ukuran is None:
-            raise ValueError(f"{permit.title.lower()} memerlukan 'objek.ukuran' (panjang_m, lebar_m, tinggi_m)")
+        problem = permit_problem(self.pemohon, self.objek, permit, self.jenis)
+        if problem:
+            raise ValueError(problem)
         if self.berlaku_sampai is None and permit.validity_years is None:
             raise ValueError("isi 'berlaku_sampai': jenis izin ini tidak punya masa berlaku bawaan")
         return self
@@ -87,25 +94,50 @@ def _until(req: Izin, profile: Profile) -> date | None:
     return date.fromordinal(end.toordinal() - 1)  # a year from 1 December ends on 30 November
 
 
+def _identity(pemohon: Pemohon) -> str:
+    """``NIB 9120001234567``, ``NIK 3575...``, both when both are given; "" (the row left out) without."""
+    return "; ".join(f"{label} {number}" for label, number in (("NIB", pemohon.nib), ("NIK", pemohon.nik)) if number)
+
+
+def _responsible(pemohon: Pemohon, permit: PermitType) -> str:
+    """The penanggung jawab with his post; a person holding a reklame answers for it himself."""
+    person = pemohon.penanggung_jawab or (pemohon.nama if permit.advertisement else "")
+    return f"{person} ({pemohon.jabatan})" if person and pemohon.jabatan else person
+
+
+def _board(objek: Objek, permit: PermitType) -> dict[str, str]:
+    """The reklame and size rows: empty texts (rows left out) where the type has none."""
+    size, reklame = objek.ukuran, objek.reklame
+    jenis = permit.advertisement_type(reklame.jenis) if reklame is not None and permit.advertisement else None
+    return {
+        "jenis_reklame": (jenis[:1].upper() + jenis[1:]) if jenis else "",
+        "naskah_reklame": reklame.naskah if jenis and reklame is not None else "",
+        "ukuran": size.text() if size is not None else "",
+        "luas": size.luas_text() if size is not None else "",
+    }
+
+
 def _context(req: Izin, profile: Profile) -> dict[str, Any]:
     permit = profile.izin[req.jenis]
     until = _until(req, profile)
-    point = req.objek.koordinat.text(profile.perizinan.koordinat) if req.objek.koordinat else ""
-    lokasi = req.objek.alamat + (f" ({point})" if point else "")
     return {
         "judul_izin": permit.title,
+        "dasar_hukum": list(permit.legal_basis),
         "pemegang": req.pemohon.nama,
         "alamat_pemegang": req.pemohon.alamat,
+        "identitas": _identity(req.pemohon),
+        "penanggung_jawab": _responsible(req.pemohon, permit),
         "objek": req.objek.uraian,
-        "lokasi": lokasi,
-        "ukuran": req.objek.ukuran.text() if req.objek.ukuran else "-",
+        **_board(req.objek, permit),
+        "lokasi": req.objek.alamat,
+        "koordinat": req.objek.koordinat.text(profile.perizinan.koordinat) if req.objek.koordinat else "",
         "berlaku_dari": tanggal(req.berlaku_dari),
         "berlaku_sampai": tanggal(until) if until else "-",
         "syarat": [*permit.conditions, *req.syarat] or ["-"],
         "tanggal_terbit": tanggal(req.tanggal),
         "penandatangan": signer_context(req.penandatangan, profile),
-        # the basis as registered, filled in by the pipeline when there is one
-        "dasar_dokumen": {"nomor": "-", "tanggal": "-", "teks": "-"},
+        # the basis as registered, filled in by the pipeline when there is one; without, its row is left out
+        "dasar_dokumen": {"nomor": "", "tanggal": "", "teks": ""},
     }
 
 
@@ -150,8 +182,9 @@ KIND = Kind(
     field_help={
         "jenis": "jenis izin, kunci di [izin] profil: reklame, trotoar, bangunan, pendidikan",
         "tanggal": "tanggal terbit, 2026-11-28",
-        "pemohon": "{nama, alamat, nik atau nib}",
-        "objek": "{uraian, alamat, koordinat: '-7.64, 112.90', ukuran: {panjang_m, lebar_m, tinggi_m, sisi}}",
+        "pemohon": "{nama, alamat, nik atau nib (wajib bila requires_identity), penanggung_jawab, jabatan}",
+        "objek": "{uraian, alamat, koordinat: '-7.64, 112.90', ukuran: {panjang_m, lebar_m, tinggi_m, sisi}, "
+        "reklame: {jenis: 'papan/billboard', naskah: teks reklame} (hanya izin reklame)}",
         "berlaku_dari": "awal masa berlaku",
         "berlaku_sampai": "akhir masa berlaku; kosong: menurut jenis izin",
         "syarat": "ketentuan tambahan (selain ketentuan bawaan jenis izin)",

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.kinds.base import Request, Teks, _real_day
-from docgen.profile import Profile
+from docgen.profile import PermitType, Profile
 from docgen.text import NBSP, format_nip, koordinat, luas, meter
 
 __all__ = [
@@ -28,7 +28,9 @@ __all__ = [
     "Nik",
     "Objek",
     "Pemohon",
+    "Reklame",
     "Ukuran",
+    "permit_problem",
     "same_applicant",
     "team_context",
 ]
@@ -122,8 +124,9 @@ class Ukuran(Request):
     tinggi_m: float | None = Field(None, gt=0, le=500)
     sisi: int | None = Field(None, ge=1, le=8, description="Faces of a billboard")
 
-    def text(self) -> str:
-        """``4 m × 6 m, tinggi 8 m, 2 sisi`` in the office's decimal comma, each unit bound to its number."""
+    def text(self, *, sides: bool = True) -> str:
+        """``4 m × 6 m, tinggi 8 m, 2 sisi`` in the office's decimal comma, each unit bound to its number;
+        without ``sides`` for a form that prints the number of sides on a row of its own."""
         parts = []
         if self.panjang_m is not None and self.lebar_m is not None:
             parts.append(f"{meter(self.panjang_m)} × {meter(self.lebar_m)}")
@@ -131,7 +134,7 @@ class Ukuran(Request):
             parts.append(meter(self.panjang_m or self.lebar_m or 0))
         if self.tinggi_m is not None:
             parts.append(f"tinggi {meter(self.tinggi_m)}")
-        if self.sisi is not None:
+        if self.sisi is not None and sides:
             parts.append(f"{self.sisi}{NBSP}sisi")
         return ", ".join(parts) or "-"
 
@@ -153,14 +156,58 @@ class Ukuran(Request):
         return f"{meter(self.panjang_m)} × {meter(self.lebar_m)}{faces} = {luas(area)}"
 
 
+class Reklame(Request):
+    """What an izin reklame names beside the object: the kind of board and the text it shows.
+
+    Part of :class:`Objek`, so the BAP that measured the board, the rekomendasi and the izin carry
+    it alike; which ``jenis`` a permit allows is the profile's (``[izin.<type>] advertisement_types``,
+    checked by :func:`permit_problem`)."""
+
+    jenis: Annotated[Teks, Field(max_length=40)]  # "papan/billboard", one row of the izin at 8 pt
+    # "TOKO MAJU ELEKTRONIK - Pusat Elektronik Terlengkap": the izin's two lines for it at 8 pt
+    naskah: Annotated[Teks, Field(max_length=150)]
+
+
 class Objek(Request):
     """What the permit is for: a billboard, a stretch of pavement, a building, a school."""
 
     # "Reklame papan (billboard) 'Toko Maju'"; at most the izin's two lines for it at 8 pt
     uraian: Annotated[Teks, Field(max_length=160)]
-    alamat: Annotated[Teks, Field(max_length=130)]  # with its coordinates, the izin's two lines
+    alamat: Annotated[Teks, Field(max_length=130)]  # the izin's two lines
     koordinat: Koordinat | None = None
     ukuran: Ukuran | None = None
+    reklame: Reklame | None = None  # only for a permit type with advertisement = true
+
+
+def permit_problem(pemohon: Pemohon, objek: Objek, permit: PermitType, name: str) -> str | None:
+    """What an applicant and object lack, or carry wrongly, for a permit of type ``permit`` (key ``name``).
+
+    One line naming the field and the fix; None when they suit it. Kept here, beside the models,
+    so the BAP and the rekomendasi can hold their object to the same rules as the izin."""
+    title = permit.title.lower()
+    if permit.requires_identity and not (pemohon.nib or pemohon.nik):
+        return (
+            f"{title} memerlukan NIB (badan usaha) atau NIK (perorangan) pemohon: isi 'pemohon.nib' atau 'pemohon.nik'"
+        )
+    if objek.reklame is not None and not permit.advertisement:
+        return (
+            f"'objek.reklame' hanya untuk izin reklame, {title} tidak memuat reklame ([izin.{name}] tanpa "
+            "advertisement); hapus 'objek.reklame' atau pilih jenis izin reklame"
+        )
+    if permit.advertisement:
+        if objek.reklame is None:
+            return f"{title} memerlukan 'objek.reklame' {{jenis, naskah}}: jenis reklame dan naskah yang tampil"
+        if permit.advertisement_type(objek.reklame.jenis) is None:
+            return (
+                f"jenis reklame '{objek.reklame.jenis}' tidak diizinkan di [izin.{name}]; "
+                f"pilih: {', '.join(permit.advertisement_types)}"
+            )
+    size = objek.ukuran
+    if permit.dimensions and (size is None or size.panjang_m is None or size.lebar_m is None):
+        return f"{title} memerlukan 'objek.ukuran' dengan panjang_m dan lebar_m (luas dihitung darinya)"
+    if permit.advertisement and size is not None and size.sisi is None:
+        return f"{title} memerlukan 'objek.ukuran.sisi' (jumlah sisi reklame; luas dihitung per sisi)"
+    return None
 
 
 class AnggotaTim(Request):

@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from docgen.profile.section import Section
 
-__all__ = ["DEFAULT_PERMITS", "DEFAULT_PERMIT_SERIES", "DecreeSettings", "PermitSettings", "PermitType"]
+__all__ = [
+    "DEFAULT_PERMITS",
+    "DEFAULT_PERMIT_SERIES",
+    "REKLAME_TYPES",
+    "DecreeSettings",
+    "PermitSettings",
+    "PermitType",
+]
 
 
 class PermitType(Section):
@@ -26,6 +33,22 @@ class PermitType(Section):
     validity_years: int | None = Field(None, ge=1, le=50, description="Default validity when the request gives none.")
     kka: str = Field("500.16.7.4", description="Archive code of this permit.")
     conditions: list[str] = Field(default_factory=list, description="Conditions printed on every permit of this type.")
+    legal_basis: list[str] = Field(
+        default_factory=list,
+        description="Regulations the permit is issued under, printed as its 'Dasar hukum' list "
+        "(UU, PP, Perda, Perwali: the title as the regulation writes it).",
+    )
+    requires_identity: bool = Field(
+        False, description="The applicant's NIB (a business) or NIK (a person) must be given and is printed."
+    )
+    advertisement: bool = Field(
+        False, description="A reklame: the request names its jenis and naskah, sides and area are printed."
+    )
+    advertisement_types: list[str] = Field(
+        default_factory=list,
+        description="The jenis reklame this permit allows, as printed ('papan/billboard'); a request may "
+        "name one whole or by one of its '/' parts ('billboard'), in any case.",
+    )
 
     @field_validator("kka")
     @classmethod
@@ -34,9 +57,69 @@ class PermitType(Section):
             raise ValueError("kode klasifikasi ditulis seperti 500.16.7.4")
         return v
 
+    @field_validator("legal_basis", "conditions", "advertisement_types")
+    @classmethod
+    def _no_blank_items(cls, v: list[str]) -> list[str]:
+        if any(not item.strip() for item in v):
+            raise ValueError("berisi butir kosong; hapus butir itu")
+        return [item.strip() for item in v]
+
+    @model_validator(mode="after")
+    def _advertisement(self) -> PermitType:
+        if self.advertisement and not self.advertisement_types:
+            raise ValueError('advertisement = true memerlukan advertisement_types (misalnya ["papan/billboard"])')
+        if self.advertisement_types and not self.advertisement:
+            raise ValueError("advertisement_types hanya untuk jenis izin reklame; tambahkan advertisement = true")
+        keys = [_key(t) for t in self.advertisement_types]
+        if len(set(keys)) != len(keys):
+            raise ValueError("advertisement_types berisi jenis reklame yang sama dua kali; hapus salah satunya")
+        return self
+
+    def advertisement_type(self, asked: str) -> str | None:
+        """The allowed jenis reklame ``asked`` names, as the profile writes it; None when none matches.
+
+        ``Billboard`` names ``papan/billboard``: the whole entry or one of its ``/`` parts, case
+        and spacing aside, so the clerk need not copy the profile's spelling."""
+        wanted = _key(asked)
+        for allowed in self.advertisement_types:
+            if wanted == _key(allowed) or wanted in {_key(part) for part in allowed.split("/")}:
+                return allowed
+        return None
+
+
+def _key(text: str) -> str:
+    """``Papan / Billboard`` and ``papan/billboard`` are one jenis: case and spacing aside."""
+    return re.sub(r"\s*/\s*", "/", " ".join(text.casefold().split()))
+
+
+REKLAME_TYPES = [
+    "papan/billboard",
+    "videotron/megatron",
+    "neon box",
+    "baliho",
+    "spanduk",
+    "umbul-umbul",
+    "kain",
+    "melekat/stiker",
+    "berjalan/kendaraan",
+]
+"""Jenis reklame an izin reklame may name by default: the permanent and temporary kinds placed at
+a point, after the objects of the reklame tax (UU 1/2022 HKPD, as UU 28/2009 Pasal 47 before it:
+papan/billboard/videotron/megatron, kain, melekat/stiker, berjalan ...), with the names offices
+use on the form (baliho, spanduk, umbul-umbul, neon box). Selebaran, udara, apung, suara, film and
+peragaan reklame are not placed at a point and take no izin reklame here."""
+
 
 DEFAULT_PERMITS: dict[str, PermitType] = {
-    "reklame": PermitType(title="IZIN REKLAME", series="izin-reklame", requires_rekomendasi=True, dimensions=True),
+    "reklame": PermitType(
+        title="IZIN REKLAME",
+        series="izin-reklame",
+        requires_rekomendasi=True,
+        dimensions=True,
+        requires_identity=True,
+        advertisement=True,
+        advertisement_types=REKLAME_TYPES,
+    ),
     "trotoar": PermitType(
         title="IZIN PENGGUNAAN TROTOAR", series="izin-trotoar", requires_rekomendasi=True, dimensions=True
     ),

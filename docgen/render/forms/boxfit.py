@@ -76,15 +76,16 @@ def _list_too_long(name: str, box: Box, fonts: Fonts, default: str, items: Seque
 
 
 def lay_values(layout: BoxLayout, values: Mapping[str, str | list[str]], fonts: Fonts) -> list[tuple[Box, Laid]]:
-    """Every box holding values, fitted; RequestError names a field whose value does not fit its box,
-    TemplateError a placeholder ``values`` lacks or a list given to a box that is no list box."""
+    """Every box holding values, fitted where it stands once the empty ``when`` rows closed up;
+    RequestError names a field whose value does not fit its box, TemplateError a placeholder
+    ``values`` lacks or a list given to a box that is no list box."""
     missing = sorted(layout.fields - set(values))
     if missing:
         names = ", ".join(f"{{{m}}}" for m in missing)
         where = f"Formulir {Path(layout._source).name}" if layout._source else "Formulir"
         raise TemplateError(f"{where} memakai {names}, tetapi nilainya tidak ada; lengkapi data permintaannya")
     out: list[tuple[Box, Laid]] = []
-    for i, (box, parts) in enumerate(zip(layout.box, layout._parts, strict=True)):
+    for i, box, parts in layout.arranged(layout.hidden(values)):
         names = [name for _, name in parts if name]
         if not names:
             continue  # a label: already in the static layer

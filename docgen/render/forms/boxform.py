@@ -14,19 +14,17 @@ import functools
 import hashlib
 import io
 import tomllib
-import zlib
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -35,15 +33,14 @@ from docgen.pdf import binary_streams, draw_qr_path, embedded_fonts
 from docgen.profile import PROFILE_NAME, PrintedKop, Profile, load_workspace, printed_kop, safe_join, shipped_dir
 from docgen.render.forms.boxfit import lay_footer, lay_label, lay_values
 from docgen.render.forms.boxlayout import BUILTIN_FONTS, SANS, BoxLayout
-from docgen.render.forms.boxtext import Chunks, PageFonts, draw_border, place, raw_family, shared_base_fonts
+from docgen.render.forms.boxtext import PageFonts, draw_border, place, shared_base_fonts
 from docgen.render.forms.kop import draw_kop, kop_height_mm
+from docgen.render.forms.xobject import Template, embed, page_template
 from docgen.validation import field_path, summarize
 
 __all__ = ["draw_box_form", "fit_box_form", "load_box_layout"]
 
 _LIBERATION = Path("/usr/share/fonts/truetype/liberation")
-
-_STATIC = "docgen-latar"  # the form XObject name of the static layer
 
 
 def _why(exc: ValidationError) -> str:
@@ -129,20 +126,14 @@ def _kop_span(layout: BoxLayout, setting: _Setting) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class _Template:
-    """PDF objects serialised once; ints in ``objects`` are references to other entries (0 = root).
-
-    ``fonts`` names the entries left empty that stand for a font's shared ASCII subset: each page
-    fills them with its own objects of that subset, which its values use too."""
-
-    objects: tuple[Chunks, ...]
-    fonts: tuple[tuple[int, str], ...] = ()
-
-
-@dataclass(frozen=True)
 class _Assets:
+    """Fonts registered once per layout, and its static layer for each set of left-out rows (``when``):
+    a permit type without a billboard has its own, drawn on first use."""
+
     fonts: dict[str, tuple[str, str]]  # family -> registered regular and bold font names
-    static: _Template
+    root: Path
+    setting: _Setting | None
+    statics: dict[frozenset[str], Template] = field(default_factory=dict)
 
 
 def _workspace_file(root: Path, relative: str, key: str, source: str) -> Path:
@@ -207,9 +198,24 @@ def _image(root: Path, relative: str, key: str, source: str) -> ImageReader:
 
 
 def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> _Assets:
-    """Register fonts and draw the static layer once (background under, then kop, borders and labels)."""
+    """Register fonts and draw the static layer with every row (so a wrong label is refused on loading)."""
+    assets = _Assets(_font_names(layout, root, layout._source or "formulir"), root, setting)
+    _static(layout, assets, frozenset())
+    return assets
+
+
+def _static(layout: BoxLayout, assets: _Assets, hidden: frozenset[str]) -> Template:
+    """The static layer with the rows of the empty ``when`` fields left out, drawn once per such set."""
+    if hidden not in assets.statics:
+        assets.statics[hidden] = _draw_static(layout, assets.fonts, assets.root, assets.setting, hidden)
+    return assets.statics[hidden]
+
+
+def _draw_static(
+    layout: BoxLayout, fonts: dict[str, tuple[str, str]], root: Path, setting: _Setting | None, hidden: frozenset[str]
+) -> Template:
+    """Background under, then kop, rules, pictures, box borders and labels, as one form XObject."""
     source = layout._source or "formulir"
-    fonts = _font_names(layout, root, source)
     width, height = (v * mm for v in layout.paper_size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=fonts[layout.font][0])
@@ -240,7 +246,7 @@ def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> 
     for ln in layout.line:
         c.setLineWidth(ln.width_pt)
         c.line(ln.x1_mm * mm, height - ln.y1_mm * mm, ln.x2_mm * mm, height - ln.y2_mm * mm)
-    for i, (box, parts) in enumerate(zip(layout.box, layout._parts, strict=True)):
+    for i, box, parts in layout.arranged(hidden):
         if not any(name for _, name in parts):
             place(c, box, lay_label(layout, box, i, fonts, "".join(lit for lit, _ in parts)), height)
         draw_border(c, box, height)
@@ -252,7 +258,7 @@ def _prepare(layout: BoxLayout, root: Path, setting: _Setting | None = None) -> 
     page = PdfReader(io.BytesIO(buffer.getvalue())).pages[0]
     if background and background.suffix.lower() == ".pdf":
         page = _under(page, background, width, height, source)
-    return _Assets(fonts, _template(page, width, height, shared_base_fonts(_names(fonts))))
+    return page_template(page, width, height, shared_base_fonts(_names(fonts)))
 
 
 def _shift(layout: BoxLayout) -> float:
@@ -281,79 +287,6 @@ def _under(page: Any, background: Path, width: float, height: float, source: str
         raise ConfigError(f"Tata letak {source} salah: 'background' {background.name} bukan PDF yang terbaca") from exc
 
 
-def _template(page: Any, width: float, height: float, shared: Mapping[str, str]) -> _Template:
-    """The page as one form XObject, its resources serialised with references left as slots.
-
-    Fonts whose ``/BaseFont`` is in ``shared`` become empty slots each page fills (``_Template.fonts``)."""
-    objects: list[tuple[bytes | int, ...]] = [()]
-    seen: dict[tuple[int, int], int] = {}
-    fonts: list[tuple[int, str]] = []
-
-    def ref(obj: IndirectObject) -> int:
-        key = (obj.idnum, obj.generation)
-        if key not in seen:
-            seen[key] = len(objects)
-            objects.append(())
-            target = obj.get_object()
-            name = shared.get(str(target.get("/BaseFont"))) if isinstance(target, DictionaryObject) else None
-            if name is not None and target.get("/Type") == "/Font":
-                fonts.append((seen[key], name))
-            else:
-                objects[seen[key]] = body(target)
-        return seen[key]
-
-    def body(obj: Any) -> tuple[bytes | int, ...]:
-        if isinstance(obj, StreamObject):
-            data = obj._data  # still encoded: the dictionary's /Filter describes it as it stands
-            head = direct(DictionaryObject({k: v for k, v in obj.items() if k != "/Length"}))
-            return (*head[:-1], f"/Length {len(data)}>>\nstream\n".encode(), data, b"\nendstream")
-        return direct(obj)
-
-    def direct(obj: Any) -> tuple[bytes | int, ...]:
-        if isinstance(obj, IndirectObject):
-            return (ref(obj),)
-        if isinstance(obj, DictionaryObject):
-            items = [(_bytes(k), b" ", *direct(v), b"\n") for k, v in obj.items() if k != "/Parent"]
-            return (b"<<", *(part for item in items for part in item), b">>")
-        if isinstance(obj, ArrayObject):
-            return (b"[", *(part for item in obj for part in (*direct(item), b" ")), b"]")
-        return (_bytes(obj),)
-
-    contents = page.get_contents()  # a ContentStream is a dictionary, falsy when empty: compare to None
-    content = zlib.compress(contents.get_data() if contents is not None else b"")
-    resources = direct(page.get("/Resources", DictionaryObject()))
-    head = f"<</Type/XObject/Subtype/Form/BBox[0 0 {width:.4f} {height:.4f}]/Resources ".encode()
-    tail = f"/Filter/FlateDecode/Length {len(content)}>>\nstream\n".encode()
-    objects[0] = (head, *resources, tail, content, b"\nendstream")
-    return _Template(tuple(_joined(o) for o in objects), tuple(fonts))
-
-
-def _bytes(obj: Any) -> bytes:
-    out = io.BytesIO()
-    obj.write_to_stream(out)
-    return out.getvalue()
-
-
-def _joined(chunks: tuple[bytes | int, ...]) -> tuple[bytes | int, ...]:
-    """Neighbouring byte chunks glued, so formatting a page joins few pieces."""
-    out: list[bytes | int] = []
-    for chunk in chunks:
-        if isinstance(chunk, bytes) and out and isinstance(out[-1], bytes):
-            out[-1] += chunk
-        else:
-            out.append(chunk)
-    return tuple(out)
-
-
-def _embed(c: Canvas, template: _Template, fonts: PageFonts) -> None:
-    """Draw the static layer: its objects join this document, the page calls it by name."""
-    members = raw_family(template.objects)
-    for slot, name in template.fonts:
-        members[slot] = fonts.shared(name)
-    c._doc.Reference(members[0], pdfdoc.xObjectName(_STATIC))
-    c.doForm(_STATIC)
-
-
 # -- each page -----------------------------------------------------------------------------
 
 
@@ -368,11 +301,12 @@ def draw_box_form(
     if layout._assets is None:
         layout._assets = assets
     laid = lay_values(layout, values, assets.fonts)
+    static = _static(layout, assets, layout.hidden(values))
     width, height = (v * mm for v in layout.paper_size)
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=(width, height), pageCompression=1, initialFontName=assets.fonts[layout.font][0])
     fonts = PageFonts(c, _names(assets.fonts))
-    _embed(c, assets.static, fonts)
+    embed(c, static, fonts)
     c.translate(_shift(layout), 0)
     for box, lines in laid:
         place(c, box, lines, height)

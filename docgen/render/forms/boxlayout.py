@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -22,6 +22,7 @@ from docgen.validation import field_path
 
 __all__ = [
     "BUILTIN_FONTS",
+    "Arranged",
     "LEAD",
     "MIN_PT",
     "SANS",
@@ -84,6 +85,11 @@ class Box(Frame):
     text: str
     fit: Literal["shrink", "wrap"] = Field("wrap", description="shrink: one line; wrap: lines, then shrink.")
     is_list: bool = Field(False, alias="list", description="The one placeholder holds a list, printed numbered.")
+    when: str = Field(
+        "",
+        description="A field name: the box is left out when that field is empty, and the boxes below close up "
+        "(an izin reklame's jenis and naskah rows, absent from an izin pendidikan).",
+    )
 
 
 class FooterBox(Frame):
@@ -182,6 +188,7 @@ class BoxLayout(_Strict):
     qr: QrBox
     footer: FooterBox
     _parts: list[Parts] = PrivateAttr(default_factory=list)
+    _arranged: dict[frozenset[str], Arranged] = PrivateAttr(default_factory=dict)
     _paper: tuple[float, float] | None = PrivateAttr(None)  # the profile's paper, for page = "profile"
     _source: str = PrivateAttr("")
     _assets: object = PrivateAttr(None)  # boxform's prepared static layer, made on first use
@@ -204,8 +211,28 @@ class BoxLayout(_Strict):
 
     @property
     def fields(self) -> set[str]:
-        """Every placeholder the boxes use: what ``values`` must hold."""
-        return {name for parts in self._parts for _, name in parts if name}
+        """Every placeholder the boxes use, and every field a box's ``when`` names: what ``values`` must hold."""
+        return {name for parts in self._parts for _, name in parts if name} | self.conditions
+
+    @property
+    def conditions(self) -> set[str]:
+        """The fields that leave boxes out when empty (``when``)."""
+        return {b.when for b in self.box if b.when}
+
+    def hidden(self, values: Mapping[str, object]) -> frozenset[str]:
+        """The ``when`` fields that are empty in ``values`` (an empty text or list): their boxes are left out."""
+        return frozenset(name for name in self.conditions if not values.get(name))
+
+    def arranged(self, hidden: frozenset[str] = frozenset()) -> Arranged:
+        """The boxes drawn when the ``when`` fields in ``hidden`` are empty, each with its index and parts.
+
+        A left-out box's height closes up: the strips of the page that only left-out boxes cover
+        are taken out, and every box below moves up by the strips above it. A strip another box
+        still covers (a box beside the row) stays, so nothing kept is ever drawn over. The QR code,
+        the footer, lines and pictures keep their place (they belong to the page, not the rows)."""
+        if hidden not in self._arranged:
+            self._arranged[hidden] = _arrange(self.box, self._parts, hidden)
+        return self._arranged[hidden]
 
     @model_validator(mode="after")
     def _check(self) -> BoxLayout:
@@ -239,6 +266,10 @@ class BoxLayout(_Strict):
             _relative(picture.path, f"{field_path(('image', i))}.path")
         self._parts = [_parse(b.text, f"{key}.text") for (key, _), b in zip(frames, self.box, strict=True)]
         for (key, box), parts in zip(frames, self._parts, strict=True):
+            if box.when and not _NAME.match(box.when):
+                raise ValueError(
+                    f"{key}.when '{box.when[:40]}' bukan nama kolom; tulis seperti when = \"jenis_reklame\""
+                )
             if box.is_list and (len(parts) != 1 or parts[0][0] or not parts[0][1]):
                 raise ValueError(f'{key}.text untuk list = true harus satu kolom saja, misalnya "{{syarat}}"')
         return self
@@ -268,14 +299,38 @@ class BoxLayout(_Strict):
                 )
 
     def check_fields(self, known: Collection[str]) -> None:
-        """Refuse a placeholder the document kind does not fill (a typo such as ``{nmor}``), naming its box."""
-        for i, parts in enumerate(self._parts):
-            for _, name in parts:
-                if name and name not in known:
+        """Refuse a placeholder (or ``when`` field) the document kind does not fill (a typo such as
+        ``{nmor}``), naming its box."""
+        for i, (box, parts) in enumerate(zip(self.box, self._parts, strict=True)):
+            for name in [name for _, name in parts if name] + ([box.when] if box.when else []):
+                if name not in known:
                     raise ConfigError(
                         f"Tata letak {self._source or 'formulir'} salah: '{field_path(('box', i))}.text' memakai "
                         f"{{{name}}} yang tidak dikenal; kolom yang tersedia: {', '.join(sorted(known))}"
                     )
+
+
+Arranged = tuple[tuple[int, Box, Parts], ...]  # the boxes drawn: index in the file, box (moved), its parts
+
+
+def _arrange(boxes: Sequence[Box], parts: Sequence[Parts], hidden: frozenset[str]) -> Arranged:
+    """See ``BoxLayout.arranged``: the kept boxes, moved up over the strips only left-out boxes cover."""
+    kept = [(i, b, p) for i, (b, p) in enumerate(zip(boxes, parts, strict=True)) if b.when not in hidden]
+    strips: list[tuple[float, float]] = []
+    for top, bottom in sorted((b.y_mm, b.y_mm + b.h_mm) for b in boxes if b.when in hidden):
+        if strips and top <= strips[-1][1]:
+            strips[-1] = (strips[-1][0], max(strips[-1][1], bottom))
+        else:
+            strips.append((top, bottom))
+    for _, box, _ in kept:  # a strip a kept box covers stays
+        top, bottom = box.y_mm, box.y_mm + box.h_mm
+        pieces = [((lo, hi),) if bottom <= lo or top >= hi else ((lo, top), (bottom, hi)) for lo, hi in strips]
+        strips = [(lo, hi) for piece in pieces for lo, hi in piece if hi - lo > 0.01]
+    out = []
+    for i, box, p in kept:
+        shift = sum(hi - lo for lo, hi in strips if hi <= box.y_mm + 0.01)
+        out.append((i, box.model_copy(update={"y_mm": box.y_mm - shift}) if shift else box, p))
+    return tuple(out)
 
 
 def _inside_page(key: str, x: float, y: float, w: float, h: float, width: float, height: float) -> None:

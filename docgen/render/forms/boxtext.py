@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFo
 from reportlab.pdfgen.canvas import Canvas
 
 from docgen.render.forms.boxlayout import LEAD, Box, Frame
-from docgen.render.forms.textfit import shrink_wrap, wrap_text
+from docgen.render.forms.textfit import shrink_wrap, words_of, wrap_text
 
 __all__ = [
     "Chunks",
@@ -196,7 +196,7 @@ def _laid(
     """Fitting costs more than drawing; the pipeline fits each request twice (the trial with a
     stand-in number, then the document), so the same values are fitted once."""
     if shrink:
-        fitted = shrink_wrap(" ".join(text.split()), font, size, floor, width, keep=1)
+        fitted = shrink_wrap(" ".join(words_of(text.replace("\n", " "))), font, size, floor, width, keep=1)
     else:
         fitted = shrink_wrap(text, font, size, floor, width, height=room)
     if fitted is None:
@@ -264,8 +264,8 @@ def place(c: Canvas, frame: Frame, laid: Laid, height: float) -> None:
             c.drawCentredString(x + span / 2, y, line)
         elif frame.align == "right":
             c.drawRightString(x + span, y, line)
-        elif frame.align == "justify" and stretch and len(line.split()) > 1:
-            words = line.split()
+        elif frame.align == "justify" and stretch and len(words_of(line)) > 1:
+            words = words_of(line)
             gap = (span - sum(pdfmetrics.stringWidth(w, font, size) for w in words)) / (len(words) - 1)
             for word in words:
                 c.drawString(x, y, word)

@@ -8,15 +8,38 @@ number is taken); ``fit_text`` still cuts with an ellipsis for the disposition s
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from itertools import accumulate
 
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 
-__all__ = ["Fitted", "cut_line", "fit_text", "shrink_wrap", "wrap_text"]
+__all__ = ["Fitted", "cut_line", "fit_text", "shrink_wrap", "words_of", "wrap_text"]
 
 Fitted = tuple[float, list[str]]  # the size text was set in, and its lines
+_SPACES = re.compile(r"[ \t]+")  # where a line may break: not at a no-break space (U+00A0, "48\u00a0m²")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of one line, split at spaces and tabs only: a no-break space binds a number to its
+    unit (``4\u00a0m``), which Python's ``str.split()`` would part."""
+    return [w for w in _SPACES.split(text) if w]
+
+
+def _greedy(words: list[str], font: str, size: float, width: float) -> list[str]:
+    """Words joined into lines no wider than ``width`` (a word alone on its line may be wider)."""
+    lines: list[str] = []
+    space = pdfmetrics.stringWidth(" ", font, size)
+    line: list[str] = []
+    used = -space
+    for word in words:
+        wide = pdfmetrics.stringWidth(word, font, size)
+        if line and used + space + wide > width:
+            lines.append(" ".join(line))
+            line, used = [], -space
+        line.append(word)
+        used += space + wide
+    return [*lines, " ".join(line)] if line else lines
 
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
@@ -26,14 +49,14 @@ def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     for para in text.split("\n"):
         words: list[str] = []
-        for word in para.split():
+        for word in words_of(para):
             while pdfmetrics.stringWidth(word, font, size) > width:  # no kerning: widths add up by letter
                 cut = max(1, sum(w <= width for w in accumulate(pdfmetrics.stringWidth(c, font, size) for c in word)))
                 soft = max((i + 1 for i, c in enumerate(word[:cut]) if c in "/.-_,;"), default=0)
                 cut = soft if soft > cut // 2 else cut  # a number breaks after a slash or dot, if one is near
                 words, word = [*words, word[:cut]], word[cut:]
             words.append(word)
-        lines += simpleSplit(" ".join(words), font, size, width) or [""]
+        lines += _greedy(words, font, size, width) or [""]
     return lines
 
 
