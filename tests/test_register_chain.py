@@ -98,7 +98,9 @@ def test_a_permit_resting_on_a_wrong_rekomendasi_is_refused_and_takes_no_number(
         with Register.open(workspace) as reg:
             reg.void_number(rek.number, reason="salah objek")
     elif problem == "other applicant":
-        changes = {"pemohon": {"nama": "PT LAIN SEKALI", "alamat": "Jl. Lain No. 1, Kota Pasuruan"}}
+        changes = {
+            "pemohon": {"nama": "PT LAIN SEKALI", "alamat": "Jl. Lain No. 1, Kota Pasuruan", "nib": "9120007654321"}
+        }
     else:
         ref = bap.number
     with pytest.raises(RequestError) as caught:

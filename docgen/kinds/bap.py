@@ -246,6 +246,8 @@ OBJEK_EXAMPLE: dict[str, Any] = {
     "alamat": "Jl. Soekarno Hatta No. 12, Kelurahan Bugul Kidul, Kota Pasuruan",
     "koordinat": "-7.6453, 112.9075",
     "ukuran": {"panjang_m": 4, "lebar_m": 6, "tinggi_m": 8, "sisi": 2},
+    # what the team saw on the board, carried down the chain to the izin reklame
+    "reklame": {"jenis": "papan/billboard", "naskah": "TOKO MAJU - Pusat Bangunan dan Elektronik"},
 }
 
 KIND = Kind(
