@@ -113,9 +113,10 @@ class Rekomendasi(Request):
         own = profile.agency_key(person.instansi)
         issuer = profile.agency_key(info.data["instansi"]) or own
         if issuer is None:
+            heads = ", ".join(agency.head for agency in profile.instansi.values()) or "kepala OPD teknis"
             raise ValueError(
                 f"pejabat '{v.pejabat}' adalah pejabat {profile.agency_name(None)}, sedangkan rekomendasi "
-                f"diterbitkan OPD teknis; pilih pejabat instansi itu atau isi instansi ({_choices(profile)})"
+                f"diterbitkan OPD teknis; pilih {heads}, atau tulis instansi OPD-nya di [officials.{v.pejabat}]"
             )
         head = profile.agency_head(issuer)
         if own != issuer:
