@@ -6,21 +6,20 @@ same shape as ``[office]``, see ``docgen.profile.office.Letterhead``) with a hea
 ``[officials]`` and the series its rekomendasi number from. This office is the default agency:
 ``Profile.agency(None)`` and ``Profile.agency(office.key)`` are ``[office]``.
 
-The references between the sections are checked here, once, when the profile loads
-(:func:`agency_problem`), so a request can only name an agency whose kop, head and counter exist.
+The references between the sections are checked here (:func:`agency_problem`, called once by
+``docgen.profile.model`` when the profile loads), so a request can only name an agency whose kop,
+head and counter exist.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
 
 from pydantic import Field
 
 from docgen.profile.kop import kop_overflow
-from docgen.profile.office import Letterhead
-
-if TYPE_CHECKING:
-    from docgen.profile.model import Profile
+from docgen.profile.numbering import Series
+from docgen.profile.office import Letterhead, Office, Official
 
 __all__ = ["Instansi", "agency_problem"]
 
@@ -37,52 +36,57 @@ class Instansi(Letterhead):
     )
 
 
-def agency_problem(profile: Profile) -> str | None:
+def agency_problem(
+    office: Office,
+    agencies: Mapping[str, Instansi],
+    officials: Mapping[str, Official],
+    series: Mapping[str, Series],
+    *,
+    head: str,
+    uses: Iterable[tuple[str, str]],
+) -> str | None:
     """The first broken reference between agencies, officials and series, as one line naming the fix.
 
     Counters are kept per series name, so an agency's numbers never mix with this office's as long
     as its series is its own: a series names the agency whose unit code it prints, and an agency
-    numbers only from a series that names it.
+    numbers only from a series that names it. ``head`` is this office's head; ``uses`` the series
+    this office's own documents number from, as (where the profile says so, series).
     """
-    office = profile.office
-    known = {office.key, *profile.instansi}
-    for key, agency in profile.instansi.items():
-        problem = _agency_problem(profile, key, agency)
+    known = {office.key, *agencies}
+    for key, agency in agencies.items():
+        problem = _agency_problem(office, key, agency, officials, series)
         if problem:
             return problem
-    for key, person in profile.officials.items():
+    for key, person in officials.items():
         if person.instansi is not None and person.instansi not in known:
             return (
                 f"officials.{key}.instansi '{person.instansi}' tidak ada di [instansi]; "
                 f"tambahkan [instansi.{person.instansi}] atau hapus instansi (pejabat kantor ini)"
             )
-    head = profile.officials.get(profile.head)
-    if head is not None and profile.agency_key(head.instansi) is not None:
-        return (
-            f"head '{profile.head}' adalah pejabat instansi.{head.instansi}, bukan kantor ini; "
-            "pilih kepala kantor ini sebagai head"
-        )
-    for name, rule in profile.series.items():
+    chief = officials.get(head)
+    if chief is not None and chief.instansi not in (None, office.key):
+        return f"head '{head}' adalah pejabat instansi.{chief.instansi}, bukan kantor ini; pilih kepala kantor ini"
+    for name, rule in series.items():
         if rule.instansi is not None and rule.instansi not in known:
             return (
                 f"series.{name}.instansi '{rule.instansi}' tidak ada di [instansi]; "
                 f"tambahkan [instansi.{rule.instansi}] atau hapus instansi (seri kantor ini)"
             )
-    uses = [(f"kinds.{n}.series", k.series) for n, k in profile.kinds.items() if k.series]
-    uses += [(f"izin.{n}.series", p.series) for n, p in profile.izin.items()]
-    for where, series in uses:
-        rule = profile.series.get(series)
-        if rule is not None and profile.agency_key(rule.instansi) is not None:
+    for where, name in uses:
+        rule = series.get(name)
+        if rule is not None and rule.instansi not in (None, office.key):
             return (
-                f"{where} '{series}' adalah seri instansi.{rule.instansi} (kode unitnya); "
+                f"{where} '{name}' adalah seri instansi.{rule.instansi} (kode unitnya); "
                 "pilih seri kantor ini untuk dokumen kantor ini"
             )
     return None
 
 
-def _agency_problem(profile: Profile, key: str, agency: Instansi) -> str | None:
+def _agency_problem(
+    office: Office, key: str, agency: Instansi, officials: Mapping[str, Official], series: Mapping[str, Series]
+) -> str | None:
     where = f"instansi.{key}"
-    if key == profile.office.key:
+    if key == office.key:
         return f"[{where}] memakai kunci kantor ini (office.key = '{key}'); beri instansi itu kunci lain"
     too_wide = kop_overflow(agency)
     if too_wide is not None:
@@ -90,12 +94,12 @@ def _agency_problem(profile: Profile, key: str, agency: Instansi) -> str | None:
             f"baris kop '{too_wide}' di [{where}] lebih lebar dari kolom kop; "
             f"perkecil {where}.kop_sizes_pt atau pendekkan kata itu"
         )
-    if agency.emblem != profile.office.emblem:
+    if agency.emblem != office.emblem:
         return (
             f"{where}.emblem berbeda dari office.emblem; dokumen Word mencetak lambang kota yang sama "
             f"untuk setiap instansi: hapus {where}.emblem atau samakan dengan office.emblem"
         )
-    head = profile.officials.get(agency.head)
+    head = officials.get(agency.head)
     if head is None:
         return f"{where}.head '{agency.head}' tidak ada di [officials]; tambahkan [officials.{agency.head}]"
     if head.instansi != key:
@@ -103,7 +107,7 @@ def _agency_problem(profile: Profile, key: str, agency: Instansi) -> str | None:
             f"{where}.head '{agency.head}' bukan pejabat instansi itu; "
             f'tulis instansi = "{key}" di [officials.{agency.head}]'
         )
-    rule = profile.series.get(agency.series)
+    rule = series.get(agency.series)
     if rule is None:
         return (
             f"{where}.series '{agency.series}' tidak ada di [series]; "

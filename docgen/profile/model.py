@@ -106,7 +106,9 @@ class Profile(Section):
             )
         if self.head not in self.officials:
             raise ValueError(f"head '{self.head}' tidak ada di [officials]")
-        problem = agency_problem(self)
+        uses = [(f"kinds.{n}.series", k.series) for n, k in self.kinds.items() if k.series]
+        uses += [(f"izin.{n}.series", p.series) for n, p in self.izin.items()]
+        problem = agency_problem(self.office, self.instansi, self.officials, self.series, head=self.head, uses=uses)
         if problem:
             raise ValueError(problem)
         for name, ks in self.kinds.items():
