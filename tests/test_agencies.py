@@ -22,6 +22,7 @@ from test_rekomendasi import _its_bap, rekomendasi_request  # noqa: F401 (_its_b
 
 from docgen.errors import ConfigError
 from docgen.kinds import get_kind
+from docgen.pdf import make_marks
 from docgen.pipeline import generate
 from docgen.profile import Workspace, load_workspace, printed_kop
 from docgen.register import Register
@@ -117,6 +118,19 @@ def test_a_rekomendasi_is_the_agencys_letter_and_the_dpmptsp_letters_keep_their_
     assert url.startswith(VERIFY_BASE)  # this office's verification page
     answer = verify(workspace, url)
     assert (answer.verdict, answer.doc_id, answer.number) == (Verdict.GENUINE, rekomendasi.id, rekomendasi.number)
+
+
+def test_the_marks_name_the_issuing_agency_and_lead_to_this_offices_page(workspace: Workspace) -> None:
+    profile, day = workspace.profile, date(2026, 11, 28)
+    pupr = make_marks(profile, number="1/2/3", doc_date=day, token="t" * 24, issuer="pupr")
+    own = make_marks(profile, number="1/2/3", doc_date=day, token="t" * 24, issuer=profile.office.key)
+    assert pupr.url == own.url == VERIFY_BASE + "t" * 24
+    assert (
+        pupr.footer[0]
+        == "Dokumen ini diterbitkan oleh Dinas Pekerjaan Umum dan Penataan Ruang Kota Pasuruan dengan nomor 1/2/3."
+    )
+    assert own.footer[0].startswith("Dokumen ini diterbitkan oleh Dinas Penanaman Modal dan Pelayanan Terpadu")
+    assert (pupr.issuer, own.issuer) == ("pupr", None)  # a stamp draws the agency's cap, not [cap]
 
 
 def test_the_letter_goes_to_the_kepala_dpmptsp_unless_the_request_names_another(workspace: Workspace) -> None:
