@@ -346,7 +346,7 @@ def _marks(reg: Register, doc_id: int, reservation: Reservation | None, *, elect
     doc = reg.document(doc_id)
     return make_marks(
         reg.profile, number=reservation.number, doc_date=date.fromisoformat(doc.doc_date), token=doc.token or "",
-        electronic=electronic,
+        electronic=electronic, issuer=reg.profile.series[reservation.series].instansi,  # the series' agency issued it
     )  # fmt: skip
 
 

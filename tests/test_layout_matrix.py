@@ -57,7 +57,7 @@ from layoutcheck import (
 )
 
 from docgen.errors import RequestError
-from docgen.kinds import get_kind
+from docgen.kinds import get_kind, validate_request
 from docgen.paket import assemble_packet
 from docgen.pdf.pool import ConverterPool
 from docgen.pipeline import create_workspace, generate
@@ -104,12 +104,13 @@ def offices(tmp_path_factory) -> dict[str, Workspace]:
 # -- what each document must show, and the check of one PDF -------------------------------------
 
 
-def furniture(ws: Workspace) -> Furniture:
+def furniture(ws: Workspace, agency: str | None = None) -> Furniture:
     """Kop, page numbers and the footer's wording, from the profile: whatever footer a document
-    prints (verification, electronic signature, paper signature), its words are in there."""
+    prints (verification, electronic signature, paper signature), its words are in there. The kop
+    and the name in the footer are the issuing ``agency``'s ([instansi] key; None: this office)."""
     profile = ws.profile
-    office = profile.verification.office or profile.office.kop[-1]
-    kop = tuple(line.text for line in printed_kop(profile.office).lines)
+    office = profile.agency_name(agency)
+    kop = tuple(line.text for line in printed_kop(profile.agency(agency)).lines)
     wording = [*_sentences(profile.verification.model_dump()), *_sentences(profile.signing.model_dump())]
     return Furniture(kop=kop, footer=tuple(wording), office=office, label=profile.page.page_label)
 
@@ -134,12 +135,14 @@ def check(
     label: Callable[[int], str] | None = None,
     sheet_mm: tuple[float, float] | None = None,
     stamped: bool = True,
+    agency: str | None = None,
 ) -> list[Finding]:
     """Every rule on one PDF. ``signatures``: (the block's lines, other block lines not counted as body);
-    ``stamped``: the QR code and footer were stamped on, so nothing may lie under them."""
+    ``stamped``: the QR code and footer were stamped on, so nothing may lie under them; ``agency``:
+    who issued it (an OPD teknis' rekomendasi), whose kop it opens with."""
     profile = ws.profile
     doc = layout_of(pdf)
-    fixtures = furniture(ws)
+    fixtures = furniture(ws, agency)
     kop = fixtures.kop
     if label is None:
         numbers = missing_page_numbers(doc, profile.page.page_label, position=profile.page.number_position)
@@ -241,7 +244,9 @@ def bap_number(ws: Workspace, long: bool, jenis: str = "reklame") -> str:
 def make_word(ws: Workspace, pool: ConverterPool, kind: str, data: dict[str, Any]) -> tuple[Path, list[Finding]]:
     result = generate(ws, kind, data, pdf=True, converter=pool)
     pdf = pdf_of(ws, result)
-    return pdf, check(ws, pdf, data, **word_expectations(ws, kind, data))
+    made = get_kind(kind)
+    agency = made.issuer(validate_request(made, data, ws.profile), ws.profile) if made.issuer else None
+    return pdf, check(ws, pdf, data, agency=agency, **word_expectations(ws, kind, data))
 
 
 @pytest.mark.parametrize("paper", PAPERS)

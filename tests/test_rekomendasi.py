@@ -1,5 +1,6 @@
 """A surat rekomendasi cites its BAP, the permit, the conditions and the validity, and is signed by
-the head of the technical agency; bad requests are refused before numbering.
+the head of the technical agency (or a.n. the head); bad requests are refused before numbering.
+Its kop, series and refusals as the OPD teknis' own letter: tests/test_agencies.py.
 
 Documents are made through the pipeline into a real workspace and read back with python-docx;
 the PDF is converted by a real LibreOffice.
@@ -111,8 +112,12 @@ def test_an_agency_the_position_does_not_name_prints_under_it(workspace: Workspa
     profile.write_text(
         profile.read_text(encoding="utf-8")
         + '\n[officials.kadishub]\nname = "Drs. ANDI WIJAYA"\nnip = "197001011995031001"\n'
-        + 'rank = "Pembina"\nposition = "Kepala Dinas"\n'
-        + 'agency = "Dinas Perhubungan Kota Pasuruan"\n',
+        + 'rank = "Pembina"\nposition = "Kepala Dinas"\ninstansi = "dishub"\n'
+        + '\n[instansi.dishub]\nname = "Dinas Perhubungan Kota Pasuruan"\n'
+        + 'kop = ["PEMERINTAH KOTA PASURUAN", "DINAS PERHUBUNGAN"]\ncity = "Pasuruan"\n'
+        + 'address = "Jalan Contoh Nomor 1, Pasuruan"\nunit_code = "423.108"\nhead = "kadishub"\n'
+        + 'series = "rekomendasi-dishub"\n'
+        + '\n[series.rekomendasi-dishub]\npattern = "{kka}/REK-{seq:03}/{unit}/{year}"\ninstansi = "dishub"\n',
         encoding="utf-8",
     )
     ws = load_workspace(workspace.root, env={})
@@ -130,7 +135,8 @@ def test_an_agency_the_position_does_not_name_prints_under_it(workspace: Workspa
         ({"tanggal_bap": (date.today() + timedelta(days=1)).isoformat()}, "tanggal_bap", "sesudah rekomendasinya"),
         ({"berlaku_sampai": date.today().isoformat()}, "berlaku_sampai", "harus sesudah tanggal rekomendasi"),
         ({"berlaku_sampai": (date.today() + timedelta(days=30)).isoformat()}, "masa_berlaku", "bukan keduanya"),
-        ({"penandatangan": {"pejabat": "kadis-pupr", "sebagai": "a.n."}}, "penandatangan", "tanpa 'a.n.'"),
+        ({"penandatangan": {"pejabat": "kadis-pupr", "sebagai": "a.n."}}, "penandatangan",
+         "kepala instansi itu sendiri; hapus 'a.n.'"),
         ({"penandatangan": "kadis-dishub"}, "penandatangan.pejabat", "tidak ada di profil"),
         ({"jenis_izin": "spanduk"}, "jenis_izin", "tidak ada di [izin] profil"),
         ({"pemohon": {"nama": "CV. Maju Jaya Reklame", "alamat": "Pasuruan", "nib": "912000123456"}},
@@ -143,7 +149,9 @@ def test_bad_input_is_refused_naming_the_field_and_takes_no_number(
     workspace: Workspace, changes: dict[str, Any], field: str, words: str
 ) -> None:
     refused(workspace, "rekomendasi", rekomendasi_request(**changes), field, words)
-    assert (generate(workspace, "rekomendasi", rekomendasi_request()).number or "").startswith("500.16.7.2/REK-001/")
+    assert generate(workspace, "rekomendasi", rekomendasi_request()).number == (
+        f"500.16.7.2/REK-001/423.104/{date.today().year}"
+    )
 
 
 def test_the_pdf_shows_the_number_the_applicant_and_the_signer(workspace: Workspace) -> None:

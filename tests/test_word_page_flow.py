@@ -295,9 +295,11 @@ def test_an_a4_profile_prints_on_a4_paper(rendered, name):
 def test_the_kop_prints_the_profiles_printed_lines_one_line_each(rendered, name):
     from docgen.profile import printed_kop
 
-    office = load_workspace(REPO, env={}).profile.office
+    profile = load_workspace(REPO, env={}).profile
+    # the rekomendasi is the OPD teknis' letter (signed by kadis-pupr): on its agency's kop
+    issuer = profile.agency(profile.officials["kadis-pupr"].instansi if name.startswith("rekomendasi") else None)
     top = [line.text for line in rendered.pages[name][0].lines if line.y1 < 60 * MM]
-    kop = [line.text for line in printed_kop(office).lines]
+    kop = [line.text for line in printed_kop(issuer).lines]
     assert [text for text in top if text in kop] == kop
 
 

@@ -269,10 +269,14 @@ class Kind:
     basis: Basis | None = None
     series_of: Callable[[Any, Profile], str | None] | None = None
     """The series one request numbers from, when the kind has several (an izin: by its type)."""
+    issuer: Callable[[Any, Profile], str | None] | None = None
+    """The agency ([instansi] key) that issues one request, when not this office (a rekomendasi:
+    its OPD teknis); its kop heads the document. None, or a function returning None: this office."""
 
     def render_context(self, request: Request, profile: Profile, *, number: str) -> dict[str, Any]:
-        """Everything the template sees: the kind's fields, the kop, the page numbers and the number."""
-        extra = {"kantor": office_context(profile), "halaman": page_numbering(profile), "nomor": number}
+        """Everything the template sees: the kind's fields, the issuer's kop, the page numbers and the number."""
+        agency = self.issuer(request, profile) if self.issuer is not None else None
+        extra = {"kantor": office_context(profile, agency), "halaman": page_numbering(profile), "nomor": number}
         return self.context(request, profile) | extra
 
     def dated_example(self, today: date | None = None) -> dict[str, Any]:
@@ -335,15 +339,15 @@ def validate_request(
         raise RequestError(f"Permintaan {kind.name}{where} salah: {message}", fields=fields) from exc
 
 
-def office_context(profile: Profile) -> dict[str, Any]:
-    """The kop block every template prints.
+def office_context(profile: Profile, agency: str | None = None) -> dict[str, Any]:
+    """The kop block every template prints: this office's, or the issuing ``agency``'s ([instansi] key).
 
     ``kop_cetak`` is the kop as printed (``docgen.profile.kop``): every line already broken and
     sized, the same in every output, so a template prints each as one paragraph and never wraps
     it again. ``kop`` (the profile's lines), ``alamat`` and ``kontak`` stay for templates an
     office edited before the printed kop existed.
     """
-    office = profile.office
+    office = profile.agency(agency)
     printed = printed_kop(office)
     return {
         "kop": list(office.kop),
@@ -369,10 +373,11 @@ def page_numbering(profile: Profile) -> dict[str, str]:
     return {"sebelum": before, "sesudah": after, "posisi": profile.page.number_position, "kaki": []}
 
 
-def signer_context(signer: Penandatangan, profile: Profile) -> dict[str, Any]:
-    """Signature block lines; delegation (a.n./Plt./Plh.) is printed before the head's title."""
+def signer_context(signer: Penandatangan, profile: Profile, *, agency: str | None = None) -> dict[str, Any]:
+    """Signature block lines; delegation (a.n./Plt./Plh.) is printed before the head's title:
+    the head of the issuing ``agency`` ([instansi] key; None: this office's head)."""
     person = profile.officials[signer.pejabat]
-    head = profile.officials[profile.head]
+    head = profile.officials[profile.agency_head(agency)]
     if signer.sebagai == "a.n.":
         lines = [f"a.n. {head.position},", f"{person.position},"]
     elif signer.sebagai:

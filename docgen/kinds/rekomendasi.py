@@ -2,8 +2,11 @@
 
 It cites the BAP it rests on by number and date; linking it to that BAP in the register (and
 refusing one for a BAP concluded *tidak sesuai*) is the chain's work, not this module's. The
-letter is signed by the head of the technical agency, an official the profile lists with his
-agency, possibly not this office.
+letter is the OPD teknis' own, not this office's: the issuing agency (``instansi``, else its
+signer's agency, an ``[instansi.<key>]`` of the profile) gives the kop, the place of the date
+and the series (with its unit code), its head signs (or an official a.n. the head), and it is
+addressed to the Kepala DPMPTSP unless the request says otherwise. Its QR code still leads to
+this office's verification page, where every document docgen made is found by its token.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from docgen.errors import RequestError
 from docgen.kinds.bap import OBJEK_EXAMPLE, PEMOHON_EXAMPLE, JenisIzin, objek_context, pemohon_context, permit_name
 from docgen.kinds.base import (
     Basis,
@@ -24,11 +28,13 @@ from docgen.kinds.base import (
     Tanggal,
     Teks,
     TeksList,
+    signer_context,
     signer_label,
 )
 from docgen.kinds.permits import Berlaku, Objek, Pemohon, same_applicant
-from docgen.profile import Official, Profile
-from docgen.text import format_nip, tanggal
+from docgen.profile import Profile
+from docgen.text import tanggal
+from docgen.validation import shown
 
 __all__ = ["KIND", "Rekomendasi"]
 
@@ -39,7 +45,7 @@ class Rekomendasi(Request):
     tanggal: Tanggal
     sifat: Literal["Biasa", "Segera", "Sangat Segera", "Rahasia"] = "Biasa"
     lampiran: Lampiran = Lampiran()
-    kepada: TeksList = Field(min_length=1)
+    kepada: TeksList = Field(default_factory=list, validate_default=True)
     di: Teks = "Tempat"
     dasar: TeksList = Field(default_factory=list)
     bap: Teks
@@ -51,6 +57,7 @@ class Rekomendasi(Request):
     berlaku_sampai: Berlaku | None = None
     masa_berlaku: Teks | None = Field(None, validate_default=True)
     tembusan: TeksList = Field(default_factory=list)
+    instansi: Teks | None = None
     penandatangan: Penandatangan
     kka: Kka | None = None
 
@@ -72,14 +79,57 @@ class Rekomendasi(Request):
             raise ValueError(f"harus sesudah tanggal rekomendasi ({tanggal(day)})")
         return v
 
+    @field_validator("kepada")
+    @classmethod
+    def _to_the_kepala_dpmptsp(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        """Unless the request names its addressee, the letter goes to this office's head (by position)."""
+        profile: Profile | None = (info.context or {}).get("profile")
+        if not v and profile is not None:
+            return [profile.officials[profile.head].position]
+        return v
+
+    @field_validator("instansi")
+    @classmethod
+    def _an_opd_teknis(cls, v: str | None, info: ValidationInfo) -> str | None:
+        profile: Profile | None = (info.context or {}).get("profile")
+        if v is None or profile is None:
+            return v
+        if v != profile.office.key and v not in profile.instansi:
+            raise ValueError(f"instansi '{shown(v, 40)}' tidak ada di profil; {_choices(profile)}")
+        if profile.agency_key(v) is None:
+            raise ValueError(
+                f"rekomendasi diterbitkan OPD teknis, bukan {profile.agency_name(None)}; {_choices(profile)}"
+            )
+        return v
+
     @field_validator("penandatangan")
     @classmethod
-    def _signed_in_own_name(cls, v: Penandatangan) -> Penandatangan:
-        """a.n./Plt./Plh. name this office's head; the technical agency's head signs himself."""
-        if v.sebagai:
+    def _signed_by_the_issuer(cls, v: Penandatangan, info: ValidationInfo) -> Penandatangan:
+        """The issuing agency's head signs, or an official of that agency a.n./Plt./Plh. its head."""
+        profile: Profile | None = (info.context or {}).get("profile")
+        if profile is None or "instansi" not in info.data:  # a refused instansi is named once, by its own field
+            return v
+        person = profile.officials[v.pejabat]
+        own = profile.agency_key(person.instansi)
+        issuer = profile.agency_key(info.data["instansi"]) or own
+        if issuer is None:
+            heads = ", ".join(agency.head for agency in profile.instansi.values()) or "kepala OPD teknis"
             raise ValueError(
-                f"rekomendasi ditandatangani pejabat itu sendiri, tanpa '{v.sebagai}'; "
-                "untuk pejabat Plt./Plh. tulis jabatannya di profil"
+                f"pejabat '{v.pejabat}' adalah pejabat {profile.agency_name(None)}, sedangkan rekomendasi "
+                f"diterbitkan OPD teknis; pilih {heads}, atau tulis instansi OPD-nya di [officials.{v.pejabat}]"
+            )
+        head = profile.agency_head(issuer)
+        if own != issuer:
+            raise ValueError(
+                f"pejabat '{v.pejabat}' bukan pejabat {profile.agency_name(issuer)} yang menerbitkan rekomendasi "
+                f"ini; pilih pejabat instansi {issuer} (kepalanya '{head}') atau ubah instansi"
+            )
+        if v.sebagai and v.pejabat == head:
+            raise ValueError(f"'{v.pejabat}' kepala instansi itu sendiri; hapus '{v.sebagai}'")
+        if not v.sebagai and v.pejabat != head:
+            raise ValueError(
+                f"rekomendasi ditandatangani kepala instansi ('{head}') atau atas namanya; "
+                f"tulis sebagai: a.n. untuk '{v.pejabat}'"
             )
         return v
 
@@ -91,24 +141,45 @@ class Rekomendasi(Request):
         return v
 
 
-def _signer_lines(person: Official) -> list[str]:
-    """The position, then the agency when the position does not already name it."""
-    lines = [person.position]
-    if person.agency and person.agency.casefold() not in person.position.casefold():
-        lines.append(person.agency)
-    lines[-1] += ","
+def _choices(profile: Profile) -> str:
+    if not profile.instansi:
+        return "tambahkan [instansi.<kunci>] OPD teknis itu di profil"
+    return f"pilih instansi: {', '.join(profile.instansi)}"
+
+
+def _issuer(req: Rekomendasi, profile: Profile) -> str:
+    """The issuing agency's [instansi] key: the request's ``instansi``, else its signer's agency."""
+    signer = profile.officials[req.penandatangan.pejabat]
+    key = profile.agency_key(req.instansi) or profile.agency_key(signer.instansi)
+    if key is None:  # validation refuses it; a request checked without the profile reaches here
+        raise RequestError(
+            f"Rekomendasi diterbitkan OPD teknis, bukan {profile.agency_name(None)}; isi instansi atau pilih "
+            "penandatangan dari OPD teknis"
+        )
+    return key
+
+
+def _signer_lines(req: Rekomendasi, profile: Profile, agency: str) -> list[str]:
+    """The signature block's titles, then the agency when the first title does not already name it."""
+    lines = list(signer_context(req.penandatangan, profile, agency=agency)["jabatan"])
+    signer = req.penandatangan
+    titled = profile.officials[profile.agency_head(agency) if signer.sebagai else signer.pejabat]
+    name = titled.agency or profile.agency_name(agency)
+    if name.casefold() not in lines[0].casefold():
+        lines[0:1] = [lines[0].removesuffix(","), f"{name},"]
     return lines
 
 
 def _context(req: Rekomendasi, profile: Profile) -> dict[str, Any]:
-    person = profile.officials[req.penandatangan.pejabat]
+    agency = _issuer(req, profile)
+    signer = signer_context(req.penandatangan, profile, agency=agency)
     if req.berlaku_sampai is not None:
         validity = f"sampai dengan tanggal {tanggal(req.berlaku_sampai)}"
     else:
         validity = req.masa_berlaku or ""
     return {
         "tanggal": tanggal(req.tanggal),
-        "tempat_tanggal": f"{profile.office.city}, {tanggal(req.tanggal)}",
+        "tempat_tanggal": f"{profile.agency(agency).city}, {tanggal(req.tanggal)}",
         "sifat": req.sifat,
         "lampiran": req.lampiran.text(),
         "hal": f"Rekomendasi {permit_name(profile, req.jenis_izin)}",
@@ -124,11 +195,9 @@ def _context(req: Rekomendasi, profile: Profile) -> dict[str, Any]:
         "masa_berlaku": validity,
         "tembusan": list(req.tembusan),
         "penandatangan": {
-            "jabatan": _signer_lines(person),
-            "nama": person.name,
-            "pangkat": person.rank,
-            "nip": format_nip(person.nip),
-            "instansi": person.agency or profile.office.kop[-1],
+            **signer,
+            "jabatan": _signer_lines(req, profile, agency),
+            "instansi": profile.agency_name(agency),
         },
         "kka": req.kka or "",
     }
@@ -164,7 +233,10 @@ def _rests_on(req: Rekomendasi, basis_kind: str, bap: dict[str, Any]) -> str | N
 KIND = Kind(
     name="rekomendasi",
     title="Surat Rekomendasi (teknis)",
-    description="Rekomendasi OPD teknis atas permohonan izin, berdasarkan BAP; diberi nomor saat dibuat.",
+    description=(
+        "Rekomendasi OPD teknis atas permohonan izin, berdasarkan BAP: kop dan nomor instansi itu; "
+        "diberi nomor saat dibuat."
+    ),
     model=Rekomendasi,
     template="rekomendasi.docx",
     series="rekomendasi",
@@ -172,13 +244,15 @@ KIND = Kind(
     numbered="generation",
     context=_context,
     summary=_summary,
+    issuer=_issuer,
+    series_of=lambda req, profile: profile.instansi[_issuer(req, profile)].series,
     basis=Basis(kinds=("bap",), field="bap", check=_rests_on),
     shown_as={"tanggal": ("tanggal", "tempat_tanggal"), "jenis_izin": ("jenis_izin", "hal")},
     field_help={
         "tanggal": "tanggal surat, 2026-11-28",
         "sifat": "Biasa, Segera, Sangat Segera atau Rahasia",
         "lampiran": "jumlah lampiran: 2 atau '2 lembar'; kosong berarti '-'",
-        "kepada": "tujuan surat (Yth.), mis. Kepala DPMPTSP Kota Pasuruan",
+        "kepada": "tujuan surat (Yth.); kosong: jabatan kepala kantor ini (Kepala DPMPTSP)",
         "di": "tempat tujuan, mis. Tempat atau PASURUAN",
         "dasar": "dasar hukum, satu butir per peraturan; BAP dicantumkan otomatis sebagai butir terakhir",
         "bap": "nomor BAP (atau id-nya di register) yang menjadi dasar rekomendasi",
@@ -190,14 +264,14 @@ KIND = Kind(
         "berlaku_sampai": "tanggal akhir berlakunya rekomendasi, 2027-11-28 (atau isi masa_berlaku)",
         "masa_berlaku": "masa berlaku sebagai teks, mis. 'selama 1 (satu) tahun sejak tanggal ditetapkan'",
         "tembusan": "daftar tembusan (boleh kosong)",
-        "penandatangan": "kunci pejabat di profil, mis. kadis-pupr (kepala OPD teknis)",
+        "instansi": "kunci [instansi] OPD teknis yang menerbitkan, mis. pupr; kosong: instansi penandatangan",
+        "penandatangan": "kunci pejabat OPD teknis di profil, mis. kadis-pupr (kepala), atau {pejabat, sebagai: a.n.}",
         "kka": "kode klasifikasi arsip; kosong memakai bawaan jenis ini",
     },
     example={
         "tanggal": "2026-11-28",
         "sifat": "Biasa",
         "lampiran": "1 berkas",
-        "kepada": ["Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pasuruan"],
         "di": "PASURUAN",
         "dasar": [
             "Peraturan Daerah Kota Pasuruan tentang Penyelenggaraan Reklame;",

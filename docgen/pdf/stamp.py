@@ -64,6 +64,8 @@ class Marks:
 
     ``electronic``: the document is signed electronically (TTE), so ``footer`` includes the
     clause on electronic evidence; a paper-signed document's footer does not claim it.
+    ``issuer``: the [instansi] key of the agency that issued it (an OPD teknis' rekomendasi), whose
+    cap a stamp draws; None: this office.
     """
 
     number: str
@@ -72,6 +74,7 @@ class Marks:
     token: str
     footer: list[str] = field(default_factory=list)
     electronic: bool = False
+    issuer: str | None = None
 
 
 def read_pdf(data: bytes, name: str) -> PdfReader:
@@ -135,20 +138,28 @@ def _attach(writer: PdfWriter, page: PageObject, geometry: Geometry, overlay: Pa
     page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *existing, writer._add_object(after)])
 
 
-def make_marks(profile: Profile, *, number: str, doc_date: date, token: str, electronic: bool = False) -> Marks:
+def make_marks(
+    profile: Profile, *, number: str, doc_date: date, token: str, electronic: bool = False, issuer: str | None = None
+) -> Marks:
     """The marks of one issued document: its number, date, verification URL and footer.
 
-    The office is named as the profile spells it (``verification.office``, else the last kop
-    line): title-casing wrote "Modal Dan Pelayanan". ``electronic`` (the signing job, which
-    stamps before the TTE goes on) adds ``footer_electronic``; a draft printed for a wet
-    signature and a stamped scan pass False: the footer must not claim an electronic signature.
+    The footer names who issued it: this office as the profile spells it (``verification.office``,
+    else the last kop line: title-casing wrote "Modal Dan Pelayanan"), or the issuing agency
+    (``issuer``, an [instansi] key: its ``name``, else its last kop line). The URL is always this
+    office's verification page, which finds every document docgen made by its token. ``electronic``
+    (the signing job, which stamps before the TTE goes on) adds ``footer_electronic``; a draft
+    printed for a wet signature and a stamped scan pass False: the footer must not claim an
+    electronic signature.
     """
     settings = profile.verification
     url = f"{settings.base_url.rstrip('/')}/{token}"
-    office = settings.office or (profile.office.kop[-1] if profile.office.kop else "")
+    office = profile.agency_name(issuer)
     lines = [*settings.footer, *(settings.footer_electronic if electronic else ())]
     footer = [line.replace("{office}", office).replace("{number}", number).replace("{url}", url) for line in lines]
-    return Marks(number=number, date_text=tanggal(doc_date), url=url, token=token, footer=footer, electronic=electronic)
+    return Marks(
+        number=number, date_text=tanggal(doc_date), url=url, token=token, footer=footer, electronic=electronic,
+        issuer=profile.agency_key(issuer),
+    )  # fmt: skip
 
 
 def stand_in_marks(profile: Profile, doc_date: date, number: str = "", *, electronic: bool = False) -> Marks:
@@ -156,10 +167,19 @@ def stand_in_marks(profile: Profile, doc_date: date, number: str = "", *, electr
 
     The token is 24 of base32's widest letter: with ``a`` a real token could wrap the footer
     to one more line than was checked, and a page that had room for the check was refused
-    after its number was taken.
+    after its number was taken. Of this office and every [instansi] (each with its unit code in
+    the number and its name in the footer), the longest footer stands in, whoever will issue.
     """
-    stand_in = number or f"{'9' * 9}/99999/{profile.office.unit_code}/{doc_date.year}"
-    return make_marks(profile, number=stand_in, doc_date=doc_date, token=_WIDEST_TOKEN, electronic=electronic)
+
+    def stand_in(key: str | None) -> Marks:
+        unit = profile.agency(key).unit_code
+        wide = number or f"{'9' * 9}/99999/{unit}/{doc_date.year}"
+        return make_marks(
+            profile, number=wide, doc_date=doc_date, token=_WIDEST_TOKEN, electronic=electronic, issuer=key
+        )
+
+    made = [stand_in(key) for key in (None, *profile.instansi)]
+    return max(made, key=lambda marks: sum(len(line) for line in marks.footer))
 
 
 def footer_room_mm(profile: Profile, kind: str) -> float:
@@ -307,6 +327,9 @@ def _stamped(
     ring_text = cap.ring_text or " * ".join(profile.office.kop) + " *"
     centre_text = cap.centre_text or profile.office.city.upper()
     cap_image = safe_join(workspace.root, cap.image) if cap.image else None
+    if marks.issuer is not None:  # an OPD teknis' document: its own cap, never this office's [cap]
+        agency = profile.agency(marks.issuer)
+        ring_text, centre_text, cap_image = " * ".join(agency.kop) + " *", agency.city.upper(), None
     writer = PdfWriter(clone_from=reader)
     clean_writer(writer)
     qr = qr_image(marks.url)

@@ -2,12 +2,14 @@
 
 ``workspace`` (the folder, loading and validating it, the shipped defaults), ``environment``
 (``DOCGEN_...`` overrides, applied in one place), ``model`` (the whole file), and one module per
-group of sections: ``office`` (office, officials, staff), ``numbering`` (series, kinds, register,
-limits), ``permits``, ``finance``, ``signing``, ``desk``, ``serve`` (the verification page),
+group of sections: ``office`` (office, officials, staff, the letterhead every agency shares),
+``agencies`` (``[instansi.<key>]``, the OPD teknis issuing through docgen), ``numbering`` (series,
+kinds, register, limits), ``permits``, ``finance``, ``signing``, ``desk``, ``serve`` (the verification page),
 ``marks`` (stamp positions, cap), ``folders`` (outbox, watch, archive), ``page`` (paper, margins,
 page numbers) and ``kop`` (the kop's printed lines, the same in every output). Callers import from here.
 """
 
+from docgen.profile.agencies import Instansi
 from docgen.profile.desk import DeskSettings, DispositionSettings
 from docgen.profile.finance import FinanceRoles
 from docgen.profile.folders import ArchiveSettings, OutboxSettings, WatchSettings
@@ -23,7 +25,7 @@ from docgen.profile.kop import (
 from docgen.profile.marks import CapStyle, Place, StampLayout
 from docgen.profile.model import Profile
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
-from docgen.profile.office import Office, Official, Staff
+from docgen.profile.office import OFFICE_KEY, Letterhead, Office, Official, Staff
 from docgen.profile.page import PAPERS, PageSettings
 from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitSettings, PermitType
 from docgen.profile.section import PROFILE_NAME
@@ -37,6 +39,7 @@ __all__ = [
     "DEFAULT_TTE_FOOTER",
     "EMBLEM_COLUMN_MM",
     "KOP_TEXT_MM",
+    "OFFICE_KEY",
     "PAPERS",
     "PROFILE_NAME",
     "ArchiveSettings",
@@ -45,8 +48,10 @@ __all__ = [
     "DeskSettings",
     "DispositionSettings",
     "FinanceRoles",
+    "Instansi",
     "KindSettings",
     "KopLine",
+    "Letterhead",
     "Limits",
     "Office",
     "Official",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from docgen.profile.office import Office
+from docgen.profile.office import Letterhead
 from docgen.profile.page import KOP_WIDTH_MM
 
 __all__ = [
@@ -93,7 +93,7 @@ def _splits(words: list[str], count: int) -> list[list[str]]:
     return out
 
 
-def office_contact(office: Office) -> str:
+def office_contact(office: Letterhead) -> str:
     """One contact line: telephone, e-mail (pos-el) and website (laman), as the kop prints them."""
     parts = [
         f"Telepon {office.phone}" if office.phone else "",
@@ -103,13 +103,13 @@ def office_contact(office: Office) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def office_address(office: Office) -> str:
+def office_address(office: Letterhead) -> str:
     """The street address with the postal code."""
     return office.address + (f" {office.postal_code}" if office.postal_code else "")
 
 
-def printed_kop(office: Office) -> PrintedKop:
-    """The kop's printed lines for this office, the same for every document and engine."""
+def printed_kop(office: Letterhead) -> PrintedKop:
+    """The kop's printed lines for this office (or an agency), the same for every document and engine."""
     return _printed(
         tuple(office.kop),
         tuple(office.kop_sizes_pt),
@@ -134,7 +134,7 @@ def _printed(
     return PrintedKop(tuple(names), tuple(details))
 
 
-def kop_overflow(office: Office) -> str | None:
+def kop_overflow(office: Letterhead) -> str | None:
     """The first kop word too wide for the kop's column at its size, or None when all fit."""
     for line in printed_kop(office).lines:
         if _width_mm(line.text, line.size_pt, line.bold) > KOP_TEXT_MM:

@@ -1,7 +1,8 @@
 """The whole ``docgen.toml`` as one validated model, composed of the section modules.
 
-References across sections (the head among the officials, a kind's series, a permit's series)
-are checked here, so a profile that loads is a profile every command can use.
+References across sections (the head among the officials, a kind's series, a permit's series,
+each agency's head and series: docgen.profile.agencies) are checked here, so a profile that loads
+is a profile every command can use.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from docgen.profile.agencies import Instansi, agency_problem
 from docgen.profile.desk import DeskSettings, DispositionSettings
 from docgen.profile.finance import FinanceRoles
 from docgen.profile.folders import ArchiveSettings, OutboxSettings, WatchSettings
 from docgen.profile.kop import kop_overflow
 from docgen.profile.marks import CapStyle, StampLayout
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
-from docgen.profile.office import Office, Official, Staff
+from docgen.profile.office import Letterhead, Office, Official, Staff
 from docgen.profile.page import PageSettings
 from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitSettings, PermitType
 from docgen.profile.section import Section
@@ -33,6 +35,9 @@ class Profile(Section):
     page: PageSettings = PageSettings()
     head: str = Field("kadis", description="Key of the agency head, for 'a.n.' signatures.")
     officials: dict[str, Official] = Field(min_length=1)
+    instansi: dict[str, Instansi] = Field(
+        default_factory=dict, description="The OPD teknis docgen issues documents for (rekomendasi), by key."
+    )
     series: dict[str, Series] = Field(min_length=1)
     kinds: dict[str, KindSettings] = Field(default_factory=dict)
     # Named `books` in code: pydantic reserves the attribute name `register`.
@@ -67,6 +72,30 @@ class Profile(Section):
     def stamp_layout(self, kind: str) -> StampLayout:
         return self.stamp.get(kind, StampLayout())
 
+    def agency_key(self, key: str | None) -> str | None:
+        """``key`` as an [instansi] key, or None for this office (None or ``office.key``)."""
+        return None if key is None or key == self.office.key else key
+
+    def agency(self, key: str | None) -> Letterhead:
+        """The letterhead of agency ``key``: [office] for None or ``office.key``, else [instansi.<key>].
+
+        Keys come from a checked profile or a validated request; an unknown one is a KeyError.
+        """
+        own = self.agency_key(key)
+        return self.office if own is None else self.instansi[own]
+
+    def agency_head(self, key: str | None) -> str:
+        """The [officials] key of agency ``key``'s head: whom ``a.n.`` names on its documents."""
+        own = self.agency_key(key)
+        return self.head if own is None else self.instansi[own].head
+
+    def agency_name(self, key: str | None) -> str:
+        """How a sentence names agency ``key`` (the verification footer, a signature block)."""
+        own = self.agency_key(key)
+        if own is None:
+            return self.verification.office or self.office.kop[-1]
+        return self.instansi[own].name or self.instansi[own].kop[-1]
+
     @model_validator(mode="after")
     def _references_exist(self) -> Profile:
         too_wide = kop_overflow(self.office)
@@ -77,6 +106,11 @@ class Profile(Section):
             )
         if self.head not in self.officials:
             raise ValueError(f"head '{self.head}' tidak ada di [officials]")
+        uses = [(f"kinds.{n}.series", k.series) for n, k in self.kinds.items() if k.series]
+        uses += [(f"izin.{n}.series", p.series) for n, p in self.izin.items()]
+        problem = agency_problem(self.office, self.instansi, self.officials, self.series, head=self.head, uses=uses)
+        if problem:
+            raise ValueError(problem)
         for name, ks in self.kinds.items():
             if ks.series is not None and ks.series not in self.series:
                 raise ValueError(f"kinds.{name}.series '{ks.series}' tidak ada di [series]")

@@ -27,6 +27,11 @@ class Series(Section):
         "letter", description="Insert numbers for backdated letters: 57a (letter) or 57.1 (dot)."
     )
     prefixes: dict[str, str] = Field(default_factory=dict, description="{prefix} by sifat, e.g. {Rahasia = 'R.'}.")
+    instansi: str | None = Field(
+        None,
+        description="The agency ([instansi.<key>]) whose unit code {unit} prints and whose numbers these are; "
+        "none: this office. Counters stay per series, so an agency's never mix with this office's.",
+    )
 
     @field_validator("pattern")
     @classmethod

@@ -1,7 +1,10 @@
 """Who the office is and who signs: ``[office]``, ``[officials.<key>]``, ``[staff.<key>]``.
 
 The kop, the footer and every signature block are printed from these; a request names an
-official or a staff member by key, never by retyped name.
+official or a staff member by key, never by retyped name. ``Letterhead`` is what every issuing
+agency prints at the top of its letters: this office's ``[office]`` and each OPD teknis'
+``[instansi.<key>]`` (docgen.profile.agencies) are one shape, so each kop is checked and printed
+by the same code.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from pydantic import Field, field_validator
 
 from docgen.profile.section import Section
 
-__all__ = ["Office", "Official", "Staff"]
+__all__ = ["OFFICE_KEY", "Letterhead", "Office", "Official", "Staff"]
+
+#: The office's own key among the agencies when ``[office] key`` is not set.
+OFFICE_KEY = "dpmptsp"
 
 
-class Office(Section):
-    """Who the office is, as printed in the kop and the footer of every document."""
+class Letterhead(Section):
+    """An issuing agency's kop and contacts, and the unit code its numbers carry."""
 
     kop: list[str] = Field(min_length=1, description="Kop lines, top to bottom (government, agency).")
     city: str = Field(min_length=1, description="Place printed before the date: 'Pasuruan, 28 ...'.")
@@ -40,6 +46,16 @@ class Office(Section):
         return v
 
 
+class Office(Letterhead):
+    """Who this office is, as printed in the kop and the footer of its documents: the default agency."""
+
+    key: str = Field(
+        OFFICE_KEY,
+        min_length=1,
+        description='This office\'s key among the agencies: `instansi = "dpmptsp"` names [office].',
+    )
+
+
 class Official(Section):
     """A person who signs; the key in ``[officials.<key>]`` is what requests refer to."""
 
@@ -47,7 +63,12 @@ class Official(Section):
     nip: str = Field(description="18-digit civil-servant number; spaces allowed.")
     rank: str = Field("", description="Pangkat/golongan, e.g. 'Pembina Tingkat I'.")
     position: str = Field(min_length=1, description="Jabatan as printed above the signature.")
-    agency: str = Field("", description="The official's agency when not this office (head of an OPD teknis).")
+    instansi: str | None = Field(
+        None, description="Key of the official's agency: an [instansi.<key>] or office.key; none: this office."
+    )
+    agency: str = Field(
+        "", description="Agency line printed under the position when it does not name it; empty: the instansi's name."
+    )
 
     @field_validator("nip")
     @classmethod

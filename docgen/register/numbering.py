@@ -123,7 +123,7 @@ def reserve_number(
         year=doc_date.year,
         month=doc_date.month,
         kka=kka,
-        unit=profile.office.unit_code,
+        unit=profile.agency(rule.instansi).unit_code,  # an agency's series prints its own unit code
         prefix=rule.prefixes.get(sifat, ""),
         suffix=suffix,
     )
