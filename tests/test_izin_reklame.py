@@ -202,7 +202,7 @@ def test_what_an_izin_reklame_lacks_is_refused_naming_it_before_any_number(works
     for part, fields in change.items():
         data[part] = {k: v for k, v in {**data[part], **fields}.items() if v is not None}
     before = counters(workspace)
-    assert before.get("izin-reklame") is None and before.get("rekomendasi") == 1
+    assert before.get("izin-reklame") is None and before.get("rekomendasi-pupr") == 1
     with pytest.raises(RequestError, match=message) as caught:
         generate(workspace, "izin", data)
     assert "\n" not in str(caught.value)
