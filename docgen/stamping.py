@@ -86,24 +86,26 @@ def stamp_document(
                 raise RequestError(f"Dokumen {doc_id} berjenis {doc.kind}, bukan {kind.name}; periksa --kind")
             _ready(workspace, original, pdf.name, kind.name, date.fromisoformat(doc.doc_date), doc.number or "")
             anchors = _anchors_for(workspace, reg, doc, kind, original, pdf.name, converter)
+            series = _series_of(workspace, kind, doc)
             if doc.number_status == "issued":
                 reservation, state = None, None
             else:
-                reservation, state = reg.reserve_for(doc_id, kind.series_for(profile)), State.NUMBERED
+                reservation, state = reg.reserve_for(doc_id, series), State.NUMBERED
         else:
             request = validate_request(kind, data, profile, codes=workspace.archive_codes, source=source)
+            series = kind.series_for(profile, request)
             summary = kind.summary(request, profile)
             kka = summary.kka or kind.kka_for(profile)
             _ready(workspace, original, pdf.name, kind.name, summary.doc_date, "")
             anchors = None  # a foreign letter: docgen never saw its layout, the number goes in the box
             doc_id, reservation = reg.start_document(
-                kind.name, summary, request.model_dump(mode="json"), state=State.NUMBERED,
-                series=kind.series_for(profile), kka=kka,
+                kind.name, summary, request.model_dump(mode="json"), state=State.NUMBERED, series=series, kka=kka,
             )  # fmt: skip
             state = None
         doc = reg.document(doc_id)
         number = reservation.number if reservation else doc.number or ""
-        marks = make_marks(profile, number=number, doc_date=date.fromisoformat(doc.doc_date), token=doc.token or "")
+        marks = make_marks(profile, number=number, doc_date=date.fromisoformat(doc.doc_date), token=doc.token or "",
+                           issuer=profile.series[series].instansi if series in profile.series else None)  # fmt: skip
 
         def produce() -> list[tuple[str, bytes, str]]:
             return [("pdf", stamp_pdf(original, marks, workspace, kind.name, name=pdf.name, anchors=anchors), ".pdf")]
@@ -115,6 +117,19 @@ def stamp_document(
     finally:
         if register is None:
             reg.close()
+
+
+def _series_of(workspace: Workspace, kind: Kind, doc: DocumentRow) -> str:
+    """The series a registered document numbers (or numbered) from: an OPD's rekomendasi, its agency's.
+
+    Only a kind that picks its series per request needs the stored request read again.
+    """
+    if kind.series_of is None:
+        return kind.series_for(workspace.profile)
+    stored = validate_request(
+        kind, doc.request, workspace.profile, source=f"dokumen {doc.id}", roots=(workspace.root,), stored=True
+    )
+    return kind.series_for(workspace.profile, stored)
 
 
 def _anchors_for(

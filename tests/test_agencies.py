@@ -253,3 +253,19 @@ def test_broken_references_between_agencies_are_refused_at_load_naming_the_fix(
     with pytest.raises(ConfigError, match=named) as caught:
         load_workspace(workspace.root, env={})
     assert "\n" not in str(caught.value)
+
+
+def test_a_signed_scan_of_a_rekomendasi_is_stamped_as_the_agencys_document(workspace: Workspace, tmp_path) -> None:
+    require("soffice", "pdftoppm", "zbarimg")
+    from docgen.stamping import stamp_document
+
+    made = generate(workspace, "rekomendasi", rekomendasi_request(), pdf=True)
+    scan = tmp_path / "ditandatangani.pdf"
+    scan.write_bytes(output(workspace, made, "pdf").read_bytes())  # the printout, signed and scanned back
+    stamped = stamp_document(workspace, scan, "rekomendasi", doc_id=made.id)
+    assert stamped.number == made.number  # numbered when made: it keeps the agency's number
+    pdf = workspace.root / stamped.path
+    text = " ".join(" ".join(_page_lines(pdf, page)) for page in range(len(PdfReader(pdf).pages)))
+    assert "diterbitkan oleh Dinas Pekerjaan Umum dan Penataan Ruang Kota Pasuruan" in text, text[-400:]
+    assert "diterbitkan oleh Dinas Penanaman Modal" not in text
+    assert _counters(workspace) == {"bap": 1, "rekomendasi-pupr": 1}  # no number taken from any other series
