@@ -14,7 +14,7 @@ import sqlite3
 
 from docgen.errors import RegisterError
 from docgen.register.events import append_event, now_iso
-from docgen.register.rows import DOC_SELECT, DocumentRow, document_row
+from docgen.register.rows import DOC_SELECT, NUMBER_IS, DocumentRow, document_row
 from docgen.register.states import State
 
 __all__ = ["basis_of", "find_document", "link_in_tx", "resting_on"]
@@ -32,9 +32,10 @@ def find_document(conn: sqlite3.Connection, ref: str, *, kinds: tuple[str, ...])
     if match:
         row = conn.execute(DOC_SELECT + " WHERE d.id = ?", (int(match[1]),)).fetchone()
     else:
-        rows = conn.execute(DOC_SELECT + " WHERE n.number = ?", (text,)).fetchall()  # a void one is named as void
+        rows = conn.execute(DOC_SELECT + " WHERE " + NUMBER_IS, (text, text)).fetchall()  # a void one: named void
         rows = [r for r in rows if r["kind"] in kinds] or rows
         rows = [r for r in rows if r["number_status"] == "issued"] or rows
+        rows = [r for r in rows if r["state"] != State.SUPERSEDED] or rows  # a re-issued print: its successor
         if len(rows) > 1:
             raise RegisterError(
                 f"Nomor {text} dipakai beberapa dokumen; sebut id dokumennya (lihat 'docgen register list')"
@@ -55,6 +56,8 @@ def _refuse_unusable(doc: DocumentRow) -> None:
     if doc.state == State.BATAL:
         reason = f": {doc.void_reason}" if doc.void_reason else ""
         raise RegisterError(f"{label} sudah batal{reason}; dokumen yang batal tidak dapat menjadi dasar")
+    if doc.state == State.SUPERSEDED:
+        raise RegisterError(f"{label} sudah digantikan cetakan baru; pakai id dokumen penggantinya")
     if doc.number_status != "issued":
         raise RegisterError(f"{label} belum bernomor; beri nomor dulu sebelum menjadikannya dasar")
 
