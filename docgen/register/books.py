@@ -390,4 +390,3 @@ class Register:
         if not path.is_relative_to(outbox):  # named through another route (a symlink) to the same folder
             path, outbox = path.resolve(), outbox.resolve()
         return path.relative_to(outbox).as_posix()
-

@@ -109,9 +109,8 @@ def search_documents(reg: Register, query: SearchQuery) -> tuple[list[Found], in
     total = reg.conn.execute(f"SELECT COUNT(*) FROM (SELECT 1{counted} LIMIT {COUNT_LIMIT + 1}) t", args).fetchone()[0]
     offset = (query.halaman - 1) * query.per_halaman
     rows = reg.conn.execute(
-        "SELECT d.id, d.kind, d.state, COALESCE(n.number, g.number), d.subject, d.addressee, d.doc_date, i.sender, d.sifat"
-        + source
-        + " ORDER BY d.id DESC LIMIT ? OFFSET ?",
+        "SELECT d.id, d.kind, d.state, COALESCE(n.number, g.number), d.subject, d.addressee, d.doc_date,"
+        " i.sender, d.sifat" + source + " ORDER BY d.id DESC LIMIT ? OFFSET ?",
         [*args, query.per_halaman, offset],
     ).fetchall()
     return [Found(*row) for row in rows], int(total)
