@@ -25,6 +25,7 @@ from docgen.profile import Workspace, copy_defaults, load_workspace
 from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.register.batches import attach_in_tx
 from docgen.register.chain import find_document, link_in_tx
+from docgen.register.given import GivenNumber, start_given
 from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
 from docgen.text import tanggal
@@ -260,6 +261,8 @@ def generate(
             if reserved is not None:
                 attach_in_tx(conn, new_id, reserved)
 
+        if kind.given_number is not None:  # OSS's own number: recorded as given, no series is touched
+            return _issue_given(reg, kind, request, summary, kka, context, maker, trial, with_row, intake, reserved)
         doc_id, reservation = reg.start_document(
             kind.name,
             summary,
@@ -280,6 +283,28 @@ def generate(
     finally:
         if register is None:
             reg.close()
+
+
+def _issue_given(reg: Register, kind: Kind, request: Any, summary: Any, kka: str, context: dict[str, Any],
+                 maker: Any, trial: Any, with_row: Callable[[Any, int], None], intake: Intake | None,
+                 reserved: Reservation | None) -> Result:  # fmt: skip
+    """A document numbered from outside (``Kind.given_number``): created with its number, then written;
+    a failure in writing leaves it batal with the cause, so the number is free for the next try."""
+    source, number, issuer = kind.given_number(request, reg.profile)  # type: ignore[misc]
+    if reserved is not None:
+        raise RegisterError(f"{kind.name} bernomor dari {issuer}; nomor seri {reserved.number} tidak dipakai")
+    given = GivenNumber(source, number, issuer, summary.doc_date)
+    doc_id = start_given(reg, kind.name, summary, request.model_dump(mode="json"), given, kka=kka, with_row=with_row)
+    doc = reg.document(doc_id)
+    marks = make_marks(reg.profile, number=number, doc_date=summary.doc_date, token=doc.token or "")
+    try:
+        return issue_outputs(
+            reg, kind, doc_id, None, lambda: maker.outputs({**context, "nomor": number}, trial, None, marks),
+            year=summary.doc_date.year, template_sha256=maker.sha256, intake=intake,
+        )  # fmt: skip
+    except BaseException as exc:
+        reg.set_state(doc_id, State.BATAL, reason=f"gagal dibuat: {_cause(exc)}"[:300])
+        raise
 
 
 def _basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None:

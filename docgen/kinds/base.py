@@ -269,6 +269,8 @@ class Kind:
     basis: Basis | None = None
     series_of: Callable[[Any, Profile], str | None] | None = None
     """The series one request numbers from, when the kind has several (an izin: by its type)."""
+    given_number: Callable[[Any, Profile], tuple[str, str, str]] | None = None
+    """(source, number, issuer) of a number given from outside (OSS's): such a kind draws from no series."""
 
     def render_context(self, request: Request, profile: Profile, *, number: str) -> dict[str, Any]:
         """Everything the template sees: the kind's fields, the kop, the page numbers and the number."""
