@@ -22,7 +22,8 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("the books, PDF operations", {"register", "pdf", "inbox"}),
     ("templates and forms", {"render"}),
     ("one document's road", {"pipeline", "makers"}),
-    ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket"}),
+    ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket",
+                           "sertifikat"}),
     ("callers", {"demo", "watch", "batch", "web", "desk"}),
     ("the command line", {"cli"}),
 )  # fmt: skip
