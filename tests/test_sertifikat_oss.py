@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import cli, count_rows, decode_qr, pdf_tools, render_page
+from conftest import cli, count_rows, decode_qr, render_page
 from layoutcases import save_pages
 from pypdf import PdfReader
 
@@ -149,8 +149,8 @@ def test_an_mt_certificate_before_and_after_its_verification(workspace, pdf_tool
     after = " ".join(PdfReader(new_pdf).pages[0].extract_text().split())
     day = tanggal(TODAY)
     assert "Terverifikasi" in after and "Belum Terverifikasi" not in after
-    assert f"telah diverifikasi oleh DINAS PENANAMAN MODAL" in after and f"pada tanggal {day}" in after
-    assert f"Berita Acara Pemeriksaan" in after and bap.number in after
+    assert "telah diverifikasi oleh DINAS PENANAMAN MODAL" in after and f"pada tanggal {day}" in after
+    assert "Berita Acara Pemeriksaan" in after and bap.number in after
     save_pages(new_pdf, "sertifikat-standar-mt-terverifikasi")
 
     # each print's QR code leads to its own answer: the old one names its successor
