@@ -24,7 +24,7 @@ from docgen.register.numbering import Reservation, holder_alive, reads_for, rese
 from docgen.register.opening import create_connection, open_connection
 from docgen.register.outboxproof import prove_issued
 from docgen.register.profilelock import bind
-from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row, files_in_tx
+from docgen.register.rows import DOC_SELECT, NUMBER_IS, DocumentRow, FileRecord, Intake, document_row, files_in_tx
 from docgen.register.states import LABELS, State, check_transition
 from docgen.store.db import atomic, register_error
 
@@ -270,6 +270,9 @@ class Register:
         if year is not None:
             sql, args = sql + " AND year IN (?, 0)", [number, year]
         rows = self.conn.execute(sql, args).fetchall()
+        held = self.conn.execute(DOC_SELECT + " WHERE " + NUMBER_IS, (number, number)).fetchall()
+        if not rows and (live := [r for r in held if r["state"] not in (State.BATAL, State.SUPERSEDED)]):
+            return self.set_state(live[0]["id"], State.BATAL, reason=reason)  # a number given from outside (OSS)
         if not rows:
             raise RegisterError(f"Nomor {number} tidak ada di register; periksa penulisannya")
         if len(rows) > 1:

@@ -54,8 +54,7 @@ class PublicDoc:
     number: str | None
     number_status: str | None
     voided_at: str | None
-    replaced_on: str | None = None
-    """The date of the print that superseded this one (same number, e.g. a verified certificate)."""
+    replaced_on: str | None = None  # the day of the print that superseded this one (same number)
 
 
 class PublicBooks:
