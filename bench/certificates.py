@@ -69,11 +69,12 @@ ROWS = [  # (label, placeholder) as in templates/sertifikat-standar.toml
 
 
 def request(i: int) -> dict[str, Any]:
-    """The kind's example made distinct: its own business name and NIB, risk R or MR."""
+    """The kind's example made distinct: its own business name, NIB and OSS number, risk MR or MT."""
     data = copy.deepcopy(get_kind(KIND).dated_example())
     data["nama_usaha"] = f"CV USAHA BERSAMA {i + 1:04d} PASURUAN"
     data["nib"] = f"{9120000000000 + i:013d}"
-    data["tingkat_risiko"] = ("R", "MR")[i % 2]
+    data["nomor"] = data["nib"] + "0001"  # OSS's number: given, never drawn from a series
+    data["tingkat_risiko"] = ("MT", "MR")[i % 2]
     return data
 
 
@@ -111,14 +112,15 @@ def full_path(root: Path, count: int, processes: int) -> tuple[float, int, list[
 
 
 def verify(root: Path, expected: int) -> list[str]:
-    """Problems in the register after the run: check_register, numbers 1..N, one QR token each."""
+    """Problems in the register after the run: check_register, N distinct OSS numbers, one QR token each."""
     with Register.open(load_workspace(root, env={})) as reg:
         problems = list(check_register(reg).problems)
-        seqs = sorted(r["seq"] for r in reg.numbers(series=KIND))
+        given = {r[0] for r in reg.conn.execute("SELECT number FROM given_numbers")}
+        drawn = len(reg.numbers(series=KIND))
         tokens = [r[0] for r in reg.conn.execute("SELECT token FROM documents WHERE kind = ?", (KIND,))]
         files = reg.conn.execute("SELECT COUNT(*) FROM files WHERE path LIKE '%.pdf'").fetchone()[0]
-    if seqs != list(range(1, expected + 1)):
-        problems.append(f"numbers are not exactly 1..{expected} ({len(seqs)} rows)")
+    if len(given) != expected or drawn:
+        problems.append(f"{len(given)} distinct OSS numbers for {expected} certificates, {drawn} drawn from a series")
     if len(tokens) != expected or None in tokens or len(set(tokens)) != len(tokens):
         problems.append(f"QR tokens: {len(tokens)} documents, {len(set(tokens))} distinct")
     if files != expected:

@@ -15,24 +15,23 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docgen.basis import checked_basis, from_basis, printed_basis
 from docgen.errors import NOTHING_NUMBERED, DiskFull, DocgenError, RegisterError, RenderError, RequestError
 from docgen.files import DISK_FULL_FIX, NameTaken, Written, disk_full, write_new
 from docgen.inbox import create_inbox
 from docgen.kinds import Kind, get_kind, validate_request
-from docgen.kinds.chain import filled
 from docgen.makers import Output, maker_for
 from docgen.names import file_stem
 from docgen.pdf import Converter, Marks, make_marks
 from docgen.profile import Workspace, copy_defaults, load_workspace
 from docgen.register import FileRecord, Intake, Register, Reservation, State
 from docgen.register.batches import attach_in_tx
-from docgen.register.chain import find_document, link_in_tx
+from docgen.register.chain import link_in_tx
+from docgen.register.given import GivenNumber, start_given
 from docgen.register.rows import DocumentRow
 from docgen.register.states import check_transition
-from docgen.text import tanggal
 
-__all__ = ["free_name", "write_free", "Result", "create_workspace", "from_basis", "generate", "issue_outputs",
-           "number_document"]  # fmt: skip
+__all__ = ["free_name", "write_free", "Result", "create_workspace", "generate", "issue_outputs", "number_document"]
 
 
 @dataclass(frozen=True)
@@ -251,13 +250,9 @@ def generate(
     context = kind.render_context(request.model_copy(update={"kka": kka}), profile, number="")
     reg = register or Register.open(workspace)
     try:
-        basis = _basis(reg, kind, request)
-        if basis is not None:  # printed as the document's basis: its number and date as registered
-            day, title = tanggal(date.fromisoformat(basis.doc_date)), get_kind(basis.kind).title.split(" (")[0]
-            text = f"{title} Nomor {basis.number} tanggal {day}"
-            context["dasar_dokumen"] = {"nomor": basis.number, "tanggal": day, "teks": text}
-            if kind.basis is not None and kind.basis.field in context:  # the registered number, however named
-                context[kind.basis.field] = basis.number
+        basis = checked_basis(reg, kind, request)
+        if basis is not None:
+            context |= printed_basis(kind, basis, context)
         trial = None if draft else maker.trial(context, summary.doc_date.year)
         series = kind.series_for(profile, request)
         if reserved is not None and (draft or reserved.series != series):
@@ -269,6 +264,8 @@ def generate(
             if reserved is not None:
                 attach_in_tx(conn, new_id, reserved)
 
+        if kind.given_number is not None:  # OSS's own number: recorded as given, no series is touched
+            return _issue_given(reg, kind, request, summary, kka, context, maker, trial, with_row, intake, reserved)
         doc_id, reservation = reg.start_document(
             kind.name,
             summary,
@@ -291,52 +288,26 @@ def generate(
             reg.close()
 
 
-def from_basis(reg: Register, kind: Kind, data: dict[str, Any], dasar: str) -> dict[str, Any]:
-    """``data`` laid over what ``kind`` takes from the document ``dasar`` names (number or register id).
-
-    Only read here: ``_basis`` checks the finished request against it and the link re-reads it
-    under the lock. A request naming another basis than ``dasar`` is refused, not guessed at.
-    """
-    if kind.basis is None:
-        raise RequestError(f"Jenis {kind.name} tidak berdasar dokumen lain; hapus dasar '{dasar[:60]}' dari permintaan")
-    basis, own = _found(reg, kind, dasar, f"Dasar {kind.name}:"), kind.basis.field
-    named = str(data.get(own) or "").strip() if isinstance(data, dict) else ""
-    if named and not _same(reg, kind, named, basis.id):
-        raise RequestError(
-            f"Permintaan {kind.name} menyebut '{own}' {named[:60]}, padahal dasarnya {basis.kind} {basis.number}; "
-            f"hapus '{own}' dari permintaan atau samakan dengan dasarnya"
-        )
-    return filled(kind, data, basis.kind, number=basis.number or "", day=basis.doc_date, request=basis.request)
-
-
-def _found(reg: Register, kind: Kind, ref: str, told: str) -> DocumentRow:
-    """The basis ``ref`` names (number or register id); refused with ``told`` before the reason."""
+def _issue_given(reg: Register, kind: Kind, request: Any, summary: Any, kka: str, context: dict[str, Any],
+                 maker: Any, trial: Any, with_row: Callable[[Any, int], None], intake: Intake | None,
+                 reserved: Reservation | None) -> Result:  # fmt: skip
+    """A document numbered from outside (``Kind.given_number``): created with its number, then written;
+    a failure in writing leaves it batal with the cause, so the number is free for the next try."""
+    source, number, issuer = kind.given_number(request, reg.profile)  # type: ignore[misc]
+    if reserved is not None:
+        raise RegisterError(f"{kind.name} bernomor dari {issuer}; nomor seri {reserved.number} tidak dipakai")
+    given = GivenNumber(source, number, issuer, summary.doc_date)
+    doc_id = start_given(reg, kind.name, summary, request.model_dump(mode="json"), given, kka=kka, with_row=with_row)
+    doc = reg.document(doc_id)
+    marks = make_marks(reg.profile, number=number, doc_date=summary.doc_date, token=doc.token or "")
     try:
-        return find_document(reg.conn, ref, kinds=kind.basis.kinds if kind.basis else ())
-    except RegisterError as exc:
-        raise RequestError(f"{told} {exc}") from exc
-
-
-def _same(reg: Register, kind: Kind, ref: str, doc_id: int) -> bool:
-    try:  # a basis that cannot be found is not the one --dasar found
-        return _found(reg, kind, ref, "").id == doc_id
-    except RequestError:
-        return False
-
-
-def _basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None:
-    """The document this request rests on, checked before any number is taken (and again, under
-    the lock, when the link is written)."""
-    if kind.basis is None:
-        return None
-    ref = kind.basis.named_by(request)
-    if ref is None:
-        return None
-    basis = _found(reg, kind, ref, f"Permintaan {kind.name}: '{kind.basis.field}'")
-    refusal = kind.basis.check(request, basis.kind, basis.request)
-    if refusal:
-        raise RequestError(f"Permintaan {kind.name}: '{kind.basis.field}' {basis.number}: {refusal}")
-    return basis
+        return issue_outputs(
+            reg, kind, doc_id, None, lambda: maker.outputs({**context, "nomor": number}, trial, None, marks),
+            year=summary.doc_date.year, template_sha256=maker.sha256, intake=intake,
+        )  # fmt: skip
+    except BaseException as exc:
+        reg.set_state(doc_id, State.BATAL, reason=f"gagal dibuat: {_cause(exc)}"[:300])
+        raise
 
 
 def _marks(reg: Register, doc_id: int, reservation: Reservation | None, *, electronic: bool = False) -> Marks | None:

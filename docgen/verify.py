@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ from docgen.errors import RequestError
 from docgen.pdf import token_in_pdf
 from docgen.profile import Workspace, safe_join
 from docgen.register import DocumentRow, Register, State
+from docgen.register.given import replacement_of
 from docgen.sign import SignatureCheck, check_signatures, revision_hashes
+from docgen.text import tanggal
 
 __all__ = ["Verdict", "Verification", "verify"]
 
@@ -35,12 +38,13 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
     SIGNATURE_INVALID = "signature_invalid"
     UNTRUSTED = "untrusted"
+    SUPERSEDED = "superseded"
 
 
 #: Exit status per verdict (1 and 2 stay for errors and usage mistakes).
 EXIT_CODES = {
     Verdict.GENUINE: 0, Verdict.MODIFIED: 3, Verdict.VOID: 4, Verdict.UNKNOWN: 5,
-    Verdict.SIGNATURE_INVALID: 6, Verdict.UNTRUSTED: 7,
+    Verdict.SIGNATURE_INVALID: 6, Verdict.UNTRUSTED: 7, Verdict.SUPERSEDED: 8,
 }  # fmt: skip
 
 _MESSAGES = {
@@ -48,6 +52,10 @@ _MESSAGES = {
     Verdict.MODIFIED: "DIUBAH: dokumen ini pernah diterbitkan, tetapi berkas ini tidak sama dengan aslinya",
     Verdict.VOID: "BATAL: nomor dokumen ini dibatalkan",
     Verdict.UNKNOWN: "TIDAK DIKENAL: dokumen ini tidak tercatat sebagai terbitan kantor ini",
+    Verdict.SUPERSEDED: (
+        "DIGANTIKAN: dokumen ini pernah diterbitkan, tetapi telah digantikan oleh terbitan baru {replaced_by}; "
+        "yang berlaku adalah terbitan baru itu"
+    ),
     Verdict.SIGNATURE_INVALID: (
         "TANDA TANGAN TIDAK SAH: tanda tangan elektronik rusak atau berkas diubah setelah ditandatangani; "
         "minta salinan asli ke kantor"
@@ -73,6 +81,8 @@ class Verification:
     state: str | None = None
     void_reason: str | None = None
     signatures: list[SignatureCheck] = field(default_factory=list)
+    replaced_by: str | None = None
+    """For a superseded print: the number and date of the document that replaced it."""
 
     @property
     def exit_code(self) -> int:
@@ -86,17 +96,23 @@ class Verification:
         return asdict(self)
 
 
-def _answer(verdict: Verdict, doc: DocumentRow | None) -> Verification:
-    """Void trumps everything; a draft never issued is not an office document (unknown)."""
+def _answer(verdict: Verdict, doc: DocumentRow | None, reg: Register) -> Verification:
+    """Void trumps everything; a draft never issued is not an office document (unknown); an
+    unchanged print that a re-issue replaced (an MT certificate once verified) names its successor."""
+    replaced = None
     if doc is not None and (doc.state == State.BATAL or doc.number_status == "void"):
         verdict = Verdict.VOID
+    elif doc is not None and doc.state == State.SUPERSEDED:
+        new = replacement_of(reg.conn, doc.id)
+        replaced = f"Nomor {new.number} tanggal {tanggal(date.fromisoformat(new.doc_date))}" if new else "-"
+        verdict = Verdict.SUPERSEDED if verdict == Verdict.GENUINE else verdict
     elif doc is not None and doc.state not in _ISSUED_STATES:
         doc, verdict = None, Verdict.UNKNOWN
     if doc is None:
         return Verification(verdict, _MESSAGES[verdict])
     return Verification(
-        verdict, _MESSAGES[verdict], doc.id, doc.number, doc.kind, doc.doc_date, doc.subject, doc.state,
-        doc.void_reason,
+        verdict, _MESSAGES[verdict].format(replaced_by=replaced), doc.id, doc.number, doc.kind, doc.doc_date,
+        doc.subject, doc.state, doc.void_reason, replaced_by=replaced,
     )  # fmt: skip
 
 
@@ -207,9 +223,9 @@ def verify(workspace: Workspace, target: str | Path) -> Verification:
             if doc is None and checks:  # signing appends to the file: the registered one is an earlier revision
                 doc = next((d for h in revision_hashes(data) if (d := reg.by_file_hash(h)) is not None), None)
             if doc is not None:
-                return _with_signatures(_answer(Verdict.GENUINE, doc), checks)
+                return _with_signatures(_answer(Verdict.GENUINE, doc, reg), checks)
             token = token_in_pdf(data)
             doc = reg.by_token(token) if token else None
-            return _with_signatures(_answer(Verdict.MODIFIED if doc else Verdict.UNKNOWN, doc), checks)
+            return _with_signatures(_answer(Verdict.MODIFIED if doc else Verdict.UNKNOWN, doc, reg), checks)
         doc = reg.by_token(token)
-        return _answer(Verdict.GENUINE if doc else Verdict.UNKNOWN, doc)
+        return _answer(Verdict.GENUINE if doc else Verdict.UNKNOWN, doc, reg)

@@ -163,6 +163,9 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
     data = copy.deepcopy(get_kind(kind).dated_example())
     model = get_kind(kind).model
     if kind == "sertifikat-standar" and long:
+        # another OSS number (one live print per number), the longest the profile's pattern takes, and MT's
+        # longer statement
+        data.update(nomor=data["nib"] + "-" + "9" * 17, tingkat_risiko="MT")
         data["nama_usaha"] = longest(model, "nama_usaha", LONG_NAME)
         data["alamat_usaha"] = longest(model, "alamat_usaha", LONG_ADDRESS)
         data["lokasi_usaha"] = longest(model, "lokasi_usaha", LONG_ADDRESS)

@@ -21,8 +21,9 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("kinds of document", {"kinds"}),
     ("the books, PDF operations", {"register", "pdf", "inbox"}),
     ("templates and forms", {"render"}),
-    ("one document's road", {"pipeline", "makers"}),
-    ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket"}),
+    ("one document's road", {"pipeline", "makers", "basis"}),
+    ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket",
+                           "sertifikat"}),
     ("callers", {"demo", "watch", "batch", "web", "desk"}),
     ("the command line", {"cli"}),
 )  # fmt: skip

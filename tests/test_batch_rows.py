@@ -63,6 +63,8 @@ def letter_row(hal: str, **changes: Any) -> list[Any]:
 
 def certificate_sheet(path: Path, nib: Any, *, kbli: Any = "56101") -> Path:
     example = CERTIFICATE.dated_example()
+    if len(str(nib)) == 13:  # OSS's number begins with the NIB
+        example["nomor"] = f"{nib}0001"
     example.update(nib=nib, kbli=kbli)
     return xlsx(path, [list(example), list(example.values())])
 

@@ -29,8 +29,9 @@ OFFICE = {  # the kop is no field: the layouts' [kop] prints the profile's (test
 }
 CERTIFICATE = {
     **OFFICE,
-    "nomor": "SS-00012/423.105/XI/2026",
+    "nomor": "91200012345670012",
     "nib": "9120001234567",
+    "id_proyek": "R-202611271045123450001",
     "nama_usaha": "CV Sumber Rejeki Makmur",
     "alamat_usaha": "Jalan Soekarno Hatta Nomor 12, Bugul Kidul",
     "kbli": "47111",
@@ -41,6 +42,11 @@ CERTIFICATE = {
     "status_verifikasi": "Terverifikasi",
     "tanggal_verifikasi": "27 November 2026",
     "penerbit": "DPMPTSP Kota Pasuruan",
+    "dasar_hukum": [
+        "Peraturan Pemerintah Nomor 28 Tahun 2025 tentang Penyelenggaraan Perizinan Berusaha Berbasis Risiko"
+    ],
+    "dasar_dokumen_teks": "Rekomendasi Nomor 600/REK-003/423.104/2026 tanggal 20 November 2026",
+    "pernyataan": "Pemenuhan standar kegiatan usaha telah diverifikasi pada tanggal 27 November 2026.",
 }
 PERMIT = {
     **OFFICE,
@@ -137,8 +143,8 @@ def test_a_long_business_name_wraps_inside_its_box_and_a_600_character_one_is_re
     long = render_page(draw(root, "sertifikat-standar", {**CERTIFICATE, "nama_usaha": long_name}), dpi=100)
     diff = ImageChops.difference(Image.open(short).convert("L"), Image.open(long).convert("L"))
     left, top, right, bottom = diff.point(lambda v: 255 if v > 40 else 0).getbbox()
-    px = 100 / 25.4  # pixels per mm; the box is x 70-190, y 87-99 mm, its padding 1 mm
-    assert left >= 70 * px and right <= 190 * px + 1 and top >= 87 * px and bottom <= 99 * px + 1
+    px = 100 / 25.4  # pixels per mm; the box is x 70-190, y 103-113 mm, its padding 1 mm
+    assert left >= 70 * px and right <= 190 * px + 1 and top >= 103 * px and bottom <= 113 * px + 1
     text = page_text(root / "sertifikat-standar-1.pdf")
     assert "Koperasi Serba Usaha" in text and "EKORNAMA" in text and "…" not in text
     with pytest.raises(

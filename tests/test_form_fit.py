@@ -10,6 +10,7 @@ refused naming the field without a number being taken.
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import re
 import subprocess
@@ -96,7 +97,7 @@ def longest(ws: Workspace, kind: str, make: Callable[[int], Data], most: int) ->
     while low < high:
         middle = (low + high + 1) // 2
         try:
-            generate(ws, kind, make(middle))
+            generate(ws, kind, fresh(kind, make(middle)))
             low = middle
         except RequestError as exc:
             if not too_long(exc):
@@ -104,6 +105,14 @@ def longest(ws: Workspace, kind: str, make: Callable[[int], Data], most: int) ->
             high = middle - 1
     assert low > 0, f"{kind}: not even one letter fits"
     return low
+
+
+_OSS = itertools.count(1)
+
+
+def fresh(kind: str, data: Data) -> Data:
+    """A certificate's request with an OSS number of its own: OSS gives one number to one certificate."""
+    return {**data, "nomor": f"{data['nib']}{next(_OSS):04d}"} if kind == "sertifikat-standar" else data
 
 
 def text_of(n: int, mark: str) -> str:
@@ -187,7 +196,7 @@ def issue_all(ws: Workspace) -> dict[str, tuple[Result, list[str], Data, dict[tu
     for kind in ("izin", "sertifikat-standar", "spp", "spm", "spj"):
         spp = {**out["spp"][2], "nomor": out["spp"][0].number} if kind == "spm" else None
         data, marks, found = longest_data(ws, kind, spp)
-        out[kind] = (generate(ws, kind, data), marks, data, found)
+        out[kind] = (generate(ws, kind, fresh(kind, data)), marks, data, found)
     return out
 
 

@@ -29,6 +29,7 @@ def _certificates(workspace, count: int) -> list[tuple[str, Path]]:
         data = copy.deepcopy(get_kind("sertifikat-standar").dated_example())
         data["nama_usaha"] = f"CV USAHA GABUNG {i + 1:02d}"
         data["nib"] = f"{9120000000100 + i:013d}"
+        data["nomor"] = data["nib"] + "0001"  # OSS's number, one per certificate
         result = generate(workspace, "sertifikat-standar", data)
         parts.append((f"Baris {i + 2} — {result.number}", workspace.root / result.path))
     return parts

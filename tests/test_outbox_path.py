@@ -137,6 +137,7 @@ def test_an_old_register_with_workspace_relative_paths_migrates_and_still_verifi
         raw.execute("DROP TABLE batches")
         raw.execute("DROP TABLE signatures")
         raw.execute("DROP TABLE users")
+        raw.execute("DROP TABLE given_numbers")  # schema 11
         raw.schema_version = 5
         events = raw.execute("SELECT id, detail, hash FROM events ORDER BY id").fetchall()
 

@@ -119,12 +119,12 @@ def test_a_permit_on_its_rekomendasi_prints_and_records_the_link(workspace):
     assert row[0] == rek.id
 
 
-def test_a_certificate_of_risk_mt_needs_a_rekomendasi_and_one_of_risk_r_prints_directly(workspace):
-    with pytest.raises(RequestError, match="rekomendasi"):
-        generate(workspace, "sertifikat-standar", _example("sertifikat-standar", tingkat_risiko="MT"))
-    assert _issued(workspace, "sertifikat-standar") == 0
-    direct = generate(workspace, "sertifikat-standar", _example("sertifikat-standar", tingkat_risiko="R"))
-    assert direct.number and direct.state == State.NUMBERED
+def test_a_certificate_of_risk_mt_prints_unverified_on_no_basis_and_one_of_risk_r_is_refused(workspace):
+    with pytest.raises(RequestError, match="cukup dengan NIB"):
+        generate(workspace, "sertifikat-standar", _example("sertifikat-standar", tingkat_risiko="R"))
+    first = generate(workspace, "sertifikat-standar", _example("sertifikat-standar", tingkat_risiko="MT"))
+    assert first.number and first.state == State.NUMBERED  # verified later on its BAP (test_sertifikat_oss)
+    assert _issued(workspace, "sertifikat-standar") == 0  # OSS's number, never the series
 
 
 def test_voiding_a_bap_warns_about_the_rekomendasi_resting_on_it(workspace):

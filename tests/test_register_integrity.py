@@ -323,6 +323,7 @@ def downgrade_to_v4(ws) -> None:
         conn.execute("DROP TABLE batches")  # schema 8 (issue 12)
         conn.execute("DROP TABLE signatures")  # schema 9 (issue 15)
         conn.execute("DROP TABLE users")  # schema 10 (issue 16)
+        conn.execute("DROP TABLE given_numbers")  # schema 11 (issue 24)
         conn.execute("DROP TABLE meta")
         conn.execute("PRAGMA user_version = 4")
     (ws.outbox / MARKER).unlink()

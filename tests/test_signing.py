@@ -93,6 +93,8 @@ def make_ca(folder: Path) -> dict[str, Path]:
 
 def _certificate(ws) -> int:
     data = copy.deepcopy(get_kind("sertifikat-standar").dated_example())
+    with Register.open(ws) as reg:  # OSS gives each certificate its own number
+        data["nomor"] = f"{data['nib']}{len(reg.documents()) + 1:04d}"
     return generate(ws, "sertifikat-standar", data).id
 
 

@@ -15,10 +15,11 @@ ALLOWED = {
     State.DRAFT: {State.VERIFIED, State.BATAL},
     State.VERIFIED: {State.DRAFT, State.SIGNED, State.BATAL},
     State.SIGNED: {State.NUMBERED, State.BATAL},
-    State.NUMBERED: {State.SENT, State.ARCHIVED, State.BATAL},
-    State.SENT: {State.ARCHIVED, State.BATAL},
+    State.NUMBERED: {State.SENT, State.ARCHIVED, State.BATAL, State.SUPERSEDED},
+    State.SENT: {State.ARCHIVED, State.BATAL, State.SUPERSEDED},
     State.ARCHIVED: set(),
     State.BATAL: set(),
+    State.SUPERSEDED: set(),  # final: the re-issue carries the number on (issue 24)
 }
 
 

@@ -26,12 +26,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from docgen.basis import from_basis
 from docgen.batch.report import BatchLine, write_batch_report
 from docgen.batch.rows import BASIS_COLUMN, BadRow, SheetRow, check_rows, read_sheet, sheet_requests
 from docgen.batch.worker import RowJob, RowResult, make_row, start_worker
 from docgen.errors import RequestError
 from docgen.kinds import Kind, get_kind, made_kinds
-from docgen.pipeline import from_basis
 from docgen.profile import Workspace
 from docgen.register import Intake, Register, Reservation
 from docgen.register.batches import NumberWanted, finish_batch, reserve_many, start_batch

@@ -21,6 +21,7 @@ from docgen.cli.incoming import arsip_app, disposisi_app, masuk_app
 from docgen.cli.packet import register_packet_command
 from docgen.cli.pdf import register_pdf_commands
 from docgen.cli.reports import laporan_app
+from docgen.cli.sertifikat import sertifikat_app
 from docgen.cli.serving import register_serve_command
 from docgen.cli.signing import register_signing_command
 from docgen.cli.users import pengguna_app
@@ -76,6 +77,7 @@ app.add_typer(disposisi_app, name="disposisi")
 app.add_typer(arsip_app, name="arsip")
 app.add_typer(laporan_app, name="laporan")
 app.add_typer(pengguna_app, name="pengguna")
+app.add_typer(sertifikat_app, name="sertifikat")
 
 
 def _plain_help(group: typer.Typer) -> None:

@@ -44,7 +44,8 @@ def verify(
     """Say whether a document is genuine, modified, void or unknown to the register.
 
     Exit status: 0 genuine, 3 modified, 4 void, 5 unknown, 6 signature broken or the file changed
-    after signing, 7 signature intact but not from a trusted root ([signing] trust_roots).
+    after signing, 7 signature intact but not from a trusted root ([signing] trust_roots), 8 superseded
+    by a re-issue under the same number (a Sertifikat Standar once verified).
     Example: docgen verify outbox/2026/surat-keluar/500.16.7.2-57-423.105-2026.pdf
     """
     from docgen.verify import verify as check

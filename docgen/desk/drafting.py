@@ -17,13 +17,14 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from docgen.basis import from_basis
 from docgen.batch.rows import BASIS_COLUMN
 from docgen.desk.forms import field_errors, form_data, form_fields, form_values
 from docgen.desk.handling import Ctx, Desk, endpoint
 from docgen.desk.roles import can_make, kinds_made_by
 from docgen.errors import DocgenError, RequestError
 from docgen.kinds import KINDS, Kind, get_kind
-from docgen.pipeline import from_basis, generate
+from docgen.pipeline import generate
 from docgen.web.guard import Refused
 
 __all__ = ["routes"]

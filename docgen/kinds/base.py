@@ -272,6 +272,8 @@ class Kind:
     issuer: Callable[[Any, Profile], str | None] | None = None
     """The agency ([instansi] key) that issues one request, when not this office (a rekomendasi:
     its OPD teknis); its kop heads the document. None, or a function returning None: this office."""
+    given_number: Callable[[Any, Profile], tuple[str, str, str]] | None = None
+    """(source, number, issuer) of a number given from outside (OSS's): such a kind draws from no series."""
 
     def render_context(self, request: Request, profile: Profile, *, number: str) -> dict[str, Any]:
         """Everything the template sees: the kind's fields, the issuer's kop, the page numbers and the number."""

@@ -26,6 +26,7 @@ from docgen.profile.marks import CapStyle, Place, StampLayout
 from docgen.profile.model import Profile
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
 from docgen.profile.office import OFFICE_KEY, Letterhead, Office, Official, Staff
+from docgen.profile.oss import OssSettings
 from docgen.profile.page import PAPERS, PageSettings
 from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitSettings, PermitType
 from docgen.profile.section import PROFILE_NAME
@@ -54,6 +55,7 @@ __all__ = [
     "Letterhead",
     "Limits",
     "Office",
+    "OssSettings",
     "Official",
     "OutboxSettings",
     "PageSettings",

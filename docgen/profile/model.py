@@ -19,6 +19,7 @@ from docgen.profile.kop import kop_overflow
 from docgen.profile.marks import CapStyle, StampLayout
 from docgen.profile.numbering import KindSettings, Limits, RegisterSettings, Series
 from docgen.profile.office import Letterhead, Office, Official, Staff
+from docgen.profile.oss import OssSettings
 from docgen.profile.page import PageSettings
 from docgen.profile.permits import DEFAULT_PERMIT_SERIES, DEFAULT_PERMITS, DecreeSettings, PermitSettings, PermitType
 from docgen.profile.section import Section
@@ -57,6 +58,7 @@ class Profile(Section):
     keputusan: DecreeSettings = DecreeSettings()
     keuangan: FinanceRoles = FinanceRoles()
     signing: SigningSettings = SigningSettings()
+    sertifikat_standar: OssSettings = OssSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -24,7 +24,7 @@ from docgen.register.numbering import Reservation, holder_alive, reads_for, rese
 from docgen.register.opening import create_connection, open_connection
 from docgen.register.outboxproof import prove_issued
 from docgen.register.profilelock import bind
-from docgen.register.rows import DOC_SELECT, DocumentRow, FileRecord, Intake, document_row
+from docgen.register.rows import DOC_SELECT, NUMBER_IS, DocumentRow, FileRecord, Intake, document_row, files_in_tx
 from docgen.register.states import LABELS, State, check_transition
 from docgen.store.db import atomic, register_error
 
@@ -119,11 +119,13 @@ class Register:
         kka: str,
         insert_after: int | None = None,
         with_row: Callable[[sqlite3.Connection, int], None] | None = None,
+        token: str | None = None,
     ) -> tuple[int, Reservation | None]:
         """Create the document row and, when ``series`` is given, reserve its number, atomically.
 
         ``with_row`` runs inside the same transaction after the document row exists (the incoming
         agenda adds its own row there); if it raises, nothing is created and no number is taken.
+        ``token``: the QR token already printed on files made before the row (a given number's).
         """
         stamp = now_iso()
         reads = reads_for(self.profile, series, summary.doc_date) if series and insert_after is None else ()
@@ -134,7 +136,7 @@ class Register:
                 " RETURNING id",
                 (kind, state, kka, summary.subject, summary.addressee, summary.doc_date.isoformat(),
                  summary.signer, summary.sifat, json.dumps(request, ensure_ascii=False, default=str),
-                 stamp, stamp, new_token()),
+                 stamp, stamp, token or new_token()),
             ).fetchone()[0]  # fmt: skip
             append_event(self.conn, "document.created", doc_id=doc_id, kind=kind, state=str(state))
             if with_row is not None:
@@ -220,19 +222,7 @@ class Register:
         """
         doc_id, stamp = strict_id(doc_id), now_iso()
         with atomic(self.conn):
-            for f in files:
-                # A new file replaces the document's older file of the same role (draft -> numbered).
-                self.conn.execute("UPDATE files SET current = 0 WHERE doc_id = ? AND role = ?", (doc_id, f.role))
-                self.conn.execute(
-                    "INSERT INTO files (doc_id, role, path, sha256, size, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc_id, f.role, f.path, f.sha256, f.size, stamp),
-                )
-                append_event(self.conn, "file.written", doc_id=doc_id, role=f.role, path=f.path, sha256=f.sha256)
-            self.conn.execute(
-                "UPDATE documents SET template_sha256 = COALESCE(?, template_sha256),"
-                " source_sha256 = COALESCE(?, source_sha256), updated_at = ? WHERE id = ?",
-                (template_sha256, source_sha256, stamp, doc_id),
-            )
+            files_in_tx(self.conn, doc_id, files, stamp, template_sha256=template_sha256, source_sha256=source_sha256)
             if issue is not None:
                 changed = self.conn.execute(
                     "UPDATE numbers SET status = 'issued', issued_at = ? WHERE id = ? AND status = 'reserved'",
@@ -255,8 +245,8 @@ class Register:
     def intake(self, key: str) -> dict[str, Any] | None:
         """What the watcher already made from this content, if anything."""
         row = self.conn.execute(
-            "SELECT i.*, n.number FROM intake i JOIN documents d ON d.id = i.doc_id"
-            " LEFT JOIN numbers n ON n.id = d.number_id WHERE i.key = ?",
+            "SELECT i.*, COALESCE(n.number, g.number) AS number FROM intake i JOIN documents d ON d.id = i.doc_id"
+            " LEFT JOIN numbers n ON n.id = d.number_id LEFT JOIN given_numbers g ON g.doc_id = d.id WHERE i.key = ?",
             (key,),
         ).fetchone()
         return dict(row) if row else None
@@ -280,6 +270,9 @@ class Register:
         if year is not None:
             sql, args = sql + " AND year IN (?, 0)", [number, year]
         rows = self.conn.execute(sql, args).fetchall()
+        held = self.conn.execute(DOC_SELECT + " WHERE " + NUMBER_IS, (number, number)).fetchall()
+        if not rows and (live := [r for r in held if r["state"] not in (State.BATAL, State.SUPERSEDED)]):
+            return self.set_state(live[0]["id"], State.BATAL, reason=reason)  # a number given from outside (OSS)
         if not rows:
             raise RegisterError(f"Nomor {number} tidak ada di register; periksa penulisannya")
         if len(rows) > 1:
@@ -334,6 +327,8 @@ class Register:
             raise RegisterError(
                 f"Dokumen {doc_id} diberi nomor dengan 'docgen number {doc_id}', bukan diubah statusnya"
             )
+        if by_hand and target == State.SUPERSEDED:
+            raise RegisterError(f"Dokumen {doc_id} digantikan hanya oleh terbitan ulangnya, bukan diubah statusnya")
         self.conn.execute(
             "UPDATE documents SET state = ?, void_reason = COALESCE(?, void_reason), updated_at = ? WHERE id = ?",
             (target, masked_text(reason or "") or None if target == State.BATAL else None, now_iso(), doc_id),
@@ -368,8 +363,9 @@ class Register:
         was issued) belongs to no issued document and is not found."""
         row = self.conn.execute(
             DOC_SELECT + " WHERE d.id = (SELECT f.doc_id FROM files f JOIN documents d2 ON d2.id = f.doc_id"
-            " JOIN numbers n2 ON n2.id = d2.number_id WHERE f.sha256 = ? AND n2.issued_at IS NOT NULL"
-            " AND f.created_at >= n2.issued_at ORDER BY f.id DESC LIMIT 1)",
+            " LEFT JOIN numbers n2 ON n2.id = d2.number_id WHERE f.sha256 = ? AND (f.doc_id IN (SELECT doc_id"
+            " FROM given_numbers) OR (n2.issued_at IS NOT NULL AND f.created_at >= n2.issued_at))"
+            " ORDER BY f.id DESC LIMIT 1)",
             (sha256,),
         ).fetchone()
         return document_row(row) if row else None

@@ -19,7 +19,7 @@ import sqlite3
 
 from docgen.errors import RegisterError
 from docgen.register.events import append_event, now_iso
-from docgen.register.rows import DOC_SELECT, DocumentRow, document_row
+from docgen.register.rows import DOC_SELECT, NUMBER_IS, DocumentRow, document_row
 from docgen.register.states import State
 
 __all__ = ["RECEIVED_AS", "basis_of", "find_document", "link_in_tx", "resting_on"]
@@ -59,13 +59,14 @@ def find_document(conn: sqlite3.Connection, ref: str, *, kinds: tuple[str, ...])
     if match:
         row = conn.execute(DOC_SELECT + " WHERE d.id = ?", (int(match[1]),)).fetchone()
     else:
-        rows = conn.execute(DOC_SELECT + " WHERE n.number = ?", (text,)).fetchall()  # a void one is named as void
+        rows = conn.execute(DOC_SELECT + " WHERE " + NUMBER_IS, (text, text)).fetchall()  # a void one: named void
         if not any(r["kind"] in kinds for r in rows) and any(k in RECEIVED_AS for k in kinds):
             received = [r for r in conn.execute(_BY_LETTER_NUMBER, (text,)).fetchall() if _received_row(r, kinds)]
             rows = received or rows
         rows = [r for r in rows if r["kind"] in kinds or _received_row(r, kinds)] or rows
         rows = [r for r in rows if r["number_status"] == "issued"] or rows
         rows = [r for r in rows if r["state"] != State.BATAL] or rows
+        rows = [r for r in rows if r["state"] != State.SUPERSEDED] or rows  # a re-issued print: its successor
         if len(rows) > 1:
             raise RegisterError(
                 f"Nomor {text} dipakai beberapa dokumen; sebut id dokumennya (lihat 'docgen register list')"
@@ -95,6 +96,8 @@ def _refuse_unusable(doc: DocumentRow) -> None:
     if doc.state == State.BATAL:
         reason = f": {doc.void_reason}" if doc.void_reason else ""
         raise RegisterError(f"{label} sudah batal{reason}; dokumen yang batal tidak dapat menjadi dasar")
+    if doc.state == State.SUPERSEDED:
+        raise RegisterError(f"{label} sudah digantikan cetakan baru; pakai id dokumen penggantinya")
     if doc.number_status != "issued":
         raise RegisterError(f"{label} belum bernomor; beri nomor dulu sebelum menjadikannya dasar")
 

@@ -24,14 +24,19 @@ __all__ = ["TOKEN", "PublicBooks", "PublicDoc"]
 TOKEN = re.compile(r"^[a-z2-7]{24}$")
 """A QR token as docgen issues it (120 bits, lowercase base32); anything else is unknown."""
 
+# A given number (OSS) is issued while its document lives; a superseded print names its successor.
 _BY_TOKEN = (
     "SELECT d.id, d.kind, d.state, d.doc_date, d.signer, d.subject, d.sifat, d.void_reason,"
-    " n.number, n.status AS number_status, n.voided_at FROM documents d"
-    " LEFT JOIN numbers n ON n.id = d.number_id WHERE d.token = ?"
+    " COALESCE(n.number, g.number) AS number, COALESCE(n.status, CASE WHEN g.doc_id IS NULL THEN NULL"
+    " WHEN d.state = 'batal' THEN 'void' ELSE 'issued' END) AS number_status, COALESCE(n.voided_at,"
+    " CASE WHEN d.state = 'batal' THEN d.updated_at END) AS voided_at, (SELECT r.doc_date FROM documents r"
+    " JOIN given_numbers rg ON rg.doc_id = r.id WHERE rg.replaces = d.id) AS replaced_on FROM documents d"
+    " LEFT JOIN numbers n ON n.id = d.number_id LEFT JOIN given_numbers g ON g.doc_id = d.id WHERE d.token = ?"
 )
 _ISSUED_FILE = (
-    "SELECT d.token FROM files f JOIN documents d ON d.id = f.doc_id JOIN numbers n ON n.id = d.number_id"
-    " WHERE f.sha256 = ? AND n.issued_at IS NOT NULL AND f.created_at >= n.issued_at ORDER BY f.id DESC LIMIT 1"
+    "SELECT d.token FROM files f JOIN documents d ON d.id = f.doc_id LEFT JOIN numbers n ON n.id = d.number_id"
+    " WHERE f.sha256 = ? AND (d.id IN (SELECT doc_id FROM given_numbers) OR (n.issued_at IS NOT NULL"
+    " AND f.created_at >= n.issued_at)) ORDER BY f.id DESC LIMIT 1"
 )
 
 
@@ -49,6 +54,7 @@ class PublicDoc:
     number: str | None
     number_status: str | None
     voided_at: str | None
+    replaced_on: str | None = None  # the day of the print that superseded this one (same number)
 
 
 class PublicBooks:

@@ -21,7 +21,7 @@ __all__ = ["COUNT_LIMIT", "Found", "SearchQuery", "books_version", "search_docum
 COUNT_LIMIT = 1000
 
 _ESCAPE = "\\"
-_NUMBERS = " LEFT JOIN numbers n ON n.id = d.number_id"
+_NUMBERS = " LEFT JOIN numbers n ON n.id = d.number_id LEFT JOIN given_numbers g ON g.doc_id = d.id"
 _INCOMING = " LEFT JOIN incoming i ON i.doc_id = d.id"
 
 
@@ -73,8 +73,11 @@ def _where(query: SearchQuery, like: str) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     args: list[Any] = []
     if query.nomor:  # from the numbers alone, then their documents: 3 ms instead of 38 on 50,000
-        clauses.append(f"d.number_id IN (SELECT id FROM numbers WHERE number LIKE ? ESCAPE '{_ESCAPE}')")
-        args.append(_like(query.nomor))
+        clauses.append(
+            f"(d.number_id IN (SELECT id FROM numbers WHERE number LIKE ? ESCAPE '{_ESCAPE}') OR d.id IN"
+            f" (SELECT doc_id FROM given_numbers WHERE number LIKE ? ESCAPE '{_ESCAPE}'))"
+        )
+        args += [_like(query.nomor)] * 2
     if query.dari:
         clauses.append("d.doc_date >= ?")
         args.append(query.dari.isoformat())
@@ -106,9 +109,8 @@ def search_documents(reg: Register, query: SearchQuery) -> tuple[list[Found], in
     total = reg.conn.execute(f"SELECT COUNT(*) FROM (SELECT 1{counted} LIMIT {COUNT_LIMIT + 1}) t", args).fetchone()[0]
     offset = (query.halaman - 1) * query.per_halaman
     rows = reg.conn.execute(
-        "SELECT d.id, d.kind, d.state, n.number, d.subject, d.addressee, d.doc_date, i.sender, d.sifat"
-        + source
-        + " ORDER BY d.id DESC LIMIT ? OFFSET ?",
+        "SELECT d.id, d.kind, d.state, COALESCE(n.number, g.number), d.subject, d.addressee, d.doc_date,"
+        " i.sender, d.sifat" + source + " ORDER BY d.id DESC LIMIT ? OFFSET ?",
         [*args, query.per_halaman, offset],
     ).fetchall()
     return [Found(*row) for row in rows], int(total)

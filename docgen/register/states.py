@@ -21,6 +21,7 @@ class State(StrEnum):
     SENT = "sent"
     ARCHIVED = "archived"
     BATAL = "batal"
+    SUPERSEDED = "superseded"
 
 
 LABELS: dict[State, str] = {
@@ -31,22 +32,25 @@ LABELS: dict[State, str] = {
     State.SENT: "sudah dikirim",
     State.ARCHIVED: "diarsipkan",
     State.BATAL: "batal",
+    State.SUPERSEDED: "digantikan",
 }
 
-#: Forward moves; every state but ``batal`` and ``archived`` may also go to ``batal`` with a reason.
+#: Forward moves; every state but the final ones may also go to ``batal`` with a reason.
 TRANSITIONS: dict[State, frozenset[State]] = {
     State.DRAFT: frozenset({State.VERIFIED}),
     State.VERIFIED: frozenset({State.DRAFT, State.SIGNED}),  # back to draft for revision
     State.SIGNED: frozenset({State.NUMBERED}),
-    State.NUMBERED: frozenset({State.SENT, State.ARCHIVED}),
-    State.SENT: frozenset({State.ARCHIVED}),
+    # superseded: re-issued under the same number (an MT certificate once verified), never by hand
+    State.NUMBERED: frozenset({State.SENT, State.ARCHIVED, State.SUPERSEDED}),
+    State.SENT: frozenset({State.ARCHIVED, State.SUPERSEDED}),
     State.ARCHIVED: frozenset(),
     State.BATAL: frozenset(),
+    State.SUPERSEDED: frozenset(),
 }
 
 
 def allowed_from(state: State) -> frozenset[State]:
-    extra = {State.BATAL} if state not in (State.BATAL, State.ARCHIVED) else set()
+    extra = {State.BATAL} if state not in (State.BATAL, State.ARCHIVED, State.SUPERSEDED) else set()
     return TRANSITIONS[state] | extra
 
 

@@ -46,6 +46,7 @@ TABLES = (
     "batches",
     "signatures",
     "users",
+    "given_numbers",
 )
 
 #: Per table: the columns compared and a fingerprint of the rows under them.

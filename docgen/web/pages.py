@@ -24,8 +24,10 @@ __all__ = ["CSS", "answer", "file_verdict", "render_page"]
 
 _HERE = Path(__file__).parent  # the page and its stylesheet ship beside this module
 
-ASLI, BATAL, UNKNOWN = "ASLI", "BATAL", "TIDAK DIKENAL"
+ASLI, BATAL, UNKNOWN, REPLACED = "ASLI", "BATAL", "TIDAK DIKENAL", "DIGANTIKAN"
 _EXPLAIN = {
+    REPLACED: "Dokumen ini pernah diterbitkan, tetapi telah digantikan oleh terbitan baru dengan nomor yang sama "
+    "tanggal {day}; yang berlaku adalah terbitan baru itu.",
     ASLI: "Dokumen ini tercatat sebagai terbitan resmi kantor kami.",
     BATAL: "Nomor dokumen ini telah dibatalkan; dokumen ini tidak berlaku.",
     UNKNOWN: "Kode ini tidak dikenal: dokumen ini tidak tercatat sebagai terbitan kantor kami.",
@@ -44,7 +46,7 @@ def answer(doc: PublicDoc | None, profile: Profile) -> dict[str, Any]:
     if doc is None or doc.number is None or (doc.number_status != "issued" and doc.state != "batal"):
         return {"status": UNKNOWN, "keterangan": _EXPLAIN[UNKNOWN]}
     void = doc.state == "batal" or doc.number_status == "void"
-    status = BATAL if void else ASLI
+    status = BATAL if void else REPLACED if doc.state == "superseded" else ASLI
     settings = profile.verification
     values = {
         "number": doc.number,
@@ -55,7 +57,10 @@ def answer(doc: PublicDoc | None, profile: Profile) -> dict[str, Any]:
         "subject": doc.subject if doc.sifat != "Rahasia" else None,
     }
     fields = {_LABELS[name]: values[name] for name in settings.public if values.get(name)}
-    result: dict[str, Any] = {"status": status, "keterangan": _EXPLAIN[status], "data": fields}
+    day = tanggal(date.fromisoformat(doc.replaced_on)) if doc.replaced_on else "-"
+    result: dict[str, Any] = {"status": status, "keterangan": _EXPLAIN[status].format(day=day), "data": fields}
+    if status == REPLACED:
+        result["digantikan"] = day
     if void:
         # voided_at is UTC; the office reads the day in local time (06:30 WIB is that day, not the one before)
         result["dibatalkan"] = tanggal(local_date(doc.voided_at)) if doc.voided_at else "-"
