@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("templates and forms", {"render"}),
     ("one document's road", {"pipeline", "makers", "basis"}),
     ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket",
-                           "sertifikat"}),
+                           "sertifikat", "agendabook"}),
     ("callers", {"demo", "watch", "batch", "web", "desk"}),
     ("the command line", {"cli"}),
 )  # fmt: skip

@@ -23,12 +23,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_desk import desk  # noqa: F401  (the desk server, a module fixture)
 
+from docgen.agendabook import export_agenda
 from docgen.batch.report import BatchLine, write_batch_report
 from docgen.filing import archive_entries, export_archive_list
 from docgen.kinds import get_kind
 from docgen.permitreport import permit_report, write_permit_report
 from docgen.pipeline import generate
-from docgen.register import Register, export_agenda
+from docgen.register import Register
 from docgen.tables import write_table
 
 #: Payloads from OWASP's page and from the lookalike and whitespace variants a clerk's sheet may carry.

@@ -25,6 +25,7 @@ from docgen.permitreport import permit_report, write_permit_report
 from docgen.pipeline import create_workspace, generate
 from docgen.profile import Workspace
 from docgen.register import Register
+from docgen.sertifikat import verify_certificate
 from docgen.text import nama_bulan
 
 YEAR = date.today().year - 1  # in the past, and inside the profile's date window for years to come
@@ -84,20 +85,19 @@ def _build(ws: Workspace) -> dict[str, Any]:
     made["refused"] = _bap(ws, REFUSED_BAP, kesimpulan="tidak sesuai", perbaikan=[HOSTILE_FIX])
     certificate = _example("sertifikat-standar")
     business = {**applicant, "nama": certificate["nama_usaha"], "nib": certificate["nib"]}
-    bap_day, rek_day, first_day, verified_day, second_day = MT_DATES
+    bap_day, rek_day, first_day, verified_day, _ = MT_DATES
     rek = _rekomendasi(ws, _bap(ws, bap_day, pemohon=business), bap_day, rek_day, business)
-    mt = {"tingkat_risiko": "MT", "rekomendasi": rek.number}
-    made["mt"] = generate(ws, "sertifikat-standar", _example("sertifikat-standar", tanggal=first_day,
-                          status_verifikasi="belum terverifikasi", **mt))  # fmt: skip
-    made["mr"] = generate(ws, "sertifikat-standar", _example("sertifikat-standar", tanggal=MR_DATE, kbli="47111"))
+    made["mt"] = generate(
+        ws, "sertifikat-standar", _example("sertifikat-standar", tanggal=first_day, tingkat_risiko="MT")
+    )
+    mr = _example("sertifikat-standar", tanggal=MR_DATE, kbli="47111", nomor=certificate["nib"] + "0002")
+    made["mr"] = generate(ws, "sertifikat-standar", mr)
     with Register.open(ws) as reg:
         reg.void_number(made["void"].number, reason="salah titik reklame")
-        # The re-issue after verification (another part of issue 24) leaves the first print
-        # 'superseded'; set here as that flow will, so the report is checked against it now.
-        reg.conn.execute("UPDATE documents SET state = 'superseded' WHERE id = ?", (made["mt"].id,))
-        reg.conn.commit()
-    made["mt-verified"] = generate(ws, "sertifikat-standar", _example("sertifikat-standar", tanggal=second_day,
-                                   tanggal_verifikasi=verified_day, **mt))  # fmt: skip
+    # the verification re-issues the MT certificate under its OSS number and supersedes the first print
+    made["mt-verified"] = verify_certificate(
+        ws, made["mt"].number, day=date.fromisoformat(verified_day), dasar=rek.number
+    )
     return made
 
 
@@ -149,12 +149,13 @@ def test_days_from_bap_to_issue_are_counted_averaged_and_the_median_and_longest_
     assert got["Median hari BAP–terbit"] == statistics.median(april)
     assert got["Terlama (hari)"] == max(april)
     assert rows[(month(3), REKLAME)]["Rata-rata hari BAP–terbit"] == _days(IZIN["a"][0], IZIN["a"][2])
-    assert rows[(month(4), MT)]["Median hari BAP–terbit"] == _days(MT_DATES[0], MT_DATES[2])  # from the first print
+    # OSS printed it before the inspection: the days run from the BAP to its verification
+    assert rows[(month(4), MT)]["Median hari BAP–terbit"] == _days(MT_DATES[0], MT_DATES[3])
     assert rows[(month(5), MR)]["Terbit dengan BAP"] == 0  # no BAP: left out, not counted as zero days
     assert rows[(month(5), MR)]["Rata-rata hari BAP–terbit"] is None
     whole = [r for r in _sheet(target, "Rekap") if r["Jenis izin"] == "Semua jenis"][-1]
     every = [_days(bap, izin) for key, (bap, _, izin) in IZIN.items() if key != "void"]
-    every.append(_days(MT_DATES[0], MT_DATES[2]))
+    every.append(_days(MT_DATES[0], MT_DATES[3]))
     assert (whole["Terbit"], whole["Terbit dengan BAP"], whole["Terlama (hari)"]) == (5, 4, max(every))
     assert whole["Median hari BAP–terbit"] == statistics.median(every)
 

@@ -209,7 +209,8 @@ def export(
 
     Example: docgen register export --format xlsx -o buku-agenda.xlsx
     """
-    from docgen.register import Register, export_agenda
+    from docgen.agendabook import export_agenda
+    from docgen.register import Register
 
     with handle_errors():
         ws = workspace()

@@ -16,11 +16,12 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from docgen.agendabook import export_agenda
 from docgen.desk.documents import disposed_units
 from docgen.desk.handling import Ctx, Desk, endpoint
 from docgen.desk.roles import can, can_read, readable_kinds, reads_everything
 from docgen.kinds import KINDS
-from docgen.register import Register, State, export_agenda
+from docgen.register import Register, State
 from docgen.register.search import SearchQuery, search_documents
 from docgen.validation import summarize
 

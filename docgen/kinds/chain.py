@@ -51,14 +51,16 @@ TAKES: Final = _frozen(
         # An izin is of the type the rekomendasi recommends, for its applicant and object.
         "izin": {"rekomendasi": {"rekomendasi": NOMOR, "jenis": "jenis_izin", "pemohon": "pemohon", "objek": "objek"}},
         # A Sertifikat Standar names the business flat: NIB, name and address, and where it operates.
+        # It does not rest on the document it is filled from: its number and first print are OSS's,
+        # and only its verification ('docgen sertifikat verifikasi --dasar') names a BAP or rekomendasi.
         "sertifikat-standar": {
-            "rekomendasi": {
-                "rekomendasi": NOMOR,
+            basis: {
                 "nib": "pemohon.nib",
                 "nama_usaha": "pemohon.nama",
                 "alamat_usaha": "pemohon.alamat",
                 "lokasi_usaha": "objek.alamat",
             }
+            for basis in ("rekomendasi", "bap")
         },
     }
 )
@@ -94,7 +96,7 @@ def taken_from(
 
 
 def filled(kind: Kind, data: Any, basis_kind: str, *, number: str, day: str, request: Mapping[str, Any]) -> Any:
-    """``data`` laid over what ``kind`` takes from its basis; the basis field names the basis by its number.
+    """``data`` laid over what ``kind`` takes from its basis; the basis field names it where ``TAKES`` says so.
 
     Data that is not a mapping is returned as it is, for the kind's validation to refuse in its
     own words.
@@ -102,8 +104,6 @@ def filled(kind: Kind, data: Any, basis_kind: str, *, number: str, day: str, req
     if not isinstance(data, Mapping):
         return data
     taken = taken_from(kind.name, basis_kind, number=number, day=day, request=request, only=kind.model.model_fields)
-    if kind.basis is not None:
-        taken.setdefault(kind.basis.field, number)
     return merge_under(taken, data)
 
 

@@ -17,9 +17,11 @@ P6.2) are:
   is the technical verification the DPMPTSP checks before it prints (an izin without one is not).
 - **Ditolak** (refused): BAP, not void, concluded *tidak sesuai*, in the month of the BAP.
 - **Hari BAP–terbit** (days from BAP to issue): for each permit counted as issued, the basis
-  links are followed (izin or certificate -> rekomendasi -> BAP) and the days between the BAP's
-  date and the permit's date are taken; a group gives how many had a BAP, the mean (one
-  decimal), the median and the longest. A permit on a rekomendasi that came from outside has no
+  links are followed (izin -> rekomendasi -> BAP) and the days between the BAP's date and the
+  permit's date are taken. OSS prints an MT certificate before the inspection, so for a
+  certificate the step measured is from the BAP to its verification (the re-issue resting on the
+  BAP or rekomendasi), shown with the first print. A group gives how many had a BAP, the mean
+  (one decimal), the median and the longest. A permit on a rekomendasi that came from outside has no
   BAP here and is left out of the day figures, not counted as zero.
 
 States are compared as text, so a state the register learns later (``superseded``) needs no
@@ -200,8 +202,18 @@ def _verified_day(doc: DocumentRow) -> str:
     return str(doc.request.get("tanggal_verifikasi") or doc.doc_date)[:7]
 
 
-def _days(bap: DocumentRow, doc: DocumentRow) -> int:
-    return (date.fromisoformat(doc.doc_date[:10]) - date.fromisoformat(bap.doc_date[:10])).days
+def _days(bap: DocumentRow, day: str) -> int:
+    return (date.fromisoformat(day[:10]) - date.fromisoformat(bap.doc_date[:10])).days
+
+
+def _inspected(doc: DocumentRow, chain: Chain, reissues: list[DocumentRow]) -> tuple[DocumentRow | None, str]:
+    """The BAP behind a permit and the day the step after it ended: an izin's issue, a certificate's
+    verification (its first print rests on nothing; the verified re-issue rests on the BAP)."""
+    for printed in (doc, *reissues):
+        bap = next((d for d in chain(printed) if d.kind == "bap"), None)
+        if bap is not None:
+            return bap, str(printed.request.get("tanggal_verifikasi") or printed.doc_date)
+    return None, doc.doc_date
 
 
 def _status(doc: DocumentRow, first: DocumentRow) -> str:
@@ -235,14 +247,18 @@ def permit_report(reg: Register, start: date, end: date) -> PermitReport:
         return chains[doc.id]
 
     first = _first_issues((d for d in docs if d.kind == "sertifikat-standar"), chain)
+    reissues: dict[int, list[DocumentRow]] = {}
+    for later in docs:
+        if first.get(later.id, later).id != later.id:
+            reissues.setdefault(first[later.id].id, []).append(later)
     counted_verified: set[int] = set()
     permits = []
     for doc in docs:
         if doc.kind != "sertifikat-standar" and not _within(doc, start, end):
             continue  # an izin counts only in its own month
         origin = first.get(doc.id, doc)
-        bap = next((d for d in chain(doc) if d.kind == "bap"), None)
         counted = doc.state != VOID and origin.id == doc.id
+        bap, until = _inspected(doc, chain, reissues.get(doc.id, []) if counted else [])
         verified = None
         if doc.state != VOID and doc.kind == "sertifikat-standar":
             if doc.request.get("status_verifikasi") == "terverifikasi" and origin.id not in counted_verified:
@@ -250,7 +266,7 @@ def permit_report(reg: Register, start: date, end: date) -> PermitReport:
                 verified = _verified_day(doc)
         elif counted and any(d.kind == "rekomendasi" for d in chain(doc)):
             verified = doc.doc_date[:7]
-        days = _days(bap, doc) if bap is not None and counted else None
+        days = _days(bap, until) if bap is not None and counted else None
         permit = Permit(doc, _type_of(doc, titles), counted, _status(doc, origin), bap, days, verified)
         if _within(doc, start, end) or (verified and month_key(start) <= verified <= month_key(end)):
             permits.append(permit)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from docgen.register.books import Register
     from docgen.register.check import CheckReport, check_register
-    from docgen.register.export import export_agenda
     from docgen.register.numbering import Reservation
     from docgen.register.rows import DocumentRow, FileRecord, Intake
     from docgen.register.states import LABELS, State
@@ -26,7 +25,6 @@ __all__ = [
     "Reservation",
     "State",
     "check_register",
-    "export_agenda",
 ]
 
 # Where each public name lives. Imported on first use, so that ``docgen --help`` (which only
@@ -36,7 +34,6 @@ _HOME = {
     "Register": "books",
     "CheckReport": "check",
     "check_register": "check",
-    "export_agenda": "export",
     "Reservation": "numbering",
     "DocumentRow": "rows",
     "FileRecord": "rows",
