@@ -34,6 +34,8 @@ from docgen.register import Register, check_register
 
 DOCGEN = str(Path(sys.executable).parent / "docgen")
 CERT_HEADERS = [
+    "nomor",
+    "id_proyek",
     "nib",
     "nama_usaha",
     "alamat_usaha",
@@ -55,13 +57,15 @@ def certificate_sheet(path: Path, count: int) -> Path:
     for n in range(1, count + 1):
         sheet.append(
             [
+                f"91{n:011d}0001",  # OSS's numbers, given row by row: a certificate reserves none
+                f"R-{n:021d}",
                 f"91{n:011d}",
                 f"CV USAHA {n}",
                 f"Jl. Pahlawan {n}, Pasuruan",
                 "56101",
                 "Restoran",
                 "Pasuruan",
-                "R",
+                "MR",
                 "mikro",
                 today,
             ]

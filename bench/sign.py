@@ -74,9 +74,11 @@ def main() -> None:
         p12 = _p12(Path(tmp))
         example = get_kind("sertifikat-standar").dated_example()
         with Register.open(ws) as reg:
-            ids = [
-                generate(ws, "sertifikat-standar", copy.deepcopy(example), register=reg).id for _ in range(args.count)
-            ]
+            ids = [  # each with its own OSS number: one number is never held by two live certificates
+                generate(ws, "sertifikat-standar", {**copy.deepcopy(example), "nomor": f"{example['nib']}{i:04d}"},
+                         register=reg).id
+                for i in range(args.count)
+            ]  # fmt: skip
             half = len(ids) // 2
             credential = load_credential(p12, PASSWORD)
             pdf = (ws.outbox / reg.files(ids[0])[0]["path"]).read_bytes()

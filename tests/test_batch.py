@@ -1,4 +1,7 @@
-"""``docgen batch``: a sheet of certificates made in worker processes, and what happens when it breaks.
+"""``docgen batch``: a sheet of permits made in worker processes, and what happens when it breaks.
+
+The permits are izin pendidikan: a drawn PDF form numbered from its own series (a Sertifikat
+Standar's number is OSS's, given row by row, so it reserves nothing and would test less here).
 
 Real XLSX files written with openpyxl, real worker processes, a real register; a batch killed
 with SIGKILL (the whole batch, or one worker) is resumed and the register checked: every row made
@@ -26,29 +29,29 @@ from docgen.register import Register, check_register
 
 DOCGEN = str(Path(sys.executable).parent / "docgen")
 HEADERS = [
-    "nib",
-    "nama_usaha",
-    "alamat_usaha",
-    "kbli",
-    "judul_kbli",
-    "lokasi_usaha",
-    "tingkat_risiko",
-    "skala_usaha",
+    "jenis",
+    "pemohon.nama",
+    "pemohon.alamat",
+    "pemohon.nib",
+    "objek.uraian",
+    "objek.alamat",
+    "berlaku_dari",
     "tanggal",
 ]
+KIND, SERIES = "izin", "izin-pendidikan"
 
 
 def _row(n: int) -> list[Any]:
+    today = datetime.combine(date.today(), datetime.min.time())  # an Excel date cell
     return [
-        f"91200{n:08d}",
-        f"CV USAHA NOMOR {n}",
+        "pendidikan",
+        f"YAYASAN NOMOR {n}",
         f"Jl. Pahlawan No. {n}, Kota Pasuruan",
-        "56101",
-        "Restoran",
-        "Kota Pasuruan",
-        "MR" if n % 2 else "R",
-        "kecil",
-        datetime.combine(date.today(), datetime.min.time()),  # an Excel date cell
+        f"91200{n:08d}",
+        f"Taman Kanak-Kanak Nomor {n}",
+        f"Jl. Pahlawan No. {n}, Kota Pasuruan",
+        today,
+        today,
     ]
 
 
@@ -66,7 +69,7 @@ def _numbers(workspace) -> list[dict[str, Any]]:
     with Register.open(workspace) as reg:
         return [
             dict(r)
-            for r in reg.conn.execute("SELECT number, status, seq FROM numbers WHERE series = 'sertifikat-standar'")
+            for r in reg.conn.execute("SELECT number, status, seq FROM numbers WHERE series = ?", (SERIES,))
         ]
 
 
@@ -79,22 +82,22 @@ def _made(workspace) -> dict[str, int]:
 
 def test_a_sheet_with_bad_rows_is_refused_whole_naming_each_cell_and_nothing_is_numbered(workspace, tmp_path):
     rows = [_row(1), _row(2), _row(3), _row(4)]
-    rows[1][0] = 912000000002.0  # a NIB Excel stored as a number: its leading zero is gone
-    rows[2][6] = "X"  # an unknown risk level
-    rows[3][3] = "5610"  # a KBLI of four digits
+    rows[1][3] = 912000000002.0  # a NIB Excel stored as a number: its leading zero is gone
+    rows[2][0] = "X"  # an unknown permit type
+    rows[3][3] = "91200000004"  # a NIB of eleven digits
     source = _sheet(tmp_path / "bulan-ini.xlsx", rows)
-    result = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "1")
+    result = cli(workspace, "batch", KIND, str(source), "--workers", "1")
     assert result.exit_code == 1, result.output
-    for row, column in ((3, "nib"), (4, "tingkat_risiko"), (5, "kbli")):
+    for row, column in ((3, "pemohon.nib"), (4, "jenis"), (5, "pemohon.nib")):
         assert f"Baris {row}, kolom {column}" in result.stderr, result.stderr
     assert _numbers(workspace) == []
 
 
 def test_with_skip_bad_the_good_rows_are_made_and_the_report_lists_every_row(workspace, tmp_path):
     rows = [_row(1), _row(2), _row(3)]
-    rows[1][6] = "X"
+    rows[1][0] = "X"
     source = _sheet(tmp_path / "bulan-ini.xlsx", rows)
-    result = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "1", "--skip-bad", "--json")
+    result = cli(workspace, "batch", KIND, str(source), "--workers", "1", "--skip-bad", "--json")
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.stdout)
     assert outcome["counts"] == {"selesai": 2, "sudah ada": 0, "tidak sah": 1, "gagal": 0}
@@ -106,8 +109,8 @@ def test_with_skip_bad_the_good_rows_are_made_and_the_report_lists_every_row(wor
 
 def test_running_the_same_sheet_again_makes_nothing_twice(workspace, tmp_path):
     source = _sheet(tmp_path / "bulan-ini.xlsx", [_row(n) for n in range(1, 6)])
-    first = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--json")
-    again = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--json")
+    first = cli(workspace, "batch", KIND, str(source), "--workers", "2", "--json")
+    again = cli(workspace, "batch", KIND, str(source), "--workers", "2", "--json")
     assert first.exit_code == 0 and again.exit_code == 0, again.output
     assert json.loads(again.stdout)["counts"]["sudah ada"] == 5
     numbers = _numbers(workspace)
@@ -118,7 +121,7 @@ def test_running_the_same_sheet_again_makes_nothing_twice(workspace, tmp_path):
 def test_numbers_follow_the_row_order_and_the_merged_pdf_has_a_bookmark_per_document(workspace, tmp_path):
     source = _sheet(tmp_path / "bulan-ini.xlsx", [_row(n) for n in range(1, 9)])
     merged = tmp_path / "cetak.pdf"
-    result = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--gabung", str(merged))
+    result = cli(workspace, "batch", KIND, str(source), "--workers", "2", "--gabung", str(merged))
     assert result.exit_code == 0, result.output
     reader = PdfReader(merged)
     assert len(reader.pages) == 8
@@ -126,13 +129,13 @@ def test_numbers_follow_the_row_order_and_the_merged_pdf_has_a_bookmark_per_docu
     numbers = sorted(_numbers(workspace), key=lambda n: n["seq"])
     assert titles == [f"Baris {row} - {n['number']}" for row, n in zip(range(2, 10), numbers, strict=True)]
     first_page = " ".join(reader.pages[0].extract_text().split())
-    assert "CV USAHA NOMOR 1" in first_page and numbers[0]["number"] in first_page
+    assert "YAYASAN NOMOR 1" in first_page and numbers[0]["number"] in first_page
 
 
 def _start(workspace, source: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "DOCGEN_WORKSPACE": str(workspace.root)}
     return subprocess.Popen(
-        [DOCGEN, "batch", "sertifikat-standar", str(source), "--workers", "2", *extra],
+        [DOCGEN, "batch", KIND, str(source), "--workers", "2", *extra],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
 
@@ -167,7 +170,7 @@ def test_a_batch_killed_mid_run_is_resumed_and_every_row_is_made_exactly_once(wo
     assert proc.returncode != 0
     assert len(_made(workspace)) < count
 
-    resumed = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--resume", "--json")
+    resumed = cli(workspace, "batch", KIND, str(source), "--workers", "2", "--resume", "--json")
     assert resumed.exit_code == 0, resumed.output
     made = _made(workspace)
     assert len(made) == count and len(set(made.values())) == count  # every row, each once
@@ -206,7 +209,7 @@ def test_a_disk_filling_up_stops_the_batch_and_every_reserved_number_is_accounte
     workspace = make_workspace(small_disk / "ws")
     source = _sheet(tmp_path / "besar.xlsx", [_row(n) for n in range(1, 61)])
     fill(small_disk, leave=21_500_000)  # room for a few certificates above the 20 MB safety margin
-    result = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--json")
+    result = cli(workspace, "batch", KIND, str(source), "--workers", "2", "--json")
     assert result.exit_code == 1, result.output
     outcome = json.loads(result.stdout)
     assert "Ruang disk" in outcome["stopped"] or "Disk penuh" in outcome["stopped"]
@@ -225,7 +228,7 @@ def test_ctrl_c_stops_the_batch_voiding_what_it_reserved_and_resume_finishes_it(
     os.kill(proc.pid, signal.SIGINT)  # Ctrl-C reaches the batch; its workers finish the row in hand
     assert proc.wait(timeout=60) == 130
     assert {n["status"] for n in _numbers(workspace)} <= {"issued", "void"}  # nothing left reserved
-    resumed = cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "2", "--resume")
+    resumed = cli(workspace, "batch", KIND, str(source), "--workers", "2", "--resume")
     assert resumed.exit_code == 0, resumed.output
     assert len(_made(workspace)) == count
     with Register.open(workspace) as reg:
@@ -234,7 +237,7 @@ def test_ctrl_c_stops_the_batch_voiding_what_it_reserved_and_resume_finishes_it(
 
 def test_the_register_records_the_batch_and_shows_which_batch_made_a_document(workspace, tmp_path):
     source = _sheet(tmp_path / "bulan-ini.xlsx", [_row(1), _row(2)])
-    outcome = json.loads(cli(workspace, "batch", "sertifikat-standar", str(source), "--workers", "1", "--json").stdout)
+    outcome = json.loads(cli(workspace, "batch", KIND, str(source), "--workers", "1", "--json").stdout)
     doc_id = next(iter(_made(workspace).values()))
     shown = cli(workspace, "register", "show", str(doc_id))
     assert f"dibuat oleh: batch {outcome['batch']}: bulan-ini.xlsx" in " ".join(shown.output.split())

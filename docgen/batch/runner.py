@@ -214,7 +214,7 @@ def _jobs(
     for start in range(0, len(todo), BLOCK):
         block = todo[start : start + BLOCK]
         numbers: list[Reservation | None] = [None] * len(block)
-        if not options.draft:
+        if not options.draft and kind.given_number is None:  # OSS's numbers come with the rows
             numbers = list(reserve_many(reg, [wanted for _, wanted in block]))
             outcome.reserved.extend(n for n in numbers if n is not None)
         for (row, _), reserved in zip(block, numbers, strict=True):
