@@ -269,3 +269,19 @@ def test_a_signed_scan_of_a_rekomendasi_is_stamped_as_the_agencys_document(works
     assert "diterbitkan oleh Dinas Pekerjaan Umum dan Penataan Ruang Kota Pasuruan" in text, text[-400:]
     assert "diterbitkan oleh Dinas Penanaman Modal" not in text
     assert _counters(workspace) == {"bap": 1, "rekomendasi-pupr": 1}  # no number taken from any other series
+
+
+def test_the_public_page_names_the_agency_that_issued_the_rekomendasi(workspace: Workspace) -> None:
+    from docgen.register.lookup import PublicBooks
+    from docgen.web.pages import answer
+
+    rekomendasi = generate(workspace, "rekomendasi", rekomendasi_request())
+    letter = generate(workspace, "surat-keluar", get_kind("surat-keluar").dated_example())
+    books = PublicBooks(workspace)
+    try:
+        with Register.open(workspace) as reg:
+            tokens = [reg.document(doc.id).token or "" for doc in (rekomendasi, letter)]
+        shown = [answer(books.by_token(token), workspace.profile)["data"]["Kantor"] for token in tokens]
+    finally:
+        books.close()
+    assert shown == ["Dinas Pekerjaan Umum dan Penataan Ruang Kota Pasuruan", workspace.profile.agency_name(None)]

@@ -30,7 +30,8 @@ _BY_TOKEN = (
     " COALESCE(n.number, g.number) AS number, COALESCE(n.status, CASE WHEN g.doc_id IS NULL THEN NULL"
     " WHEN d.state = 'batal' THEN 'void' ELSE 'issued' END) AS number_status, COALESCE(n.voided_at,"
     " CASE WHEN d.state = 'batal' THEN d.updated_at END) AS voided_at, (SELECT r.doc_date FROM documents r"
-    " JOIN given_numbers rg ON rg.doc_id = r.id WHERE rg.replaces = d.id) AS replaced_on FROM documents d"
+    " JOIN given_numbers rg ON rg.doc_id = r.id WHERE rg.replaces = d.id) AS replaced_on, n.series AS series"
+    " FROM documents d"
     " LEFT JOIN numbers n ON n.id = d.number_id LEFT JOIN given_numbers g ON g.doc_id = d.id WHERE d.token = ?"
 )
 _ISSUED_FILE = (
@@ -55,6 +56,7 @@ class PublicDoc:
     number_status: str | None
     voided_at: str | None
     replaced_on: str | None = None  # the day of the print that superseded this one (same number)
+    series: str | None = None  # the series its number came from: an OPD's series names that OPD as issuer
 
 
 class PublicBooks:

@@ -53,7 +53,7 @@ def answer(doc: PublicDoc | None, profile: Profile) -> dict[str, Any]:
         "kind": KINDS[doc.kind].title if doc.kind in KINDS else doc.kind,
         "date": tanggal(date.fromisoformat(doc.doc_date)),
         "signer": doc.signer,
-        "office": settings.office or (profile.office.kop[-1] if profile.office.kop else ""),
+        "office": _issuer(doc, profile),
         "subject": doc.subject if doc.sifat != "Rahasia" else None,
     }
     fields = {_LABELS[name]: values[name] for name in settings.public if values.get(name)}
@@ -67,6 +67,12 @@ def answer(doc: PublicDoc | None, profile: Profile) -> dict[str, Any]:
         if settings.public_void_reason and doc.void_reason:
             result["alasan"] = doc.void_reason
     return result
+
+
+def _issuer(doc: PublicDoc, profile: Profile) -> str:
+    """Who issued it: an OPD teknis for a rekomendasi in its series, else this office (as the page names it)."""
+    rule = profile.series.get(doc.series or "")
+    return profile.agency_name(rule.instansi if rule is not None else None)
 
 
 def file_verdict(token: str, issued_token: str | None, other_number: str | None) -> dict[str, str]:
