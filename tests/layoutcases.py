@@ -185,6 +185,14 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
     return data
 
 
+def for_permit(data: dict[str, Any], profile: Any, jenis: str) -> dict[str, Any]:
+    """``data`` (a BAP's or rekomendasi's) for a permit of ``jenis``: a board only where the type has one."""
+    data["jenis_izin"] = jenis
+    if not profile.izin[jenis].advertisement:
+        data["objek"] = {k: v for k, v in data["objek"].items() if k != "reklame"}
+    return data
+
+
 def izin_request(jenis: str, basis: dict[str, Any] | None, *, long: bool, rekomendasi: str | None) -> dict[str, Any]:
     """An izin of ``jenis`` for the applicant and object of its rekomendasi (``basis``), when it needs one."""
     data = copy.deepcopy(get_kind("izin").dated_example())

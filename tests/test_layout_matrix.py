@@ -29,6 +29,7 @@ from layoutcases import (
     LS_ATTACHMENTS,
     attachment,
     every_official,
+    for_permit,
     form_request,
     izin_request,
     report,
@@ -236,8 +237,7 @@ def _member(profile, member: Any) -> tuple[str, ...]:
 
 def bap_number(ws: Workspace, long: bool, jenis: str = "reklame") -> str:
     """A BAP for the rekomendasi to rest on, with the same applicant (no PDF: only its number counts)."""
-    data = request("bap", body=3, copies=0, long=long)
-    data["jenis_izin"] = jenis
+    data = for_permit(request("bap", body=3, copies=0, long=long), ws.profile, jenis)
     return generate(ws, "bap", data).number
 
 
@@ -319,8 +319,8 @@ def test_drawn_forms_keep_every_page_rule_short_and_with_the_longest_values(pape
             basis = None
             rekomendasi = None
             if permit.requires_rekomendasi:
-                basis = request("rekomendasi", body=2, copies=1, long=long)
-                basis.update(bap=bap_number(ws, long, jenis), jenis_izin=jenis)
+                basis = for_permit(request("rekomendasi", body=2, copies=1, long=long), ws.profile, jenis)
+                basis["bap"] = bap_number(ws, long, jenis)
                 rekomendasi = generate(ws, "rekomendasi", basis).number
             data = izin_request(jenis, basis, long=long, rekomendasi=rekomendasi)
             if not permit.validity_years:  # no validity of its own: the request names the end

@@ -62,6 +62,8 @@ PEMOHON_ROWS = [
 ]
 OBJEK_ROWS = [
     ("Objek", "{{ objek.uraian }}", None),
+    ("Jenis reklame", "{{ objek.jenis_reklame }}", "objek.jenis_reklame"),
+    ("Naskah reklame", "{{ objek.naskah_reklame }}", "objek.naskah_reklame"),
     ("Lokasi", "{{ objek.alamat }}", None),
     ("Koordinat", "{{ objek.koordinat }}", "objek.koordinat"),
     ("Ukuran", "{{ objek.ukuran }}", "objek.ukuran"),

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo, fie
 
 from docgen.kinds.base import Kind, Kka, Request, Summary, Tanggal, Teks, TeksList
 from docgen.kinds.gambar import Gambar
-from docgen.kinds.permits import AnggotaTim, Berlaku, Objek, Pemohon, team_context
+from docgen.kinds.permits import AnggotaTim, Berlaku, Objek, Pemohon, reklame_problem, team_context
 from docgen.profile import Profile
 from docgen.text import hari_tanggal_terbilang, rincian, tanggal
 from docgen.validation import shown
@@ -28,6 +28,7 @@ __all__ = [
     "DasarTugas",
     "Foto",
     "JenisIzin",
+    "reklame_as_permitted",
     "Rujukan",
     "dasar_lines",
     "objek_context",
@@ -51,6 +52,18 @@ def _permit_known(value: str, info: ValidationInfo) -> str:
 
 JenisIzin = Annotated[Teks, AfterValidator(_permit_known)]
 """A key of the profile's ``[izin]`` table (``reklame``, ``trotoar``, ...), case aside."""
+
+
+def reklame_as_permitted(objek: Objek, info: ValidationInfo) -> Objek:
+    """The object's reklame held to its permit type's rules, so a BAP or rekomendasi never records a
+    board for a type that has none, or of a jenis the type does not allow (the izin checks the same)."""
+    profile: Profile | None = (info.context or {}).get("profile")
+    key = info.data.get("jenis_izin")
+    if profile is not None and key in profile.izin:
+        wrong = reklame_problem(objek, profile.izin[key], key)
+        if wrong is not None:
+            raise ValueError(wrong)
+    return objek
 
 
 def permit_name(profile: Profile, key: str) -> str:
@@ -86,6 +99,8 @@ def objek_context(objek: Objek, profile: Profile) -> dict[str, str]:
         "koordinat": objek.koordinat.text(gaya) if objek.koordinat else "",
         "ukuran": objek.ukuran.text() if objek.ukuran else "",
         "luas": objek.ukuran.luas_text() if objek.ukuran else "",
+        "jenis_reklame": objek.reklame.jenis if objek.reklame else "",
+        "naskah_reklame": objek.reklame.naskah if objek.reklame else "",
     }
 
 
@@ -191,7 +206,7 @@ class Bap(Request):
                 f"ukuran objek wajib diisi untuk {permit_name(profile, key)}; "
                 "tulis ukuran: {panjang_m: 4, lebar_m: 6, tinggi_m: 8}"
             )
-        return v
+        return reklame_as_permitted(v, info)
 
     @field_validator("perbaikan")
     @classmethod

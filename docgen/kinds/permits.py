@@ -31,6 +31,7 @@ __all__ = [
     "Reklame",
     "Ukuran",
     "permit_problem",
+    "reklame_problem",
     "same_applicant",
     "team_context",
 ]
@@ -179,29 +180,41 @@ class Objek(Request):
     reklame: Reklame | None = None  # only for a permit type with advertisement = true
 
 
+def reklame_problem(objek: Objek, permit: PermitType, name: str) -> str | None:
+    """What is wrong with the reklame an object names for a permit of type ``permit`` (key ``name``).
+
+    The BAP and the rekomendasi hold their object to this as the izin does, so a board recorded
+    for a permit type that has none, or of a jenis the type does not allow, never reaches the chain.
+    """
+    if objek.reklame is None:
+        return None
+    if not permit.advertisement:
+        return (
+            f"'objek.reklame' hanya untuk izin reklame, {permit.title.lower()} tidak memuat reklame ([izin.{name}] "
+            "tanpa advertisement); hapus 'objek.reklame' atau pilih jenis izin reklame"
+        )
+    if permit.advertisement_type(objek.reklame.jenis) is None:
+        return (
+            f"jenis reklame '{objek.reklame.jenis}' tidak diizinkan di [izin.{name}]; "
+            f"pilih: {', '.join(permit.advertisement_types)}"
+        )
+    return None
+
+
 def permit_problem(pemohon: Pemohon, objek: Objek, permit: PermitType, name: str) -> str | None:
     """What an applicant and object lack, or carry wrongly, for a permit of type ``permit`` (key ``name``).
 
-    One line naming the field and the fix; None when they suit it. Kept here, beside the models,
-    so the BAP and the rekomendasi can hold their object to the same rules as the izin."""
+    One line naming the field and the fix; None when they suit it."""
     title = permit.title.lower()
     if permit.requires_identity and not (pemohon.nib or pemohon.nik):
         return (
             f"{title} memerlukan NIB (badan usaha) atau NIK (perorangan) pemohon: isi 'pemohon.nib' atau 'pemohon.nik'"
         )
-    if objek.reklame is not None and not permit.advertisement:
-        return (
-            f"'objek.reklame' hanya untuk izin reklame, {title} tidak memuat reklame ([izin.{name}] tanpa "
-            "advertisement); hapus 'objek.reklame' atau pilih jenis izin reklame"
-        )
-    if permit.advertisement:
-        if objek.reklame is None:
-            return f"{title} memerlukan 'objek.reklame' {{jenis, naskah}}: jenis reklame dan naskah yang tampil"
-        if permit.advertisement_type(objek.reklame.jenis) is None:
-            return (
-                f"jenis reklame '{objek.reklame.jenis}' tidak diizinkan di [izin.{name}]; "
-                f"pilih: {', '.join(permit.advertisement_types)}"
-            )
+    wrong = reklame_problem(objek, permit, name)
+    if wrong is not None:
+        return wrong
+    if permit.advertisement and objek.reklame is None:
+        return f"{title} memerlukan 'objek.reklame' {{jenis, naskah}}: jenis reklame dan naskah yang tampil"
     size = objek.ukuran
     if permit.dimensions and (size is None or size.panjang_m is None or size.lebar_m is None):
         return f"{title} memerlukan 'objek.ukuran' dengan panjang_m dan lebar_m (luas dihitung darinya)"

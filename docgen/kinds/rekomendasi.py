@@ -16,7 +16,15 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from docgen.errors import RequestError
-from docgen.kinds.bap import OBJEK_EXAMPLE, PEMOHON_EXAMPLE, JenisIzin, objek_context, pemohon_context, permit_name
+from docgen.kinds.bap import (
+    OBJEK_EXAMPLE,
+    PEMOHON_EXAMPLE,
+    JenisIzin,
+    objek_context,
+    pemohon_context,
+    permit_name,
+    reklame_as_permitted,
+)
 from docgen.kinds.base import (
     Basis,
     Kind,
@@ -60,6 +68,11 @@ class Rekomendasi(Request):
     instansi: Teks | None = None
     penandatangan: Penandatangan
     kka: Kka | None = None
+
+    @field_validator("objek")
+    @classmethod
+    def _reklame_of_the_permit(cls, v: Objek, info: ValidationInfo) -> Objek:
+        return reklame_as_permitted(v, info)
 
     @field_validator("tanggal_bap")
     @classmethod

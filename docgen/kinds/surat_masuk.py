@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ValidationInfo, model_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
-from docgen.kinds.bap import JenisIzin, permit_name
+from docgen.kinds.bap import JenisIzin, permit_name, reklame_as_permitted
 from docgen.kinds.base import Kind, Kka, Lampiran, Request, Summary, Tanggal, Teks
 from docgen.kinds.permits import Berlaku, Objek, Pemohon
 from docgen.profile import Profile
@@ -34,6 +34,11 @@ class RekomendasiDiterima(Request):
     bap: Teks | None = None  # the OPD's BAP, as printed in its letter
     tanggal_bap: Tanggal | None = None
     berlaku_sampai: Berlaku | None = None
+
+    @field_validator("objek")
+    @classmethod
+    def _reklame_of_the_permit(cls, v: Objek, info: ValidationInfo) -> Objek:
+        return reklame_as_permitted(v, info)
 
 
 class SuratMasuk(Request):
