@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from docgen.basis import printed_basis
 from docgen.errors import RequestError
 from docgen.files import Written
 from docgen.kinds import get_kind, validate_request
@@ -24,7 +25,6 @@ from docgen.register.books import new_token
 from docgen.register.chain import find_document, link_in_tx
 from docgen.register.given import GivenNumber, start_given
 from docgen.register.rows import DocumentRow
-from docgen.text import tanggal
 
 __all__ = ["verify_certificate"]
 
@@ -50,13 +50,7 @@ def verify_certificate(workspace: Workspace, ref: str, *, day: date, dasar: str)
         summary = kind.summary(request, workspace.profile)
         maker = maker_for(workspace, kind)
         context = kind.render_context(request, workspace.profile, number=old.number or "")
-        when = tanggal(date.fromisoformat(basis.doc_date))
-        title = get_kind(basis.kind).title.split(" (")[0]
-        context["dasar_dokumen"] = {
-            "nomor": basis.number,
-            "tanggal": when,
-            "teks": f"{title} Nomor {basis.number} tanggal {when}",
-        }
+        context |= printed_basis(kind, basis, context)
         trial = maker.trial(context, day.year)
         token = new_token()
         marks = make_marks(workspace.profile, number=old.number or "", doc_date=summary.doc_date, token=token)
