@@ -148,7 +148,7 @@ def test_the_team_prints_with_grouped_nips_and_every_member_signs(workspace: Wor
     team = text[text.index("No | Nama | NIP | Jabatan | Instansi") + 1 :][:3]
     assert team == [
         "1 | RINA KUSUMA, S.AP. | 19900114 201503 2 002 | Penata Perizinan Ahli Muda | "
-        "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
+        "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Pasuruan",  # as the others, not the kop's capitals
         "2 | DEDI PRASETYO, S.T. | 19881105 201402 1 001 | Penata Ruang Ahli Pertama | "
         "Dinas Pekerjaan Umum dan Penataan Ruang Kota Pasuruan",
         "3 | Ir. SUSANTO | - | Tenaga Ahli Konstruksi | Universitas Merdeka Pasuruan",

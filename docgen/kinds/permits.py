@@ -247,7 +247,7 @@ class AnggotaTim(Request):
             "nama": member.name,
             "nip": member.nip,
             "jabatan": member.position,
-            "instansi": member.agency or profile.office.kop[-1],
+            "instansi": member.agency or profile.agency_name(getattr(member, "instansi", None) or None),
         }
 
     @field_validator("nip")
