@@ -21,6 +21,7 @@ from docgen.pipeline import Result, generate, number_document
 from docgen.profile import Workspace
 from docgen.register import CheckReport, Register, State, check_register
 from docgen.register.opening import creation_refusal
+from docgen.sertifikat import verify_certificate
 from docgen.stamping import stamp_document
 from docgen.verify import verify
 
@@ -145,29 +146,29 @@ def _demo_register(workspace: Workspace) -> Register:
 
 
 def _permit_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:
-    """The permit officers' chain (business map P6.2): BAP, its rekomendasi, the permit, and a
-    Sertifikat Standar of low risk printed directly."""
+    """The permit officers' chain (business map P6.1, P6.2): a BAP; its rekomendasi, issued by the
+    OPD teknis on its own kop and filled from the BAP; the izin reklame filled from the rekomendasi;
+    a Sertifikat Standar MT under the number OSS gave it, printed unverified, then verified on the
+    BAP and re-issued. Nothing the register already holds is typed twice."""
     bap_data = get_kind("bap").dated_example(today)
     bap = generate(workspace, "bap", bap_data, register=reg)
     report.steps.append(("BAP pemeriksaan lapangan dengan foto (kesimpulan: sesuai)", bap))
-    rek_data = get_kind("rekomendasi").dated_example(today) | {"bap": bap.number, "pemohon": bap_data["pemohon"]}
-    rek = generate(workspace, "rekomendasi", rek_data, register=reg)
-    report.steps.append(("Rekomendasi teknis yang bersandar pada BAP itu", rek))
-    permit = {
-        "jenis": "reklame",
-        "tanggal": today.isoformat(),
-        "pemohon": bap_data["pemohon"],
-        "objek": bap_data["objek"],
-        "berlaku_dari": today.isoformat(),
-        "rekomendasi": rek.number,
-    }
+    taken = ("bap", "tanggal_bap", "jenis_izin", "pemohon", "objek")  # what the rekomendasi takes from its BAP
+    rek_data = {k: v for k, v in get_kind("rekomendasi").dated_example(today).items() if k not in taken}
+    rek = generate(workspace, "rekomendasi", rek_data, register=reg, dasar=bap.number)
+    report.steps.append(("Rekomendasi OPD teknis (kop dan nomor Dinas PUPR), diisi dari BAP", rek))
+    permit = {"tanggal": today.isoformat(), "berlaku_dari": today.isoformat()}
     report.steps.append(
-        ("Izin reklame (PDF dengan kode QR) atas dasar rekomendasi", generate(workspace, "izin", permit, register=reg))
-    )
-    certificate = generate(
-        workspace, "sertifikat-standar", get_kind("sertifikat-standar").dated_example(today), register=reg
-    )
-    report.steps.append(("Sertifikat Standar risiko menengah rendah, langsung terbit", certificate))
+        ("Izin reklame (PDF dengan kode QR), diisi dari rekomendasi", generate(
+            workspace, "izin", permit, register=reg, dasar=rek.number))
+    )  # fmt: skip
+    example = get_kind("sertifikat-standar").dated_example(today)
+    run = len(reg.documents(kind="sertifikat-standar")) + 1  # OSS gives every certificate its own number
+    certificate = example | {"nomor": f"{example['nib']}{run:04d}", "tingkat_risiko": "MT"}
+    first = generate(workspace, "sertifikat-standar", certificate, register=reg)
+    report.steps.append(("Sertifikat Standar risiko menengah tinggi bernomor OSS: belum terverifikasi", first))
+    verified = verify_certificate(workspace, first.number or "", day=today, dasar=bap.number)
+    report.steps.append(("Sertifikat yang sama diverifikasi atas dasar BAP dan dicetak ulang", verified))
 
 
 def _incoming_steps(workspace: Workspace, reg: Register, today: date, report: DemoReport) -> None:
