@@ -190,8 +190,8 @@ def salinan_context(key: str | bool, profile: Profile) -> dict[str, Any] | None:
 
 def _jabatan_dinas(member: AnggotaTim, profile: Profile) -> str:
     """A member from another agency is known by position *and* agency; this office's by position."""
-    own = profile.office.kop[-1].casefold()
-    if member.instansi and member.instansi.casefold() != own:
+    own = {profile.office.kop[-1].casefold(), profile.agency_name(None).casefold()}  # however it is written
+    if member.instansi and member.instansi.casefold() not in own:
         return f"{member.jabatan} pada {member.instansi}"
     return member.jabatan
 
