@@ -3,7 +3,8 @@
 A rekomendasi rests on its BAP, an izin or a certificate on its rekomendasi (DOMAIN.md section 4,
 business map P6.1, P6.2). The pipeline asks here before any number is taken: what the basis
 gives fills what the request leaves out (``--dasar``), the finished request is checked against
-the basis, and the basis is printed as registered; the link itself is written by the register
+the basis, and the basis is printed as registered; a basis that must be verified first (an SPP
+under its SPM, ``docgen.sppverify``) is refused until it is; the link itself is written by the register
 in the transaction that creates the document.
 """
 
@@ -18,6 +19,7 @@ from docgen.kinds.chain import filled
 from docgen.register import Register
 from docgen.register.chain import find_document
 from docgen.register.rows import DocumentRow
+from docgen.sppverify import refusal_unverified
 from docgen.text import tanggal
 
 __all__ = ["checked_basis", "from_basis", "printed_basis"]
@@ -38,6 +40,7 @@ def from_basis(reg: Register, kind: Kind, data: dict[str, Any], dasar: str) -> d
             f"Permintaan {kind.name} menyebut '{own}' {named[:60]}, padahal dasarnya {basis.kind} {basis.number}; "
             f"hapus '{own}' dari permintaan atau samakan dengan dasarnya"
         )
+    _refuse_unverified(reg, kind, basis)
     return filled(kind, data, basis.kind, number=basis.number or "", day=basis.doc_date, request=basis.request)
 
 
@@ -47,6 +50,13 @@ def _found(reg: Register, kind: Kind, ref: str, told: str) -> DocumentRow:
         return find_document(reg.conn, ref, kinds=kind.basis.kinds if kind.basis else ())
     except RegisterError as exc:
         raise RequestError(f"{told} {exc}") from exc
+
+
+def _refuse_unverified(reg: Register, kind: Kind, basis: DocumentRow) -> None:
+    """An SPM on an SPP the PPK-SKPD has not verified yet is refused, like a void basis."""
+    refusal = refusal_unverified(reg, kind.name, basis.id, basis.number)
+    if refusal:
+        raise RequestError(f"Permintaan {kind.name}: {refusal}")
 
 
 def _same(reg: Register, kind: Kind, ref: str, doc_id: int) -> bool:
@@ -65,6 +75,7 @@ def checked_basis(reg: Register, kind: Kind, request: Any) -> DocumentRow | None
     if ref is None:
         return None
     basis = _found(reg, kind, ref, f"Permintaan {kind.name}: '{kind.basis.field}'")
+    _refuse_unverified(reg, kind, basis)
     refusal = kind.basis.check(request, basis.kind, basis.request)
     if refusal:
         raise RequestError(f"Permintaan {kind.name}: '{kind.basis.field}' {basis.number}: {refusal}")

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("kinds of document", {"kinds"}),
     ("the books, PDF operations", {"register", "pdf", "inbox"}),
     ("templates and forms", {"render"}),
-    ("one document's road", {"pipeline", "makers", "basis"}),
+    ("one document's road", {"pipeline", "makers", "basis", "sppverify"}),
     ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket",
                            "sertifikat", "agendabook"}),
     ("callers", {"demo", "watch", "batch", "web", "desk"}),
