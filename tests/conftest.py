@@ -305,6 +305,16 @@ def count_rows(ws: Workspace, table: str, where: str = "") -> int:
         return int(reg.conn.execute(f"SELECT COUNT(*) FROM {table} {where}").fetchone()[0])
 
 
+def verified(ws: Workspace, spp: str | None) -> str:
+    """The SPP ``spp`` (number or id) once the PPK-SKPD verified it: an SPM rests only on a verified SPP."""
+    from docgen.sppverify import verify_spp
+
+    assert spp is not None
+    with Register.open(ws) as reg:
+        verify_spp(reg, spp)
+    return spp
+
+
 @pytest.fixture
 def letter() -> dict:
     """A fresh, valid surat-keluar request (dated 2026-11-28, signed by kadis)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import count_rows, render_page, require
+from conftest import count_rows, render_page, require, verified
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -194,7 +194,7 @@ def issue_all(ws: Workspace) -> dict[str, tuple[Result, list[str], Data, dict[tu
     """Every form kind issued with its longest values."""
     out = {}
     for kind in ("izin", "sertifikat-standar", "spp", "spm", "spj"):
-        spp = {**out["spp"][2], "nomor": out["spp"][0].number} if kind == "spm" else None
+        spp = {**out["spp"][2], "nomor": verified(ws, out["spp"][0].number)} if kind == "spm" else None
         data, marks, found = longest_data(ws, kind, spp)
         out[kind] = (generate(ws, kind, fresh(kind, data)), marks, data, found)
     return out
@@ -245,7 +245,7 @@ def test_every_form_short_and_long_is_saved_as_a_page_picture(issued, paper):
         data = example(kind)
         if kind == "spm":
             spp = generate(ws, "spp", example("spp"))
-            data = {**data, "spp": spp.number}
+            data = {**data, "spp": verified(ws, spp.number)}
         short = generate(ws, kind, data)
         for length, made in (("pendek", short), ("panjang", result)):
             png = render_page(ws.root / made.path, dpi=60, out=PAGES / f"{kind}-{paper}-{length}.png")

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import count_rows
+from conftest import count_rows, verified
 from pypdf import PdfReader
 
 from docgen.errors import RequestError
@@ -90,7 +90,7 @@ def test_an_spp_prints_its_type_account_lines_payee_and_number(workspace):
 def test_the_roles_are_printed_with_the_profiles_names_and_nip(workspace):
     spj = generate(workspace, "spj", _example("spj"))
     spp = generate(workspace, "spp", _example("spp"))
-    spm = generate(workspace, "spm", _example("spm", spp=spp.number))
+    spm = generate(workspace, "spm", _example("spm", spp=verified(workspace, spp.number)))
     bendahara, pptk = (
         "SRI WAHYUNI, A.Md. NIP. 19910318 201402 2 001",
         "BAMBANG HERMAWAN, S.Kom. NIP. 19840923 201001 1 006",
@@ -213,7 +213,7 @@ def test_the_shipped_forms_print_every_line_item_row_the_kinds_fill(workspace):
 
 def test_an_spm_on_its_spp_prints_the_spp_number_and_amount(workspace):
     spp = generate(workspace, "spp", _example("spp"))
-    spm = generate(workspace, "spm", _example("spm", spp=spp.number))
+    spm = generate(workspace, "spm", _example("spm", spp=verified(workspace, spp.number)))
     text = _text(workspace, spm)
     assert "SURAT PERINTAH MEMBAYAR (SPM-LS)" in text and spp.number in text
     assert "Rp 12.500.000,00" in text and "Terbilang: Dua belas juta lima ratus ribu rupiah" in text
@@ -221,14 +221,14 @@ def test_an_spm_on_its_spp_prints_the_spp_number_and_amount(workspace):
 
 def test_an_spm_whose_amount_differs_from_its_spp_is_refused_naming_both(workspace):
     spp = generate(workspace, "spp", _example("spp"))
-    message = _refused(workspace, "spm", _example("spm", spp=spp.number, jumlah="12400000"))
+    message = _refused(workspace, "spm", _example("spm", spp=verified(workspace, spp.number), jumlah="12400000"))
     assert "jumlah SPM Rp 12.400.000,00 tidak sama dengan jumlah SPP Rp 12.500.000,00" in message
     assert "'spp'" in message
 
 
 def test_an_spm_of_another_type_or_payee_than_its_spp_is_refused(workspace):
     spp = generate(workspace, "spp", _example("spp"))
-    assert "LS-BARANG-JASA" in _refused(workspace, "spm", _example("spm", spp=spp.number, jenis="LS-HONOR"))
+    assert "LS-BARANG-JASA" in _refused(workspace, "spm", _example("spm", spp=verified(workspace, spp.number), jenis="LS-HONOR"))
     other = _example("spm", spp=spp.number)
     other["penerima"]["nama"] = "CV LAIN SEKALI"
     assert "CV KARYA MANDIRI PASURUAN" in _refused(workspace, "spm", other)

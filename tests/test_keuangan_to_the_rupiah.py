@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import cli, count_rows, one_galat_line
+from conftest import cli, count_rows, one_galat_line, verified
 
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
@@ -77,7 +77,7 @@ def test_line_items_that_add_up_exactly_are_accepted(workspace):
 def test_an_spm_one_rupiah_or_one_sen_off_its_spp_is_refused_naming_both(workspace, off):
     spp = generate(workspace, "spp", _example("spp"))
     asked = Decimal(_example("spp")["jumlah"])
-    message = _refused(workspace, "spm", _example("spm", spp=spp.number, jumlah=str(asked + off)))
+    message = _refused(workspace, "spm", _example("spm", spp=verified(workspace, spp.number), jumlah=str(asked + off)))
     assert f"jumlah SPM {rupiah(asked + off)} tidak sama dengan jumlah SPP {rupiah(asked)}" in message
     assert "samakan dengan SPP-nya" in message and "'spp'" in message
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require, without_docgen_env
+from conftest import require, verified, without_docgen_env
 from layoutcases import (
     LONG_NAME,
     LONG_PERSON,
@@ -309,7 +309,7 @@ def test_drawn_forms_keep_every_page_rule_short_and_with_the_longest_values(pape
             made[f"{kind}-{size}"] = (pdf_of(ws, generate(ws, kind, data)), data)
         spp = form_request("spp", long=long, rows=12 if long else 2)
         issued = generate(ws, "spp", spp)
-        number = issued.number
+        number = verified(ws, issued.number)
         made[f"spp-{size}"] = (pdf_of(ws, issued), spp)
         spm = get_kind("spm").dated_example()
         spm.update(spp=number, jenis=spp["jenis"], jumlah=spp["jumlah"], keperluan=spp["keperluan"])
@@ -392,7 +392,7 @@ def test_the_packet_cover_keeps_the_kop_and_every_page_its_number(paper, offices
     findings = {}
     for long in (False, True):
         spp = form_request("spp", long=long, rows=12 if long else 2)
-        number = generate(ws, "spp", spp).number
+        number = verified(ws, generate(ws, "spp", spp).number)
         spm = get_kind("spm").dated_example()
         spm.update(
             spp=number, jenis=spp["jenis"], jumlah=spp["jumlah"], keperluan=spp["keperluan"], penerima=spp["penerima"]

@@ -24,6 +24,7 @@ from docgen.cli.reports import laporan_app
 from docgen.cli.sertifikat import sertifikat_app
 from docgen.cli.serving import register_serve_command
 from docgen.cli.signing import register_signing_command
+from docgen.cli.spp import spp_app
 from docgen.cli.users import pengguna_app
 from docgen.cli.watching import register_watch_command
 from docgen.store.pg_errors import mask_logs
@@ -78,6 +79,7 @@ app.add_typer(arsip_app, name="arsip")
 app.add_typer(laporan_app, name="laporan")
 app.add_typer(pengguna_app, name="pengguna")
 app.add_typer(sertifikat_app, name="sertifikat")
+app.add_typer(spp_app, name="spp")
 
 
 def _plain_help(group: typer.Typer) -> None:

@@ -33,6 +33,7 @@ from docgen.register import FileRecord, Register
 from docgen.register.chain import find_document, resting_on
 from docgen.register.events import now_iso
 from docgen.register.rows import DocumentRow
+from docgen.sppverify import verification_of
 from docgen.text import rupiah, tanggal
 from docgen.validation import shown
 
@@ -83,7 +84,8 @@ def assemble_packet(workspace: Workspace, spp: str, folder: Path) -> PacketResul
         ]
         parts = [*forms, *attachments]
         _within_pages(doc, parts, limits.packet_pages)
-        front = _front(workspace, doc, checklist, matched, forms, attachments, parts)
+        done = verification_of(reg, doc.id)  # made before it too: the packet is what the PPK-SKPD verifies
+        front = _front(workspace, doc, checklist, matched, forms, attachments, parts, done.line if done else "")
         data, pages, listed = bind(front, parts)
         return _file(reg, doc, data, pages, listed)
 
@@ -178,6 +180,7 @@ def _front(
     forms: list[Part],
     attachments: list[Part],
     parts: list[Part],
+    verification: str,
 ) -> Front:
     facts = [("Nomor SPP", doc.number or ""), ("Tanggal SPP", tanggal(date.fromisoformat(doc.doc_date)))]
     facts += [("Nomor SPM", p.title.removeprefix("SPM ")) for p in forms[1:]]
@@ -194,8 +197,9 @@ def _front(
     emblem = workspace.emblem
     bound = tuple((p.title, p.pages) for p in parts)
     return Front(
-        workspace.profile.office, emblem, checklist.title, tuple(facts), bound, rows, workspace.profile.page.size_mm
-    )
+        workspace.profile.office, emblem, checklist.title, tuple(facts), bound, rows, workspace.profile.page.size_mm,
+        verification=verification,
+    )  # fmt: skip
 
 
 def _amount(value: object) -> str:

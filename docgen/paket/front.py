@@ -48,6 +48,7 @@ class Front:
     parts: tuple[tuple[str, int], ...]  # (part, its page count), in binding order
     checklist: tuple[Row, ...]
     paper: tuple[float, float] = (210.0, 297.0)  # mm, the profile's [page] paper: the cover is bound with the parts
+    verification: str = ""  # the PPK-SKPD's verification as recorded, or empty while the SPP waits for it
 
 
 def draw_front(front: Front) -> tuple[bytes, int]:
@@ -88,10 +89,11 @@ def _draw(front: Front) -> tuple[bytes, int]:
          ", ".join(r.files) or "-")
         for r in front.checklist
     ]  # fmt: skip
-    page.table(
+    y = page.table(
         ("No", "Kelengkapan", "Sifat", "Ada", "Berkas"), (10 * mm, 55 * mm, 18 * mm, 24 * mm, 63 * mm), rows,
         y - 6 * mm, marks=3,
     )  # fmt: skip
+    page.verification(front.verification or "BELUM DIVERIFIKASI", y - 6 * mm)
     page.fill_slots(_ranges(canvas.getPageNumber(), front.parts))
     canvas.showPage()
     canvas.save()
@@ -149,6 +151,18 @@ class _Page:
             self.canvas.setFont(font, size)
             self.canvas.drawCentredString(left + width / 2, y - size, line)
             y -= size * 1.25
+        return y
+
+    def verification(self, text: str, y: float) -> float:
+        """The PPK-SKPD's verification under the checklist, on a new page when the table filled this one."""
+        lines = wrap_text(f"Verifikasi PPK-SKPD: {text}", self.bold, 10.5, self.right - _LEFT)
+        if y - len(lines) * 10.5 * 1.35 < _BOTTOM:
+            self.canvas.showPage()
+            y = self.height - 20 * mm
+        self.canvas.setFont(self.bold, 10.5)
+        for line in lines:
+            self.canvas.drawString(_LEFT, y - 10.5, line)
+            y -= 10.5 * 1.35
         return y
 
     def fact(self, label: str, value: str, y: float) -> float:
