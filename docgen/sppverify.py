@@ -65,7 +65,9 @@ def verification_of(reg: Register, doc_id: int) -> Verification | None:
     )  # fmt: skip
 
 
-def verify_spp(reg: Register, ref: str, *, oleh: str | None = None, note: str = "", day: date | None = None) -> Verification:
+def verify_spp(
+    reg: Register, ref: str, *, oleh: str | None = None, note: str = "", day: date | None = None
+) -> Verification:
     """Record that the official ``oleh`` (an [officials] key; default the [keuangan] PPK-SKPD) verified
     the SPP ``ref`` (its number or register id) on ``day`` (default today).
 
@@ -86,6 +88,11 @@ def verify_spp(reg: Register, ref: str, *, oleh: str | None = None, note: str = 
     except RegisterError as exc:
         raise RequestError(f"Verifikasi SPP: {exc}") from exc
     day = day or date.today()
+    if day < date.fromisoformat(spp.doc_date):
+        raise RequestError(
+            f"Tanggal verifikasi {tanggal(day)} sebelum tanggal SPP {spp.number} ({tanggal(date.fromisoformat(spp.doc_date))}); "
+            "periksa tanggalnya"
+        )
     with atomic(reg.conn) as conn:  # read again under the lock: voided or verified a moment ago
         current = document_row(conn.execute(DOC_SELECT + " WHERE d.id = ?", (spp.id,)).fetchone())
         if current.state in (State.BATAL, State.SUPERSEDED):

@@ -228,7 +228,9 @@ def test_an_spm_whose_amount_differs_from_its_spp_is_refused_naming_both(workspa
 
 def test_an_spm_of_another_type_or_payee_than_its_spp_is_refused(workspace):
     spp = generate(workspace, "spp", _example("spp"))
-    assert "LS-BARANG-JASA" in _refused(workspace, "spm", _example("spm", spp=verified(workspace, spp.number), jenis="LS-HONOR"))
+    assert "LS-BARANG-JASA" in _refused(
+        workspace, "spm", _example("spm", spp=verified(workspace, spp.number), jenis="LS-HONOR")
+    )
     other = _example("spm", spp=spp.number)
     other["penerima"]["nama"] = "CV LAIN SEKALI"
     assert "CV KARYA MANDIRI PASURUAN" in _refused(workspace, "spm", other)

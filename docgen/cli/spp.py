@@ -21,7 +21,9 @@ def verifikasi(
         str | None, typer.Option("--oleh", help="Key in [officials] of who verified (default: [keuangan] ppk_skpd).")
     ] = None,
     catatan: Annotated[str, typer.Option("--catatan", help="A short note kept with the verification.")] = "",
-    tanggal: Annotated[str | None, typer.Option("--tanggal", help="Day of the verification, 2026-12-03 (today).")] = None,
+    tanggal: Annotated[
+        str | None, typer.Option("--tanggal", help="Day of the verification, 2026-12-03 (today).")
+    ] = None,
 ) -> None:
     """Record that the PPK-SKPD verified an SPP; only then may an SPM rest on it.
 
@@ -40,4 +42,4 @@ def verifikasi(
         with Register.open(workspace()) as reg:
             done = verify_spp(reg, ref, oleh=oleh, note=catatan, day=day)
             number = reg.document(done.doc_id).number
-    console.print(f"SPP {number}: {done.line}.", markup=False, highlight=False)
+    console.print(f"SPP {number}: {done.line}.", markup=False, highlight=False, soft_wrap=True)

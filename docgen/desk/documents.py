@@ -20,6 +20,7 @@ from docgen.pipeline import number_document
 from docgen.register import DocumentRow, Register, State
 from docgen.register.agenda import incoming_details, rounds
 from docgen.register.chain import basis_of, resting_on
+from docgen.sppverify import Verification, verification_of, verify_spp
 from docgen.stamping import stamp_document
 from docgen.web.guard import Refused
 
@@ -53,7 +54,9 @@ def open_document(ctx: Ctx, reg: Register, doc_id: int) -> DocumentRow:
     return doc
 
 
-def _actions(ctx: Ctx, doc: DocumentRow, latest: dict[str, Any] | None) -> dict[str, Any]:
+def _actions(
+    ctx: Ctx, doc: DocumentRow, latest: dict[str, Any] | None, verified: Verification | None
+) -> dict[str, Any]:
     """What the page offers; each action checks the same rule again on the server when posted."""
     user, state = ctx.user, State(doc.state)
     kind = get_kind(doc.kind)
@@ -73,7 +76,12 @@ def _actions(ctx: Ctx, doc: DocumentRow, latest: dict[str, Any] | None) -> dict[
         "sheet": doc.kind == "surat-masuk" and can(user, "print-sheet"),
         "receive": bool(latest) and can(user, "receive") and unit_ok and not latest["received_at"],
         "finish": bool(latest) and can(user, "finish") and unit_ok and latest["received_at"] and not latest["done_at"],
+        "verify_spp": doc.kind == "spp" and verified is None and _verifiable(doc) and can(user, "verify-spp"),
     }
+
+
+def _verifiable(doc: DocumentRow) -> bool:
+    return doc.number_status == "issued" and doc.state not in (State.BATAL, State.SUPERSEDED)
 
 
 def document_page(ctx: Ctx) -> Response:
@@ -82,6 +90,7 @@ def document_page(ctx: Ctx) -> Response:
         doc = open_document(ctx, reg, doc_id)
         incoming = incoming_details(reg, doc_id) if doc.kind == "surat-masuk" else None
         history = rounds(reg, doc_id) if incoming else []
+        verified = verification_of(reg, doc_id) if doc.kind == "spp" else None
         values = {
             "doc": doc,
             "files": reg.files(doc_id),
@@ -90,7 +99,8 @@ def document_page(ctx: Ctx) -> Response:
             "dependents": resting_on(reg.conn, doc_id),
             "incoming": incoming,
             "rounds": history,
-            "actions": _actions(ctx, doc, history[-1] if history else None),
+            "actions": _actions(ctx, doc, history[-1] if history else None, verified),
+            "spp_verification": (verified.line if verified else "Belum diverifikasi") if doc.kind == "spp" else None,
         }
     profile = ctx.workspace.profile
     return ctx.render("dokumen.html", units=profile.disposition.units, instructions=profile.disposition.instructions,
@@ -130,6 +140,17 @@ def change_state(ctx: Ctx) -> Response:
     return ctx.back(here, f"Dokumen {doc_id} sekarang {doc.state}")
 
 
+def verify(ctx: Ctx) -> Response:
+    """The PPK-SKPD's verification of an SPP, as ``docgen spp verifikasi`` records it."""
+    doc_id = ctx.int_param("doc_id")
+    with ctx.desk.books() as reg:
+        doc = open_document(ctx, reg, doc_id)
+        if doc.kind != "spp" or not can(ctx.user, "verify-spp"):
+            raise Refused(403, "Hanya bagian keuangan (PPK-SKPD) yang memverifikasi SPP")
+        done = verify_spp(reg, str(doc_id), note=ctx.form.get("catatan", ""))
+    return ctx.back(f"/dokumen/{doc_id}", f"SPP {doc.number}: {done.line}")
+
+
 def number(ctx: Ctx) -> Response:
     doc_id = ctx.int_param("doc_id")
     with ctx.desk.books() as reg:
@@ -160,7 +181,7 @@ def routes(desk: Desk) -> list[Route]:
     def approver_or_clerk(user: Any) -> bool:
         return any(has_role(user, r) for r in ("umum", APPROVER, "perizinan", "keuangan"))
 
-    actions = {"status": change_state, "nomor": number, "cap": stamp}
+    actions = {"status": change_state, "nomor": number, "cap": stamp, "verifikasi": verify}
     return [
         Route("/dokumen/{doc_id}", endpoint(desk, document_page, anyone), methods=["GET"]),
         Route("/dokumen/{doc_id}/berkas/{file_id}", endpoint(desk, download, anyone), methods=["GET"]),

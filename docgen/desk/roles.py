@@ -50,6 +50,7 @@ _ACTIONS: dict[str, frozenset[str]] = {
     "send": frozenset({"umum"}),  # sent, archived
     "void": frozenset({"umum"}),
     "export-agenda": frozenset({"umum", "pimpinan"}),
+    "verify-spp": frozenset({"keuangan"}),  # the PPK-SKPD sits with the treasurer's staff
     "search": frozenset({"umum", "pimpinan", "bidang", "perizinan", "keuangan"}),
 }
 
