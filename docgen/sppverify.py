@@ -88,10 +88,10 @@ def verify_spp(
     except RegisterError as exc:
         raise RequestError(f"Verifikasi SPP: {exc}") from exc
     day = day or date.today()
-    if day < date.fromisoformat(spp.doc_date):
+    made = date.fromisoformat(spp.doc_date)
+    if day < made:
         raise RequestError(
-            f"Tanggal verifikasi {tanggal(day)} sebelum tanggal SPP {spp.number} ({tanggal(date.fromisoformat(spp.doc_date))}); "
-            "periksa tanggalnya"
+            f"Tanggal verifikasi {tanggal(day)} sebelum tanggal SPP {spp.number} ({tanggal(made)}); periksa tanggalnya"
         )
     with atomic(reg.conn) as conn:  # read again under the lock: voided or verified a moment ago
         current = document_row(conn.execute(DOC_SELECT + " WHERE d.id = ?", (spp.id,)).fetchone())
