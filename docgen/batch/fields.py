@@ -1,4 +1,5 @@
-"""What a kind's model says about a sheet column: whether a cell may hold a list, whether it is an identifier.
+"""What a kind's model says about a sheet column: whether a cell may hold a list, whether it is an
+identifier, whether it is an amount of money.
 
 Both are read from the model rather than listed by hand, so a new kind with a NIB, or a list
 field nested in a part of the request, is read right from a sheet without touching the batch.
@@ -13,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
+from docgen.kinds.keuangan import Rupiah
 from docgen.kinds.permits import Kbli, Nib, Nik
 
 __all__ = ["FieldSpec", "annotation_types", "field_specs", "spec_path"]
@@ -22,13 +24,15 @@ _DEPTH = 6  # nesting of request models walked; the kinds nest two deep
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """What the model says about one field path: a list (a cell may hold several), an identifier."""
+    """What the model says about one field path: a list (a cell may hold several), an identifier, money."""
 
     is_list: bool = False
     identifier: tuple[str, int] | None = None  # (label, digits)
+    money: bool = False  # rupiah to the sen: an Excel number is taken only when it is exact at two decimals
 
 
 _IDENTIFIERS = [(typing.get_args(t)[1], i) for t, i in ((Nib, ("NIB", 13)), (Nik, ("NIK", 16)), (Kbli, ("KBLI", 5)))]
+_MONEY = typing.get_args(Rupiah)[1:]
 _NIP = ("NIP", 18)  # NIP fields are plain ``nip: str`` checked by format_nip, so they are found by name
 
 
@@ -69,7 +73,8 @@ def field_specs(
         if identifier is None and name == "nip":
             identifier = _NIP
         lists = [t for t in types if typing.get_origin(t) is list]
-        found[path] = FieldSpec(is_list=bool(lists), identifier=identifier)
+        money = any(m is v for m in metadata for v in _MONEY)
+        found[path] = FieldSpec(is_list=bool(lists), identifier=identifier, money=money)
         if depth >= _DEPTH:
             continue
         for t in types:

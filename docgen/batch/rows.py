@@ -5,7 +5,8 @@ numbers, whole numbers become floats, and an identifier typed into a number colu
 leading zeros or, past 15 digits, its last digits (a NIK ``3575...0012`` is stored as
 ``3.575E+15``). Rows are read by header (``isi.1``, ``penandatangan.pejabat``), the cell types
 are put back into what a request file would hold, identifiers stored as numbers are refused with
-the cell named, and every row is validated before anything is numbered, so one report lists
+the cell named, an amount with sen is taken only when the Excel number is exact at two decimals,
+and every row is validated before anything is numbered, so one report lists
 every bad row. A ``dasar_dokumen`` column names, row by row, the document each row rests on
 (a BAP for a rekomendasi); the batch fills the row from it before validating.
 """
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +253,8 @@ def _cell_text(value: Any) -> str:
 
 def _value(raw: Any, spec: FieldSpec | None, header: str, number: int) -> tuple[Any, BadRow | None]:
     value = _plain(raw)
+    if spec is not None and spec.money and isinstance(value, float):
+        return _money(value, header, number)
     if spec is not None and spec.identifier is not None:
         label, digits = spec.identifier
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
@@ -261,6 +266,25 @@ def _value(raw: Any, spec: FieldSpec | None, header: str, number: int) -> tuple[
     if spec is not None and spec.is_list and isinstance(value, str):
         return _split(value), None
     return value, None
+
+
+def _money(value: float, header: str, number: int) -> tuple[Any, BadRow | None]:
+    """An Excel number with sen as the exact text of its amount, or refused naming the cell.
+
+    Excel stores 1234.56 as the nearest binary fraction; its shortest repr gives the digits typed
+    back. That is taken only when it has at most two decimals and stands for the very number
+    stored; 0.1+0.2 (0.30000000000000004) or 1.005 computed by a formula is refused, never rounded
+    here, since which way to round a sen is the treasurer's call. A refused cell stays the float,
+    which the model refuses too.
+    """
+    exact = Decimal(repr(value)) if math.isfinite(value) else None
+    if exact is not None and exact.as_tuple().exponent >= -2 and float(exact) == value:  # type: ignore[operator]
+        return f"{exact:.2f}", None
+    message = (
+        f"{shown(repr(value), 40)} tidak tepat dua angka sen (lebih dari dua angka di belakang koma); "
+        "bulatkan di Excel dengan =ROUND(...;2) atau ketik nominalnya sebagai teks, mis. 1234,56"
+    )
+    return value, BadRow(number, header, message)
 
 
 def _as_number(label: str, digits: int, value: Any) -> str:
