@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 from conftest import RawRegister, cli, one_galat_line, verified
+from openpyxl import Workbook
 from pypdf import PdfReader
 from test_desk import PASSWORD, Desk, start_desk
 from test_paket import LS, folder_with
 
+from docgen.batch.runner import BatchOptions, run_batch
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
 from docgen.paket import assemble_packet
@@ -134,6 +136,25 @@ def test_the_cli_verifies_once_and_then_refuses_in_one_line(workspace):
     assert "tidak ada di register" in missing
     spm = generate(workspace, "spm", _example("spm", spp=spp.number))
     assert spm.number
+
+
+def test_a_batch_of_spms_on_an_unverified_spp_is_refused_before_any_number(workspace, tmp_path):
+    spp = generate(workspace, "spp", _example("spp"))
+    spm = _example("spm", spp=spp.number)
+    book = Workbook()
+    book.active.append(["spp", "jenis", "tanggal", "jumlah", "keperluan"])
+    book.active.append([spm[c] for c in ("spp", "jenis", "tanggal", "jumlah", "keperluan")])
+    book.save(tmp_path / "spm.xlsx")
+    common = tmp_path / "umum.json"
+    common.write_text(json.dumps({"penerima": spm["penerima"]}), encoding="utf-8")
+    before = _counters(workspace)
+    options = BatchOptions(kind="spm", source=tmp_path / "spm.xlsx", common=common, workers=1)
+    outcome = run_batch(workspace, options)
+    assert [(b.number, b.column) for b in outcome.bad] == [(2, "spp")]
+    assert "belum diverifikasi PPK-SKPD" in outcome.bad[0].message
+    assert _counters(workspace) == before
+    verified(workspace, spp.number)
+    assert run_batch(workspace, options).count("selesai") == 1
 
 
 def _packet_checklist(ws: Workspace, spp: str, folder: Path) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from docgen.basis import from_basis
+from docgen.basis import checked_basis, from_basis
 from docgen.batch.report import BatchLine, write_batch_report
 from docgen.batch.rows import BASIS_COLUMN, BadRow, SheetRow, check_rows, read_sheet, sheet_requests
 from docgen.batch.worker import RowJob, RowResult, make_row, start_worker
@@ -103,6 +103,7 @@ def run_batch(workspace: Workspace, options: BatchOptions, progress: Progress | 
         sheet_rows = fill_from_bases(workspace, kind, sheet_rows)
     roots = tuple(dict.fromkeys((options.source.parent.resolve(), workspace.root)))
     good, bad = check_rows(kind, sheet_rows, workspace.profile, codes=workspace.archive_codes, roots=roots)
+    good, bad = _bases_usable(workspace, kind, good, bad)
     outcome = BatchOutcome(kind.name, len(sheet_rows), bad=bad)
     outcome.lines = [
         BatchLine(b.number, _key_of(sheet_rows, b.number), "tidak sah", None, [], f"{b.column}: {b.message}")
@@ -155,6 +156,27 @@ def fill_from_bases(workspace: Workspace, kind: Kind, rows: list[SheetRow]) -> l
             else:
                 filled.append(replace(row, data=data))
     return filled
+
+
+def _bases_usable(
+    workspace: Workspace, kind: Kind, good: list[tuple[SheetRow, Any]], bad: list[BadRow]
+) -> tuple[list[tuple[SheetRow, Any]], list[BadRow]]:
+    """Rows whose basis cannot carry them (void, unverified SPP, another amount) join the bad rows
+    before the block of numbers is reserved, as ``docgen new`` refuses them before taking one."""
+    if kind.basis is None or not good:
+        return good, bad
+    usable: list[tuple[SheetRow, Any]] = []
+    refused: list[BadRow] = []
+    with Register.open(workspace) as reg:
+        for row, request in good:
+            try:
+                checked_basis(reg, kind, request)
+            except RequestError as exc:
+                column = BASIS_COLUMN if row.basis and kind.basis.field not in row.cells else kind.basis.field
+                refused.append(BadRow(row.number, column, exc.message))
+            else:
+                usable.append((row, request))
+    return usable, sorted([*bad, *refused], key=lambda b: b.number)
 
 
 def _read_source(path: Path, workspace: Workspace) -> bytes:
