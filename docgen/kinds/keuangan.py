@@ -24,23 +24,32 @@ from docgen.text import format_nip, rupiah, tanggal, terbilang_rupiah
 __all__ = [
     "JENIS_SPP",
     "Kegiatan",
+    "MAX_POTONGAN",
     "MAX_RINCIAN",
     "Keuangan",
     "Penerima",
+    "Potongan",
     "Rincian",
+    "Ringkasan",
     "Rupiah",
+    "Spd",
     "Tagihan",
     "amount_context",
+    "deductions_context",
     "heading_context",
     "official",
     "payee_context",
+    "per_account",
     "role_context",
     "rows_context",
+    "summary_context",
     "type_context",
 ]
 
 MAX_RINCIAN = 12
 """Rows the shipped SPP and SPJ forms print; their layouts must keep all of them."""
+MAX_POTONGAN = 6
+"""Deduction rows (and informative tax rows) the shipped SPM form prints."""
 _LIMIT = Decimal(10) ** 15  # seribu triliun: far above any regional budget, well inside terbilang
 _SEN = Decimal("0.01")
 
@@ -65,6 +74,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 _POINT = re.compile(r"\d+(\.\d{1,2})?")
 _COMMA = re.compile(r"(\d{1,3}(\.\d{3})+|\d+),\d{1,2}")
 _ACCOUNT = re.compile(r"\d\.\d\.\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+_SUB_KEGIATAN = re.compile(r"\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}")
 _HINT = 'tulis seperti "12500000", "12500000.50" atau "Rp 12.500.000,50"'
 
 
@@ -158,12 +168,81 @@ class Rincian(Request):
     jumlah: Rupiah
 
 
+def _sub_code(value: Any) -> Any:
+    if isinstance(value, str) and not _SUB_KEGIATAN.fullmatch(value.strip()):
+        raise ValueError(
+            f"'{value[:30]}' bukan kode sub kegiatan; tulis seperti 2.18.02.2.01.0001 "
+            "(urusan.bidang.program.kegiatan.sub kegiatan)"
+        )
+    return value.strip() if isinstance(value, str) else value
+
+
 class Kegiatan(Request):
-    """The budget line charged: program, kegiatan and sub kegiatan as named in the DPA."""
+    """The budget line charged: program, kegiatan and sub kegiatan as named in the DPA.
+
+    ``kode`` is the sub kegiatan's code (``2.18.02.2.01.0001``); the program's code is its first
+    three parts and the kegiatan's its first five, so one code prints all three without a mismatch.
+    """
 
     program: Teks
     kegiatan: Teks
     sub_kegiatan: Teks
+    kode: Annotated[str, BeforeValidator(_sub_code)] | None = None
+
+    def codes(self) -> tuple[str, str, str]:
+        """The program, kegiatan and sub kegiatan codes, each followed by a space (empty without ``kode``)."""
+        if not self.kode:
+            return "", "", ""
+        parts = self.kode.split(".")
+        return ".".join(parts[:3]) + " ", ".".join(parts[:5]) + " ", self.kode + " "
+
+
+class Spd(Request):
+    """One SPD (Surat Penyediaan Dana) the SPP draws on: the money BUD made available for a period."""
+
+    nomor: Annotated[Teks, Field(max_length=40)]
+    tanggal: date | None = None
+    jumlah: Rupiah
+
+
+class Ringkasan(Request):
+    """The SPP's summary (Permendagri 77/2020): DPA, the SPDs, the SP2D already paid out of them.
+
+    The remaining SPD (SPD - SP2D so far - this SPP) is computed, never typed, and must not be
+    negative: an SPP asking for more than the SPD still holds is refused before it is numbered.
+    """
+
+    dpa: Rupiah
+    spd: Annotated[list[Spd], Field(min_length=1, max_length=4)]
+    sp2d: Rupiah = Decimal("0.00")
+
+    @property
+    def total_spd(self) -> Decimal:
+        return sum((s.jumlah for s in self.spd), Decimal("0.00"))
+
+    @model_validator(mode="after")
+    def _within_the_dpa(self) -> Ringkasan:
+        if self.total_spd > self.dpa:
+            raise ValueError(
+                f"jumlah SPD {rupiah(self.total_spd)} melebihi pagu DPA {rupiah(self.dpa)}; periksa SPD atau DPA-nya"
+            )
+        if self.sp2d > self.total_spd:
+            raise ValueError(
+                f"SP2D sebelumnya {rupiah(self.sp2d)} melebihi jumlah SPD {rupiah(self.total_spd)}; periksa angkanya"
+            )
+        return self
+
+    def remaining(self, asked: Decimal) -> Decimal:
+        """What the SPDs still hold after the SP2D paid so far and this request."""
+        return self.total_spd - self.sp2d - asked
+
+
+class Potongan(Request):
+    """A deduction withheld from the gross amount (PPN, PPh 21/22/23, PPh 4(2), IWP, BPJS ...),
+    or, in ``pajak_informasi``, a tax line printed for information only."""
+
+    jenis: Annotated[Teks, Field(max_length=40)]
+    jumlah: Rupiah
 
 
 class Penerima(Request):
@@ -255,7 +334,13 @@ def role_context(profile: Profile, role: str) -> dict[str, str]:
 def payee_context(payee: Penerima | None, profile: Profile) -> dict[str, str]:
     """The payee as printed; without one, the advance goes to the treasurer's own account."""
     if payee is None:
-        return {"nama": official(profile, "bendahara").name, "bank": "-", "rekening": "-", "npwp": "-"}
+        own = profile.keuangan
+        return {
+            "nama": official(profile, "bendahara").name,
+            "bank": own.bank or "-",
+            "rekening": own.rekening or "-",
+            "npwp": _npwp(own.npwp) if own.npwp else "-",
+        }
     return {
         "nama": payee.nama,
         "bank": payee.bank or "-",
@@ -272,13 +357,14 @@ def _npwp(text: str) -> str:
 
 def heading_context(day: date, profile: Profile, activity: Kegiatan | None = None) -> dict[str, str]:
     """What every payment form prints at its head: date, budget year, the SKPD and the budget line."""
+    codes = activity.codes() if activity else ("", "", "")
     return {
         "tanggal": tanggal(day),
         "tahun_anggaran": str(day.year),
         "skpd": profile.office.kop[-1] if profile.office.kop else "",
-        "program": activity.program if activity else "-",
-        "kegiatan": activity.kegiatan if activity else "-",
-        "sub_kegiatan": activity.sub_kegiatan if activity else "-",
+        "program": codes[0] + activity.program if activity else "-",
+        "kegiatan": codes[1] + activity.kegiatan if activity else "-",
+        "sub_kegiatan": codes[2] + activity.sub_kegiatan if activity else "-",
     }
 
 
@@ -312,3 +398,46 @@ def amount_context(amount: Decimal) -> dict[str, str]:
     """The total in figures (``Rp 12.500.000,00``) and in words, capitalised as a sentence."""
     words = terbilang_rupiah(amount)
     return {"jumlah": rupiah(amount), "terbilang": words[:1].upper() + words[1:]}
+
+
+def per_account(items: list[Rincian]) -> dict[str, Decimal]:
+    """The amount charged to each kode rekening: what an SPM must charge as its SPP asked."""
+    totals: dict[str, Decimal] = {}
+    for item in items:
+        totals[item.kode_rekening] = totals.get(item.kode_rekening, Decimal("0.00")) + item.jumlah
+    return totals
+
+
+def summary_context(summary: Ringkasan | None, asked: Decimal) -> dict[str, dict[str, str]]:
+    """The SPP's ringkasan in figures; without one every line prints ``-``."""
+    if summary is None:
+        keys = ("dpa", "spd", "spd_nomor", "belum_spd", "sp2d", "spp_ini", "sisa_spd")
+        return {"ringkasan": dict.fromkeys(keys, "-")}
+    total = summary.total_spd
+    return {
+        "ringkasan": {
+            "dpa": rupiah(summary.dpa),
+            "spd": rupiah(total),
+            "spd_nomor": "; ".join(s.nomor + (f" tgl {tanggal(s.tanggal)}" if s.tanggal else "") for s in summary.spd),
+            "belum_spd": rupiah(summary.dpa - total),
+            "sp2d": rupiah(summary.sp2d),
+            "spp_ini": rupiah(asked),
+            "sisa_spd": rupiah(summary.remaining(asked)),
+        }
+    }
+
+
+def deductions_context(name: str, lines: list[Potongan]) -> dict[str, Any]:
+    """Every deduction row the SPM form has (``1`` .. ``MAX_POTONGAN``), unused rows blank, and their total."""
+    rows = {}
+    for n in range(1, MAX_POTONGAN + 1):
+        line = lines[n - 1] if n <= len(lines) else None
+        rows[str(n)] = {
+            "no": str(n) if line else "",
+            "jenis": line.jenis if line else "",
+            "jumlah": _figures(line.jumlah) if line else "",
+        }
+    if not lines:
+        rows["1"] |= {"no": "-", "jenis": "-"}
+    total = sum((line.jumlah for line in lines), Decimal("0.00"))
+    return {name: rows, f"{name}_jumlah": rupiah(total)}

@@ -12,19 +12,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
-    Keuangan,
+    MAX_POTONGAN,
+    Kegiatan,
     Penerima,
+    Potongan,
+    Rincian,
     Rupiah,
+    Tagihan,
     amount_context,
+    deductions_context,
     heading_context,
     official,
     payee_context,
+    per_account,
     role_context,
+    rows_context,
     type_context,
 )
 from docgen.kinds.permits import same_applicant
@@ -35,25 +42,77 @@ from docgen.text import rupiah
 __all__ = ["KIND", "Spm"]
 
 
-class Spm(Keuangan):
+class Spm(Tagihan):
+    """``jumlah`` is the gross amount its SPP asked, charged per kode rekening as the SPP did;
+    the deductions are withheld from it and the net amount is what BUD transfers."""
+
     PERAN: ClassVar[tuple[str, ...]] = ("pa_kpa", "ppk_skpd")
 
     spp: Teks
     jenis: JenisSpp
     tanggal: Tanggal
-    jumlah: Rupiah
     keperluan: Annotated[Teks, Field(max_length=160)]  # two lines of the form at 8 pt
+    kegiatan: Kegiatan | None = None
+    rincian: list[Rincian] = Field(default_factory=list)
+    jumlah: Rupiah
+    potongan: list[Potongan] = Field(default_factory=list)
+    pajak_informasi: list[Potongan] = Field(default_factory=list)
     penerima: Penerima | None = None
+
+    @field_validator("potongan", "pajak_informasi", mode="before")
+    @classmethod
+    def _fits_the_lines(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) > MAX_POTONGAN:
+            raise ValueError(
+                f"berisi {len(value)} baris, formulir SPM memuat paling banyak {MAX_POTONGAN}; gabungkan per jenis pajak"
+            )
+        return value
+
+    @property
+    def potongan_jumlah(self) -> Decimal:
+        return sum((line.jumlah for line in self.potongan), Decimal("0.00"))
+
+    @property
+    def bersih(self) -> Decimal:
+        """The net amount paid: gross less the deductions (informative taxes are not withheld)."""
+        return self.jumlah - self.potongan_jumlah
+
+    @model_validator(mode="after")
+    def _net_is_not_negative(self) -> Spm:
+        if self.potongan_jumlah > self.jumlah:
+            raise ValueError(
+                f"jumlah potongan {rupiah(self.potongan_jumlah)} melebihi jumlah SPM {rupiah(self.jumlah)}; "
+                "periksa potongannya"
+            )
+        if not self.rincian and self.jenis != "UP":
+            raise ValueError(
+                f"'rincian' wajib untuk SPM {self.jenis}: bebankan per kode rekening seperti rincian SPP-nya"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _treasurer_account(self, info: ValidationInfo) -> Spm:
+        profile: Profile | None = (info.context or {}).get("profile")
+        if profile is not None and self.penerima is None and not (profile.keuangan.bank and profile.keuangan.rekening):
+            raise ValueError(
+                f"SPM {self.jenis} dibayar ke rekening Bendahara Pengeluaran; isi bank dan rekening di [keuangan] profil"
+            )
+        return self
 
 
 def _context(req: Spm, profile: Profile) -> dict[str, Any]:
     return {
         **type_context(req.jenis, "SPM"),
-        **heading_context(req.tanggal, profile),
+        **heading_context(req.tanggal, profile, req.kegiatan),
         "spp": req.spp,
         "keperluan": req.keperluan,
         "penerima": payee_context(req.penerima, profile),
-        **amount_context(req.jumlah),
+        "rincian": rows_context(req.rincian),
+        **deductions_context("potongan", req.potongan),
+        **deductions_context("pajak_informasi", req.pajak_informasi),
+        "kotor": rupiah(req.jumlah),
+        # the amount ordered is the net one: in figures and in words
+        **amount_context(req.bersih),
         "pa_kpa": role_context(profile, "pa_kpa"),
         "ppk_skpd": role_context(profile, "ppk_skpd"),
         # the SPP as registered, filled in by the pipeline
@@ -80,6 +139,15 @@ def _rests_on(req: Spm, basis_kind: str, basis: dict[str, Any]) -> str | None:
     payee = basis.get("penerima") or {}
     if payee and req.penerima is not None and not same_applicant({"nama": req.penerima.nama}, {"nama": payee["nama"]}):
         return f"penerima SPP itu {payee['nama']}, bukan {req.penerima.nama}; samakan penerimanya"
+    asked = per_account([Rincian.model_validate(line) for line in basis.get("rincian") or []])
+    charged = per_account(req.rincian)
+    for code in sorted(asked.keys() | charged.keys()):
+        want, got = asked.get(code, Decimal("0.00")), charged.get(code, Decimal("0.00"))
+        if want != got:
+            return (
+                f"kode rekening {code} dibebani {rupiah(got)} di SPM, padahal SPP-nya {rupiah(want)}; "
+                "samakan pembebanan dengan rincian SPP"
+            )
     return None
 
 
@@ -99,7 +167,13 @@ KIND = Kind(
         "spp": "nomor (atau id) SPP yang menjadi dasar; jenis, jumlah dan penerimanya harus sama",
         "jenis": "jenis SPP-nya: UP, GU, TU, LS-GAJI, LS-BARANG-JASA atau LS-HONOR",
         "tanggal": "tanggal SPM, 2026-11-28",
-        "jumlah": 'jumlah yang dibayar, sama dengan SPP; tulis sebagai teks: "12500000.00" (bukan angka desimal)',
+        "kegiatan": "{program, kegiatan, sub_kegiatan, kode} seperti di SPP",
+        "rincian": "pembebanan {kode_rekening, uraian, jumlah} per kode rekening, sama dengan rincian SPP; "
+        "boleh kosong hanya untuk UP",
+        "jumlah": 'jumlah kotor, sama dengan SPP; tulis sebagai teks: "12500000.00" (bukan angka desimal)',
+        "potongan": f"daftar {{jenis: PPN/PPh 21/PPh 22/PPh 23/PPh 4(2)/IWP/BPJS, jumlah}}, paling banyak "
+        f"{MAX_POTONGAN}; dibayar bersih = jumlah - potongan",
+        "pajak_informasi": "daftar {jenis, jumlah} pajak yang dicetak sebagai informasi (tidak mengurangi)",
         "keperluan": "untuk keperluan apa pembayaran diperintahkan",
         "penerima": "{nama, bank, rekening, npwp} seperti di SPP; kosong: Bendahara Pengeluaran",
     },
@@ -107,8 +181,30 @@ KIND = Kind(
         "spp": "0001/SPP/423.105/2026",
         "jenis": "LS-BARANG-JASA",
         "tanggal": date(2026, 11, 30).isoformat(),
-        "jumlah": "12500000.00",
         "keperluan": "Pembayaran pengadaan alat tulis kantor dan bahan cetak pelayanan perizinan bulan November",
+        "kegiatan": {
+            "program": "Program Pelayanan Penanaman Modal",
+            "kegiatan": "Pelayanan Perizinan dan Non Perizinan secara Terpadu Satu Pintu",
+            "sub_kegiatan": "Pelayanan Perizinan dan Non Perizinan secara Terpadu Satu Pintu di Bidang Penanaman Modal",
+            "kode": "2.18.02.2.01.0001",
+        },
+        "rincian": [
+            {
+                "kode_rekening": "5.1.02.01.01.0024",
+                "uraian": "Belanja Alat/Bahan untuk Kegiatan Kantor-Alat Tulis Kantor",
+                "jumlah": "4500000.00",
+            },
+            {
+                "kode_rekening": "5.1.02.01.01.0026",
+                "uraian": "Belanja Alat/Bahan untuk Kegiatan Kantor-Bahan Cetak",
+                "jumlah": "8000000.00",
+            },
+        ],
+        "jumlah": "12500000.00",
+        "potongan": [
+            {"jenis": "PPN", "jumlah": "1238738.74"},
+            {"jenis": "PPh 22", "jumlah": "168918.92"},
+        ],
         "penerima": {
             "nama": "CV KARYA MANDIRI PASURUAN",
             "bank": "Bank Jatim Cabang Pasuruan",

@@ -21,6 +21,7 @@ from docgen.kinds.keuangan import (
     Kegiatan,
     Penerima,
     Rincian,
+    Ringkasan,
     Rupiah,
     Tagihan,
     amount_context,
@@ -29,6 +30,7 @@ from docgen.kinds.keuangan import (
     payee_context,
     role_context,
     rows_context,
+    summary_context,
     type_context,
 )
 from docgen.profile import Profile
@@ -38,6 +40,7 @@ __all__ = ["KIND", "JenisSpp", "Spp"]
 
 NEEDS_SPJ = ("GU", "TU")
 NEEDS_KEGIATAN = ("TU", "LS-BARANG-JASA", "LS-HONOR")
+NEEDS_NPWP = ("LS-BARANG-JASA",)
 _ALIASES = {"LS-BARANG-DAN-JASA": "LS-BARANG-JASA", "LS-BARJAS": "LS-BARANG-JASA", "LS-HONORARIUM": "LS-HONOR"}
 
 
@@ -64,6 +67,7 @@ class Spp(Tagihan):
     jumlah: Rupiah
     penerima: Penerima | None = None
     spd: Teks | None = None
+    ringkasan: Ringkasan | None = None
     spj: Teks | None = Field(None, validate_default=True)
 
     @field_validator("spj")
@@ -90,6 +94,24 @@ class Spp(Tagihan):
             payee = self.penerima
             if payee is None or not payee.bank or not payee.rekening:
                 raise ValueError(f"SPP {self.jenis} memerlukan 'penerima' lengkap dengan bank dan rekening")
+            if self.jenis in NEEDS_NPWP and not payee.npwp:
+                raise ValueError(f"SPP {self.jenis} memerlukan NPWP pihak ketiga di 'penerima'; isi penerima.npwp")
+        if self.ringkasan is not None and self.ringkasan.remaining(self.jumlah) < 0:
+            r = self.ringkasan
+            raise ValueError(
+                f"SPP {rupiah(self.jumlah)} melebihi sisa SPD {rupiah(r.total_spd - r.sp2d)} "
+                f"(SPD {rupiah(r.total_spd)} dikurangi SP2D sebelumnya {rupiah(r.sp2d)}); kurangi jumlahnya"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _treasurer_account(self, info: ValidationInfo) -> Spp:
+        """An advance is paid into the treasurer's account, so the profile must say which."""
+        profile: Profile | None = (info.context or {}).get("profile")
+        if profile is not None and self.penerima is None and not (profile.keuangan.bank and profile.keuangan.rekening):
+            raise ValueError(
+                f"SPP {self.jenis} dibayar ke rekening Bendahara Pengeluaran; isi bank dan rekening di [keuangan] profil"
+            )
         return self
 
 
@@ -97,7 +119,8 @@ def _context(req: Spp, profile: Profile) -> dict[str, Any]:
     return {
         **type_context(req.jenis, "SPP"),
         **heading_context(req.tanggal, profile, req.kegiatan),
-        "spd": req.spd or "-",
+        "spd": req.spd or (req.ringkasan.spd[0].nomor if req.ringkasan else "-"),
+        **summary_context(req.ringkasan, req.jumlah),
         "spj": req.spj or "-",
         "keperluan": req.keperluan,
         "penerima": payee_context(req.penerima, profile),
@@ -143,13 +166,16 @@ KIND = Kind(
         "jenis": "UP, GU, TU, LS-GAJI, LS-BARANG-JASA atau LS-HONOR",
         "tanggal": "tanggal SPP, 2026-11-28",
         "keperluan": "untuk keperluan apa pembayaran diminta",
-        "kegiatan": "{program, kegiatan, sub_kegiatan} menurut DPA; wajib untuk TU, LS-BARANG-JASA, LS-HONOR",
+        "kegiatan": "{program, kegiatan, sub_kegiatan, kode: 2.18.02.2.01.0001} menurut DPA; wajib untuk TU, LS-BARANG-JASA, LS-HONOR",
         "rincian": f"daftar {{kode_rekening: 5.1.02.01.01.0024, uraian, jumlah}}, paling banyak {MAX_RINCIAN}; "
         "boleh kosong hanya untuk UP",
         "jumlah": 'jumlah seluruhnya, sama dengan jumlah rincian; tulis sebagai teks: "12500000.00" atau '
         '"Rp 12.500.000,00" (bukan angka desimal)',
-        "penerima": "{nama, bank, rekening, npwp}; wajib untuk LS; kosong: Bendahara Pengeluaran",
+        "penerima": "{nama, bank, rekening, npwp}; wajib untuk LS (NPWP wajib untuk LS-BARANG-JASA); "
+        "kosong: rekening Bendahara Pengeluaran dari [keuangan] profil",
         "spd": "nomor SPD (Surat Penyediaan Dana) yang menjadi dasar",
+        "ringkasan": "{dpa, spd: [{nomor, tanggal, jumlah}], sp2d}: pagu DPA, SPD yang menjadi dasar dan SP2D "
+        "yang sudah terbit atasnya; sisa SPD dihitung (SPD - SP2D - SPP ini) dan tidak boleh negatif",
         "spj": "nomor (atau id) SPJ yang sudah disahkan; wajib untuk GU dan TU",
     },
     example={
@@ -160,6 +186,7 @@ KIND = Kind(
             "program": "Program Pelayanan Penanaman Modal",
             "kegiatan": "Pelayanan Perizinan dan Non Perizinan secara Terpadu Satu Pintu",
             "sub_kegiatan": "Pelayanan Perizinan dan Non Perizinan secara Terpadu Satu Pintu di Bidang Penanaman Modal",
+            "kode": "2.18.02.2.01.0001",
         },
         "rincian": [
             {
@@ -181,5 +208,10 @@ KIND = Kind(
             "npwp": "012345678624000",
         },
         "spd": "900.1.3/12/423.105/2026",
+        "ringkasan": {
+            "dpa": "250000000.00",
+            "spd": [{"nomor": "900.1.3/12/423.105/2026", "tanggal": "2026-10-01", "jumlah": "62500000.00"}],
+            "sp2d": "31250000.50",
+        },
     },
 )
