@@ -57,7 +57,7 @@ JenisSpp = Annotated[Literal["UP", "GU", "TU", "LS-GAJI", "LS-BARANG-JASA", "LS-
 
 
 class Spp(Tagihan):
-    PERAN: ClassVar[tuple[str, ...]] = ("bendahara", "pptk")
+    PERAN: ClassVar[tuple[str, ...]] = ("bendahara", "pptk", "pa_kpa")
 
     jenis: JenisSpp
     tanggal: Tanggal
@@ -128,9 +128,18 @@ def _context(req: Spp, profile: Profile) -> dict[str, Any]:
         **amount_context(req.jumlah),
         "bendahara": role_context(profile, "bendahara"),
         "pptk": role_context(profile, "pptk"),
+        "mengetahui": _acknowledged_by(req.jenis, profile),
         # the basis as registered, filled in by the pipeline when there is one
         "dasar_dokumen": {"nomor": "-", "tanggal": "-", "teks": "-"},
     }
+
+
+def _acknowledged_by(jenis: str, profile: Profile) -> dict[str, str]:
+    """Beside the treasurer: the PA/KPA approves an advance (UP, GU, TU); the PPTK whose kegiatan
+    spent the money knows an LS payment (Permendagri 77/2020's SPP forms)."""
+    if jenis.startswith("LS"):
+        return {**role_context(profile, "pptk"), "salam": "Mengetahui"}
+    return {**role_context(profile, "pa_kpa"), "salam": "Mengetahui/Menyetujui"}
 
 
 def _summary(req: Spp, profile: Profile) -> Summary:
