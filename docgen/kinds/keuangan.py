@@ -2,9 +2,10 @@
 
 Money is ``Decimal`` to the sen from the request to the page: a float's binary rounding can move
 the last sen of an amount that is printed twice (in figures and in words), so floats are refused
-with the fix rather than converted. The forms are PDF box layouts without tables, so line items
-reach them as a fixed number of numbered rows (``{rincian_3_uraian}``); a request with more items
-than the form holds is refused instead of losing rows off the page.
+with the fix rather than converted. The SPP and SPM are flowing forms (``templates/*.flow.toml``):
+their line items reach them as lists with ``Decimal`` amounts, which the table sums and carries from
+page to page. A box form (``{rincian_3_uraian}``) has a fixed number of rows, and a request with
+more items than it holds is refused instead of losing rows off the page.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from docgen.text import format_nip, rupiah, tanggal, terbilang_rupiah
 __all__ = [
     "JENIS_SPP",
     "Kegiatan",
-    "MAX_POTONGAN",
     "MAX_RINCIAN",
     "Keuangan",
     "Penerima",
@@ -35,21 +35,21 @@ __all__ = [
     "Spd",
     "Tagihan",
     "amount_context",
-    "deductions_context",
     "heading_context",
+    "lines_context",
     "official",
     "payee_context",
     "per_account",
     "role_context",
     "rows_context",
+    "spd_text",
     "summary_context",
+    "treasurer_account",
     "type_context",
 ]
 
 MAX_RINCIAN = 12
-"""Rows the shipped SPP and SPJ forms print; their layouts must keep all of them."""
-MAX_POTONGAN = 6
-"""Deduction rows (and informative tax rows) the shipped SPM form prints."""
+"""Rows the shipped SPJ box form prints (SPP and SPM flow over pages and have no cap)."""
 _LIMIT = Decimal(10) ** 15  # seribu triliun: far above any regional budget, well inside terbilang
 _SEN = Decimal("0.01")
 
@@ -280,12 +280,15 @@ class Tagihan(Keuangan):
     fields (so ``docgen kinds`` lists them in reading order); the rules here apply to both.
     """
 
+    MAX_BARIS: ClassVar[int | None] = MAX_RINCIAN
+    """Line items the kind's form prints; ``None`` for a flowing form, which runs over pages."""
+
     @field_validator("rincian", mode="before", check_fields=False)
     @classmethod
     def _fits_the_form(cls, value: Any) -> Any:
-        if isinstance(value, list) and len(value) > MAX_RINCIAN:
+        if cls.MAX_BARIS is not None and isinstance(value, list) and len(value) > cls.MAX_BARIS:
             raise ValueError(
-                f"berisi {len(value)} butir, formulir memuat paling banyak {MAX_RINCIAN}; "
+                f"berisi {len(value)} butir, formulir memuat paling banyak {cls.MAX_BARIS}; "
                 "gabungkan per kode rekening dan lampirkan rincian lengkapnya"
             )
         return value
@@ -349,6 +352,15 @@ def payee_context(payee: Penerima | None, profile: Profile) -> dict[str, str]:
     }
 
 
+def treasurer_account(document: str, payee: Penerima | None, info: ValidationInfo) -> None:
+    """An advance (no payee named) is paid into the treasurer's account, so the profile must say which."""
+    profile: Profile | None = (info.context or {}).get("profile")
+    if profile is not None and payee is None and not (profile.keuangan.bank and profile.keuangan.rekening):
+        raise ValueError(
+            f"{document} dibayar ke rekening Bendahara Pengeluaran; isi bank dan rekening di [keuangan] profil"
+        )
+
+
 def _npwp(text: str) -> str:
     """The 15-digit NPWP as printed on the card (``01.234.567.8-624.000``); the 16-digit one (NIK) plain."""
     d = re.sub(r"\D", "", text)
@@ -408,36 +420,25 @@ def per_account(items: list[Rincian]) -> dict[str, Decimal]:
     return totals
 
 
-def summary_context(summary: Ringkasan | None, asked: Decimal) -> dict[str, dict[str, str]]:
-    """The SPP's ringkasan in figures; without one every line prints ``-``."""
+def summary_context(summary: Ringkasan | None, asked: Decimal) -> list[dict[str, Any]]:
+    """The SPP's ringkasan as rows of two figures each (DPA and SPD, not yet in an SPD and the SP2D
+    so far, this SPP and the remaining SPD), so it takes three lines of the page; ``-`` without one."""
     if summary is None:
-        keys = ("dpa", "spd", "spd_nomor", "belum_spd", "sp2d", "spp_ini", "sisa_spd")
-        return {"ringkasan": dict.fromkeys(keys, "-")}
+        return [{"a": "Ringkasan DPA/SPD/SP2D tidak diisi", "a_jumlah": "-", "b": "", "b_jumlah": ""}]
     total = summary.total_spd
-    return {
-        "ringkasan": {
-            "dpa": rupiah(summary.dpa),
-            "spd": rupiah(total),
-            "spd_nomor": "; ".join(s.nomor + (f" tgl {tanggal(s.tanggal)}" if s.tanggal else "") for s in summary.spd),
-            "belum_spd": rupiah(summary.dpa - total),
-            "sp2d": rupiah(summary.sp2d),
-            "spp_ini": rupiah(asked),
-            "sisa_spd": rupiah(summary.remaining(asked)),
-        }
-    }
+    pairs = [
+        ("Jumlah dana DPA/DPPA", summary.dpa, "Jumlah SPD", total),
+        ("Belum di-SPD-kan (DPA - SPD)", summary.dpa - total, "SP2D sebelumnya atas SPD", summary.sp2d),
+        ("SPP ini", asked, "Sisa SPD (SPD - SP2D - SPP ini)", summary.remaining(asked)),
+    ]
+    return [{"a": a, "a_jumlah": x, "b": b, "b_jumlah": y} for a, x, b, y in pairs]
 
 
-def deductions_context(name: str, lines: list[Potongan]) -> dict[str, Any]:
-    """Every deduction row the SPM form has (``1`` .. ``MAX_POTONGAN``), unused rows blank, and their total."""
-    rows = {}
-    for n in range(1, MAX_POTONGAN + 1):
-        line = lines[n - 1] if n <= len(lines) else None
-        rows[str(n)] = {
-            "no": str(n) if line else "",
-            "jenis": line.jenis if line else "",
-            "jumlah": _figures(line.jumlah) if line else "",
-        }
-    if not lines:
-        rows["1"] |= {"no": "-", "jenis": "-"}
-    total = sum((line.jumlah for line in lines), Decimal("0.00"))
-    return {name: rows, f"{name}_jumlah": rupiah(total)}
+def spd_text(summary: Ringkasan) -> str:
+    """The SPDs an SPP draws on, as its 'Dasar' line prints them."""
+    return "; ".join(s.nomor + (f" tanggal {tanggal(s.tanggal)}" if s.tanggal else "") for s in summary.spd)
+
+
+def lines_context(lines: list[Rincian] | list[Potongan]) -> list[dict[str, Any]]:
+    """The lines of a flowing form's table, numbered; amounts stay ``Decimal`` so the table sums them."""
+    return [{"no": str(n), **line.model_dump()} for n, line in enumerate(lines, start=1)]

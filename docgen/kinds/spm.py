@@ -3,7 +3,7 @@
 The PPK-SKPD verifies the SPP and the PA/KPA signs the SPM that orders BPKAD to pay it (business
 map P3.1), so an SPM always rests on an SPP in the register that is not void, of the same type,
 for the same amount and payee: a mismatch is refused, naming both, before any number is taken.
-Drawn as a PDF form from ``templates/spm.toml``.
+Set as a flowing PDF form from ``templates/spm.flow.toml``: any number of lines, over pages.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
-    MAX_POTONGAN,
     Kegiatan,
     Penerima,
     Potongan,
@@ -25,13 +24,13 @@ from docgen.kinds.keuangan import (
     Rupiah,
     Tagihan,
     amount_context,
-    deductions_context,
     heading_context,
+    lines_context,
     official,
     payee_context,
     per_account,
     role_context,
-    rows_context,
+    treasurer_account,
     type_context,
 )
 from docgen.kinds.permits import same_applicant
@@ -47,6 +46,7 @@ class Spm(Tagihan):
     the deductions are withheld from it and the net amount is what BUD transfers."""
 
     PERAN: ClassVar[tuple[str, ...]] = ("pa_kpa", "ppk_skpd")
+    MAX_BARIS: ClassVar[int | None] = None
 
     spp: Teks
     jenis: JenisSpp
@@ -58,15 +58,6 @@ class Spm(Tagihan):
     potongan: list[Potongan] = Field(default_factory=list)
     pajak_informasi: list[Potongan] = Field(default_factory=list)
     penerima: Penerima | None = None
-
-    @field_validator("potongan", "pajak_informasi", mode="before")
-    @classmethod
-    def _fits_the_lines(cls, value: Any) -> Any:
-        if isinstance(value, list) and len(value) > MAX_POTONGAN:
-            raise ValueError(
-                f"berisi {len(value)} baris, formulir SPM memuat paling banyak {MAX_POTONGAN}; gabungkan per jenis pajak"
-            )
-        return value
 
     @property
     def potongan_jumlah(self) -> Decimal:
@@ -92,11 +83,7 @@ class Spm(Tagihan):
 
     @model_validator(mode="after")
     def _treasurer_account(self, info: ValidationInfo) -> Spm:
-        profile: Profile | None = (info.context or {}).get("profile")
-        if profile is not None and self.penerima is None and not (profile.keuangan.bank and profile.keuangan.rekening):
-            raise ValueError(
-                f"SPM {self.jenis} dibayar ke rekening Bendahara Pengeluaran; isi bank dan rekening di [keuangan] profil"
-            )
+        treasurer_account(f"SPM {self.jenis}", self.penerima, info)
         return self
 
 
@@ -107,10 +94,10 @@ def _context(req: Spm, profile: Profile) -> dict[str, Any]:
         "spp": req.spp,
         "keperluan": req.keperluan,
         "penerima": payee_context(req.penerima, profile),
-        "rincian": rows_context(req.rincian),
-        **deductions_context("potongan", req.potongan),
-        **deductions_context("pajak_informasi", req.pajak_informasi),
+        "rincian": lines_context(req.rincian),
+        "potongan": _tax_lines(req),
         "kotor": rupiah(req.jumlah),
+        "potongan_jumlah": rupiah(req.potongan_jumlah),
         # the amount ordered is the net one: in figures and in words
         **amount_context(req.bersih),
         "pa_kpa": role_context(profile, "pa_kpa"),
@@ -118,6 +105,18 @@ def _context(req: Spm, profile: Profile) -> dict[str, Any]:
         # the SPP as registered, filled in by the pipeline
         "dasar_dokumen": {"nomor": "-", "tanggal": "-", "teks": "-"},
     }
+
+
+def _tax_lines(req: Spm) -> list[dict[str, Any]]:
+    """Deductions then informative taxes, one table: each amount in its own column (the other 0,00),
+    so the table's total row gives both sums and only the first is withheld."""
+    zero = Decimal("0.00")
+    return [
+        {"no": str(n), "jenis": line.jenis, "potongan": cut, "informasi": shown}
+        for n, (line, cut, shown) in enumerate(
+            [(p, p.jumlah, zero) for p in req.potongan] + [(p, zero, p.jumlah) for p in req.pajak_informasi], start=1
+        )
+    ]
 
 
 def _summary(req: Spm, profile: Profile) -> Summary:
@@ -156,7 +155,7 @@ KIND = Kind(
     title="SPM (Surat Perintah Membayar)",
     description="Perintah membayar atas SPP yang sudah diverifikasi PPK-SKPD, ditandatangani PA/KPA.",
     model=Spm,
-    template="spm.toml",
+    template="spm.flow.toml",
     series="spm",
     kka="900.1.3.1",
     numbered="generation",
@@ -171,8 +170,8 @@ KIND = Kind(
         "rincian": "pembebanan {kode_rekening, uraian, jumlah} per kode rekening, sama dengan rincian SPP; "
         "boleh kosong hanya untuk UP",
         "jumlah": 'jumlah kotor, sama dengan SPP; tulis sebagai teks: "12500000.00" (bukan angka desimal)',
-        "potongan": f"daftar {{jenis: PPN/PPh 21/PPh 22/PPh 23/PPh 4(2)/IWP/BPJS, jumlah}}, paling banyak "
-        f"{MAX_POTONGAN}; dibayar bersih = jumlah - potongan",
+        "potongan": "daftar {jenis: PPN/PPh 21/PPh 22/PPh 23/PPh 4(2)/IWP/BPJS, jumlah}; "
+        "yang dibayarkan = jumlah - potongan",
         "pajak_informasi": "daftar {jenis, jumlah} pajak yang dicetak sebagai informasi (tidak mengurangi)",
         "keperluan": "untuk keperluan apa pembayaran diperintahkan",
         "penerima": "{nama, bank, rekening, npwp} seperti di SPP; kosong: Bendahara Pengeluaran",

@@ -3,7 +3,7 @@
 An SPP starts the payment chain (SPP -> SPM -> SP2D, business map P3.1). A GU replenishes an
 advance already spent and a TU tops one up, so both rest on the approved SPJ of that spending:
 the pipeline refuses them when the SPJ does not exist or is void, before any number is taken.
-Drawn as a PDF form from ``templates/spp.toml``.
+Set as a flowing PDF form from ``templates/spp.flow.toml``: any number of lines, over pages.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
-    MAX_RINCIAN,
     Kegiatan,
     Penerima,
     Rincian,
@@ -26,11 +25,13 @@ from docgen.kinds.keuangan import (
     Tagihan,
     amount_context,
     heading_context,
+    lines_context,
     official,
     payee_context,
     role_context,
-    rows_context,
+    spd_text,
     summary_context,
+    treasurer_account,
     type_context,
 )
 from docgen.profile import Profile
@@ -58,6 +59,7 @@ JenisSpp = Annotated[Literal["UP", "GU", "TU", "LS-GAJI", "LS-BARANG-JASA", "LS-
 
 class Spp(Tagihan):
     PERAN: ClassVar[tuple[str, ...]] = ("bendahara", "pptk", "pa_kpa")
+    MAX_BARIS: ClassVar[int | None] = None
 
     jenis: JenisSpp
     tanggal: Tanggal
@@ -106,12 +108,7 @@ class Spp(Tagihan):
 
     @model_validator(mode="after")
     def _treasurer_account(self, info: ValidationInfo) -> Spp:
-        """An advance is paid into the treasurer's account, so the profile must say which."""
-        profile: Profile | None = (info.context or {}).get("profile")
-        if profile is not None and self.penerima is None and not (profile.keuangan.bank and profile.keuangan.rekening):
-            raise ValueError(
-                f"SPP {self.jenis} dibayar ke rekening Bendahara Pengeluaran; isi bank dan rekening di [keuangan] profil"
-            )
+        treasurer_account(f"SPP {self.jenis}", self.penerima, info)
         return self
 
 
@@ -119,12 +116,12 @@ def _context(req: Spp, profile: Profile) -> dict[str, Any]:
     return {
         **type_context(req.jenis, "SPP"),
         **heading_context(req.tanggal, profile, req.kegiatan),
-        "spd": req.spd or (req.ringkasan.spd[0].nomor if req.ringkasan else "-"),
-        **summary_context(req.ringkasan, req.jumlah),
+        "spd": req.spd or (spd_text(req.ringkasan) if req.ringkasan else "-"),
+        "ringkasan": summary_context(req.ringkasan, req.jumlah),
         "spj": req.spj or "-",
         "keperluan": req.keperluan,
         "penerima": payee_context(req.penerima, profile),
-        "rincian": rows_context(req.rincian),
+        "rincian": lines_context(req.rincian),
         **amount_context(req.jumlah),
         "bendahara": role_context(profile, "bendahara"),
         "pptk": role_context(profile, "pptk"),
@@ -164,7 +161,7 @@ KIND = Kind(
     title="SPP (Surat Permintaan Pembayaran: UP, GU, TU, LS)",
     description="Permintaan pembayaran oleh Bendahara Pengeluaran; GU dan TU memerlukan SPJ yang sudah disahkan.",
     model=Spp,
-    template="spp.toml",
+    template="spp.flow.toml",
     series="spp",
     kka="900.1.3.1",
     numbered="generation",
@@ -175,8 +172,9 @@ KIND = Kind(
         "jenis": "UP, GU, TU, LS-GAJI, LS-BARANG-JASA atau LS-HONOR",
         "tanggal": "tanggal SPP, 2026-11-28",
         "keperluan": "untuk keperluan apa pembayaran diminta",
-        "kegiatan": "{program, kegiatan, sub_kegiatan, kode: 2.18.02.2.01.0001} menurut DPA; wajib untuk TU, LS-BARANG-JASA, LS-HONOR",
-        "rincian": f"daftar {{kode_rekening: 5.1.02.01.01.0024, uraian, jumlah}}, paling banyak {MAX_RINCIAN}; "
+        "kegiatan": "{program, kegiatan, sub_kegiatan, kode: 2.18.02.2.01.0001} menurut DPA; "
+        "wajib untuk TU, LS-BARANG-JASA, LS-HONOR",
+        "rincian": "daftar {kode_rekening: 5.1.02.01.01.0024, uraian, jumlah}, berapa pun banyaknya; "
         "boleh kosong hanya untuk UP",
         "jumlah": 'jumlah seluruhnya, sama dengan jumlah rincian; tulis sebagai teks: "12500000.00" atau '
         '"Rp 12.500.000,00" (bukan angka desimal)',
