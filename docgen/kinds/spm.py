@@ -14,21 +14,19 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, ValidationInfo, model_validator
 
+from docgen.kinds.anggaran import Potongan, lines_context, per_account
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
     Kegiatan,
     Penerima,
-    Potongan,
     Rincian,
     Rupiah,
     Tagihan,
     amount_context,
     heading_context,
-    lines_context,
     official,
     payee_context,
-    per_account,
     role_context,
     treasurer_account,
     type_context,

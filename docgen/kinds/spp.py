@@ -14,23 +14,20 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
+from docgen.kinds.anggaran import Ringkasan, lines_context, spd_text, summary_context
 from docgen.kinds.base import Basis, Kind, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
     JENIS_SPP,
     Kegiatan,
     Penerima,
     Rincian,
-    Ringkasan,
     Rupiah,
     Tagihan,
     amount_context,
     heading_context,
-    lines_context,
     official,
     payee_context,
     role_context,
-    spd_text,
-    summary_context,
     treasurer_account,
     type_context,
 )
