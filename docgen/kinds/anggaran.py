@@ -94,6 +94,12 @@ def spd_text(summary: Ringkasan) -> str:
     return "; ".join(s.nomor + (f" tanggal {tanggal(s.tanggal)}" if s.tanggal else "") for s in summary.spd)
 
 
-def lines_context(lines: list[Rincian] | list[Potongan]) -> list[dict[str, Any]]:
-    """The lines of a flowing form's table, numbered; amounts stay ``Decimal`` so the table sums them."""
+def lines_context(lines: list[Rincian], advance: Decimal) -> list[dict[str, Any]]:
+    """The lines of a flowing form's table, numbered; amounts stay ``Decimal`` so the table sums them.
+
+    An UP has no lines (the advance is not yet spent on any account): it prints as one line of the
+    whole ``advance``, so the table's total is the amount asked, never 0,00.
+    """
+    if not lines:
+        return [{"no": "1", "kode_rekening": "-", "uraian": "Uang Persediaan", "jumlah": advance}]
     return [{"no": str(n), **line.model_dump()} for n, line in enumerate(lines, start=1)]

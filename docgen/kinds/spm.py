@@ -92,7 +92,7 @@ def _context(req: Spm, profile: Profile) -> dict[str, Any]:
         "spp": req.spp,
         "keperluan": req.keperluan,
         "penerima": payee_context(req.penerima, profile),
-        "rincian": lines_context(req.rincian),
+        "rincian": lines_context(req.rincian, req.jumlah),
         "potongan": _tax_lines(req),
         "kotor": rupiah(req.jumlah),
         "potongan_jumlah": rupiah(req.potongan_jumlah),

@@ -118,7 +118,7 @@ def _context(req: Spp, profile: Profile) -> dict[str, Any]:
         "spj": req.spj or "-",
         "keperluan": req.keperluan,
         "penerima": payee_context(req.penerima, profile),
-        "rincian": lines_context(req.rincian),
+        "rincian": lines_context(req.rincian, req.jumlah),
         **amount_context(req.jumlah),
         "bendahara": role_context(profile, "bendahara"),
         "pptk": role_context(profile, "pptk"),
