@@ -185,6 +185,15 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
     return data
 
 
+def spm_on(spp: dict[str, Any], number: str) -> dict[str, Any]:
+    """The SPM example ordering what the SPP request ``spp`` (issued as ``number``) asked: same type,
+    amount, payee and charging per kode rekening."""
+    spm = copy.deepcopy(get_kind("spm").dated_example())
+    spm.update(spp=number, jenis=spp["jenis"], jumlah=spp["jumlah"], keperluan=spp["keperluan"])
+    spm.update(penerima=spp["penerima"], rincian=spp["rincian"])
+    return spm
+
+
 def for_permit(data: dict[str, Any], profile: Any, jenis: str) -> dict[str, Any]:
     """``data`` (a BAP's or rekomendasi's) for a permit of ``jenis``: a board only where the type has one."""
     data["jenis_izin"] = jenis

@@ -70,7 +70,7 @@ def _refused(workspace: Workspace, kind: str, data: dict[str, Any]) -> str:
 )
 def test_the_amount_is_printed_in_figures_and_in_words(workspace, jumlah, figures, words):
     text = _text(workspace, generate(workspace, "spp", _up(jumlah)))
-    assert f"JUMLAH {figures.removeprefix('Rp ')} Terbilang:" in text  # the total, printed just before its words
+    assert f"Jumlah yang diminta: {figures} Terbilang:" in text  # the total, printed just before its words
     spelled = re.search(r"Terbilang: (.+?) Mengetahui", text)
     assert spelled is not None, text
     assert spelled[1].lower() == words
@@ -210,7 +210,8 @@ def test_an_spm_on_its_spp_prints_the_spp_number_and_amount(workspace):
     text = _text(workspace, spm)
     assert "SURAT PERINTAH MEMBAYAR (SPM-LS)" in text and spp.number in text
     assert "JUMLAH SPM 12.500.000,00" in text and "Jumlah yang dibayarkan : Rp 11.092.342,34" in text
-    assert "Terbilang : Sebelas juta sembilan puluh dua ribu tiga ratus empat puluh dua rupiah tiga puluh empat sen" in text
+    words = "Sebelas juta sembilan puluh dua ribu tiga ratus empat puluh dua rupiah tiga puluh empat sen"
+    assert f"Terbilang : {words}" in text
 
 
 def test_an_spm_whose_amount_differs_from_its_spp_is_refused_naming_both(workspace):

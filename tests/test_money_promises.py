@@ -249,7 +249,8 @@ def test_an_spp_form_prints_its_type_heading_rows_and_words(profile):
 
 def test_an_spp_up_prints_one_line_of_its_advance_and_the_treasurers_account_as_payee(profile):
     form = _printed(profile, "spp", _up("1000000"))
-    assert form["rincian"] == [{"no": "1", "kode_rekening": "-", "uraian": "Uang Persediaan", "jumlah": Decimal("1000000.00")}]
+    advance = {"no": "1", "kode_rekening": "-", "uraian": "Uang Persediaan", "jumlah": Decimal("1000000.00")}
+    assert form["rincian"] == [advance]
     assert form["penerima"] == {"nama": "SRI WAHYUNI, A.Md.", "bank": profile.keuangan.bank,
                                 "rekening": profile.keuangan.rekening, "npwp": "00.123.456.7-624.000"}  # fmt: skip
     assert form["program"] == form["kegiatan"] == form["sub_kegiatan"] == "-"
