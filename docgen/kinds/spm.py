@@ -8,6 +8,7 @@ Set as a flowing PDF form from ``templates/spm.flow.toml``: any number of lines,
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
@@ -32,6 +33,7 @@ from docgen.kinds.keuangan import (
     type_context,
 )
 from docgen.kinds.permits import same_applicant
+from docgen.kinds.spp import KIND as _SPP
 from docgen.kinds.spp import JenisSpp
 from docgen.profile import Profile
 from docgen.text import rupiah
@@ -179,24 +181,9 @@ KIND = Kind(
         "jenis": "LS-BARANG-JASA",
         "tanggal": date(2026, 11, 30).isoformat(),
         "keperluan": "Pembayaran pengadaan alat tulis kantor dan bahan cetak pelayanan perizinan bulan November",
-        "kegiatan": {
-            "program": "Program Pelayanan Penanaman Modal",
-            "kegiatan": "Pelayanan Perizinan dan Non Perizinan secara Terpadu Satu Pintu",
-            "sub_kegiatan": "Pelayanan Perizinan dan Non Perizinan secara Terpadu Satu Pintu di Bidang Penanaman Modal",
-            "kode": "2.18.02.2.01.0001",
-        },
-        "rincian": [
-            {
-                "kode_rekening": "5.1.02.01.01.0024",
-                "uraian": "Belanja Alat/Bahan untuk Kegiatan Kantor-Alat Tulis Kantor",
-                "jumlah": "4500000.00",
-            },
-            {
-                "kode_rekening": "5.1.02.01.01.0026",
-                "uraian": "Belanja Alat/Bahan untuk Kegiatan Kantor-Bahan Cetak",
-                "jumlah": "8000000.00",
-            },
-        ],
+        # the SPP example's budget line and charging: the SPM orders what that SPP asked
+        "kegiatan": copy.deepcopy(_SPP.example["kegiatan"]),
+        "rincian": copy.deepcopy(_SPP.example["rincian"]),
         "jumlah": "12500000.00",
         "potongan": [
             {"jenis": "PPN", "jumlah": "1238738.74"},
