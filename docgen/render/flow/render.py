@@ -33,7 +33,7 @@ from docgen.pdf import binary_streams, embedded_fonts
 from docgen.profile import PrintedKop, Profile, printed_kop, safe_join
 from docgen.render.flow.carry import CarryTable, KeptWithTable, TableSpec
 from docgen.render.flow.layout import Fields, FlowLayout, Signatures, Table, Text, Title
-from docgen.render.forms.kop import draw_kop, kop_height_mm
+from docgen.render.forms import draw_kop, kop_height_mm
 from docgen.text import rupiah
 
 __all__ = ["FlowPage", "render_flow"]
