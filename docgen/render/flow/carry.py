@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from reportlab.platypus import Table as RLTable
 
-__all__ = ["CarryTable", "TableSpec"]
+__all__ = ["CarryTable", "KeptWithTable", "TableSpec"]
 
 Cell = Paragraph
 _ZERO = Decimal("0.00")
@@ -117,6 +117,11 @@ class CarryTable(Flowable):
         rest = CarryTable(self.spec, self.rows[count:], self.amounts[count:], self._through(count))
         return [_Closed(here), rest]
 
+    def head_height(self, availWidth: float) -> float:
+        """The header row, the carried row and the first row: what must share a page with the heading."""
+        part = CarryTable(self.spec, self.rows[:1], self.amounts[:1], self.carried)
+        return part._build(1, last=True).wrap(availWidth, 1e6)[1]
+
     def _plain_split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         table = self._build(len(self.rows), last=True)
         table.wrap(availWidth, availHeight)
@@ -136,3 +141,39 @@ class _Closed(Flowable):
 
     def draw(self) -> None:
         self.table.drawOn(self.canv, 0, 0)
+
+
+class KeptWithTable(Flowable):
+    """A table with the parts before it (its heading) and after it (signatures) that belong to it.
+
+    All of it on one page when it fits on one; otherwise the heading stays with the header row and
+    the first row (never alone at a page's foot), the table flows, and what follows it is kept in
+    one piece. ``page_height`` is a whole frame's height, to tell a page that can take it all.
+    """
+
+    def __init__(self, lead: list[Flowable], table: CarryTable, tail: list[Flowable], page_height: float) -> None:
+        super().__init__()
+        self.lead, self.table, self.tail, self.page_height = lead, table, tail, page_height
+        self._sizes: list[tuple[Flowable, float]] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        parts = [*self.lead, self.table, *self.tail]
+        self._sizes = [(f, f.wrap(availWidth, availHeight)[1]) for f in parts]
+        self.width, self.height = availWidth, sum(h for _, h in self._sizes)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, h in self._sizes:
+            y -= h
+            flowable.drawOn(self.canv, 0, y)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        fresh = availHeight >= self.page_height - 1
+        if not fresh and self.height <= self.page_height:
+            return []  # the next page takes it whole
+        lead = sum(f.wrap(availWidth, availHeight)[1] for f in self.lead)
+        if not fresh and lead + self.table.head_height(availWidth) > availHeight:
+            return []
+        rest: list[Flowable] = [KeepTogether(self.tail)] if self.tail else []
+        return [*self.lead, self.table, *rest]

@@ -134,6 +134,7 @@ class FlowLayout(_Strict):
     """A flow template: its parts in order, and the document's title for the PDF's metadata."""
 
     title: str
+    orientation: Literal["portrait", "landscape"] = "portrait"  # of the profile's paper
     part: list[Part] = Field(min_length=1)
 
     def names(self) -> set[str]:

@@ -31,9 +31,9 @@ from reportlab.platypus.doctemplate import LayoutError
 from docgen.errors import RequestError, TemplateError
 from docgen.pdf import binary_streams, embedded_fonts
 from docgen.profile import PrintedKop, Profile, printed_kop, safe_join
-from docgen.render.flow.carry import CarryTable, TableSpec
+from docgen.render.flow.carry import CarryTable, KeptWithTable, TableSpec
 from docgen.render.flow.layout import Fields, FlowLayout, Signatures, Table, Text, Title
-from docgen.render.forms.kop import draw_kop, kop_height_mm
+from docgen.render.forms import draw_kop, kop_height_mm
 from docgen.text import rupiah
 
 __all__ = ["FlowPage", "render_flow"]
@@ -237,7 +237,7 @@ def _flowable(part: Any, values: _Values, width: float) -> Flowable | list[Flowa
     return _signatures(part, values, width)
 
 
-def _story(layout: FlowLayout, values: _Values, width: float, room_mm: float) -> list[Flowable]:
+def _story(layout: FlowLayout, values: _Values, width: float, room_mm: float, height: float) -> list[Flowable]:
     """The parts in order; a part that keeps with the next goes on the same page, as does the room."""
     groups: list[list[Flowable]] = []
     joined = False
@@ -250,7 +250,16 @@ def _story(layout: FlowLayout, values: _Values, width: float, room_mm: float) ->
             groups.append(flowables)
         joined = part.keep_with_next
     groups[-1].append(Spacer(1, room_mm * mm))
-    return [item for group in groups for item in ([KeepTogether(group)] if len(group) > 2 else group)]
+    return [item for group in groups for item in _kept(group, height)]
+
+
+def _kept(group: list[Flowable], height: float) -> list[Flowable]:
+    """A group of parts on one page; one with a table flows, its heading and its tail kept with it."""
+    tables = [i for i, f in enumerate(group) if isinstance(f, CarryTable)]
+    if tables:
+        first = tables[0]
+        return [KeptWithTable(group[:first], group[first], group[first + 1 :], height)]  # type: ignore[arg-type]
+    return [KeepTogether(group)] if len(group) > 2 else group
 
 
 def render_flow(layout: FlowLayout, context: Mapping[str, Any], page: FlowPage, *, source: str = "") -> bytes:
@@ -262,6 +271,8 @@ def render_flow(layout: FlowLayout, context: Mapping[str, Any], page: FlowPage, 
     """
     values = _Values(context, source or "alur")
     width_mm, height_mm = page.size_mm
+    if layout.orientation == "landscape":
+        width_mm, height_mm = height_mm, width_mm
     top, right, bottom, left = page.margins_mm
     regular, bold = embedded_fonts()
     W, H = width_mm * mm, height_mm * mm
@@ -301,7 +312,7 @@ def render_flow(layout: FlowLayout, context: Mapping[str, Any], page: FlowPage, 
             PageTemplate("later", [later], onPage=on_later),
         ]
     )
-    story = _story(layout, values, text_w, page.room_mm)
+    story = _story(layout, values, text_w, page.room_mm, H - (top + bottom) * mm)
     try:
         with binary_streams():
             doc.build(story)
