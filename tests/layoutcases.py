@@ -194,6 +194,15 @@ def spm_on(spp: dict[str, Any], number: str) -> dict[str, Any]:
     return spm
 
 
+def spent_lines(spj: dict[str, Any]) -> list[dict[str, Any]]:
+    """An SPJ request's month as the line items of the SPP GU it rests on: each kode rekening's
+    spending this month (``bulan_ini``) as its amount."""
+    return [
+        {"kode_rekening": line["kode_rekening"], "uraian": line["uraian"], "jumlah": line["bulan_ini"]}
+        for line in spj["rincian"]
+    ]
+
+
 def for_permit(data: dict[str, Any], profile: Any, jenis: str) -> dict[str, Any]:
     """``data`` (a BAP's or rekomendasi's) for a permit of ``jenis``: a board only where the type has one."""
     data["jenis_izin"] = jenis

@@ -369,8 +369,8 @@ def test_too_many_conditions_are_refused_naming_the_list_before_a_number(workspa
 def test_a_long_row_in_the_spp_is_refused_naming_it_before_a_number(workspace):
     data = twelve_rows("spp", example("spp"))
     before = count_rows(workspace, "numbers")
-    # the field's limit is what the form's row holds at 8 pt, so the request names the row and the room
-    with pytest.raises(RequestError, match=r"'rincian\[5\]\.uraian' terlalu panjang \(paling banyak 64 karakter\)"):
+    # the flowing form wraps a long row; the field's limit keeps a pasted paragraph out, naming the row
+    with pytest.raises(RequestError, match=r"'rincian\[5\]\.uraian' terlalu panjang \(paling banyak 200 karakter\)"):
         generate(workspace, "spp", put(data, ("rincian", 4, "uraian"), FILLER[:300]))
     assert count_rows(workspace, "numbers") == before
 

@@ -2,10 +2,9 @@
 
 Money is ``Decimal`` to the sen from the request to the page: a float's binary rounding can move
 the last sen of an amount that is printed twice (in figures and in words), so floats are refused
-with the fix rather than converted. The SPP and SPM are flowing forms (``templates/*.flow.toml``):
-their line items reach them as lists with ``Decimal`` amounts, which the table sums and carries from
-page to page. A box form (``{rincian_3_uraian}``) has a fixed number of rows, and a request with
-more items than it holds is refused instead of losing rows off the page.
+with the fix rather than converted. The payment forms are flowing forms (``templates/*.flow.toml``):
+their line items reach them as lists with ``Decimal`` amounts, which the tables sum and carry from
+page to page, so no number of lines is too many.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from docgen.text import format_nip, rupiah, tanggal, terbilang_rupiah
 __all__ = [
     "JENIS_SPP",
     "Kegiatan",
-    "MAX_RINCIAN",
     "Keuangan",
     "Penerima",
     "Rincian",
@@ -36,13 +34,10 @@ __all__ = [
     "official",
     "payee_context",
     "role_context",
-    "rows_context",
     "treasurer_account",
     "type_context",
 ]
 
-MAX_RINCIAN = 12
-"""Rows the shipped SPJ box form prints (SPP and SPM flow over pages and have no cap)."""
 _LIMIT = Decimal(10) ** 15  # seribu triliun: far above any regional budget, well inside terbilang
 _SEN = Decimal("0.01")
 
@@ -156,8 +151,8 @@ class Rincian(Request):
     """One line of spending: the account it is charged to, what it was, how much."""
 
     kode_rekening: Annotated[str, BeforeValidator(_account)]
-    # One line of the form's rincian table at 8 pt; issue 25's flowing forms will wrap longer ones.
-    uraian: Annotated[Teks, Field(max_length=64)]
+    # The flowing forms wrap it in its column; the cap only keeps a pasted paragraph out.
+    uraian: Annotated[Teks, Field(max_length=200)]
     jumlah: Rupiah
 
 
@@ -193,7 +188,7 @@ class Kegiatan(Request):
 class Penerima(Request):
     """Who receives the money: a supplier, an employee, or the treasurer's own account."""
 
-    nama: Annotated[Teks, Field(max_length=64)]  # the payee's line of the SPP and SPM at 8 pt
+    nama: Annotated[Teks, Field(max_length=120)]  # wraps on the flowing SPP and SPM
     bank: Teks | None = None
     rekening: Annotated[str, _digits_text("nomor rekening", 6, 20)] | None = None
     npwp: Annotated[str, _digits_text("NPWP", 15, 16)] | None = None
@@ -224,19 +219,6 @@ class Tagihan(Keuangan):
     Subclasses declare ``rincian: list[Rincian]`` and then ``jumlah: Rupiah`` among their own
     fields (so ``docgen kinds`` lists them in reading order); the rules here apply to both.
     """
-
-    MAX_BARIS: ClassVar[int | None] = MAX_RINCIAN
-    """Line items the kind's form prints; ``None`` for a flowing form, which runs over pages."""
-
-    @field_validator("rincian", mode="before", check_fields=False)
-    @classmethod
-    def _fits_the_form(cls, value: Any) -> Any:
-        if cls.MAX_BARIS is not None and isinstance(value, list) and len(value) > cls.MAX_BARIS:
-            raise ValueError(
-                f"berisi {len(value)} butir, formulir memuat paling banyak {cls.MAX_BARIS}; "
-                "gabungkan per kode rekening dan lampirkan rincian lengkapnya"
-            )
-        return value
 
     @field_validator("jumlah", check_fields=False)
     @classmethod
@@ -333,22 +315,6 @@ def type_context(jenis: str, document: str) -> dict[str, str]:
 
 def _figures(amount: Decimal) -> str:
     return rupiah(amount).removeprefix("Rp ")
-
-
-def rows_context(items: list[Rincian]) -> dict[str, dict[str, str]]:
-    """Every row the form has (``1`` .. ``MAX_RINCIAN``), unused rows blank, amounts without ``Rp``."""
-    rows = {}
-    for n in range(1, MAX_RINCIAN + 1):
-        item = items[n - 1] if n <= len(items) else None
-        rows[str(n)] = {
-            "no": str(n) if item else "",
-            "kode": item.kode_rekening if item else "",
-            "uraian": item.uraian if item else "",
-            "jumlah": _figures(item.jumlah) if item else "",
-        }
-    if not items:
-        rows["1"] |= {"no": "-", "uraian": "-"}
-    return rows
 
 
 def amount_context(amount: Decimal) -> dict[str, str]:

@@ -46,12 +46,11 @@ class Spm(Tagihan):
     the deductions are withheld from it and the net amount is what BUD transfers."""
 
     PERAN: ClassVar[tuple[str, ...]] = ("pa_kpa", "ppk_skpd")
-    MAX_BARIS: ClassVar[int | None] = None
 
     spp: Teks
     jenis: JenisSpp
     tanggal: Tanggal
-    keperluan: Annotated[Teks, Field(max_length=160)]  # two lines of the form at 8 pt
+    keperluan: Annotated[Teks, Field(max_length=300)]  # wraps on the flowing form
     kegiatan: Kegiatan | None = None
     rincian: list[Rincian] = Field(default_factory=list)
     jumlah: Rupiah

@@ -56,11 +56,10 @@ JenisSpp = Annotated[Literal["UP", "GU", "TU", "LS-GAJI", "LS-BARANG-JASA", "LS-
 
 class Spp(Tagihan):
     PERAN: ClassVar[tuple[str, ...]] = ("bendahara", "pptk", "pa_kpa")
-    MAX_BARIS: ClassVar[int | None] = None
 
     jenis: JenisSpp
     tanggal: Tanggal
-    keperluan: Annotated[Teks, Field(max_length=160)]  # two lines of the form at 8 pt
+    keperluan: Annotated[Teks, Field(max_length=300)]  # wraps on the flowing form
     kegiatan: Kegiatan | None = None
     rincian: list[Rincian] = Field(default_factory=list)
     jumlah: Rupiah
