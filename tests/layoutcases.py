@@ -173,7 +173,12 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
     elif kind in ("spp", "spj"):
         data["rincian"], total = rincian(rows, long)
         data["jumlah"] = f"{total}.00"
-        if kind == "spj":
+        if kind == "spj":  # the SPJ's lines: pagu and spending per kode rekening, this month's as the amount
+            data["rincian"] = [
+                {**{k: v for k, v in row.items() if k != "jumlah"}, "pagu": "5000000.00", "sd_bulan_lalu": "2500000.00",
+                 "bulan_ini": row["jumlah"]}
+                for row in data["rincian"]
+            ]  # fmt: skip
             data["uang_persediaan"] = f"{total + 250_000}.00"
         elif long:
             data["keperluan"] = longest(model, "keperluan", "Pembayaran " + FILLER)
