@@ -62,6 +62,8 @@ def maker_for(workspace: Workspace, kind: Kind, *, pdf: bool = False, converter:
     """The maker of ``kind``; its template or layout is loaded and proven once per process."""
     if kind.template.endswith(".docx"):
         return DocxMaker(workspace, kind, (converter or ColdConverter()) if pdf else None)
+    if kind.template.endswith(".flow.toml"):
+        return FlowMaker(workspace, kind)
     if kind.template.endswith(".toml"):
         return FormMaker(workspace, kind)
     raise RequestError(f"Jenis {kind.name} tidak dibuat dari templat; lihat 'docgen kinds {kind.name}'")
@@ -172,3 +174,38 @@ class FormMaker:
         values = form_values(context, self.layout)
         url, footer = (marks.url, marks.footer) if marks else ("", ())
         return [("pdf", draw_box_form(self.layout, values, qr_url=url, footer=footer), ".pdf")]
+
+
+class FlowMaker:
+    """A kind set as a flowing form from a flow template in ``templates/`` (SPJ, SPP, SPM): its
+    tables run over as many pages as the data needs; the QR code and footer are stamped on after."""
+
+    def __init__(self, workspace: Workspace, kind: Kind) -> None:
+        from docgen.render.flow import FlowPage, load_flow_layout
+
+        self.workspace, self.kind = workspace, kind
+        path = workspace.template(kind.template)
+        self.layout = load_flow_layout(path)
+        self.source = kind.template
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.page = FlowPage.of(workspace.profile, workspace.root, footer_room_mm(workspace.profile, kind.name))
+
+    def render(self, context: dict[str, Any]) -> bytes:
+        from docgen.render.flow import render_flow
+
+        return render_flow(self.layout, context, self.page, source=self.source)
+
+    def trial(self, context: dict[str, Any], year: int) -> None:
+        """Set this very request once with a long stand-in number: a value that cannot be printed at
+        8 pt or more even wrapped, or a value the template names and the kind lacks, is refused
+        before a number is taken; and the outbox must have room."""
+        pdf = self.render({**context, "nomor": _FORM_NUMBER})
+        check_outbox(self.workspace, self.kind.name, year, expected=len(pdf) * 2)
+
+    def outputs(
+        self, context: dict[str, Any], trial: Any, reservation: Reservation | None, marks: Marks | None
+    ) -> list[Output]:
+        pdf = self.render(context)
+        if marks is not None:
+            pdf = stamp_pdf(pdf, marks, self.workspace, self.kind.name, elements=frozenset({"qr", "footer"}))
+        return [("pdf", pdf, ".pdf")]

@@ -173,7 +173,12 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
     elif kind in ("spp", "spj"):
         data["rincian"], total = rincian(rows, long)
         data["jumlah"] = f"{total}.00"
-        if kind == "spj":
+        if kind == "spj":  # the SPJ's lines: pagu and spending per kode rekening, this month's as the amount
+            data["rincian"] = [
+                {**{k: v for k, v in row.items() if k != "jumlah"}, "pagu": "5000000.00", "sd_bulan_lalu": "2500000.00",
+                 "bulan_ini": row["jumlah"]}
+                for row in data["rincian"]
+            ]  # fmt: skip
             data["uang_persediaan"] = f"{total + 250_000}.00"
         elif long:
             data["keperluan"] = longest(model, "keperluan", "Pembayaran " + FILLER)
@@ -183,6 +188,24 @@ def form_request(kind: str, *, long: bool, rows: int = 2) -> dict[str, Any]:
                 "bank": "Bank Pembangunan Daerah Jawa Timur Cabang Pasuruan",
             }
     return data
+
+
+def spm_on(spp: dict[str, Any], number: str) -> dict[str, Any]:
+    """The SPM example ordering what the SPP request ``spp`` (issued as ``number``) asked: same type,
+    amount, payee and charging per kode rekening."""
+    spm = copy.deepcopy(get_kind("spm").dated_example())
+    spm.update(spp=number, jenis=spp["jenis"], jumlah=spp["jumlah"], keperluan=spp["keperluan"])
+    spm.update(penerima=spp["penerima"], rincian=spp["rincian"])
+    return spm
+
+
+def spent_lines(spj: dict[str, Any]) -> list[dict[str, Any]]:
+    """An SPJ request's month as the line items of the SPP GU it rests on: each kode rekening's
+    spending this month (``bulan_ini``) as its amount."""
+    return [
+        {"kode_rekening": line["kode_rekening"], "uraian": line["uraian"], "jumlah": line["bulan_ini"]}
+        for line in spj["rincian"]
+    ]
 
 
 def for_permit(data: dict[str, Any], profile: Any, jenis: str) -> dict[str, Any]:

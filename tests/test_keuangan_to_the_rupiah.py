@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import cli, count_rows, one_galat_line, verified
+from layoutcases import spent_lines
 
 from docgen.errors import RequestError
 from docgen.kinds import get_kind
@@ -77,7 +78,9 @@ def test_line_items_that_add_up_exactly_are_accepted(workspace):
 def test_an_spm_one_rupiah_or_one_sen_off_its_spp_is_refused_naming_both(workspace, off):
     spp = generate(workspace, "spp", _example("spp"))
     asked = Decimal(_example("spp")["jumlah"])
-    message = _refused(workspace, "spm", _example("spm", spp=verified(workspace, spp.number), jumlah=str(asked + off)))
+    data = _example("spm", spp=verified(workspace, spp.number), jumlah=str(asked + off))
+    data["rincian"][0]["jumlah"] = str(Decimal(data["rincian"][0]["jumlah"]) + off)  # the lines still add up
+    message = _refused(workspace, "spm", data)
     assert f"jumlah SPM {rupiah(asked + off)} tidak sama dengan jumlah SPP {rupiah(asked)}" in message
     assert "samakan dengan SPP-nya" in message and "'spp'" in message
 
@@ -85,7 +88,7 @@ def test_an_spm_one_rupiah_or_one_sen_off_its_spp_is_refused_naming_both(workspa
 def test_a_gu_asking_one_rupiah_more_than_its_spj_is_refused_and_exactly_its_spj_is_made(workspace):
     spj = generate(workspace, "spj", _example("spj"))
     spent = Decimal(_example("spj")["jumlah"])
-    items = _example("spj")["rincian"]
+    items = spent_lines(_example("spj"))
     over = copy.deepcopy(items)
     over[0]["jumlah"] = str(Decimal(over[0]["jumlah"]) + 1)
     data = _example("spp", jenis="GU", spj=spj.number, jumlah=str(spent + 1), rincian=over)

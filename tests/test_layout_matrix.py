@@ -36,6 +36,7 @@ from layoutcases import (
     request,
     save_pages,
     signer,
+    spm_on,
     values,
 )
 from layoutcheck import (
@@ -311,9 +312,7 @@ def test_drawn_forms_keep_every_page_rule_short_and_with_the_longest_values(pape
         issued = generate(ws, "spp", spp)
         number = verified(ws, issued.number)
         made[f"spp-{size}"] = (pdf_of(ws, issued), spp)
-        spm = get_kind("spm").dated_example()
-        spm.update(spp=number, jenis=spp["jenis"], jumlah=spp["jumlah"], keperluan=spp["keperluan"])
-        spm["penerima"] = spp["penerima"]
+        spm = spm_on(spp, number)
         made[f"spm-{size}"] = (pdf_of(ws, generate(ws, "spm", spm)), spm)
         for jenis, permit in ws.profile.izin.items():
             basis = None
@@ -393,10 +392,7 @@ def test_the_packet_cover_keeps_the_kop_and_every_page_its_number(paper, offices
     for long in (False, True):
         spp = form_request("spp", long=long, rows=12 if long else 2)
         number = verified(ws, generate(ws, "spp", spp).number)
-        spm = get_kind("spm").dated_example()
-        spm.update(
-            spp=number, jenis=spp["jenis"], jumlah=spp["jumlah"], keperluan=spp["keperluan"], penerima=spp["penerima"]
-        )
+        spm = spm_on(spp, number)
         generate(ws, "spm", spm)
         folder = tmp_path / f"lampiran-{long}"
         folder.mkdir()

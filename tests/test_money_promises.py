@@ -123,7 +123,7 @@ def test_a_malformed_account_code_is_refused_showing_what_was_written(profile):
 def test_an_account_code_is_printed_without_the_spaces_around_it(profile):
     data = _data("spp")
     data["rincian"][0]["kode_rekening"] = "  5.1.02.01.01.0024 "
-    assert _printed(profile, "spp", data)["rincian"]["1"]["kode"] == "5.1.02.01.01.0024"
+    assert _printed(profile, "spp", data)["rincian"][0]["kode_rekening"] == "5.1.02.01.01.0024"
 
 
 # -- the SPM pays the SPP's payee; the SPJ shows what is left of the advance --------------------------
@@ -142,7 +142,8 @@ def test_an_spm_without_a_payee_pays_the_treasurer(profile):
     kind = get_kind("spm")
     request = _read(profile, "spm", _data("spm", penerima=None))
     assert kind.summary(request, profile).addressee == "SRI WAHYUNI, A.Md."
-    assert kind.context(request, profile)["penerima"]["bank"] == "-"
+    printed = kind.context(request, profile)["penerima"]
+    assert (printed["bank"], printed["rekening"]) == (profile.keuangan.bank, profile.keuangan.rekening)
 
 
 def test_an_spj_prints_the_advance_and_what_is_left_of_it(profile):
@@ -177,7 +178,7 @@ def _figures(amount: Decimal) -> str:
 
 
 def _up(jumlah: Any) -> dict[str, Any]:
-    return _data("spp", jenis="UP", rincian=[], kegiatan=None, penerima=None, jumlah=jumlah)
+    return _data("spp", jenis="UP", rincian=[], kegiatan=None, penerima=None, ringkasan=None, jumlah=jumlah)
 
 
 @pytest.mark.parametrize(
@@ -233,11 +234,10 @@ def test_an_spp_form_prints_its_type_heading_rows_and_words(profile):
     assert (form["jenis"], form["jenis_singkat"]) == ("Langsung (LS) Barang dan Jasa", "SPP-LS")
     assert form["tahun_anggaran"] == data["tanggal"][:4]
     assert form["skpd"] == profile.office.kop[-1]
-    assert form["program"] == data["kegiatan"]["program"]
-    assert form["rincian"]["1"] == {"no": "1", "kode": "5.1.02.01.01.0024",
-                                    "uraian": data["rincian"][0]["uraian"], "jumlah": "4.500.000,00"}  # fmt: skip
-    assert form["rincian"]["3"] == {"no": "", "kode": "", "uraian": "", "jumlah": ""}
-    assert sorted(form["rincian"], key=int) == [str(n) for n in range(1, 13)]
+    assert form["program"] == "2.18.02 " + data["kegiatan"]["program"]
+    assert form["rincian"][0] == {"no": "1", "kode_rekening": "5.1.02.01.01.0024",
+                                  "uraian": data["rincian"][0]["uraian"], "jumlah": Decimal("4500000.00")}  # fmt: skip
+    assert len(form["rincian"]) == len(data["rincian"])
     assert form["jumlah"] == "Rp 12.500.000,00"
     assert form["terbilang"] == "Dua belas juta lima ratus ribu rupiah"
     assert (form["spd"], form["spj"]) == (data["spd"], "-")
@@ -247,11 +247,12 @@ def test_an_spp_form_prints_its_type_heading_rows_and_words(profile):
     assert form["dasar_dokumen"] == {"nomor": "-", "tanggal": "-", "teks": "-"}
 
 
-def test_an_spp_up_without_items_prints_a_dash_in_the_first_row_and_the_treasurer_as_payee(profile):
+def test_an_spp_up_prints_one_line_of_its_advance_and_the_treasurers_account_as_payee(profile):
     form = _printed(profile, "spp", _up("1000000"))
-    assert form["rincian"]["1"] == {"no": "-", "kode": "", "uraian": "-", "jumlah": ""}
-    assert form["rincian"]["2"]["no"] == ""
-    assert form["penerima"] == {"nama": "SRI WAHYUNI, A.Md.", "bank": "-", "rekening": "-", "npwp": "-"}
+    advance = {"no": "1", "kode_rekening": "-", "uraian": "Uang Persediaan", "jumlah": Decimal("1000000.00")}
+    assert form["rincian"] == [advance]
+    assert form["penerima"] == {"nama": "SRI WAHYUNI, A.Md.", "bank": profile.keuangan.bank,
+                                "rekening": profile.keuangan.rekening, "npwp": "00.123.456.7-624.000"}  # fmt: skip
     assert form["program"] == form["kegiatan"] == form["sub_kegiatan"] == "-"
 
 
@@ -283,6 +284,8 @@ def test_a_payee_named_only_prints_dashes_for_bank_account_and_npwp(profile):
 def test_an_spp_without_its_spd_prints_a_dash(profile):
     data = _data("spp")
     data.pop("spd")
+    assert _printed(profile, "spp", data)["spd"] == "900.1.3/12/423.105/2026 tanggal 1 Oktober 2026"  # its ringkasan's
+    data.pop("ringkasan")
     assert _printed(profile, "spp", data)["spd"] == "-"
 
 

@@ -2,9 +2,9 @@
 
 Money is ``Decimal`` to the sen from the request to the page: a float's binary rounding can move
 the last sen of an amount that is printed twice (in figures and in words), so floats are refused
-with the fix rather than converted. The forms are PDF box layouts without tables, so line items
-reach them as a fixed number of numbered rows (``{rincian_3_uraian}``); a request with more items
-than the form holds is refused instead of losing rows off the page.
+with the fix rather than converted. The payment forms are flowing forms (``templates/*.flow.toml``):
+their line items reach them as lists with ``Decimal`` amounts, which the tables sum and carry from
+page to page, so no number of lines is too many.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from docgen.text import format_nip, rupiah, tanggal, terbilang_rupiah
 __all__ = [
     "JENIS_SPP",
     "Kegiatan",
-    "MAX_RINCIAN",
     "Keuangan",
     "Penerima",
     "Rincian",
@@ -35,12 +34,10 @@ __all__ = [
     "official",
     "payee_context",
     "role_context",
-    "rows_context",
+    "treasurer_account",
     "type_context",
 ]
 
-MAX_RINCIAN = 12
-"""Rows the shipped SPP and SPJ forms print; their layouts must keep all of them."""
 _LIMIT = Decimal(10) ** 15  # seribu triliun: far above any regional budget, well inside terbilang
 _SEN = Decimal("0.01")
 
@@ -65,6 +62,7 @@ _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 _POINT = re.compile(r"\d+(\.\d{1,2})?")
 _COMMA = re.compile(r"(\d{1,3}(\.\d{3})+|\d+),\d{1,2}")
 _ACCOUNT = re.compile(r"\d\.\d\.\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+_SUB_KEGIATAN = re.compile(r"\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}")
 _HINT = 'tulis seperti "12500000", "12500000.50" atau "Rp 12.500.000,50"'
 
 
@@ -153,23 +151,44 @@ class Rincian(Request):
     """One line of spending: the account it is charged to, what it was, how much."""
 
     kode_rekening: Annotated[str, BeforeValidator(_account)]
-    # One line of the form's rincian table at 8 pt; issue 25's flowing forms will wrap longer ones.
-    uraian: Annotated[Teks, Field(max_length=64)]
+    # The flowing forms wrap it in its column; the cap only keeps a pasted paragraph out.
+    uraian: Annotated[Teks, Field(max_length=200)]
     jumlah: Rupiah
 
 
+def _sub_code(value: Any) -> Any:
+    if isinstance(value, str) and not _SUB_KEGIATAN.fullmatch(value.strip()):
+        raise ValueError(
+            f"'{value[:30]}' bukan kode sub kegiatan; tulis seperti 2.18.02.2.01.0001 "
+            "(urusan.bidang.program.kegiatan.sub kegiatan)"
+        )
+    return value.strip() if isinstance(value, str) else value
+
+
 class Kegiatan(Request):
-    """The budget line charged: program, kegiatan and sub kegiatan as named in the DPA."""
+    """The budget line charged: program, kegiatan and sub kegiatan as named in the DPA.
+
+    ``kode`` is the sub kegiatan's code (``2.18.02.2.01.0001``); the program's code is its first
+    three parts and the kegiatan's its first five, so one code prints all three without a mismatch.
+    """
 
     program: Teks
     kegiatan: Teks
     sub_kegiatan: Teks
+    kode: Annotated[str, BeforeValidator(_sub_code)] | None = None
+
+    def codes(self) -> tuple[str, str, str]:
+        """The program, kegiatan and sub kegiatan codes, each followed by a space (empty without ``kode``)."""
+        if not self.kode:
+            return "", "", ""
+        parts = self.kode.split(".")
+        return ".".join(parts[:3]) + " ", ".".join(parts[:5]) + " ", self.kode + " "
 
 
 class Penerima(Request):
     """Who receives the money: a supplier, an employee, or the treasurer's own account."""
 
-    nama: Annotated[Teks, Field(max_length=64)]  # the payee's line of the SPP and SPM at 8 pt
+    nama: Annotated[Teks, Field(max_length=120)]  # wraps on the flowing SPP and SPM
     bank: Teks | None = None
     rekening: Annotated[str, _digits_text("nomor rekening", 6, 20)] | None = None
     npwp: Annotated[str, _digits_text("NPWP", 15, 16)] | None = None
@@ -200,16 +219,6 @@ class Tagihan(Keuangan):
     Subclasses declare ``rincian: list[Rincian]`` and then ``jumlah: Rupiah`` among their own
     fields (so ``docgen kinds`` lists them in reading order); the rules here apply to both.
     """
-
-    @field_validator("rincian", mode="before", check_fields=False)
-    @classmethod
-    def _fits_the_form(cls, value: Any) -> Any:
-        if isinstance(value, list) and len(value) > MAX_RINCIAN:
-            raise ValueError(
-                f"berisi {len(value)} butir, formulir memuat paling banyak {MAX_RINCIAN}; "
-                "gabungkan per kode rekening dan lampirkan rincian lengkapnya"
-            )
-        return value
 
     @field_validator("jumlah", check_fields=False)
     @classmethod
@@ -255,13 +264,28 @@ def role_context(profile: Profile, role: str) -> dict[str, str]:
 def payee_context(payee: Penerima | None, profile: Profile) -> dict[str, str]:
     """The payee as printed; without one, the advance goes to the treasurer's own account."""
     if payee is None:
-        return {"nama": official(profile, "bendahara").name, "bank": "-", "rekening": "-", "npwp": "-"}
+        own = profile.keuangan
+        return {
+            "nama": official(profile, "bendahara").name,
+            "bank": own.bank or "-",
+            "rekening": own.rekening or "-",
+            "npwp": _npwp(own.npwp) if own.npwp else "-",
+        }
     return {
         "nama": payee.nama,
         "bank": payee.bank or "-",
         "rekening": payee.rekening or "-",
         "npwp": _npwp(payee.npwp) if payee.npwp else "-",
     }
+
+
+def treasurer_account(document: str, payee: Penerima | None, info: ValidationInfo) -> None:
+    """An advance (no payee named) is paid into the treasurer's account, so the profile must say which."""
+    profile: Profile | None = (info.context or {}).get("profile")
+    if profile is not None and payee is None and not (profile.keuangan.bank and profile.keuangan.rekening):
+        raise ValueError(
+            f"{document} dibayar ke rekening Bendahara Pengeluaran; isi bank dan rekening di [keuangan] profil"
+        )
 
 
 def _npwp(text: str) -> str:
@@ -272,13 +296,14 @@ def _npwp(text: str) -> str:
 
 def heading_context(day: date, profile: Profile, activity: Kegiatan | None = None) -> dict[str, str]:
     """What every payment form prints at its head: date, budget year, the SKPD and the budget line."""
+    codes = activity.codes() if activity else ("", "", "")
     return {
         "tanggal": tanggal(day),
         "tahun_anggaran": str(day.year),
         "skpd": profile.office.kop[-1] if profile.office.kop else "",
-        "program": activity.program if activity else "-",
-        "kegiatan": activity.kegiatan if activity else "-",
-        "sub_kegiatan": activity.sub_kegiatan if activity else "-",
+        "program": codes[0] + activity.program if activity else "-",
+        "kegiatan": codes[1] + activity.kegiatan if activity else "-",
+        "sub_kegiatan": codes[2] + activity.sub_kegiatan if activity else "-",
     }
 
 
@@ -290,22 +315,6 @@ def type_context(jenis: str, document: str) -> dict[str, str]:
 
 def _figures(amount: Decimal) -> str:
     return rupiah(amount).removeprefix("Rp ")
-
-
-def rows_context(items: list[Rincian]) -> dict[str, dict[str, str]]:
-    """Every row the form has (``1`` .. ``MAX_RINCIAN``), unused rows blank, amounts without ``Rp``."""
-    rows = {}
-    for n in range(1, MAX_RINCIAN + 1):
-        item = items[n - 1] if n <= len(items) else None
-        rows[str(n)] = {
-            "no": str(n) if item else "",
-            "kode": item.kode_rekening if item else "",
-            "uraian": item.uraian if item else "",
-            "jumlah": _figures(item.jumlah) if item else "",
-        }
-    if not items:
-        rows["1"] |= {"no": "-", "uraian": "-"}
-    return rows
 
 
 def amount_context(amount: Decimal) -> dict[str, str]:
