@@ -181,7 +181,7 @@ class FlowMaker:
     tables run over as many pages as the data needs; the QR code and footer are stamped on after."""
 
     def __init__(self, workspace: Workspace, kind: Kind) -> None:
-        from docgen.render.flow import FlowPage, load_flow_layout
+        from docgen.flow import FlowPage, load_flow_layout
 
         self.workspace, self.kind = workspace, kind
         path = workspace.template(kind.template)
@@ -191,7 +191,7 @@ class FlowMaker:
         self.page = FlowPage.of(workspace.profile, workspace.root, footer_room_mm(workspace.profile, kind.name))
 
     def render(self, context: dict[str, Any]) -> bytes:
-        from docgen.render.flow import render_flow
+        from docgen.flow import render_flow
 
         return render_flow(self.layout, context, self.page, source=self.source)
 

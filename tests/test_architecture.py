@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, set[str]], ...] = (
     ("profile, database, request files", {"profile", "store", "requests"}),
     ("kinds of document", {"kinds"}),
     ("the books, PDF operations", {"register", "pdf", "inbox"}),
-    ("templates and forms", {"render"}),
+    ("templates and forms", {"render", "flow"}),
     ("one document's road", {"pipeline", "makers", "basis", "sppverify"}),
     ("jobs on documents", {"sign", "stamping", "verify", "incoming", "filing", "permitreport", "paket",
                            "sertifikat", "agendabook"}),

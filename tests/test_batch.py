@@ -68,8 +68,7 @@ def _sheet(path: Path, rows: list[list[Any]]) -> Path:
 def _numbers(workspace) -> list[dict[str, Any]]:
     with Register.open(workspace) as reg:
         return [
-            dict(r)
-            for r in reg.conn.execute("SELECT number, status, seq FROM numbers WHERE series = ?", (SERIES,))
+            dict(r) for r in reg.conn.execute("SELECT number, status, seq FROM numbers WHERE series = ?", (SERIES,))
         ]
 
 

@@ -6,7 +6,7 @@ row, repeats its header and carries its totals: "Jumlah dipindahkan" / "Jumlah p
 the stamped QR code and footer). Fixed-position forms (certificates, permits) stay box forms.
 """
 
-from docgen.render.flow.layout import MIN_PT, FlowLayout, load_flow_layout, placeholders
-from docgen.render.flow.render import FlowPage, render_flow
+from docgen.flow.layout import MIN_PT, FlowLayout, load_flow_layout, placeholders
+from docgen.flow.render import FlowPage, render_flow
 
 __all__ = ["MIN_PT", "FlowLayout", "FlowPage", "load_flow_layout", "placeholders", "render_flow"]

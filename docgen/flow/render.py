@@ -29,10 +29,10 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError
 
 from docgen.errors import RequestError, TemplateError
+from docgen.flow.carry import CarryTable, KeptWithTable, TableSpec
+from docgen.flow.layout import Fields, FlowLayout, Signatures, Table, Text, Title
 from docgen.pdf import binary_streams, embedded_fonts
 from docgen.profile import PrintedKop, Profile, printed_kop, safe_join
-from docgen.render.flow.carry import CarryTable, KeptWithTable, TableSpec
-from docgen.render.flow.layout import Fields, FlowLayout, Signatures, Table, Text, Title
 from docgen.render.forms import draw_kop, kop_height_mm
 from docgen.text import rupiah
 
