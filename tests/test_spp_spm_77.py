@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import verified
 from layoutcases import save_pages, spent_lines
 from pypdf import PdfReader
 
@@ -165,7 +166,7 @@ def test_an_spp_of_seventy_lines_flows_over_pages_with_carried_totals_to_the_sen
 
 def _spm_on(ws: Workspace, lines: list[dict[str, str]], potongan: list[dict[str, str]], info: list[dict[str, str]]):
     spp = generate(ws, "spp", _spp("LS-BARANG-JASA", lines))
-    data = _example("spm", spp=spp.number, rincian=lines, jumlah=str(_total(lines)))
+    data = _example("spm", spp=verified(ws, spp.number), rincian=lines, jumlah=str(_total(lines)))
     data.update(potongan=potongan, pajak_informasi=info)
     return spp, data
 
@@ -207,7 +208,9 @@ def test_an_spm_charges_as_its_spp_withholds_its_deductions_and_orders_the_net_a
 
 def test_an_spm_up_pays_the_treasurers_account_from_the_profile(workspace):
     spp = generate(workspace, "spp", _spp("UP", []))
-    data = _example("spm", spp=spp.number, jenis="UP", rincian=[], jumlah="25000000.00", potongan=[])
+    data = _example(
+        "spm", spp=verified(workspace, spp.number), jenis="UP", rincian=[], jumlah="25000000.00", potongan=[]
+    )
     data.pop("penerima")
     text = _text(workspace, generate(workspace, "spm", data))
     assert f"Dibayarkan kepada : {BENDAHARA} Bank / Nomor Rekening : {TREASURER_ACCOUNT}" in text

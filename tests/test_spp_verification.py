@@ -146,7 +146,7 @@ def test_a_batch_of_spms_on_an_unverified_spp_is_refused_before_any_number(works
     book.active.append([spm[c] for c in ("spp", "jenis", "tanggal", "jumlah", "keperluan")])
     book.save(tmp_path / "spm.xlsx")
     common = tmp_path / "umum.json"
-    common.write_text(json.dumps({"penerima": spm["penerima"]}), encoding="utf-8")
+    common.write_text(json.dumps({"penerima": spm["penerima"], "rincian": spm["rincian"]}), encoding="utf-8")
     before = _counters(workspace)
     options = BatchOptions(kind="spm", source=tmp_path / "spm.xlsx", common=common, workers=1)
     outcome = run_batch(workspace, options)
