@@ -99,3 +99,15 @@ def test_a_form_layout_with_a_placeholder_its_kind_lacks_is_named(workspace):
     assert "pemegang_izin" in result.output
     result = cli(workspace, "template", "check")  # every kind's template or layout, forms included
     assert "sertifikat-standar.toml cocok" in result.output and "pemegang_izin" in result.output
+
+
+def test_a_flowing_form_with_a_placeholder_its_kind_lacks_is_named_and_one_without_its_number_too(workspace):
+    path = workspace.template("spj.flow.toml")
+    original = path.read_text(encoding="utf-8")
+    assert cli(workspace, "template", "check", str(path)).exit_code == 0  # the shipped one is whole
+    path.write_text(original.replace('lines = ["Nomor: {nomor}"]', 'lines = ["Nomor: {nomor_spj}"]'), encoding="utf-8")
+    result = cli(workspace, "template", "check", str(path))
+    assert result.exit_code == 1
+    assert "nomor_spj" in result.output and "spj.flow.toml" in result.output
+    result = cli(workspace, "template", "check")  # every kind's template, flowing forms included
+    assert "spm.flow.toml cocok" in result.output and "nomor_spj" in result.output

@@ -208,16 +208,19 @@ def template_check(
     Example: docgen template check templates/surat-keluar.docx
     """
     from docgen.kinds import get_kind, made_kinds
-    from docgen.render.check import check_form, check_template
+    from docgen.render.check import check_flow, check_form, check_template
 
     with handle_errors():
         ws = workspace()
         if file is None:
             targets = [(k, ws.template(k.template)) for k in made_kinds()]
         else:
-            targets = [(get_kind(kind or file.stem), file)]
+            targets = [(get_kind(kind or file.name.split(".")[0]), file)]
+        checkers = {".flow.toml": check_flow, ".toml": check_form}
         reports = [
-            (check_form if path.suffix == ".toml" else check_template)(k, path, ws.profile, roots=(ws.root,))
+            next((c for end, c in checkers.items() if path.name.endswith(end)), check_template)(
+                k, path, ws.profile, roots=(ws.root,)
+            )
             for k, path in targets
         ]
     bad = False
