@@ -132,10 +132,17 @@ def example(kind: str) -> Data:
 
 
 def twelve_rows(kind: str, data: Data) -> Data:
-    """The form's twelve line items, each 1.000.000,00, the total to match."""
+    """Twelve line items, each 1.000.000,00 (for the SPJ: spent this month against its pagu), the total
+    to match."""
     rows = [
         {"kode_rekening": f"5.1.02.01.01.{n:04d}", "uraian": f"Belanja {n}", "jumlah": "1000000.00"} for n in range(12)
     ]
+    if kind == "spj":
+        rows = [
+            {**{k: v for k, v in row.items() if k != "jumlah"}, "pagu": "5000000.00", "sd_bulan_lalu": "2500000.00",
+             "bulan_ini": row["jumlah"]}
+            for row in rows
+        ]  # fmt: skip
     data = {**data, "rincian": rows, "jumlah": "12000000.00"}
     if kind == "spj":
         data["uang_persediaan"] = "15000000.00"
@@ -143,8 +150,15 @@ def twelve_rows(kind: str, data: Data) -> Data:
 
 
 #: Kinds set as flowing forms (templates/*.flow.toml): they wrap and run over pages rather than
-#: sit in boxes, so neither the one-page rule nor the boxes' fixed positions apply to them.
-FLOWING = {"spp", "spm"}
+#: sit in boxes, so neither the one-page rule nor the boxes' fixed positions apply to them
+#: (tests/test_spj_flow.py covers how the SPJ runs over pages).
+FLOWING = {"spp", "spm", "spj"}
+
+#: Kinds set across the profile's paper (templates/spj.flow.toml: eight columns of amounts need the width).
+LANDSCAPE = {"spj"}
+
+#: Per kind with line items: the longest a line's uraian may be (its field's limit); probed up to it.
+URAIAN_MOST = {"spp": 200, "spj": 300}
 
 #: Per kind: the text fields printed in boxes, as paths into the request.
 FIELDS: dict[str, list[tuple[Any, ...]]] = {
@@ -181,7 +195,8 @@ def longest_data(
         data, found[path] = put(data, path, text_of(n, mark)), n
         marks.append(mark)
     if kind in ("spp", "spj"):  # every row's uraian as long as row 1 takes
-        n = longest(ws, kind, lambda n: put(data, ("rincian", 0, "uraian"), text_of(n, "BARIS00")), 200)
+        most = URAIAN_MOST[kind]
+        n = longest(ws, kind, lambda n: put(data, ("rincian", 0, "uraian"), text_of(n, "BARIS00")), most)
         for row in range(12):  # digits are all as wide: every row as long as the one probed
             data = put(data, ("rincian", row, "uraian"), text_of(n, f"BARIS{row:02d}"))
         marks += [f"BARIS{row:02d}" for row in range(12)]
@@ -284,6 +299,7 @@ def test_the_longest_values_are_long_enough_for_real_documents(issued, paper):
     assert results["izin"][3][("pemohon", "alamat")] >= 120
     assert results["izin"][3][("syarat",)] >= 3  # two-line conditions
     assert results["spp"][3][("rincian", "uraian")] >= 50
+    assert results["spj"][3][("rincian", "uraian")] >= 50
 
 
 @pytest.mark.parametrize("paper", ["A4", "F4"])
@@ -326,7 +342,8 @@ def test_the_profiles_paper_sets_every_forms_page_and_keeps_boxes_from_the_top(i
     a4 = issued["A4"][1]
     for kind, (result, *_rest) in results.items():
         box = PdfReader(ws.root / result.path).pages[0].mediabox
-        assert (round(float(box.width) / MM), round(float(box.height) / MM)) == size, kind
+        across = size[::-1] if kind in LANDSCAPE else size  # the profile's paper still, turned
+        assert (round(float(box.width) / MM), round(float(box.height) / MM)) == across, kind
         if kind in FLOWING:
             continue
         # the same text stands as far from the top edge; on F4 2.5 mm further right (the width split evenly)

@@ -113,13 +113,19 @@ def test_a_role_whose_official_is_not_in_the_profile_is_refused_naming_the_role(
     generate(ws, "spj", _example("spj"))  # the SPJ has no PPTK: unaffected
 
 
+#: Per kind: a line's amount that must add up to ``jumlah``, and what the refusal calls their sum
+#: (the SPJ's ``jumlah`` is this month's spending, the sum of its lines' ``bulan_ini``).
+LINE_AMOUNT = {"spp": ("jumlah", "jumlah rincian"), "spj": ("bulan_ini", "jumlah belanja bulan ini")}
+
+
 @pytest.mark.parametrize("kind", ["spp", "spj"])
 def test_line_items_that_do_not_add_up_are_refused_naming_both_amounts(workspace, kind):
+    key, sum_named = LINE_AMOUNT[kind]
     data = _example(kind)
-    data["rincian"][1]["jumlah"] = str(Decimal(data["rincian"][1]["jumlah"]) - 100_000)
+    data["rincian"][1][key] = str(Decimal(data["rincian"][1][key]) - 100_000)
     total = Decimal(data["jumlah"])
     message = _refused(workspace, kind, data)
-    assert f"jumlah rincian {rupiah(total - 100_000)} tidak sama dengan jumlah {rupiah(total)}" in message
+    assert f"{sum_named} {rupiah(total - 100_000)} tidak sama dengan jumlah {rupiah(total)}" in message
     assert "'jumlah'" in message
 
 

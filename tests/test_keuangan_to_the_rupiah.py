@@ -44,16 +44,22 @@ def _refused(workspace, kind: str, data: dict[str, Any]) -> str:
 OFF_BY = [Decimal("1"), Decimal("-1"), Decimal("0.01"), Decimal("-0.01")]
 
 
+#: Per kind: a line's amount that must add up to ``jumlah``, and what the refusal calls their sum
+#: (the SPJ's ``jumlah`` is this month's spending, the sum of its lines' ``bulan_ini``).
+LINE_AMOUNT = {"spp": ("jumlah", "jumlah rincian"), "spj": ("bulan_ini", "jumlah belanja bulan ini")}
+
+
 @pytest.mark.parametrize("kind", ["spp", "spj"])
 @pytest.mark.parametrize("off", OFF_BY, ids=str)
 def test_a_total_one_rupiah_or_one_sen_off_its_line_items_is_refused_naming_both(workspace, kind, off):
+    key, sum_named = LINE_AMOUNT[kind]
     data = _example(kind)
-    items = sum(Decimal(item["jumlah"]) for item in data["rincian"])
+    items = sum(Decimal(item[key]) for item in data["rincian"])
     assert Decimal(data["jumlah"]) == items  # the example itself adds up
     data["jumlah"] = str(items + off)
 
     message = _refused(workspace, kind, data)
-    assert f"jumlah rincian {rupiah(items)} tidak sama dengan jumlah {rupiah(items + off)}" in message
+    assert f"{sum_named} {rupiah(items)} tidak sama dengan jumlah {rupiah(items + off)}" in message
     assert "perbaiki rincian atau jumlahnya" in message and "'jumlah'" in message
 
 

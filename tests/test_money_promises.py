@@ -148,18 +148,18 @@ def test_an_spm_without_a_payee_pays_the_treasurer(profile):
 
 def test_an_spj_prints_the_advance_and_what_is_left_of_it(profile):
     data = _data("spj")
-    total = sum(Decimal(str(item["jumlah"])) for item in data["rincian"])
+    total = sum(Decimal(str(item["bulan_ini"])) for item in data["rincian"])  # this month's spending
     data.update(jumlah=str(total), uang_persediaan=str(total + Decimal("2500000.50")))
     form = _printed(profile, "spj", data)
     assert form["uang_persediaan"] == f"Rp {_figures(total + Decimal('2500000.50'))}"
-    assert form["sisa"] == "Rp 2.500.000,50"
+    assert form["sisa_persediaan"] == "Rp 2.500.000,50"
 
 
 def test_an_spj_without_an_advance_prints_dashes(profile):
     data = _data("spj")
     data.pop("uang_persediaan", None)
     form = _printed(profile, "spj", data)
-    assert (form["uang_persediaan"], form["sisa"]) == ("-", "-")
+    assert (form["uang_persediaan"], form["sisa_persediaan"]) == ("-", "-")
 
 
 def test_an_spj_prints_its_budget_line(profile):
