@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from docgen.kinds.base import Kind, Request, Summary, Tanggal, Teks
 from docgen.kinds.keuangan import (
@@ -94,6 +94,19 @@ class Spj(Keuangan):
         assert match is not None  # checked by the validator
         return int(match.group(1)), int(match.group(2))
 
+    @field_validator("jumlah")
+    @classmethod
+    def _the_months_spending(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        """Named at the field a clerk corrects: the total must be the sum of this month's lines."""
+        lines = info.data.get("rincian") or []
+        spent = sum((line.bulan_ini for line in lines), _ZERO)
+        if lines and spent != value:
+            raise ValueError(
+                f"jumlah belanja bulan ini {rupiah(spent)} tidak sama dengan jumlah {rupiah(value)}; "
+                "perbaiki rincian atau jumlahnya"
+            )
+        return value
+
     @model_validator(mode="after")
     def _month_lines_and_advance(self) -> Spj:
         match = _MONTH.fullmatch(self.bulan.strip())
@@ -107,12 +120,6 @@ class Spj(Keuangan):
         if not self.rincian:
             raise ValueError(
                 "'rincian' wajib: tulis kode_rekening, uraian, pagu, sd_bulan_lalu dan bulan_ini tiap kode rekening"
-            )
-        spent = sum((line.bulan_ini for line in self.rincian), _ZERO)
-        if spent != self.jumlah:
-            raise ValueError(
-                f"jumlah belanja bulan ini {rupiah(spent)} tidak sama dengan jumlah {rupiah(self.jumlah)}; "
-                "perbaiki rincian atau jumlahnya"
             )
         kinds = [p.jenis for p in self.pajak]
         if len(set(kinds)) != len(kinds):
