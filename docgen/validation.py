@@ -10,12 +10,24 @@ must be writable into DOCX XML and the register, so nothing fails after a number
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-__all__ = ["bad_character", "blank_looking", "field_path", "register_url_problem", "shown", "summarize"]
+from docgen.errors import ConfigError
+
+__all__ = [
+    "bad_character",
+    "blank_looking",
+    "field_path",
+    "read_toml_model",
+    "register_url_problem",
+    "shown",
+    "summarize",
+]
 
 # Noncharacters: U+FDD0..U+FDEF and the last two code points of every plane (U+FFFE, U+10FFFF...).
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
@@ -188,3 +200,22 @@ def register_url_problem(url: str) -> str | None:
         if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
             return "port harus angka 1-65535, seperti postgresql://docgen@server:5432/docgen"
     return None
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def read_toml_model(path: str, model: type[_Model], what: str) -> _Model:
+    """A TOML file an office edits (a flow template, the packet checklists) read into ``model``.
+
+    One ConfigError, naming ``what`` and the file, for a file that cannot be read, is not TOML or
+    breaks the model: the office fixes the file, never a traceback.
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{what} {path} tidak terbaca ({exc}); periksa penulisan TOML-nya") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{what} {path} salah: {summarize(exc)[0]}") from exc

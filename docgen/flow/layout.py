@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from docgen.errors import ConfigError
-from docgen.validation import summarize
+from docgen.validation import read_toml_model
 
 __all__ = ["MIN_PT", "Column", "FlowLayout", "Part", "Signer", "load_flow_layout", "placeholders"]
 
@@ -168,11 +167,4 @@ def load_flow_layout(path: Path) -> FlowLayout:
 
 @functools.lru_cache(maxsize=16)
 def _load(path: str, _mtime: int, _size: int) -> FlowLayout:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Templat {path} tidak terbaca ({exc}); periksa penulisan TOML-nya") from exc
-    try:
-        return FlowLayout.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"Templat {path} salah: {summarize(exc)[0]}") from exc
+    return read_toml_model(path, FlowLayout, "Templat")

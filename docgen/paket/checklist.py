@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from docgen.errors import ConfigError, RequestError
 from docgen.paket.parts import link_refusal, outside
-from docgen.validation import shown, summarize
+from docgen.validation import read_toml_model, shown
 
 __all__ = [
     "CHECKLIST_FILE",
@@ -126,14 +125,7 @@ def load_checklists(path: Path) -> Checklists:
 
 @functools.lru_cache(maxsize=8)
 def _load(path: str, _mtime: int, _size: int) -> Checklists:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Daftar periksa {path} tidak terbaca ({exc}); periksa penulisan TOML-nya") from exc
-    try:
-        return Checklists.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(f"Daftar periksa {path} salah: {summarize(exc)[0]}") from exc
+    return read_toml_model(path, Checklists, "Daftar periksa")
 
 
 @dataclass(frozen=True)
